@@ -1,0 +1,33 @@
+// The CLI is thin: each subcommand is a Command that declares its options in setup() (parsing
+// only, no files touched) and composes library calls in run().
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "scicov/progress.hpp"
+
+namespace scicov::cli {
+
+struct GlobalOptions {
+    bool quiet = false;
+};
+
+class Command {
+public:
+    virtual ~Command() = default;
+    /// Adds the subcommand and its options to the app.
+    virtual CLI::App* setup(CLI::App& app) = 0;
+    /// Runs after a successful parse; returns the exit code.
+    virtual int run(const GlobalOptions& global) = 0;
+};
+
+/// A reporter that draws GDAL-style progress on stderr per stage and prints warnings there.
+Reporter make_reporter(const GlobalOptions& global);
+
+// One factory per subcommand file.
+std::unique_ptr<Command> make_demo_command();
+
+}  // namespace scicov::cli

@@ -1,0 +1,25 @@
+#include "scicov/crs.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace scicov::crs {
+
+namespace {
+constexpr int k_first_zone_epsg = 4534;  // CGCS2000 / 3-degree Gauss-Kruger CM 75E
+constexpr int k_zone_count = 21;         // … CM 135E (EPSG:4554)
+constexpr double k_first_cm = 75.0;
+}  // namespace
+
+int gk_zone_epsg(double lon) {
+    const int index = static_cast<int>(std::lround((lon - k_first_cm) / 3.0));
+    return k_first_zone_epsg + std::clamp(index, 0, k_zone_count - 1);
+}
+
+double gk_central_meridian(int epsg) { return k_first_cm + 3.0 * (epsg - k_first_zone_epsg); }
+
+std::string epsg(int code) { return "EPSG:" + std::to_string(code); }
+
+bool plausibly_in_china(LonLat p) { return p.lon >= 73.0 && p.lon <= 136.0 && p.lat >= 3.0 && p.lat <= 54.0; }
+
+}  // namespace scicov::crs

@@ -1,0 +1,129 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "scicov/crs.hpp"
+#include "scicov/error.hpp"
+#include "scicov/gdal.hpp"
+#include "scicov/geos.hpp"
+#include "scicov/proj.hpp"
+#include "support.hpp"
+
+using namespace scicov;
+
+TEST_CASE("errors carry file, layer, feature and field", "[core][error]") {
+    SECTION("all parts, in the planner's order") {
+        Error e(ErrorKind::input, "\"abc\" is not a number", Context{"villages.shp", "villages", 17, "population"});
+        CHECK(std::string(e.what()) ==
+              "villages.shp: layer 'villages': feature 17: field 'population': \"abc\" is not a number");
+        CHECK(e.message() == "\"abc\" is not a number");
+        CHECK(e.kind() == ErrorKind::input);
+    }
+    SECTION("outer frames fill in what is unknown and keep what is known") {
+        Error e(ErrorKind::input, "negative population", Context{{}, {}, {}, "population"});
+        e.with_feature(3).with_layer("villages").with_file("a.gpkg").with_field("other");
+        CHECK(std::string(e.what()) == "a.gpkg: layer 'villages': feature 3: field 'population': negative population");
+    }
+}
+
+TEST_CASE("GDAL wrapper names the dataset and layer it failed on", "[core][gdal]") {
+    test::TempDir dir;
+    SECTION("a missing file") {
+        const auto missing = (dir / "nope.gpkg").string();
+        try {
+            (void)gdal::Dataset::open(missing);
+            FAIL("no exception");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::input);
+            CHECK(e.context().file == missing);
+            CHECK_THAT(e.what(), Catch::Contains("cannot open"));
+        }
+    }
+    SECTION("a missing layer lists the layers there are") {
+        const auto path = (dir / "a.gpkg").string();
+        {
+            auto ds = gdal::Dataset::create(path, "GPKG");
+            auto srs = gdal::srs_from_user_input("EPSG:4490");
+            ds.create_layer("villages", &srs, wkbMultiPolygon);
+            ds.close();
+        }
+        auto ds = gdal::Dataset::open(path);
+        try {
+            (void)ds.layer("facilities");
+            FAIL("no exception");
+        } catch (const Error& e) {
+            CHECK(e.context().layer == "facilities");
+            CHECK_THAT(e.what(), Catch::Contains("villages"));
+        }
+    }
+}
+
+TEST_CASE("an AtomicGpkg appears only when committed", "[core][gdal]") {
+    test::TempDir dir;
+    const auto target = dir / "out.gpkg";
+    SECTION("committed: the target exists, the temporary does not") {
+        gdal::AtomicGpkg out(target);
+        auto& layer = out.dataset().create_layer("run", nullptr, wkbNone);
+        gdal::add_field(layer, "key", OFTString);
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+        f->SetField("key", "名称");
+        gdal::create_feature(layer, *f);
+        out.commit();
+        CHECK(std::filesystem::exists(target));
+        CHECK_FALSE(std::filesystem::exists(out.temporary()));
+        auto back = gdal::Dataset::open(target.string());
+        auto& run = back.layer("run");
+        gdal::FeaturePtr g(run.GetNextFeature());
+        REQUIRE(g);
+        CHECK(std::string(g->GetFieldAsString("key")) == "名称");
+    }
+    SECTION("abandoned: nothing is left behind") {
+        std::filesystem::path tmp;
+        {
+            gdal::AtomicGpkg out(target);
+            tmp = out.temporary();
+            out.dataset().create_layer("run", nullptr, wkbNone);
+            CHECK(std::filesystem::exists(tmp));
+        }
+        CHECK_FALSE(std::filesystem::exists(target));
+        CHECK_FALSE(std::filesystem::exists(tmp));
+    }
+}
+
+TEST_CASE("Gauss-Krueger zones of CGCS2000", "[core][crs]") {
+    CHECK(crs::gk_zone_epsg(75.0) == 4534);
+    CHECK(crs::gk_zone_epsg(101.7) == 4543);  // Panzhihua: CM 102°E
+    CHECK(crs::gk_central_meridian(4543) == 102.0);
+    CHECK(crs::gk_zone_epsg(106.3) == 4544);  // Yinchuan: CM 105°E (EPSG:4544) is 1.3° away, CM 108°E 1.7°
+    CHECK(crs::gk_zone_epsg(150.0) == 4554);  // clamped
+    CHECK(crs::gk_zone_epsg(60.0) == 4534);
+}
+
+TEST_CASE("projected distances in the county's zone are within 0.1% of the ellipsoid", "[core][proj]") {
+    // Pairs of points ~20 km apart, up to 1.5° off the zone's central meridian (the worst case).
+    const double lat = 26.5;
+    for (double lon : {100.5, 101.7, 102.0, 103.4}) {
+        proj::Transformer to_zone("EPSG:4490", crs::epsg(crs::gk_zone_epsg(lon)));
+        std::vector<double> x{lon, lon + 0.15}, y{lat, lat + 0.12};
+        const double geodesic = proj::ellipsoidal_distance_m(x[0], y[0], x[1], y[1]);
+        to_zone.forward(x, y);
+        const double planar = std::hypot(x[1] - x[0], y[1] - y[0]);
+        INFO("lon " << lon << ": planar " << planar << " m, geodesic " << geodesic << " m");
+        CHECK(geodesic > 15'000);
+        CHECK(std::abs(planar / geodesic - 1.0) < 1e-3);
+    }
+}
+
+TEST_CASE("GEOS context owns what it makes and reports GEOS's reason", "[core][geos]") {
+    geos::GeosContext ctx;
+    auto square = ctx.polygon({0, 0, 10, 0, 10, 10, 0, 10, 0, 0});
+    CHECK(ctx.area(*square) == Approx(100.0));
+    auto bowtie = ctx.polygon({0, 0, 10, 10, 10, 0, 0, 10, 0, 0});
+    CHECK_FALSE(ctx.is_valid(*bowtie));
+    auto fixed = ctx.make_valid(*bowtie);
+    CHECK(ctx.is_valid(*fixed));
+    CHECK(ctx.area(*fixed) == Approx(50.0));
+    auto p = ctx.point_on_surface(*fixed);
+    auto prepared = ctx.prepare(*fixed);
+    CHECK(GEOSPreparedIntersects_r(ctx.handle(), prepared.get(), p.get()) == 1);
+}
