@@ -58,6 +58,13 @@ public:
     /// A collection owning the given parts (they are consumed).
     GeomPtr collection(int type, std::vector<GeomPtr> parts) const;
 
+    /// Parses / writes ISO WKB with GEOS's own reader and writer.
+    GeomPtr from_wkb(const std::vector<unsigned char>& wkb) const;
+    std::vector<unsigned char> to_wkb(const GEOSGeometry& g) const;
+    /// The polygonal parts of g (after make-valid a collection may hold lines and points) as a
+    /// MultiPolygon; empty when g has none.
+    GeomPtr polygonal(const GEOSGeometry& g) const;
+
     /// Converts an OGR geometry (via GDAL's own GEOS bridge) and back.
     GeomPtr from_ogr(const OGRGeometry& g) const;
     std::unique_ptr<OGRGeometry, void (*)(OGRGeometry*)> to_ogr(const GEOSGeometry& g) const;
@@ -83,6 +90,8 @@ private:
     static void on_error(const char* message, void* userdata);
     static void on_notice(const char* message, void* userdata);
     GEOSContextHandle_t m_handle;
+    GEOSWKBReader* m_wkb_reader = nullptr;  // owned; destroyed with the context
+    GEOSWKBWriter* m_wkb_writer = nullptr;  // owned; destroyed with the context
     std::string m_last_error;
 };
 

@@ -11,9 +11,58 @@ GeosContext::GeosContext() : m_handle(GEOS_init_r()) {
     if (m_handle == nullptr) throw Error(ErrorKind::internal, "GEOS_init_r failed");
     GEOSContext_setErrorMessageHandler_r(m_handle, &GeosContext::on_error, this);
     GEOSContext_setNoticeMessageHandler_r(m_handle, &GeosContext::on_notice, this);
+    m_wkb_reader = GEOSWKBReader_create_r(m_handle);
+    m_wkb_writer = GEOSWKBWriter_create_r(m_handle);
+    if (m_wkb_reader == nullptr || m_wkb_writer == nullptr) {
+        if (m_wkb_reader != nullptr) GEOSWKBReader_destroy_r(m_handle, m_wkb_reader);
+        if (m_wkb_writer != nullptr) GEOSWKBWriter_destroy_r(m_handle, m_wkb_writer);
+        GEOS_finish_r(m_handle);
+        throw Error(ErrorKind::internal, "GEOS WKB reader/writer creation failed");
+    }
+    GEOSWKBWriter_setFlavor_r(m_handle, m_wkb_writer, GEOS_WKB_ISO);
+    GEOSWKBWriter_setByteOrder_r(m_handle, m_wkb_writer, GEOS_WKB_NDR);
 }
 
-GeosContext::~GeosContext() { GEOS_finish_r(m_handle); }
+GeosContext::~GeosContext() {
+    GEOSWKBReader_destroy_r(m_handle, m_wkb_reader);
+    GEOSWKBWriter_destroy_r(m_handle, m_wkb_writer);
+    GEOS_finish_r(m_handle);
+}
+
+GeomPtr GeosContext::from_wkb(const std::vector<unsigned char>& wkb) const {
+    return own(GEOSWKBReader_read_r(m_handle, m_wkb_reader, wkb.data(), wkb.size()), "WKB read");
+}
+
+std::vector<unsigned char> GeosContext::to_wkb(const GEOSGeometry& g) const {
+    std::size_t size = 0;
+    unsigned char* buf = GEOSWKBWriter_write_r(m_handle, m_wkb_writer, &g, &size);
+    if (buf == nullptr) throw Error(ErrorKind::geometry, "GEOS WKB write failed: " + m_last_error);
+    std::vector<unsigned char> out(buf, buf + size);
+    GEOSFree_r(m_handle, buf);
+    return out;
+}
+
+GeomPtr GeosContext::polygonal(const GEOSGeometry& g) const {
+    std::vector<GeomPtr> parts;
+    const int type = GEOSGeomTypeId_r(m_handle, &g);
+    if (type == GEOS_POLYGON) {
+        parts.push_back(clone(g));
+    } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        const int n = GEOSGetNumGeometries_r(m_handle, &g);
+        for (int i = 0; i < n; ++i) {
+            const GEOSGeometry* part = GEOSGetGeometryN_r(m_handle, &g, i);
+            const int pt = GEOSGeomTypeId_r(m_handle, part);
+            if (pt == GEOS_POLYGON) {
+                if (!is_empty(*part)) parts.push_back(clone(*part));
+            } else if (pt == GEOS_MULTIPOLYGON || pt == GEOS_GEOMETRYCOLLECTION) {
+                auto sub = polygonal(*part);
+                const int m = GEOSGetNumGeometries_r(m_handle, sub.get());
+                for (int k = 0; k < m; ++k) parts.push_back(clone(*GEOSGetGeometryN_r(m_handle, sub.get(), k)));
+            }
+        }
+    }
+    return collection(GEOS_MULTIPOLYGON, std::move(parts));
+}
 
 void GeosContext::on_error(const char* message, void* userdata) {
     static_cast<GeosContext*>(userdata)->m_last_error = message ? message : "";

@@ -1,5 +1,6 @@
 #include "scicov/gdal.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <mutex>
 #include <system_error>
@@ -46,7 +47,17 @@ Dataset Dataset::open(const std::string& name, Access access) {
     ensure_registered();
     ErrorCapture capture;
     const unsigned flags = GDAL_OF_VECTOR | (access == Access::update ? GDAL_OF_UPDATE : GDAL_OF_READONLY);
-    GDALDatasetUniquePtr ds(GDALDataset::Open(name.c_str(), flags));
+    CPLStringList open_options;
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.size() > 4 && lower.compare(lower.size() - 4, 4, ".csv") == 0) {
+        // Points from lon/lat columns, under the names planners use.
+        open_options.AddString("X_POSSIBLE_NAMES=lon,lng,long,longitude,x,经度");
+        open_options.AddString("Y_POSSIBLE_NAMES=lat,latitude,y,纬度");
+        open_options.AddString("KEEP_GEOM_COLUMNS=NO");
+        open_options.AddString("AUTODETECT_TYPE=YES");
+    }
+    GDALDatasetUniquePtr ds(GDALDataset::Open(name.c_str(), flags, nullptr, open_options.List()));
     if (!ds) {
         throw Error(ErrorKind::input, with_reason("cannot open as a vector dataset", capture.last_error()),
                     Context{name, {}, {}, {}});

@@ -1,0 +1,590 @@
+// Reading inputs: find each role's layer, map its fields, check every feature, and turn it
+// into model records in EPSG:4490. Data problems are collected, never thrown one at a time.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+#include <cpl_string.h>
+#include <ogr_spatialref.h>
+
+#include "scicov/crs.hpp"
+#include "scicov/gdal.hpp"
+#include "scicov/geos.hpp"
+#include "scicov/io.hpp"
+
+namespace scicov::io {
+
+std::pair<std::string, LayerSpec> parse_layer_override(const std::string& text) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
+        throw Error(ErrorKind::usage, "--layer takes ROLE=DATASET[:LAYER], got '" + text + "'");
+    }
+    std::string role = text.substr(0, eq);
+    std::string rest = text.substr(eq + 1);
+    LayerSpec spec{rest, {}};
+    const auto colon = rest.rfind(':');
+    if (colon != std::string::npos && colon > 0 && colon + 1 < rest.size()) {
+        const std::string head = rest.substr(0, colon);
+        std::error_code ec;
+        if (std::filesystem::exists(head, ec)) spec = LayerSpec{head, rest.substr(colon + 1)};
+    }
+    return {std::move(role), std::move(spec)};
+}
+
+namespace {
+
+struct CtDeleter {
+    void operator()(OGRCoordinateTransformation* ct) const noexcept { OGRCoordinateTransformation::DestroyCT(ct); }
+};
+using CtPtr = std::unique_ptr<OGRCoordinateTransformation, CtDeleter>;
+
+/// A role's layer, found in one of the open datasets.
+struct Found {
+    const gdal::Dataset* dataset = nullptr;
+    OGRLayer* layer = nullptr;
+    std::string role;
+    std::string name;  ///< the layer's own name
+
+    Context context() const { return Context{dataset->name(), name, {}, {}}; }
+    Context context(std::int64_t fid, std::string field = {}) const {
+        return Context{dataset->name(), name, fid, std::move(field)};
+    }
+};
+
+enum class Shape { polygon, point };
+
+class Reader {
+public:
+    Reader(const ReadOptions& options, Diagnostics& diagnostics, const Reporter& reporter)
+        : m_options(options), m_diag(diagnostics), m_reporter(reporter) {
+        for (const auto& name : options.inputs) m_inputs.push_back(&open(name));
+    }
+
+    /// The role's layer: an override, or the one input holding a layer of that name.
+    std::optional<Found> find(const std::string& role) {
+        if (auto it = m_options.layers.find(role); it != m_options.layers.end()) {
+            const gdal::Dataset& ds = open(it->second.dataset);
+            std::string layer_name = it->second.layer;
+            if (layer_name.empty()) {
+                // A dataset with one layer (a Shapefile, a CSV) needs no layer name.
+                auto names = ds.layer_names();
+                if (names.size() == 1) {
+                    layer_name = names.front();
+                } else {
+                    layer_name = role;
+                }
+            }
+            OGRLayer& layer = ds.layer(layer_name);
+            return Found{&ds, &layer, role, layer_name};
+        }
+        std::optional<Found> found;
+        for (const gdal::Dataset* ds : m_inputs) {
+            OGRLayer* layer = ds->find_layer(role);
+            if (layer == nullptr) continue;
+            if (found) {
+                m_diag.error(Context{ds->name(), role, {}, {}},
+                             "layer '" + role + "' is also in " + found->dataset->name() +
+                                 "; choose one with --layer " + role + "=DATASET[:LAYER]");
+                continue;
+            }
+            found = Found{ds, layer, role, role};
+        }
+        return found;
+    }
+
+    /// Coordinate transformation from the layer's CRS to EPSG:4490, or null when it is already
+    /// geographic CGCS2000/WGS84 lon/lat. Reports a missing CRS.
+    bool prepare_crs(const Found& f, CtPtr& ct) {
+        ct.reset();
+        OGRSpatialReference declared;
+        const OGRSpatialReference* source = f.layer->GetSpatialRef();
+        if (auto it = m_options.crs.find(f.role); it != m_options.crs.end()) {
+            declared = gdal::srs_from_user_input(it->second);
+            source = &declared;
+        } else if (source == nullptr) {
+            const std::string driver = f.dataset->get().GetDriver() ? f.dataset->get().GetDriver()->GetDescription() : "";
+            if (driver == "CSV") {
+                // Lon/lat columns of a CSV are WGS84 degrees by convention.
+                declared = gdal::srs_from_user_input("EPSG:4326");
+                source = &declared;
+            } else {
+                m_diag.error(f.context(), "the layer has no CRS; declare it with --crs " + f.role + "=EPSG:4490 (or "
+                                          "the right code)");
+                return false;
+            }
+        }
+        OGRSpatialReference target = gdal::srs_from_user_input(crs::k_output_crs);
+        if (source->IsGeographic() && (source->GetAuthorityCode(nullptr) != nullptr) &&
+            (std::string(source->GetAuthorityCode(nullptr)) == "4490" ||
+             std::string(source->GetAuthorityCode(nullptr)) == "4326")) {
+            // CGCS2000 and WGS84 agree to centimetres; no transformation needed, but keep lon/lat order.
+            OGRSpatialReference copy(*source);
+            copy.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            ct.reset(OGRCreateCoordinateTransformation(&copy, &target));
+        } else {
+            OGRSpatialReference copy(*source);
+            copy.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            gdal::ErrorCapture capture;
+            ct.reset(OGRCreateCoordinateTransformation(&copy, &target));
+            if (!ct) {
+                m_diag.error(f.context(), "cannot transform the layer's CRS to EPSG:4490" +
+                                              (capture.last_error().empty() ? "" : ": " + capture.last_error()));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// Field index, or -1 with an error (listing the fields there are) when required.
+    int field(const Found& f, const std::string& name, bool required) {
+        const int idx = f.layer->GetLayerDefn()->GetFieldIndex(name.c_str());
+        if (idx < 0 && required) {
+            std::string have;
+            OGRFeatureDefn* defn = f.layer->GetLayerDefn();
+            for (int i = 0; i < defn->GetFieldCount(); ++i) {
+                have += std::string(have.empty() ? "" : ", ") + defn->GetFieldDefn(i)->GetNameRef();
+            }
+            m_diag.error(Context{f.dataset->name(), f.name, {}, name},
+                         "missing field (the layer has: " + (have.empty() ? "none" : have) +
+                             "); map it in the rules file's [fields] table");
+        }
+        return idx;
+    }
+
+    /// The geometry in EPSG:4490 lon/lat, or nothing (with an error) when it is null, empty, of
+    /// the wrong kind, untransformable or outside China.
+    gdal::GeometryPtr geometry(const Found& f, OGRFeature& feat, Shape shape, OGRCoordinateTransformation* ct) {
+        const auto fid = feat.GetFID();
+        const OGRGeometry* g = feat.GetGeometryRef();
+        if (g == nullptr) {
+            m_diag.error(f.context(fid), "null geometry");
+            return nullptr;
+        }
+        if (g->IsEmpty()) {
+            m_diag.error(f.context(fid), "empty geometry");
+            return nullptr;
+        }
+        const auto flat = wkbFlatten(g->getGeometryType());
+        gdal::GeometryPtr out;
+        if (shape == Shape::polygon) {
+            if (flat == wkbPolygon || flat == wkbMultiPolygon) {
+                out.reset(g->clone());
+            } else if (flat == wkbCurvePolygon || flat == wkbMultiSurface) {
+                out.reset(g->getLinearGeometry());
+            } else {
+                m_diag.error(f.context(fid),
+                             std::string("expected a polygon, got ") + OGRGeometryTypeToName(g->getGeometryType()));
+                return nullptr;
+            }
+        } else {
+            if (flat == wkbPoint) {
+                out.reset(g->clone());
+            } else if (flat == wkbMultiPoint && g->toMultiPoint()->getNumGeometries() == 1) {
+                out.reset(g->toMultiPoint()->getGeometryRef(0)->clone());
+            } else {
+                m_diag.error(f.context(fid),
+                             std::string("expected a point, got ") + OGRGeometryTypeToName(g->getGeometryType()));
+                return nullptr;
+            }
+        }
+        out->flattenTo2D();
+        if (ct != nullptr && out->transform(ct) != OGRERR_NONE) {
+            m_diag.error(f.context(fid), "coordinates cannot be transformed to EPSG:4490");
+            return nullptr;
+        }
+        OGREnvelope env;
+        out->getEnvelope(&env);
+        const crs::LonLat lo{env.MinX, env.MinY}, hi{env.MaxX, env.MaxY};
+        if (!crs::plausibly_in_china(lo) || !crs::plausibly_in_china(hi)) {
+            const bool swapped = crs::plausibly_in_china({lo.lat, lo.lon}) && crs::plausibly_in_china({hi.lat, hi.lon});
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "coordinates (%.6f, %.6f) cannot be in China%s", env.MinX, env.MinY,
+                          swapped ? " — are longitude and latitude swapped?" : "");
+            m_diag.error(f.context(fid), buf);
+            return nullptr;
+        }
+        return out;
+    }
+
+    /// A text field: checked to be UTF-8 (a GBK Shapefile without .cpg fails here).
+    std::string text(const Found& f, OGRFeature& feat, int idx) {
+        if (idx < 0 || !feat.IsFieldSetAndNotNull(idx)) return {};
+        const OGRFieldDefn* defn = feat.GetFieldDefnRef(idx);
+        std::string value;
+        if (defn->GetType() == OFTReal) {
+            // Codes stored as numbers (a common Shapefile habit): print the whole number.
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.0f", feat.GetFieldAsDouble(idx));
+            value = buf;
+        } else {
+            value = feat.GetFieldAsString(idx);
+        }
+        if (!CPLIsUTF8(value.c_str(), -1)) {
+            m_diag.error(f.context(feat.GetFID(), defn->GetNameRef()),
+                         "text is not UTF-8 (a GBK Shapefile needs a .cpg file saying GBK, or set SHAPE_ENCODING)");
+            return {};
+        }
+        return value;
+    }
+
+    /// A number field: accepts numeric types and numeric text; reports null and non-numbers.
+    std::optional<double> number(const Found& f, OGRFeature& feat, int idx, bool required) {
+        if (idx < 0) return std::nullopt;
+        const OGRFieldDefn* defn = feat.GetFieldDefnRef(idx);
+        const Context where = f.context(feat.GetFID(), defn->GetNameRef());
+        if (!feat.IsFieldSetAndNotNull(idx)) {
+            if (required) m_diag.error(where, "value is missing");
+            return std::nullopt;
+        }
+        const OGRFieldType type = defn->GetType();
+        if (type == OFTInteger || type == OFTInteger64 || type == OFTReal) return feat.GetFieldAsDouble(idx);
+        std::string s = feat.GetFieldAsString(idx);
+        s.erase(0, s.find_first_not_of(" \t"));
+        s.erase(s.find_last_not_of(" \t") + 1);
+        double v = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
+            m_diag.error(where, "\"" + (CPLIsUTF8(s.c_str(), -1) ? s : std::string("<not UTF-8>")) +
+                                    "\" is not a number");
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    template <class Fn>
+    void each(const Found& f, const char* stage, Fn&& fn) {
+        const GIntBig total = std::max<GIntBig>(1, f.layer->GetFeatureCount(TRUE));
+        f.layer->ResetReading();
+        GIntBig n = 0;
+        while (gdal::FeaturePtr feat{f.layer->GetNextFeature()}) {
+            fn(*feat);
+            if ((++n & 1023) == 0) m_reporter.step(stage, static_cast<double>(n) / static_cast<double>(total));
+        }
+        m_reporter.step(stage, 1.0);
+    }
+
+    Diagnostics& diag() { return m_diag; }
+    const ReadOptions& options() const { return m_options; }
+
+private:
+    const gdal::Dataset& open(const std::string& name) {
+        auto it = m_open.find(name);
+        if (it == m_open.end()) it = m_open.emplace(name, std::make_unique<gdal::Dataset>(gdal::Dataset::open(name))).first;
+        return *it->second;
+    }
+
+    const ReadOptions& m_options;
+    Diagnostics& m_diag;
+    const Reporter& m_reporter;
+    std::map<std::string, std::unique_ptr<gdal::Dataset>> m_open;
+    std::vector<const gdal::Dataset*> m_inputs;
+};
+
+bool all_digits(const std::string& s, std::size_t n) {
+    return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool wanted_county(const ReadOptions& o, const std::string& county) {
+    return o.counties.empty() || std::find(o.counties.begin(), o.counties.end(), county) != o.counties.end();
+}
+
+/// Repairs an invalid polygon with a warning; returns the polygonal WKB and the
+/// representative point, or nothing when no area is left.
+bool polygon_to_model(const geos::GeosContext& ctx, const OGRGeometry& g, const Context& where, Diagnostics& diag,
+                      model::Wkb& wkb, crs::LonLat* rep) {
+    auto geom = ctx.from_ogr(g);
+    if (!ctx.is_valid(*geom)) {
+        const std::string reason = ctx.invalid_reason(*geom);
+        geom = ctx.polygonal(*ctx.make_valid(*geom));
+        if (ctx.is_empty(*geom)) {
+            diag.error(where, "invalid polygon with no area left after repair (" + reason + ")");
+            return false;
+        }
+        diag.warning(where, "invalid polygon repaired with GEOS make-valid (" + reason + ")");
+    } else {
+        geom = ctx.polygonal(*geom);
+    }
+    if (ctx.area(*geom) <= 0) {
+        diag.error(where, "polygon has no area");
+        return false;
+    }
+    wkb = ctx.to_wkb(*geom);
+    if (rep != nullptr) {
+        auto p = ctx.point_on_surface(*geom);
+        auto [x, y] = ctx.xy(*p);
+        *rep = {x, y};
+    }
+    return true;
+}
+
+void read_villages(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) {
+    auto found = r.find(k_role_villages);
+    if (!found) {
+        r.diag().error(Context{}, "no villages layer in the inputs (a layer named 'villages', or --layer villages=…)");
+        return;
+    }
+    const auto& fm = r.options().fields;
+    CtPtr ct;
+    const bool crs_ok = r.prepare_crs(*found, ct);
+    const int i_code = r.field(*found, fm.village_code, true);
+    const int i_name = r.field(*found, fm.village_name, true);
+    const int i_pop = r.field(*found, fm.village_population, true);
+    const int i_town = r.field(*found, fm.village_township_code, false);
+    const int i_county = r.field(*found, fm.village_county_code, false);
+    if (!crs_ok || i_code < 0 || i_name < 0 || i_pop < 0) return;
+
+    std::unordered_map<std::string, std::int64_t> seen;
+    r.each(*found, "reading villages", [&](OGRFeature& feat) {
+        const auto fid = feat.GetFID();
+        model::Village v;
+        v.source = {found->dataset->name(), found->name, fid};
+        v.code = r.text(*found, feat, i_code);
+        if (!all_digits(v.code, model::k_village_digits)) {
+            r.diag().error(found->context(fid, fm.village_code),
+                           "\"" + v.code + "\" is not a 12-digit division code (统计用区划代码)");
+            return;
+        }
+        v.county_code = model::code_prefix(v.code, model::k_county_digits);
+        v.township_code = model::code_prefix(v.code, model::k_township_digits);
+        if (!wanted_county(r.options(), v.county_code)) return;
+        if (auto [it, fresh] = seen.emplace(v.code, fid); !fresh) {
+            r.diag().error(found->context(fid, fm.village_code),
+                           "duplicate code " + v.code + " (also feature " + std::to_string(it->second) + ")");
+            return;
+        }
+        for (auto [idx, expect, field] : {std::tuple{i_town, v.township_code, fm.village_township_code},
+                                          std::tuple{i_county, v.county_code, fm.village_county_code}}) {
+            if (idx < 0) continue;
+            const std::string given = r.text(*found, feat, idx);
+            if (!given.empty() && given != expect) {
+                r.diag().error(found->context(fid, field), "\"" + given + "\" does not nest with village code " +
+                                                               v.code + " (expected " + expect + ")");
+            }
+        }
+        v.name = r.text(*found, feat, i_name);
+        auto pop = r.number(*found, feat, i_pop, true);
+        if (!pop) return;
+        if (*pop < 0) {
+            r.diag().error(found->context(fid, fm.village_population), "population " + std::to_string(*pop) +
+                                                                            " is negative");
+            return;
+        }
+        v.population = *pop;
+        auto geom = r.geometry(*found, feat, Shape::polygon, ct.get());
+        if (!geom) return;
+        if (!polygon_to_model(ctx, *geom, found->context(fid), r.diag(), v.geometry, &v.rep)) return;
+        out.villages.push_back(std::move(v));
+    });
+    std::sort(out.villages.begin(), out.villages.end(),
+              [](const model::Village& a, const model::Village& b) { return a.code < b.code; });
+}
+
+void read_units(Reader& r, const geos::GeosContext& ctx, const char* role, std::size_t digits,
+                std::vector<model::AdminUnit>& out) {
+    auto found = r.find(role);
+    if (!found) return;
+    const auto& fm = r.options().fields;
+    CtPtr ct;
+    const bool crs_ok = r.prepare_crs(*found, ct);
+    const int i_code = r.field(*found, fm.unit_code, true);
+    const int i_name = r.field(*found, fm.unit_name, true);
+    if (!crs_ok || i_code < 0 || i_name < 0) return;
+    std::unordered_map<std::string, std::int64_t> seen;
+    r.each(*found, std::string("reading ").append(role).c_str(), [&](OGRFeature& feat) {
+        const auto fid = feat.GetFID();
+        model::AdminUnit u;
+        u.source = {found->dataset->name(), found->name, fid};
+        u.code = r.text(*found, feat, i_code);
+        if (!all_digits(u.code, digits)) {
+            r.diag().error(found->context(fid, fm.unit_code),
+                           "\"" + u.code + "\" is not a " + std::to_string(digits) + "-digit division code");
+            return;
+        }
+        const std::string county = model::code_prefix(u.code, model::k_county_digits);
+        if (!wanted_county(r.options(), county)) return;
+        if (auto [it, fresh] = seen.emplace(u.code, fid); !fresh) {
+            r.diag().error(found->context(fid, fm.unit_code),
+                           "duplicate code " + u.code + " (also feature " + std::to_string(it->second) + ")");
+            return;
+        }
+        u.name = r.text(*found, feat, i_name);
+        if (digits == model::k_township_digits) u.parent_code = county;
+        auto geom = r.geometry(*found, feat, Shape::polygon, ct.get());
+        if (!geom) return;
+        if (!polygon_to_model(ctx, *geom, found->context(fid), r.diag(), u.geometry, nullptr)) return;
+        out.push_back(std::move(u));
+    });
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
+}
+
+model::FacilityStatus parse_status(const std::string& s, bool& ok) {
+    ok = true;
+    if (s.empty() || s == "existing" || s == "已建" || s == "现有") return model::FacilityStatus::existing;
+    if (s == "planned" || s == "规划" || s == "在建") return model::FacilityStatus::planned;
+    ok = false;
+    return model::FacilityStatus::existing;
+}
+
+void read_facility_layer(Reader& r, const Found& found, const std::string& fixed_type, model::Inputs& out) {
+    const auto& fm = r.options().fields;
+    CtPtr ct;
+    if (!r.prepare_crs(found, ct)) return;
+    const int i_type = fixed_type.empty() ? r.field(found, fm.facility_type, true) : -1;
+    if (fixed_type.empty() && i_type < 0) return;
+    const int i_id = r.field(found, fm.facility_id, false);
+    const int i_name = r.field(found, fm.facility_name, false);
+    const int i_grade = r.field(found, fm.facility_grade, false);
+    const int i_status = r.field(found, fm.facility_status, false);
+    const auto& keys = r.options().type_keys;
+    r.each(found, "reading facilities", [&](OGRFeature& feat) {
+        const auto fid = feat.GetFID();
+        model::Facility f;
+        f.source = {found.dataset->name(), found.name, fid};
+        f.type = fixed_type.empty() ? r.text(found, feat, i_type) : fixed_type;
+        if (std::find(keys.begin(), keys.end(), f.type) == keys.end()) {
+            std::string known;
+            for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
+            r.diag().error(found.context(fid, fm.facility_type),
+                           "unknown facility type \"" + f.type + "\" (the rules know: " + known + ")");
+            return;
+        }
+        f.id = r.text(found, feat, i_id);
+        if (f.id.empty()) f.id = found.name + ":" + std::to_string(fid);
+        f.name = r.text(found, feat, i_name);
+        f.grade = r.text(found, feat, i_grade);
+        bool ok = true;
+        f.status = parse_status(r.text(found, feat, i_status), ok);
+        if (!ok) {
+            r.diag().error(found.context(fid, fm.facility_status), "status must be existing or planned");
+            return;
+        }
+        auto geom = r.geometry(found, feat, Shape::point, ct.get());
+        if (!geom) return;
+        const OGRPoint* p = geom->toPoint();
+        f.location = {p->getX(), p->getY()};
+        out.facilities.push_back(std::move(f));
+    });
+}
+
+void read_facilities(Reader& r, model::Inputs& out) {
+    if (auto found = r.find(k_role_facilities)) read_facility_layer(r, *found, {}, out);
+    for (const auto& key : r.options().type_keys) {
+        if (auto found = r.find(key)) read_facility_layer(r, *found, key, out);
+    }
+    std::sort(out.facilities.begin(), out.facilities.end(), [](const model::Facility& a, const model::Facility& b) {
+        return std::tie(a.type, a.id) < std::tie(b.type, b.id);
+    });
+    for (std::size_t i = 1; i < out.facilities.size(); ++i) {
+        const auto& a = out.facilities[i - 1];
+        const auto& b = out.facilities[i];
+        if (a.type == b.type && a.id == b.id) {
+            r.diag().error(Context{b.source.file, b.source.layer, b.source.fid, r.options().fields.facility_id},
+                           "duplicate facility id \"" + b.id + "\" (also feature " + std::to_string(a.source.fid) +
+                               ")");
+        }
+    }
+}
+
+void read_candidates(Reader& r, model::Inputs& out) {
+    auto found = r.find(k_role_candidates);
+    if (!found) return;
+    const auto& fm = r.options().fields;
+    CtPtr ct;
+    if (!r.prepare_crs(*found, ct)) return;
+    const int i_id = r.field(*found, fm.candidate_id, false);
+    const int i_kind = r.field(*found, fm.candidate_kind, false);
+    const int i_cost = r.field(*found, fm.candidate_cost, false);
+    const int i_village = r.field(*found, fm.candidate_village_code, false);
+    r.each(*found, "reading candidates", [&](OGRFeature& feat) {
+        const auto fid = feat.GetFID();
+        model::Candidate c;
+        c.source = {found->dataset->name(), found->name, fid};
+        c.id = r.text(*found, feat, i_id);
+        if (c.id.empty()) c.id = found->name + ":" + std::to_string(fid);
+        c.kind = r.text(*found, feat, i_kind);
+        c.village_code = r.text(*found, feat, i_village);
+        if (auto cost = r.number(*found, feat, i_cost, false)) {
+            if (*cost < 0) {
+                r.diag().error(found->context(fid, fm.candidate_cost), "cost must not be negative");
+                return;
+            }
+            c.cost = *cost;
+        }
+        auto geom = r.geometry(*found, feat, Shape::point, ct.get());
+        if (!geom) return;
+        const OGRPoint* p = geom->toPoint();
+        c.location = {p->getX(), p->getY()};
+        out.candidates.push_back(std::move(c));
+    });
+    std::sort(out.candidates.begin(), out.candidates.end(),
+              [](const model::Candidate& a, const model::Candidate& b) { return a.id < b.id; });
+}
+
+void read_exclusions(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) {
+    auto found = r.find(k_role_exclusions);
+    if (!found) return;
+    CtPtr ct;
+    if (!r.prepare_crs(*found, ct)) return;
+    r.each(*found, "reading exclusions", [&](OGRFeature& feat) {
+        auto geom = r.geometry(*found, feat, Shape::polygon, ct.get());
+        if (!geom) return;
+        model::Wkb wkb;
+        if (polygon_to_model(ctx, *geom, found->context(feat.GetFID()), r.diag(), wkb, nullptr)) {
+            out.exclusions.push_back(std::move(wkb));
+        }
+    });
+}
+
+/// Cross-layer checks: townships and counties of the villages exist when those layers are given.
+void check_nesting(const model::Inputs& in, Diagnostics& diag) {
+    auto check = [&](const std::vector<model::AdminUnit>& units, auto code_of, const char* what) {
+        if (units.empty()) return;
+        std::set<std::string> codes;
+        for (const auto& u : units) codes.insert(u.code);
+        std::set<std::string> reported;
+        for (const auto& v : in.villages) {
+            const std::string code = code_of(v);
+            if (codes.count(code) == 0 && reported.insert(code).second) {
+                diag.error(Context{v.source.file, v.source.layer, v.source.fid, {}},
+                           std::string("village ") + v.code + " belongs to " + what + " " + code +
+                               ", which the " + what + "s layer does not have");
+            }
+        }
+    };
+    check(in.townships, [](const model::Village& v) { return v.township_code; }, "township");
+    check(in.counties, [](const model::Village& v) { return v.county_code; }, "county");
+}
+
+}  // namespace
+
+model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, const Reporter& reporter) {
+    if (options.inputs.empty() && options.layers.empty()) {
+        throw Error(ErrorKind::usage, "no input datasets given");
+    }
+    gdal::ensure_registered();
+    Reader reader(options, diagnostics, reporter);
+    geos::GeosContext ctx;
+    model::Inputs in;
+    read_villages(reader, ctx, in);
+    read_units(reader, ctx, k_role_townships, model::k_township_digits, in.townships);
+    read_units(reader, ctx, k_role_counties, model::k_county_digits, in.counties);
+    read_facilities(reader, in);
+    read_candidates(reader, in);
+    read_exclusions(reader, ctx, in);
+    check_nesting(in, diagnostics);
+    if (!options.counties.empty()) {
+        std::set<std::string> present;
+        for (const auto& v : in.villages) present.insert(v.county_code);
+        for (const auto& c : options.counties) {
+            if (present.count(c) == 0) diagnostics.error(Context{}, "--county " + c + ": no villages of that county");
+        }
+    }
+    return in;
+}
+
+}  // namespace scicov::io
