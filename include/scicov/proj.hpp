@@ -30,12 +30,16 @@ public:
     /// Transforms in place; throws a crs error naming the first point PROJ could not transform.
     void forward(std::span<double> x, std::span<double> y) const;
     void inverse(std::span<double> x, std::span<double> y) const;
+    /// 3-D forward transform (e.g. lon/lat/height to geocentric X/Y/Z).
+    void forward(std::span<double> x, std::span<double> y, std::span<double> z) const;
+    /// The raw PJ for callbacks that transform one coordinate at a time (GEOS transformXY).
+    PJ* get() const noexcept { return m_pj.get(); }
 
     const std::string& source() const noexcept { return m_source; }
     const std::string& target() const noexcept { return m_target; }
 
 private:
-    void run(PJ_DIRECTION direction, std::span<double> x, std::span<double> y) const;
+    void run(PJ_DIRECTION direction, std::span<double> x, std::span<double> y, std::span<double> z) const;
     std::string m_source;
     std::string m_target;
     std::unique_ptr<PJ_CONTEXT, ContextDeleter> m_context;

@@ -20,14 +20,19 @@ Transformer::Transformer(const std::string& source, const std::string& target)
     m_pj.reset(normalised);
 }
 
-void Transformer::forward(std::span<double> x, std::span<double> y) const { run(PJ_FWD, x, y); }
-void Transformer::inverse(std::span<double> x, std::span<double> y) const { run(PJ_INV, x, y); }
+void Transformer::forward(std::span<double> x, std::span<double> y) const { run(PJ_FWD, x, y, {}); }
+void Transformer::inverse(std::span<double> x, std::span<double> y) const { run(PJ_INV, x, y, {}); }
+void Transformer::forward(std::span<double> x, std::span<double> y, std::span<double> z) const {
+    run(PJ_FWD, x, y, z);
+}
 
-void Transformer::run(PJ_DIRECTION direction, std::span<double> x, std::span<double> y) const {
-    if (x.size() != y.size()) throw Error(ErrorKind::internal, "coordinate arrays differ in length");
+void Transformer::run(PJ_DIRECTION direction, std::span<double> x, std::span<double> y, std::span<double> z) const {
+    if (x.size() != y.size() || (!z.empty() && z.size() != x.size())) {
+        throw Error(ErrorKind::internal, "coordinate arrays differ in length");
+    }
     if (x.empty()) return;
     proj_trans_generic(m_pj.get(), direction, x.data(), sizeof(double), x.size(), y.data(), sizeof(double), y.size(),
-                       nullptr, 0, 0, nullptr, 0, 0);
+                       z.empty() ? nullptr : z.data(), sizeof(double), z.size(), nullptr, 0, 0);
     for (std::size_t i = 0; i < x.size(); ++i) {
         if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
             throw Error(ErrorKind::crs, "PROJ could not transform point " + std::to_string(i) + " from " +

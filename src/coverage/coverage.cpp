@@ -1,0 +1,218 @@
+// Coverage queries. Villages' representative points and sites go into Boost.Geometry R-trees
+// in geocentric (ECEF, metres) coordinates: the straight-line distance between two points
+// never exceeds their geodesic distance, so a box of half-width r around a point holds every
+// point within r geodesic metres; candidates are then measured exactly with PROJ's geodesic.
+#include "scicov/coverage.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include "scicov/geos.hpp"
+#include "scicov/proj.hpp"
+
+namespace scicov::coverage {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+
+namespace {
+
+using Point3 = bg::model::point<double, 3, bg::cs::cartesian>;
+using Box3 = bg::model::box<Point3>;
+using Point2 = bg::model::point<double, 2, bg::cs::cartesian>;
+using Box2 = bg::model::box<Point2>;
+using Entry3 = std::pair<Point3, std::int32_t>;
+using Entry2 = std::pair<Box2, std::int32_t>;
+using Tree3 = bgi::rtree<Entry3, bgi::rstar<16>>;
+using Tree2 = bgi::rtree<Entry2, bgi::rstar<16>>;
+
+/// Geocentric coordinates of lon/lat points on the CGCS2000 ellipsoid (EPSG:4479), via PROJ.
+std::vector<Point3> to_ecef(std::span<const crs::LonLat> points) {
+    std::vector<double> x(points.size()), y(points.size()), z(points.size(), 0.0);
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        x[i] = points[i].lon;
+        y[i] = points[i].lat;
+    }
+    proj::Transformer to_geocentric("EPSG:4490", "EPSG:4479");
+    to_geocentric.forward(x, y, z);
+    std::vector<Point3> out;
+    out.reserve(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i) out.emplace_back(x[i], y[i], z[i]);
+    return out;
+}
+
+Box3 around(const Point3& p, double half) {
+    return {Point3(p.get<0>() - half, p.get<1>() - half, p.get<2>() - half),
+            Point3(p.get<0>() + half, p.get<1>() + half, p.get<2>() + half)};
+}
+
+Tree3 build_tree(const std::vector<Point3>& points) {
+    std::vector<Entry3> entries;
+    entries.reserve(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i) entries.emplace_back(points[i], static_cast<std::int32_t>(i));
+    return Tree3(entries.begin(), entries.end());  // packed (STR) bulk load
+}
+
+}  // namespace
+
+struct VillageIndex::Impl {
+    const model::Inputs& inputs;
+    std::vector<crs::LonLat> reps;
+    Tree3 rep_tree;
+    Tree2 bbox_tree;
+    std::map<std::string, std::vector<std::int32_t>, std::less<>> by_county, by_township;
+    crs::Geodesic geod;
+    geos::GeosContext geos;  // only for village_at, which is called from one thread at a time
+
+    explicit Impl(const model::Inputs& in) : inputs(in) {
+        reps.reserve(in.villages.size());
+        for (const auto& v : in.villages) reps.push_back(v.rep);
+        rep_tree = build_tree(to_ecef(reps));
+        std::vector<Entry2> boxes;
+        boxes.reserve(in.villages.size());
+        for (std::size_t i = 0; i < in.villages.size(); ++i) {
+            const auto& v = in.villages[i];
+            auto g = geos.from_wkb(v.geometry);
+            auto b = geos.bounds(*g);
+            boxes.emplace_back(Box2(Point2(b[0], b[1]), Point2(b[2], b[3])), static_cast<std::int32_t>(i));
+            by_county[v.county_code].push_back(static_cast<std::int32_t>(i));
+            by_township[v.township_code].push_back(static_cast<std::int32_t>(i));
+        }
+        bbox_tree = Tree2(boxes.begin(), boxes.end());
+    }
+};
+
+VillageIndex::VillageIndex(const model::Inputs& inputs) : m_impl(std::make_unique<Impl>(inputs)) {}
+VillageIndex::~VillageIndex() = default;
+
+std::int32_t VillageIndex::village_at(crs::LonLat p) const {
+    const Point2 q(p.lon, p.lat);
+    std::vector<Entry2> hits;
+    m_impl->bbox_tree.query(bgi::intersects(q), std::back_inserter(hits));
+    std::sort(hits.begin(), hits.end(), [](const Entry2& a, const Entry2& b) { return a.second < b.second; });
+    auto& ctx = m_impl->geos;
+    auto point = ctx.point(p.lon, p.lat);
+    for (const auto& [box, idx] : hits) {
+        auto poly = ctx.from_wkb(m_impl->inputs.villages[static_cast<std::size_t>(idx)].geometry);
+        if (GEOSIntersects_r(ctx.handle(), poly.get(), point.get()) == 1) return idx;
+    }
+    return -1;
+}
+
+void VillageIndex::villages_within(crs::LonLat p, double radius_m, std::vector<std::int32_t>& out) const {
+    out.clear();
+    const Point3 centre = to_ecef(std::span<const crs::LonLat>(&p, 1)).front();
+    std::vector<Entry3> hits;
+    m_impl->rep_tree.query(bgi::intersects(around(centre, radius_m)), std::back_inserter(hits));
+    for (const auto& [pt, idx] : hits) {
+        if (m_impl->geod.distance_m(p, m_impl->reps[static_cast<std::size_t>(idx)]) <= radius_m) out.push_back(idx);
+    }
+    std::sort(out.begin(), out.end());
+}
+
+std::span<const std::int32_t> VillageIndex::villages_of_county(const std::string& code) const {
+    auto it = m_impl->by_county.find(code);
+    if (it == m_impl->by_county.end()) return {};
+    return it->second;
+}
+
+std::span<const std::int32_t> VillageIndex::villages_of_township(const std::string& code) const {
+    auto it = m_impl->by_township.find(code);
+    if (it == m_impl->by_township.end()) return {};
+    return it->second;
+}
+
+Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
+                std::span<const crs::LonLat> sites, std::span<const std::int32_t> site_village) {
+    Incidence inc;
+    inc.offsets.reserve(sites.size() + 1);
+    std::vector<std::int32_t> found;
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        const std::int32_t home = site_village[i];
+        switch (rule.kind) {
+            case rules::CoverageKind::contains:
+                if (home >= 0) inc.villages.push_back(home);
+                break;
+            case rules::CoverageKind::radius:
+                index.villages_within(sites[i], rule.radius_m, found);
+                inc.villages.insert(inc.villages.end(), found.begin(), found.end());
+                break;
+            case rules::CoverageKind::admin:
+                if (home >= 0) {
+                    const auto& v = inputs.villages[static_cast<std::size_t>(home)];
+                    auto members = rule.admin_level == rules::AdminLevel::county ? index.villages_of_county(v.county_code)
+                                                                                 : index.villages_of_township(v.township_code);
+                    inc.villages.insert(inc.villages.end(), members.begin(), members.end());
+                }
+                break;
+        }
+        inc.offsets.push_back(static_cast<std::int64_t>(inc.villages.size()));
+    }
+    return inc;
+}
+
+std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<const crs::LonLat> sites) {
+    std::vector<double> out(inputs.villages.size(), k_no_facility);
+    if (sites.empty()) return out;
+    const auto site_ecef = to_ecef(sites);
+    const Tree3 tree = build_tree(site_ecef);
+    std::vector<crs::LonLat> reps;
+    reps.reserve(inputs.villages.size());
+    for (const auto& v : inputs.villages) reps.push_back(v.rep);
+    const auto rep_ecef = to_ecef(reps);
+    const crs::Geodesic geod;
+    std::vector<Entry3> hits;
+    for (std::size_t v = 0; v < reps.size(); ++v) {
+        hits.clear();
+        tree.query(bgi::nearest(rep_ecef[v], 1), std::back_inserter(hits));
+        double best = geod.distance_m(reps[v], sites[static_cast<std::size_t>(hits.front().second)]);
+        // Anything geodesically nearer is also nearer in a straight line: search that box.
+        hits.clear();
+        tree.query(bgi::intersects(around(rep_ecef[v], best)), std::back_inserter(hits));
+        for (const auto& [pt, idx] : hits) best = std::min(best, geod.distance_m(reps[v], sites[static_cast<std::size_t>(idx)]));
+        out[v] = best;
+    }
+    return out;
+}
+
+Coverage compute(const model::Inputs& inputs, const VillageIndex& index, const rules::Rules& rules,
+                 Diagnostics& diagnostics, const Reporter& reporter) {
+    Coverage cov;
+    cov.facility_village.resize(inputs.facilities.size(), -1);
+    for (std::size_t i = 0; i < inputs.facilities.size(); ++i) {
+        const auto& f = inputs.facilities[i];
+        cov.facility_village[i] = index.village_at(f.location);
+        if (cov.facility_village[i] < 0) {
+            diagnostics.warning(Context{f.source.file, f.source.layer, f.source.fid, {}},
+                                "facility \"" + f.id + "\" lies outside every village");
+        }
+        if ((i & 255) == 0) reporter.step("locating facilities", static_cast<double>(i) / inputs.facilities.size());
+    }
+    reporter.step("locating facilities", 1.0);
+    for (std::size_t t = 0; t < rules.types.size(); ++t) {
+        const auto& type = rules.types[t];
+        TypeCoverage tc;
+        tc.type = type.key;
+        std::vector<crs::LonLat> sites;
+        std::vector<std::int32_t> homes;
+        for (std::size_t i = 0; i < inputs.facilities.size(); ++i) {
+            const auto& f = inputs.facilities[i];
+            if (f.type != type.key || f.status != model::FacilityStatus::existing) continue;
+            tc.facilities.push_back(i);
+            sites.push_back(f.location);
+            homes.push_back(cov.facility_village[i]);
+        }
+        tc.incidence = reach(index, inputs, type.rule, sites, homes);
+        tc.reached.assign(inputs.villages.size(), 0);
+        for (auto v : tc.incidence.villages) tc.reached[static_cast<std::size_t>(v)] = 1;
+        tc.nearest_m = nearest_distance_m(inputs, sites);
+        cov.types.push_back(std::move(tc));
+        reporter.step("coverage", static_cast<double>(t + 1) / static_cast<double>(rules.types.size()));
+    }
+    return cov;
+}
+
+}  // namespace scicov::coverage

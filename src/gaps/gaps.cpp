@@ -1,0 +1,379 @@
+// Gap geometry per county, in the county's Gauss-Krueger zone, spread over the cores.
+#include "scicov/gaps.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include "scicov/geos.hpp"
+#include "scicov/proj.hpp"
+
+namespace scicov::gaps {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+
+namespace {
+
+using Point2 = bg::model::point<double, 2, bg::cs::cartesian>;
+using Box2 = bg::model::box<Point2>;
+using Entry = std::pair<Point2, std::size_t>;
+using Tree = bgi::rtree<Entry, bgi::rstar<16>>;
+
+/// Transforms every coordinate of a GEOS geometry through PROJ (GEOS's own coordinate walk).
+geos::GeomPtr project(const geos::GeosContext& ctx, const GEOSGeometry& g, const proj::Transformer& t, bool inverse) {
+    struct Job {
+        PJ* pj;
+        PJ_DIRECTION dir;
+    } job{t.get(), inverse ? PJ_INV : PJ_FWD};
+    auto callback = [](double* x, double* y, void* userdata) -> int {
+        auto* j = static_cast<Job*>(userdata);
+        PJ_COORD c = proj_coord(*x, *y, 0, 0);
+        c = proj_trans(j->pj, j->dir, c);
+        if (!std::isfinite(c.xy.x) || !std::isfinite(c.xy.y)) return 0;
+        *x = c.xy.x;
+        *y = c.xy.y;
+        return 1;
+    };
+    return ctx.own(GEOSGeom_transformXY_r(ctx.handle(), &g, callback, &job), "coordinate transformation");
+}
+
+/// A county's share of the work and of the result.
+struct CountyJob {
+    std::string code;
+    std::vector<std::int32_t> villages;  // ascending
+};
+
+struct CountyResult {
+    std::vector<GapFeature> gaps;
+    std::vector<ServiceArea> service_areas;
+    std::vector<model::AdminUnit> townships;
+    model::AdminUnit county;
+};
+
+class Worker {
+public:
+    Worker(const model::Inputs& in, const coverage::Coverage& cov, const rules::Rules& rules,
+           const std::vector<Tree>& trees, const Options& options, Result& result)
+        : m_in(in), m_cov(cov), m_rules(rules), m_trees(trees), m_options(options), m_result(result) {}
+
+    CountyResult run(const CountyJob& job) {
+        CountyResult out;
+        const auto& villages = job.villages;
+        // The county's zone: by the mean longitude of its villages.
+        double lon = 0;
+        for (auto v : villages) lon += m_in.villages[static_cast<std::size_t>(v)].rep.lon;
+        lon /= static_cast<double>(villages.size());
+        const proj::Transformer& zone = transformer(crs::gk_zone_epsg(lon));
+
+        std::vector<geos::GeomPtr> polys;
+        polys.reserve(villages.size());
+        for (auto v : villages) {
+            auto g = m_ctx.from_wkb(m_in.villages[static_cast<std::size_t>(v)].geometry);
+            polys.push_back(project(m_ctx, *g, zone, false));
+            m_result.village_area_m2[static_cast<std::size_t>(v)] = m_ctx.area(*polys.back());
+        }
+        // Dissolved county and townships (valid even when a layer gives them too: used for clipping).
+        auto county = dissolve(polys, 0, polys.size());
+        out.county.code = job.code;
+        out.county.geometry = to_output(*county, zone);
+        for (std::size_t a = 0; a < villages.size();) {
+            const auto& town = m_in.villages[static_cast<std::size_t>(villages[a])].township_code;
+            std::size_t b = a;
+            while (b < villages.size() && m_in.villages[static_cast<std::size_t>(villages[b])].township_code == town) ++b;
+            model::AdminUnit t;
+            t.code = town;
+            t.parent_code = job.code;
+            t.geometry = to_output(*dissolve(polys, a, b), zone);
+            out.townships.push_back(std::move(t));
+            a = b;
+        }
+
+        for (std::size_t t = 0; t < m_rules.types.size(); ++t) {
+            const auto& type = m_rules.types[t];
+            const auto& tc = m_cov.types[t];
+            auto& fraction = m_result.covered_fraction[t];
+            auto& covered = m_result.covered[t];
+            std::vector<geos::GeomPtr> gap_pieces(villages.size());
+            geos::GeomPtr service;
+            if (type.rule.kind == rules::CoverageKind::radius) {
+                service = discs(job, t, type.rule.radius_m, zone, *county);
+                auto prepared = service ? m_ctx.prepare(*service) : geos::PreparedPtr();
+                for (std::size_t k = 0; k < villages.size(); ++k) {
+                    const auto v = static_cast<std::size_t>(villages[k]);
+                    const GEOSGeometry& p = *polys[k];
+                    const double area = m_result.village_area_m2[v];
+                    double inside = 0;
+                    if (!service || GEOSPreparedIntersects_r(m_ctx.handle(), prepared.get(), &p) == 0) {
+                        gap_pieces[k] = m_ctx.clone(p);
+                    } else if (GEOSPreparedCovers_r(m_ctx.handle(), prepared.get(), &p) == 1) {
+                        inside = area;
+                    } else {
+                        gap_pieces[k] = m_ctx.polygonal(*m_ctx.difference(p, *service));
+                        inside = std::max(0.0, area - m_ctx.area(*gap_pieces[k]));
+                    }
+                    fraction[v] = area > 0 ? std::min(1.0, inside / area) : 0.0;
+                    covered[v] = type.rule.min_area_fraction ? (fraction[v] >= *type.rule.min_area_fraction - 1e-12)
+                                                             : tc.reached[v];
+                }
+            } else {
+                std::vector<geos::GeomPtr> covered_parts;
+                for (std::size_t k = 0; k < villages.size(); ++k) {
+                    const auto v = static_cast<std::size_t>(villages[k]);
+                    covered[v] = tc.reached[v];
+                    fraction[v] = covered[v] ? 1.0 : 0.0;
+                    if (covered[v]) {
+                        covered_parts.push_back(m_ctx.clone(*polys[k]));
+                    } else {
+                        gap_pieces[k] = m_ctx.clone(*polys[k]);
+                    }
+                }
+                if (!covered_parts.empty()) {
+                    service = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(covered_parts)));
+                }
+            }
+            if (service && !m_ctx.is_empty(*service)) {
+                auto clipped = m_ctx.polygonal(*service);
+                if (!m_ctx.is_empty(*clipped)) {
+                    out.service_areas.push_back(ServiceArea{type.key, job.code, to_output(*clipped, zone)});
+                }
+            }
+            collect_gaps(job, type.key, gap_pieces, zone, out);
+        }
+        return out;
+    }
+
+private:
+    const proj::Transformer& transformer(int epsg) {
+        auto it = m_zones.find(epsg);
+        if (it == m_zones.end()) {
+            it = m_zones.emplace(epsg, std::make_unique<proj::Transformer>(crs::k_output_crs, crs::epsg(epsg))).first;
+        }
+        return *it->second;
+    }
+
+    geos::GeomPtr dissolve(const std::vector<geos::GeomPtr>& polys, std::size_t a, std::size_t b) {
+        std::vector<geos::GeomPtr> parts;
+        for (std::size_t i = a; i < b; ++i) parts.push_back(m_ctx.clone(*polys[i]));
+        return m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(parts))));
+    }
+
+    /// The union of the service discs of every facility of type t that can reach the county,
+    /// clipped to the county; null when there is none.
+    geos::GeomPtr discs(const CountyJob& job, std::size_t t, double radius_m, const proj::Transformer& zone,
+                        const GEOSGeometry& county) {
+        // Facilities within the radius of the county's extent (a generous lon/lat box).
+        double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
+        for (auto v : job.villages) {
+            auto g = m_ctx.from_wkb(m_in.villages[static_cast<std::size_t>(v)].geometry);
+            auto b = m_ctx.bounds(*g);
+            minx = std::min(minx, b[0]), miny = std::min(miny, b[1]);
+            maxx = std::max(maxx, b[2]), maxy = std::max(maxy, b[3]);
+        }
+        const double dlat = radius_m / 110'000.0 * 1.05;
+        const double dlon = radius_m / (111'320.0 * std::cos(std::min(89.0, std::max(std::abs(miny), std::abs(maxy)) + dlat) * M_PI / 180.0)) * 1.05;
+        std::vector<Entry> hits;
+        m_trees[t].query(bgi::intersects(Box2(Point2(minx - dlon, miny - dlat), Point2(maxx + dlon, maxy + dlat))),
+                         std::back_inserter(hits));
+        if (hits.empty()) return nullptr;
+        std::sort(hits.begin(), hits.end(), [](const Entry& a, const Entry& b) { return a.second < b.second; });
+        std::vector<double> x, y;
+        for (const auto& [pt, i] : hits) {
+            const auto& f = m_in.facilities[i];
+            x.push_back(f.location.lon);
+            y.push_back(f.location.lat);
+        }
+        zone.forward(x, y);
+        std::vector<geos::GeomPtr> circles;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            circles.push_back(m_ctx.buffer(*m_ctx.point(x[i], y[i]), radius_m, m_options.circle_segments));
+        }
+        auto all = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(circles)));
+        auto clipped = m_ctx.polygonal(*m_ctx.intersection(*all, county));
+        if (m_ctx.is_empty(*clipped)) return nullptr;
+        return clipped;
+    }
+
+    void collect_gaps(const CountyJob& job, const std::string& type, std::vector<geos::GeomPtr>& pieces,
+                      const proj::Transformer& zone, CountyResult& out) {
+        const auto& villages = job.villages;
+        for (std::size_t a = 0; a < villages.size();) {
+            const auto& town = m_in.villages[static_cast<std::size_t>(villages[a])].township_code;
+            std::size_t b = a;
+            while (b < villages.size() && m_in.villages[static_cast<std::size_t>(villages[b])].township_code == town) ++b;
+            std::vector<geos::GeomPtr> parts;
+            double people = 0;
+            for (std::size_t k = a; k < b; ++k) {
+                if (!pieces[k] || m_ctx.is_empty(*pieces[k])) continue;
+                const auto v = static_cast<std::size_t>(villages[k]);
+                const double area = m_result.village_area_m2[v];
+                if (area > 0) people += m_in.villages[v].population * m_ctx.area(*pieces[k]) / area;
+                parts.push_back(std::move(pieces[k]));
+            }
+            if (!parts.empty()) {
+                auto merged = m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(parts))));
+                if (!m_ctx.is_empty(*merged)) {
+                    out.gaps.push_back(
+                        GapFeature{type, job.code, town, to_output(*merged, zone), m_ctx.area(*merged), people});
+                }
+            }
+            a = b;
+        }
+    }
+
+    model::Wkb to_output(const GEOSGeometry& projected, const proj::Transformer& zone) {
+        return m_ctx.to_wkb(*project(m_ctx, projected, zone, true));
+    }
+
+    const model::Inputs& m_in;
+    const coverage::Coverage& m_cov;
+    const rules::Rules& m_rules;
+    const std::vector<Tree>& m_trees;
+    const Options& m_options;
+    Result& m_result;  // per-village vectors only; each county writes its own villages
+    geos::GeosContext m_ctx;
+    std::map<int, std::unique_ptr<proj::Transformer>> m_zones;
+};
+
+}  // namespace
+
+Result compute(const model::Inputs& in, const coverage::Coverage& cov, const rules::Rules& rules,
+               const Options& options, const Reporter& reporter) {
+    Result result;
+    const std::size_t n = in.villages.size();
+    result.village_area_m2.assign(n, 0.0);
+    result.covered_fraction.assign(rules.types.size(), std::vector<double>(n, 0.0));
+    result.covered.assign(rules.types.size(), std::vector<std::uint8_t>(n, 0));
+
+    // One lon/lat R-tree of existing facilities per type, shared read-only by the workers.
+    std::vector<Tree> trees;
+    for (const auto& tc : cov.types) {
+        std::vector<Entry> entries;
+        for (auto i : tc.facilities) entries.emplace_back(Point2(in.facilities[i].location.lon, in.facilities[i].location.lat), i);
+        trees.emplace_back(entries.begin(), entries.end());
+    }
+
+    std::vector<CountyJob> jobs;
+    for (std::size_t v = 0; v < n; ++v) {
+        const auto& code = in.villages[v].county_code;
+        if (jobs.empty() || jobs.back().code != code) jobs.push_back(CountyJob{code, {}});
+        jobs.back().villages.push_back(static_cast<std::int32_t>(v));
+    }
+    std::vector<CountyResult> results(jobs.size());
+    std::atomic<std::size_t> next{0}, done{0};
+    std::mutex failure_mutex;
+    std::exception_ptr failure;
+    const unsigned threads =
+        std::max(1u, std::min<unsigned>(options.threads ? options.threads : std::thread::hardware_concurrency(),
+                                        static_cast<unsigned>(jobs.size())));
+    auto work = [&](bool report) {
+        try {
+            Worker worker(in, cov, rules, trees, options, result);
+            for (std::size_t j; (j = next++) < jobs.size();) {
+                try {
+                    results[j] = worker.run(jobs[j]);
+                } catch (Error& e) {
+                    throw Error(e.kind(), "county " + jobs[j].code + ": " + e.message(), e.context());
+                }
+                ++done;
+                if (report) reporter.step("gaps", static_cast<double>(done) / static_cast<double>(jobs.size()));
+            }
+        } catch (...) {
+            std::lock_guard lock(failure_mutex);
+            if (!failure) failure = std::current_exception();
+            next = jobs.size();
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work, false);
+    work(true);  // the calling thread works too, and reports progress between its jobs
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+    reporter.step("gaps", 1.0);
+
+    for (auto& r : results) {
+        for (auto& g : r.gaps) result.gaps.push_back(std::move(g));
+        for (auto& s : r.service_areas) result.service_areas.push_back(std::move(s));
+        for (auto& t : r.townships) result.dissolved_townships.push_back(std::move(t));
+        result.dissolved_counties.push_back(std::move(r.county));
+    }
+    auto by_type = [&](const std::string& key) {
+        for (std::size_t t = 0; t < rules.types.size(); ++t) if (rules.types[t].key == key) return t;
+        return rules.types.size();
+    };
+    std::stable_sort(result.gaps.begin(), result.gaps.end(), [&](const GapFeature& a, const GapFeature& b) {
+        return std::tuple(by_type(a.type), a.county_code, a.township_code) < std::tuple(by_type(b.type), b.county_code, b.township_code);
+    });
+    std::stable_sort(result.service_areas.begin(), result.service_areas.end(), [&](const ServiceArea& a, const ServiceArea& b) {
+        return std::tuple(by_type(a.type), a.county_code) < std::tuple(by_type(b.type), b.county_code);
+    });
+    return result;
+}
+
+void evaluate(TypeSummary& s, const rules::Target& target, int villages, double population) {
+    s.target = target.threshold;
+    switch (target.measure) {
+        case rules::Measure::villages:
+            s.share = villages > 0 ? static_cast<double>(s.villages_cov) / villages : 1.0;
+            s.gap = std::max(0.0, std::ceil(target.threshold * villages - 1e-9) - s.villages_cov);
+            break;
+        case rules::Measure::population:
+            s.share = population > 0 ? s.pop_cov / population : 1.0;
+            s.gap = std::max(0.0, target.threshold * population - s.pop_cov);
+            break;
+        case rules::Measure::units:
+            s.share = s.villages_cov > 0 ? 1.0 : 0.0;
+            s.gap = std::max(0.0, std::ceil(target.threshold - 1e-9) - s.share);
+            break;
+    }
+    s.met = s.share >= target.threshold - 1e-9;
+    if (s.met) s.gap = 0;
+}
+
+std::vector<UnitSummary> summarise(const model::Inputs& in, const std::vector<std::vector<std::uint8_t>>& covered,
+                                   const rules::Rules& rules, rules::AdminLevel level,
+                                   const std::vector<model::AdminUnit>& units) {
+    std::map<std::string, UnitSummary> by_code;
+    for (std::size_t v = 0; v < in.villages.size(); ++v) {
+        const auto& village = in.villages[v];
+        const std::string& code = level == rules::AdminLevel::county ? village.county_code : village.township_code;
+        auto& u = by_code[code];
+        if (u.types.empty()) {
+            u.code = code;
+            u.county_code = village.county_code;
+            u.types.resize(rules.types.size());
+        }
+        const bool urban = model::settlement_of(village.name) == model::Settlement::community;
+        ++u.villages;
+        u.population += village.population;
+        (urban ? u.urban_villages : u.rural_villages) += 1;
+        (urban ? u.urban_pop : u.rural_pop) += village.population;
+        for (std::size_t t = 0; t < rules.types.size(); ++t) {
+            if (!covered[t][v]) continue;
+            auto& s = u.types[t];
+            ++s.villages_cov;
+            s.pop_cov += village.population;
+            (urban ? s.urban_villages_cov : s.rural_villages_cov) += 1;
+            (urban ? s.urban_pop_cov : s.rural_pop_cov) += village.population;
+        }
+    }
+    std::map<std::string, const model::AdminUnit*> named;
+    for (const auto& unit : units) named.emplace(unit.code, &unit);
+    std::vector<UnitSummary> out;
+    for (auto& [code, u] : by_code) {
+        if (auto it = named.find(code); it != named.end()) u.name = it->second->name;
+        for (std::size_t t = 0; t < rules.types.size(); ++t) {
+            evaluate(u.types[t], rules.types[t].target, u.villages, u.population);
+        }
+        out.push_back(std::move(u));
+    }
+    return out;
+}
+
+}  // namespace scicov::gaps
