@@ -29,5 +29,6 @@ Reporter make_reporter(const GlobalOptions& global);
 
 // One factory per subcommand file.
 std::unique_ptr<Command> make_demo_command();
+std::unique_ptr<Command> make_rules_command();
 
 }  // namespace scicov::cli

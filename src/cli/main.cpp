@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
 
     std::vector<std::unique_ptr<cli::Command>> commands;
     commands.push_back(cli::make_demo_command());
+    commands.push_back(cli::make_rules_command());
     std::vector<std::pair<CLI::App*, cli::Command*>> subs;
     for (auto& c : commands) subs.emplace_back(c->setup(app), c.get());
 

@@ -1,0 +1,827 @@
+// The rules file: defaults (shared/POLICY.md), strict loading with toml++, and TOML output.
+// The schema is documented in docs/rules.md; default_rules_toml() below is its commented form.
+#include "scicov/rules.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <span>
+#include <sstream>
+#include <system_error>
+#include <utility>
+
+#include <toml++/toml.h>
+
+#include "scicov/error.hpp"
+
+namespace scicov::rules {
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+const char* to_string(CoverageKind k) {
+    switch (k) {
+        case CoverageKind::contains:
+            return "contains";
+        case CoverageKind::radius:
+            return "radius";
+        case CoverageKind::admin:
+            return "admin";
+    }
+    return "unknown";
+}
+
+const char* to_string(Measure m) {
+    switch (m) {
+        case Measure::villages:
+            return "villages";
+        case Measure::population:
+            return "population";
+        case Measure::units:
+            return "units";
+    }
+    return "unknown";
+}
+
+const char* to_string(AdminLevel l) {
+    switch (l) {
+        case AdminLevel::county:
+            return "county";
+        case AdminLevel::township:
+            return "township";
+    }
+    return "unknown";
+}
+
+bool valid_type_key(std::string_view key) {
+    if (key.empty() || key.size() > k_max_type_key_length) return false;
+    if (key.front() < 'a' || key.front() > 'z') return false;
+    return std::all_of(key.begin(), key.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+const FacilityType* Rules::find(const std::string& key) const {
+    const auto it = std::find_if(types.begin(), types.end(), [&](const FacilityType& t) { return t.key == key; });
+    return it == types.end() ? nullptr : &*it;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Defaults (shared/POLICY.md, "Default rules")
+
+Rules default_rules() {
+    Rules r;
+    {
+        FacilityType t;
+        t.key = "science_museum";
+        t.name_zh = "科技馆";
+        t.rule.kind = CoverageKind::admin;
+        t.rule.admin_level = AdminLevel::county;
+        t.target = Target{AdminLevel::county, Measure::units, 1.0};
+        r.types.push_back(std::move(t));
+    }
+    {
+        FacilityType t;
+        t.key = "science_base";
+        t.name_zh = "科普教育基地";
+        t.rule.kind = CoverageKind::radius;
+        t.rule.radius_m = 20000;
+        t.target = Target{AdminLevel::county, Measure::population, 0.9};
+        r.types.push_back(std::move(t));
+    }
+    {
+        FacilityType t;
+        t.key = "e_station";
+        t.name_zh = "科普e站";
+        t.rule.kind = CoverageKind::radius;
+        t.rule.radius_m = 2000;
+        t.target = Target{AdminLevel::county, Measure::villages, 0.9};
+        r.types.push_back(std::move(t));
+    }
+    {
+        FacilityType t;
+        t.key = "science_room";
+        t.name_zh = "村(社区)科普室";
+        t.rule.kind = CoverageKind::contains;
+        t.target = Target{AdminLevel::county, Measure::villages, 1.0};
+        r.types.push_back(std::move(t));
+    }
+    // FieldMap, PriorityRules and PlanningDefaults carry their defaults in rules.hpp.
+    return r;
+}
+
+std::string default_rules_toml() {
+    return R"toml(# scicov rules: facility types, how each covers villages, the target each county must reach,
+# input field names, priority weights and planning defaults.
+#
+# This is what `scicov rules` prints: the defaults of shared/POLICY.md. Copy it, edit it, check it
+# with `scicov rules --check FILE` and pass it with `--rules FILE`. Every key is optional: a key
+# left out keeps its default. A [types.<key>] table with a key of its own defines a new facility
+# type (it then needs at least `coverage`). Unknown keys are errors. docs/rules.md has the details.
+#
+# Where the numbers come from: the local plans (2021-2035) of the Citizen Science Literacy Action
+# Plan in seeds/ -- 000 Panzhihua, 001 Qujing, 002 Yinchuan, 003 Mudan (Heze), 004 Tianxin
+# (Changsha). A number marked "assumption" is in no plan: it is ours, and the planner's to change.
+#
+# Keys of a type:
+#   name_zh            Chinese name for maps and reports
+#   coverage           "contains": a facility inside the village covers it
+#                      "radius":   a facility within radius_m of the village's representative point
+#                      "admin":    a county (or township) holding a facility is covered, all its villages
+#   radius_m           radius rules only: service radius in metres, > 0
+#   min_area_fraction  radius rules only, optional: covered when this share, in (0, 1], of the
+#                      village's area lies within radius_m of one facility (instead of its point)
+#   admin_level        admin rules only: "county" or "township"
+#   default_cost       cost of a new site where the candidate has no cost, > 0
+#   minimise_cost      set cover objective: false = fewest new sites, true = least total cost
+#   [types.<key>.target]
+#     unit             the unit that must reach the target: "county" or "township"
+#     measure          "villages":   share of villages covered
+#                      "population": share of people covered
+#                      "units":      share of admin units holding a facility (admin rules only)
+#     threshold        share in [0, 1]; 1.0 = full coverage
+
+# 科技馆: a physical science museum.
+[types.science_museum]
+name_zh = "科技馆"
+coverage = "admin"        # 001: 县级实体科技馆全覆盖 -- one per county; a county holding one is covered
+admin_level = "county"
+default_cost = 1.0        # assumption: every new site costs 1 unless the candidate says otherwise
+minimise_cost = false     # assumption: fewest new sites
+
+[types.science_museum.target]
+unit = "county"
+measure = "units"
+threshold = 1.0           # 001: full coverage -- every county holds one
+
+# 科普教育基地: a certified science-education base (national / provincial / city grade).
+[types.science_base]
+name_zh = "科普教育基地"
+coverage = "radius"
+radius_m = 20000.0        # assumption: 20 km from the village point (002 asks for bases within reach)
+default_cost = 1.0        # assumption
+minimise_cost = false     # assumption
+
+[types.science_base.target]
+unit = "county"
+measure = "population"
+threshold = 0.9           # assumption: 90% of people within reach of a base (002)
+
+# 科普e站: a digital science point (screen / kiosk) in a community or village.
+[types.e_station]
+name_zh = "科普e站"
+coverage = "radius"
+radius_m = 2000.0         # assumption: 2 km, a walk (001 asks to 完善科普e站)
+default_cost = 1.0        # assumption
+minimise_cost = false     # assumption
+
+[types.e_station.target]
+unit = "county"
+measure = "villages"
+threshold = 0.9           # 002: >= 90% of administrative villages by 2025
+
+# 村(社区)科普室: a science room in a village or community service centre.
+[types.science_room]
+name_zh = "村(社区)科普室"
+coverage = "contains"     # 000/001/004: one per administrative village (community)
+default_cost = 1.0        # assumption; hosting in an existing building is cheaper -- give candidates a cost
+minimise_cost = false     # assumption
+
+[types.science_room.target]
+unit = "county"
+measure = "villages"
+threshold = 1.0           # 000/001/004: every village (community) has one
+
+# Field names in the inputs. Each value is the name of the field that holds that item.
+[fields.villages]
+code = "code"                    # 12-digit 统计用区划代码
+name = "name"
+population = "population"
+township_code = "township_code"  # optional in the data: else the first 9 digits of code
+county_code = "county_code"      # optional in the data: else the first 6 digits of code
+
+[fields.facilities]
+id = "id"
+type = "type"          # a type key above; not needed when each type is its own layer
+name = "name"
+grade = "grade"        # national / provincial / city
+status = "status"      # existing / planned
+
+[fields.candidates]
+id = "id"
+kind = "kind"                  # 党群服务中心, 新时代文明实践站, school, library, ...
+cost = "cost"
+village_code = "village_code"
+
+[fields.units]                 # townships and counties, when given as layers
+code = "code"
+name = "name"
+
+# Demand weights: a village's people count this many times in planning.
+[priority]
+base = 1.0              # 000: every village counts
+ethnic_township = 1.5   # 000: lean towards ethnic-minority areas (township name contains 族乡); 1.5 is an assumption
+remote = 1.5            # 000: lean towards remote mountain areas; 1.5 is an assumption
+remote_quantile = 0.8   # assumption: "remote" = farther from the county centre than 80% of its villages
+
+[planning]
+per_year = 6            # 002: 6 new science rooms / community science museums a year, city-wide
+start_year = 2026       # assumption: the first year of new sites
+time_limit_s = 60.0     # assumption: exact solver time limit per county and type, seconds
+min_spacing_m = 0.0     # assumption: no minimum spacing between new sites of one type
+)toml";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+namespace {
+
+using Known = std::span<const std::string_view>;
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+/// The known word nearest to `word`, when it is near enough to be a likely typo; else empty.
+std::string_view nearest(std::string_view word, Known known) {
+    std::string_view best;
+    std::size_t best_distance = SIZE_MAX;
+    for (const auto k : known) {
+        const auto d = edit_distance(word, k);
+        if (d < best_distance) {
+            best = k;
+            best_distance = d;
+        }
+    }
+    const std::size_t allowed = std::max<std::size_t>(2, word.size() / 3);
+    // A word that is the start of a known one ("radius" for "radius_m") counts as near too.
+    const bool prefix = !best.empty() && word.size() >= 3 && best.substr(0, word.size()) == word;
+    return best_distance <= allowed || prefix ? best : std::string_view{};
+}
+
+std::string quoted_list(Known known) {
+    std::string out;
+    std::size_t i = 0;
+    for (const auto k : known) {
+        if (i > 0) out += (i + 1 == known.size()) ? " or " : ", ";
+        out += "'" + std::string(k) + "'";
+        ++i;
+    }
+    return out;
+}
+
+std::string suggestion(std::string_view word, Known known) {
+    const auto near = nearest(word, known);
+    if (!near.empty()) return "; did you mean '" + std::string(near) + "'?";
+    return "; known keys: " + quoted_list(known);
+}
+
+const char* type_name(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::string:
+            return "string";
+        case toml::node_type::integer:
+            return "integer";
+        case toml::node_type::floating_point:
+            return "float";
+        case toml::node_type::boolean:
+            return "boolean";
+        case toml::node_type::table:
+            return "table";
+        case toml::node_type::array:
+            return "array";
+        case toml::node_type::date:
+            return "date";
+        case toml::node_type::time:
+            return "time";
+        case toml::node_type::date_time:
+            return "date-time";
+        case toml::node_type::none:
+            break;
+    }
+    return "nothing";
+}
+
+/// "string \"abc\"", "integer -5", "table" — what a value is, for messages.
+std::string describe(const toml::node& n) {
+    if (n.is_table() || n.is_array()) return type_name(n);
+    std::ostringstream os;
+    os << toml::node_view<const toml::node>(&n);
+    return std::string(type_name(n)) + " " + os.str();
+}
+
+/// Shortest text that reads back as the same double, always with a '.' or exponent so that
+/// TOML keeps it a float.
+std::string format_double(double v) {
+    std::array<char, 64> buf{};
+    const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    std::string s(buf.data(), result.ptr);
+    if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+    return s;
+}
+
+std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+/// Reads values out of the parsed document, each check naming the file, the key path and the line.
+class Reader {
+public:
+    explicit Reader(std::string file) : m_file(std::move(file)) {}
+
+    [[noreturn]] void fail(const std::string& path, const toml::source_region& where, const std::string& what) const {
+        std::string message;
+        if (where.begin.line > 0) message = "line " + std::to_string(where.begin.line) + ": ";
+        throw Error(ErrorKind::rules, message + what, Context{m_file, {}, {}, path});
+    }
+
+    /// Every key of `t` must be one of `known`.
+    void check_keys(const toml::table& t, const std::string& path, Known known) const {
+        for (auto&& [key, value] : t) {
+            const std::string_view k = key.str();
+            if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+            const std::string where = path.empty() ? "at the top level" : "in [" + path + "]";
+            const auto& region = key.source().begin.line > 0 ? key.source() : value.source();
+            fail(join(path, k), region, "unknown key '" + std::string(k) + "' " + where + suggestion(k, known));
+        }
+    }
+
+    const toml::table& table(const toml::node& n, const std::string& path) const {
+        if (const auto* t = n.as_table()) return *t;
+        fail(path, n.source(), "must be a table, got " + describe(n));
+    }
+
+    double number(const toml::node& n, const std::string& path) const {
+        double v = 0;
+        if (const auto* i = n.as_integer()) {
+            v = static_cast<double>(i->get());
+        } else if (const auto* f = n.as_floating_point()) {
+            v = f->get();
+        } else {
+            fail(path, n.source(), "must be a number, got " + describe(n));
+        }
+        if (!std::isfinite(v)) fail(path, n.source(), "must be a finite number, got " + describe(n));
+        return v;
+    }
+
+    double positive(const toml::node& n, const std::string& path, std::string_view hint = {}) const {
+        const double v = number(n, path);
+        if (!(v > 0)) fail(path, n.source(), "must be > 0" + std::string(hint) + ", got " + describe(n));
+        return v;
+    }
+
+    double non_negative(const toml::node& n, const std::string& path) const {
+        const double v = number(n, path);
+        if (v < 0) fail(path, n.source(), "must be >= 0, got " + describe(n));
+        return v;
+    }
+
+    /// A number in [lo, hi], or in (lo, hi] when `open_low`.
+    double share(const toml::node& n, const std::string& path, bool open_low, std::string_view hint) const {
+        const double v = number(n, path);
+        if (v > 1 || v < 0 || (open_low && v == 0)) {
+            fail(path, n.source(),
+                 std::string("must be in ") + (open_low ? "(0, 1]" : "[0, 1]") + std::string(hint) + ", got " +
+                     describe(n));
+        }
+        return v;
+    }
+
+    std::int64_t integer(const toml::node& n, const std::string& path, std::int64_t lo, std::int64_t hi) const {
+        const auto* i = n.as_integer();
+        if (i == nullptr) fail(path, n.source(), "must be an integer, got " + describe(n));
+        const std::int64_t v = i->get();
+        if (v < lo || v > hi) {
+            fail(path, n.source(),
+                 "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + describe(n));
+        }
+        return v;
+    }
+
+    std::string string(const toml::node& n, const std::string& path) const {
+        const auto* s = n.as_string();
+        if (s == nullptr) fail(path, n.source(), "must be a string, got " + describe(n));
+        if (s->get().empty()) fail(path, n.source(), "must not be empty");
+        return s->get();
+    }
+
+    bool boolean(const toml::node& n, const std::string& path) const {
+        const auto* b = n.as_boolean();
+        if (b == nullptr) fail(path, n.source(), "must be true or false, got " + describe(n));
+        return b->get();
+    }
+
+    /// One of a fixed set of names.
+    template <typename Enum, std::size_t N>
+    Enum choice(const toml::node& n, const std::string& path,
+                const std::array<std::pair<std::string_view, Enum>, N>& names, Known known) const {
+        const auto* s = n.as_string();
+        if (s == nullptr) fail(path, n.source(), "must be one of " + quoted_list(known) + ", got " + describe(n));
+        for (const auto& [name, value] : names) {
+            if (s->get() == name) return value;
+        }
+        const auto near = nearest(s->get(), known);
+        fail(path, n.source(),
+             "unknown value \"" + s->get() + "\"; must be one of " + quoted_list(known) +
+                 (near.empty() ? std::string() : " (did you mean '" + std::string(near) + "'?)"));
+    }
+
+private:
+    std::string m_file;
+};
+
+constexpr std::array<std::pair<std::string_view, CoverageKind>, 3> k_kinds{
+    {{"contains", CoverageKind::contains}, {"radius", CoverageKind::radius}, {"admin", CoverageKind::admin}}};
+constexpr auto k_kind_names = std::to_array<std::string_view>({"contains", "radius", "admin"});
+constexpr std::array<std::pair<std::string_view, AdminLevel>, 2> k_levels{
+    {{"county", AdminLevel::county}, {"township", AdminLevel::township}}};
+constexpr auto k_level_names = std::to_array<std::string_view>({"county", "township"});
+constexpr std::array<std::pair<std::string_view, Measure>, 3> k_measures{
+    {{"villages", Measure::villages}, {"population", Measure::population}, {"units", Measure::units}}};
+constexpr auto k_measure_names = std::to_array<std::string_view>({"villages", "population", "units"});
+
+constexpr auto k_top_keys = std::to_array<std::string_view>({"types", "fields", "priority", "planning"});
+constexpr auto k_type_keys = std::to_array<std::string_view>(
+    {"name_zh", "coverage", "radius_m", "min_area_fraction", "admin_level", "default_cost", "minimise_cost", "target"});
+constexpr auto k_target_keys = std::to_array<std::string_view>({"unit", "measure", "threshold"});
+constexpr auto k_field_roles = std::to_array<std::string_view>({"villages", "facilities", "candidates", "units"});
+constexpr auto k_priority_keys =
+    std::to_array<std::string_view>({"base", "ethnic_township", "remote", "remote_quantile"});
+constexpr auto k_planning_keys =
+    std::to_array<std::string_view>({"per_year", "start_year", "time_limit_s", "min_spacing_m"});
+
+constexpr std::int64_t k_max_per_year = 100000;
+constexpr std::int64_t k_first_year = 2000;
+constexpr std::int64_t k_last_year = 2100;
+
+/// The role tables of [fields.*] and the FieldMap members their keys set, in documented order.
+struct FieldKey {
+    std::string_view key;
+    std::string FieldMap::*member;
+};
+constexpr std::array<FieldKey, 5> k_village_fields{{{"code", &FieldMap::village_code},
+                                                    {"name", &FieldMap::village_name},
+                                                    {"population", &FieldMap::village_population},
+                                                    {"township_code", &FieldMap::village_township_code},
+                                                    {"county_code", &FieldMap::village_county_code}}};
+constexpr std::array<FieldKey, 5> k_facility_fields{{{"id", &FieldMap::facility_id},
+                                                     {"type", &FieldMap::facility_type},
+                                                     {"name", &FieldMap::facility_name},
+                                                     {"grade", &FieldMap::facility_grade},
+                                                     {"status", &FieldMap::facility_status}}};
+constexpr std::array<FieldKey, 4> k_candidate_fields{{{"id", &FieldMap::candidate_id},
+                                                      {"kind", &FieldMap::candidate_kind},
+                                                      {"cost", &FieldMap::candidate_cost},
+                                                      {"village_code", &FieldMap::candidate_village_code}}};
+constexpr std::array<FieldKey, 2> k_unit_fields{{{"code", &FieldMap::unit_code}, {"name", &FieldMap::unit_name}}};
+constexpr auto k_village_field_names =
+    std::to_array<std::string_view>({"code", "name", "population", "township_code", "county_code"});
+constexpr auto k_facility_field_names = std::to_array<std::string_view>({"id", "type", "name", "grade", "status"});
+constexpr auto k_candidate_field_names = std::to_array<std::string_view>({"id", "kind", "cost", "village_code"});
+constexpr auto k_unit_field_names = std::to_array<std::string_view>({"code", "name"});
+
+template <std::size_t N>
+void read_field_role(const Reader& r, const toml::table& t, const std::string& path,
+                     const std::array<FieldKey, N>& keys, Known names, FieldMap& fields) {
+    r.check_keys(t, path, names);
+    for (const auto& fk : keys) {
+        if (const auto* n = t.get(fk.key)) fields.*(fk.member) = r.string(*n, join(path, fk.key));
+    }
+}
+
+void read_fields(const Reader& r, const toml::table& t, FieldMap& fields) {
+    r.check_keys(t, "fields", k_field_roles);
+    if (const auto* n = t.get("villages")) {
+        read_field_role(r, r.table(*n, "fields.villages"), "fields.villages", k_village_fields, k_village_field_names,
+                        fields);
+    }
+    if (const auto* n = t.get("facilities")) {
+        read_field_role(r, r.table(*n, "fields.facilities"), "fields.facilities", k_facility_fields,
+                        k_facility_field_names, fields);
+    }
+    if (const auto* n = t.get("candidates")) {
+        read_field_role(r, r.table(*n, "fields.candidates"), "fields.candidates", k_candidate_fields,
+                        k_candidate_field_names, fields);
+    }
+    if (const auto* n = t.get("units")) {
+        read_field_role(r, r.table(*n, "fields.units"), "fields.units", k_unit_fields, k_unit_field_names, fields);
+    }
+}
+
+void read_priority(const Reader& r, const toml::table& t, PriorityRules& p) {
+    r.check_keys(t, "priority", k_priority_keys);
+    const std::string_view weight_hint = " (a weight on a village's people)";
+    if (const auto* n = t.get("base")) p.base = r.positive(*n, "priority.base", weight_hint);
+    if (const auto* n = t.get("ethnic_township")) {
+        p.ethnic_township = r.positive(*n, "priority.ethnic_township", weight_hint);
+    }
+    if (const auto* n = t.get("remote")) p.remote = r.positive(*n, "priority.remote", weight_hint);
+    if (const auto* n = t.get("remote_quantile")) {
+        p.remote_quantile = r.share(*n, "priority.remote_quantile", false, " (a quantile)");
+    }
+}
+
+void read_planning(const Reader& r, const toml::table& t, PlanningDefaults& p) {
+    r.check_keys(t, "planning", k_planning_keys);
+    if (const auto* n = t.get("per_year")) {
+        p.per_year = static_cast<int>(r.integer(*n, "planning.per_year", 1, k_max_per_year));
+    }
+    if (const auto* n = t.get("start_year")) {
+        p.start_year = static_cast<int>(r.integer(*n, "planning.start_year", k_first_year, k_last_year));
+    }
+    if (const auto* n = t.get("time_limit_s")) p.time_limit_s = r.positive(*n, "planning.time_limit_s");
+    if (const auto* n = t.get("min_spacing_m")) p.min_spacing_m = r.non_negative(*n, "planning.min_spacing_m");
+}
+
+/// The line to blame for a property of the merged type: the key's own line when the file
+/// sets it, else the line of the type's table.
+const toml::source_region& blame(const toml::table& t, std::string_view key) {
+    if (const auto* n = t.get(key)) return n->source();
+    return t.source();
+}
+
+/// Reads one [types.<key>] table into `type` (a copy of the default of that key, or a new type).
+void read_type(const Reader& r, const toml::table& t, const std::string& path, bool is_new, FacilityType& type) {
+    r.check_keys(t, path, k_type_keys);
+    if (const auto* n = t.get("name_zh")) type.name_zh = r.string(*n, join(path, "name_zh"));
+
+    const auto* coverage = t.get("coverage");
+    if (coverage != nullptr) {
+        type.rule.kind = r.choice(*coverage, join(path, "coverage"), k_kinds, k_kind_names);
+    } else if (is_new) {
+        r.fail(join(path, "coverage"), t.source(),
+               "a new facility type needs 'coverage' (" + quoted_list(k_kind_names) + ")");
+    }
+    const CoverageKind kind = type.rule.kind;
+    const std::string kind_text = std::string("; this type's coverage is '") + to_string(kind) + "'";
+    // What belongs to another kind of rule is dropped when the kind changes, and an error when
+    // the file sets it.
+    if (kind != CoverageKind::radius) {
+        type.rule.radius_m = 0;
+        type.rule.min_area_fraction.reset();
+    }
+    if (kind != CoverageKind::admin) type.rule.admin_level = AdminLevel::county;
+
+    if (const auto* n = t.get("radius_m")) {
+        const auto p = join(path, "radius_m");
+        if (kind != CoverageKind::radius) r.fail(p, n->source(), "applies to radius rules only" + kind_text);
+        type.rule.radius_m = r.positive(*n, p, " (metres)");
+    }
+    if (const auto* n = t.get("min_area_fraction")) {
+        const auto p = join(path, "min_area_fraction");
+        if (kind != CoverageKind::radius) r.fail(p, n->source(), "applies to radius rules only" + kind_text);
+        type.rule.min_area_fraction = r.share(*n, p, true, " (a share of the village's area)");
+    }
+    if (const auto* n = t.get("admin_level")) {
+        const auto p = join(path, "admin_level");
+        if (kind != CoverageKind::admin) r.fail(p, n->source(), "applies to admin rules only" + kind_text);
+        type.rule.admin_level = r.choice(*n, p, k_levels, k_level_names);
+    }
+    if (kind == CoverageKind::radius && !(type.rule.radius_m > 0)) {
+        r.fail(join(path, "radius_m"), blame(t, "coverage"), "a radius rule needs radius_m (metres, > 0)");
+    }
+
+    if (const auto* n = t.get("default_cost")) {
+        type.default_cost = r.positive(*n, join(path, "default_cost"), " (a cost)");
+    }
+    if (const auto* n = t.get("minimise_cost")) type.minimise_cost = r.boolean(*n, join(path, "minimise_cost"));
+
+    const auto target_path = join(path, "target");
+    const toml::table* target = nullptr;
+    if (const auto* n = t.get("target")) {
+        target = &r.table(*n, target_path);
+        r.check_keys(*target, target_path, k_target_keys);
+        if (const auto* u = target->get("unit")) {
+            type.target.unit = r.choice(*u, join(target_path, "unit"), k_levels, k_level_names);
+        }
+        if (const auto* m = target->get("measure")) {
+            type.target.measure = r.choice(*m, join(target_path, "measure"), k_measures, k_measure_names);
+        }
+        if (const auto* th = target->get("threshold")) {
+            type.target.threshold = r.share(*th, join(target_path, "threshold"), false, " (a share; 1.0 = full)");
+        }
+    }
+    // "units" counts admin units that hold a facility of the type: that is what an admin rule
+    // covers. For contains/radius rules a unit is never covered as a whole, so it has no meaning.
+    if (type.target.measure == Measure::units && kind != CoverageKind::admin) {
+        const auto& where = target != nullptr && target->get("measure") != nullptr ? target->get("measure")->source()
+                                                                                   : blame(t, "coverage");
+        r.fail(join(target_path, "measure"), where,
+               "measure 'units' (share of admin units holding a facility) needs coverage = \"admin\"" + kind_text +
+                   "; use 'villages' or 'population'");
+    }
+}
+
+void read_types(const Reader& r, const toml::table& t, Rules& rules) {
+    // toml++ keeps keys sorted; new types are added in the order of the file.
+    std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+    for (auto&& [key, value] : t) entries.emplace_back(&key, &value);
+    std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        const auto& sa = a.first->source().begin;
+        const auto& sb = b.first->source().begin;
+        return std::pair(sa.line, sa.column) < std::pair(sb.line, sb.column);
+    });
+    const auto defaults = default_rules();
+    for (const auto& [key, value] : entries) {
+        const std::string k(key->str());
+        const auto path = join("types", k);
+        if (!valid_type_key(k)) {
+            r.fail(path, key->source().begin.line > 0 ? key->source() : value->source(),
+                   "type key '" + k + "' must be lower-case ASCII letters, digits and '_', start with a letter and " +
+                       "have at most " + std::to_string(k_max_type_key_length) +
+                       " characters (it names output fields such as cov_" + "<type>)");
+        }
+        const auto& table = r.table(*value, path);
+        auto it = std::find_if(rules.types.begin(), rules.types.end(), [&](const auto& ft) { return ft.key == k; });
+        const bool is_new = it == rules.types.end();
+        FacilityType type;
+        if (is_new) {
+            type.key = k;
+            type.name_zh = k;
+        } else {
+            type = *it;
+        }
+        try {
+            read_type(r, table, path, is_new, type);
+        } catch (Error& e) {
+            // A new type that looks like a misspelt default type is most likely one.
+            if (is_new && table.get("coverage") == nullptr) {
+                std::vector<std::string_view> names;
+                for (const auto& d : defaults.types) names.push_back(d.key);
+                std::string_view best;
+                std::size_t best_d = SIZE_MAX;
+                for (const auto n : names) {
+                    if (const auto d = edit_distance(k, n); d < best_d) {
+                        best = n;
+                        best_d = d;
+                    }
+                }
+                if (best_d <= 2) {
+                    throw Error(ErrorKind::rules,
+                                e.message() + "; or did you mean the default type '" + std::string(best) + "'?",
+                                e.context());
+                }
+            }
+            throw;
+        }
+        if (is_new) {
+            rules.types.push_back(std::move(type));
+        } else {
+            *it = std::move(type);
+        }
+    }
+}
+
+}  // namespace
+
+Rules parse_rules(std::string_view toml_text, const std::string& source_name) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, source_name);
+    } catch (const toml::parse_error& e) {
+        const auto& at = e.source().begin;
+        const std::string description(e.description());
+        // A key defined twice ("cannot redefine existing table 'types.e_station'"): name the key
+        // as written (a table header's full path, or a key relative to its table).
+        std::string field;
+        const auto redefine = description.find("cannot redefine existing");
+        const bool duplicate = redefine != std::string::npos;
+        if (duplicate) {
+            const auto open = description.find('\'', redefine);
+            const auto close = open == std::string::npos ? open : description.find('\'', open + 1);
+            if (close != std::string::npos) field = description.substr(open + 1, close - open - 1);
+        }
+        throw Error(ErrorKind::rules,
+                    "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
+                        (duplicate ? ": duplicate key (invalid TOML): " : ": invalid TOML: ") + description,
+                    Context{source_name, {}, {}, field});
+    }
+    const Reader r(source_name);
+    r.check_keys(root, "", k_top_keys);
+    Rules rules = default_rules();
+    if (const auto* n = root.get("types")) read_types(r, r.table(*n, "types"), rules);
+    if (const auto* n = root.get("fields")) read_fields(r, r.table(*n, "fields"), rules.fields);
+    if (const auto* n = root.get("priority")) read_priority(r, r.table(*n, "priority"), rules.priority);
+    if (const auto* n = root.get("planning")) read_planning(r, r.table(*n, "planning"), rules.planning);
+    return rules;
+}
+
+Rules load_rules(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        throw Error(ErrorKind::rules, "is a directory, not a rules file", Context{path, {}, {}, {}});
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::rules, "cannot open the rules file", Context{path, {}, {}, {}});
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Error(ErrorKind::rules, "cannot read the rules file", Context{path, {}, {}, {}});
+    return parse_rules(text, path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+namespace {
+
+std::string quote(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            default:
+                if (u < 0x20 || u == 0x7f) {
+                    static constexpr char k_hex[] = "0123456789ABCDEF";
+                    out += "\\u00";
+                    out += k_hex[u >> 4];
+                    out += k_hex[u & 0xF];
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out + "\"";
+}
+
+template <std::size_t N>
+void write_fields(std::ostringstream& os, std::string_view role, const std::array<FieldKey, N>& keys,
+                  const FieldMap& fields) {
+    os << "\n[fields." << role << "]\n";
+    for (const auto& fk : keys) os << fk.key << " = " << quote(fields.*(fk.member)) << '\n';
+}
+
+}  // namespace
+
+std::string to_toml(const Rules& rules) {
+    std::ostringstream os;
+    bool first = true;
+    for (const auto& t : rules.types) {
+        if (!first) os << '\n';
+        first = false;
+        os << "[types." << t.key << "]\n";
+        os << "name_zh = " << quote(t.name_zh) << '\n';
+        os << "coverage = " << quote(to_string(t.rule.kind)) << '\n';
+        if (t.rule.kind == CoverageKind::radius) {
+            os << "radius_m = " << format_double(t.rule.radius_m) << '\n';
+            if (t.rule.min_area_fraction) {
+                os << "min_area_fraction = " << format_double(*t.rule.min_area_fraction) << '\n';
+            }
+        }
+        if (t.rule.kind == CoverageKind::admin) os << "admin_level = " << quote(to_string(t.rule.admin_level)) << '\n';
+        os << "default_cost = " << format_double(t.default_cost) << '\n';
+        os << "minimise_cost = " << (t.minimise_cost ? "true" : "false") << '\n';
+        os << "\n[types." << t.key << ".target]\n";
+        os << "unit = " << quote(to_string(t.target.unit)) << '\n';
+        os << "measure = " << quote(to_string(t.target.measure)) << '\n';
+        os << "threshold = " << format_double(t.target.threshold) << '\n';
+    }
+    write_fields(os, "villages", k_village_fields, rules.fields);
+    write_fields(os, "facilities", k_facility_fields, rules.fields);
+    write_fields(os, "candidates", k_candidate_fields, rules.fields);
+    write_fields(os, "units", k_unit_fields, rules.fields);
+    const auto& p = rules.priority;
+    os << "\n[priority]\n";
+    os << "base = " << format_double(p.base) << '\n';
+    os << "ethnic_township = " << format_double(p.ethnic_township) << '\n';
+    os << "remote = " << format_double(p.remote) << '\n';
+    os << "remote_quantile = " << format_double(p.remote_quantile) << '\n';
+    const auto& pl = rules.planning;
+    os << "\n[planning]\n";
+    os << "per_year = " << pl.per_year << '\n';
+    os << "start_year = " << pl.start_year << '\n';
+    os << "time_limit_s = " << format_double(pl.time_limit_s) << '\n';
+    os << "min_spacing_m = " << format_double(pl.min_spacing_m) << '\n';
+    return os.str();
+}
+
+}  // namespace scicov::rules

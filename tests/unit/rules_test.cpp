@@ -1,0 +1,350 @@
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <sys/wait.h>
+
+#include "scicov/error.hpp"
+#include "scicov/rules.hpp"
+#include "support.hpp"
+
+using namespace scicov;
+using namespace scicov::rules;
+
+namespace {
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+/// Loads `text` from a file in a temporary folder (through load_rules, as the CLI does).
+Rules load_text(const std::string& text) {
+    test::TempDir dir;
+    const auto path = dir / "rules.toml";
+    write_file(path, text);
+    return load_rules(path.string());
+}
+
+/// The Error that loading `path` throws (fails the test when there is none).
+Error load_error(const std::string& path) {
+    try {
+        (void)load_rules(path);
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("no error loading " << path);
+    return Error(ErrorKind::internal, "unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("rules: defaults, round trip, overrides and bad files", "[rules]") {
+    SECTION("defaults match POLICY.md") {
+        const Rules r = default_rules();
+        REQUIRE(r.types.size() == 4);
+        CHECK(r.types[0].key == "science_museum");
+        CHECK(r.types[1].key == "science_base");
+        CHECK(r.types[2].key == "e_station");
+        CHECK(r.types[3].key == "science_room");
+
+        const auto* museum = r.find("science_museum");
+        REQUIRE(museum != nullptr);
+        CHECK(museum->name_zh == "科技馆");
+        CHECK(museum->rule.kind == CoverageKind::admin);
+        CHECK(museum->rule.admin_level == AdminLevel::county);
+        CHECK(museum->target.unit == AdminLevel::county);
+        CHECK(museum->target.measure == Measure::units);
+        CHECK(museum->target.threshold == 1.0);
+
+        const auto* base = r.find("science_base");
+        REQUIRE(base != nullptr);
+        CHECK(base->name_zh == "科普教育基地");
+        CHECK(base->rule.kind == CoverageKind::radius);
+        CHECK(base->rule.radius_m == 20000.0);
+        CHECK_FALSE(base->rule.min_area_fraction.has_value());
+        CHECK(base->target.measure == Measure::population);
+        CHECK(base->target.threshold == 0.9);
+
+        const auto* station = r.find("e_station");
+        REQUIRE(station != nullptr);
+        CHECK(station->name_zh == "科普e站");
+        CHECK(station->rule.kind == CoverageKind::radius);
+        CHECK(station->rule.radius_m == 2000.0);
+        CHECK(station->target.measure == Measure::villages);
+        CHECK(station->target.threshold == 0.9);
+
+        const auto* room = r.find("science_room");
+        REQUIRE(room != nullptr);
+        CHECK(room->name_zh == "村(社区)科普室");
+        CHECK(room->rule.kind == CoverageKind::contains);
+        CHECK(room->target.measure == Measure::villages);
+        CHECK(room->target.threshold == 1.0);
+
+        for (const auto& t : r.types) {
+            CHECK(t.target.unit == AdminLevel::county);
+            CHECK(t.default_cost == 1.0);
+            CHECK_FALSE(t.minimise_cost);
+        }
+        CHECK(r.find("mobile_museum") == nullptr);
+
+        CHECK(r.priority.base == 1.0);
+        CHECK(r.priority.ethnic_township == 1.5);
+        CHECK(r.priority.remote == 1.5);
+        CHECK(r.planning.per_year == 6);
+        CHECK(r.fields.village_code == "code");
+        CHECK(r.fields.facility_type == "type");
+    }
+
+    SECTION("the commented default TOML loads back to exactly default_rules()") {
+        const auto text = default_rules_toml();
+        CHECK(parse_rules(text, "defaults.toml") == default_rules());
+        CHECK(load_text(text) == default_rules());
+        // Every number in it says where it comes from: a plan (000-004) or "assumption".
+        std::size_t numbers = 0;
+        std::size_t start = 0;
+        while (start < text.size()) {
+            auto end = text.find('\n', start);
+            if (end == std::string::npos) end = text.size();
+            const auto line = text.substr(start, end - start);
+            start = end + 1;
+            const auto eq = line.find(" = ");
+            if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+            const char first = line[eq + 3];
+            if (first < '0' || first > '9') continue;
+            ++numbers;
+            INFO(line);
+            const bool sourced = line.find("assumption") != std::string::npos ||
+                                 line.find("000") != std::string::npos || line.find("001") != std::string::npos ||
+                                 line.find("002") != std::string::npos || line.find("003") != std::string::npos ||
+                                 line.find("004") != std::string::npos;
+            CHECK(sourced);
+        }
+        CHECK(numbers == 18);  // 10 in the types, 4 priority, 4 planning
+    }
+
+    SECTION("round trip through to_toml") {
+        Rules r = default_rules();
+        CHECK(parse_rules(to_toml(r), "run") == r);
+
+        // Everything changed from the defaults, a new type, odd strings and odd numbers.
+        r.types[1].rule.min_area_fraction = 0.25;
+        r.types[1].rule.radius_m = 12345.678;
+        r.types[0].rule.admin_level = AdminLevel::township;
+        r.types[0].target.unit = AdminLevel::township;
+        r.types[3].default_cost = 0.1;
+        r.types[3].minimise_cost = true;
+        FacilityType mobile;
+        mobile.key = "mobile_museum";
+        mobile.name_zh = "流动科技馆 \"大篷车\" \\ 2";
+        mobile.rule.kind = CoverageKind::radius;
+        mobile.rule.radius_m = 1e5;
+        mobile.target = Target{AdminLevel::township, Measure::population, 1.0 / 3.0};
+        r.types.push_back(mobile);
+        FacilityType alpha;  // after "mobile_museum" although it sorts before it
+        alpha.key = "a_library_corner";
+        alpha.name_zh = "图书馆科普角";
+        alpha.rule.kind = CoverageKind::contains;
+        r.types.push_back(alpha);
+        r.fields.village_code = "统计用区划代码";
+        r.fields.village_population = "POP 2020";
+        r.fields.unit_name = "NAME_ZH";
+        r.priority.remote_quantile = 0.95;
+        r.planning.per_year = 12;
+        r.planning.start_year = 2030;
+        r.planning.time_limit_s = 0.5;
+        r.planning.min_spacing_m = 800;
+
+        const auto text = to_toml(r);
+        CHECK(to_toml(r) == text);  // deterministic
+        const Rules back = parse_rules(text, "run");
+        CHECK(back == r);
+        CHECK(to_toml(back) == text);
+        REQUIRE(back.types.size() == 6);
+        CHECK(back.types[4].key == "mobile_museum");
+        CHECK(back.types[5].key == "a_library_corner");
+        CHECK(back.types[4].target.threshold == 1.0 / 3.0);  // shortest round-trip digits, exact
+    }
+
+    SECTION("a partial override keeps every other default") {
+        const Rules r = load_text(
+            "[types.e_station]\n"
+            "radius_m = 3000\n"
+            "[types.science_base.target]\n"
+            "threshold = 0.75\n"
+            "[fields.villages]\n"
+            "code = \"CUN_DM\"\n"
+            "[planning]\n"
+            "per_year = 10\n");
+        Rules expected = default_rules();
+        expected.types[2].rule.radius_m = 3000;
+        expected.types[1].target.threshold = 0.75;
+        expected.fields.village_code = "CUN_DM";
+        expected.planning.per_year = 10;
+        CHECK(r == expected);
+
+        // Changing the kind drops what belonged to the old kind.
+        const Rules c = load_text("[types.science_base]\ncoverage = \"contains\"\n");
+        const auto* base = c.find("science_base");
+        REQUIRE(base != nullptr);
+        CHECK(base->rule.kind == CoverageKind::contains);
+        CHECK(base->rule.radius_m == 0);
+        CHECK(base->target.measure == Measure::population);
+        CHECK(c.types.size() == 4);
+
+        // An empty file is the defaults.
+        CHECK(load_text("# nothing\n") == default_rules());
+    }
+
+    SECTION("a new type joins after the defaults, in file order") {
+        const Rules r = load_text(
+            "[types.mobile_museum]\n"
+            "name_zh = \"流动科技馆\"\n"
+            "coverage = \"admin\"\n"
+            "admin_level = \"township\"\n"
+            "[types.mobile_museum.target]\n"
+            "measure = \"units\"\n"
+            "threshold = 0.5\n"
+            "\n"
+            "[types.library_corner]\n"
+            "coverage = \"radius\"\n"
+            "radius_m = 1500.5\n"
+            "min_area_fraction = 0.5\n");
+        REQUIRE(r.types.size() == 6);
+        CHECK(r.types[3].key == "science_room");
+        const auto& mobile = r.types[4];
+        CHECK(mobile.key == "mobile_museum");
+        CHECK(mobile.name_zh == "流动科技馆");
+        CHECK(mobile.rule.kind == CoverageKind::admin);
+        CHECK(mobile.rule.admin_level == AdminLevel::township);
+        CHECK(mobile.target.unit == AdminLevel::county);
+        CHECK(mobile.target.measure == Measure::units);
+        CHECK(mobile.target.threshold == 0.5);
+        const auto& corner = r.types[5];
+        CHECK(corner.key == "library_corner");
+        CHECK(corner.name_zh == "library_corner");  // no name_zh: the key
+        CHECK(corner.rule.radius_m == 1500.5);
+        REQUIRE(corner.rule.min_area_fraction.has_value());
+        CHECK(*corner.rule.min_area_fraction == 0.5);
+        CHECK(corner.target.measure == Measure::villages);  // target defaults: all villages of the county
+        CHECK(corner.target.threshold == 1.0);
+        CHECK(corner.default_cost == 1.0);
+        CHECK(r.find("library_corner") == &r.types[5]);
+    }
+
+    SECTION("each bad file gives an Error of kind rules naming the file, key path and line") {
+        struct Bad {
+            const char* file;
+            const char* field;  // key path; empty for a TOML syntax error
+            int line;
+            const char* says;
+        };
+        const std::array bad{
+            Bad{"rules_unknown_key.toml", "types.e_station.colour", 4, "unknown key 'colour'"},
+            Bad{"rules_typo_key.toml", "types.science_base.target.threshhold", 4, "did you mean 'threshold'"},
+            Bad{"rules_negative_radius.toml", "types.e_station.radius_m", 12, "must be > 0"},
+            Bad{"rules_threshold_high.toml", "types.e_station.target.threshold", 3, "must be in [0, 1]"},
+            Bad{"rules_wrong_type.toml", "types.e_station.radius_m", 3, "must be a number, got string"},
+            Bad{"rules_radius_without_radius.toml", "types.library_corner.radius_m", 4, "needs radius_m"},
+            Bad{"rules_unknown_kind.toml", "types.science_base.coverage", 3, "unknown value \"buffer\""},
+            Bad{"rules_duplicate_type.toml", "types.e_station", 8, "duplicate key"},
+            Bad{"rules_min_area_zero.toml", "types.e_station.min_area_fraction", 3, "must be in (0, 1]"},
+            Bad{"rules_units_not_admin.toml", "types.science_base.target.measure", 5, "needs coverage = \"admin\""},
+            Bad{"rules_syntax.toml", "", 3, "invalid TOML"},
+            Bad{"rules_bad_type_key.toml", "types.Mobile-Museum", 2, "lower-case"},
+            Bad{"rules_radius_on_contains.toml", "types.science_room.radius_m", 3, "radius rules only"},
+            Bad{"rules_unknown_measure.toml", "types.science_base.target.measure", 3, "unknown value \"people\""},
+            Bad{"rules_per_year_zero.toml", "planning.per_year", 4, "must be in [1, "},
+            Bad{"rules_unknown_field_role.toml", "fields.village", 2, "did you mean 'villages'"},
+            Bad{"rules_misspelt_type.toml", "types.e_staion.coverage", 3, "default type 'e_station'"},
+            Bad{"rules_priority_negative.toml", "priority.ethnic_township", 3, "must be > 0"},
+        };
+        for (const auto& b : bad) {
+            const auto path = test::datapath(std::string("bad/") + b.file).string();
+            INFO(path);
+            // Each file says what is wrong with it on its first line.
+            std::ifstream in(path);
+            std::string first;
+            std::getline(in, first);
+            CHECK(first.rfind("# Bad: ", 0) == 0);
+
+            const Error e = load_error(path);
+            INFO(e.what());
+            CHECK(e.kind() == ErrorKind::rules);
+            CHECK(e.context().file == path);
+            CHECK(e.context().field == b.field);
+            const std::string what = e.what();
+            CHECK(what.rfind(path + ": ", 0) == 0);
+            if (*b.field != '\0') CHECK_THAT(what, Catch::Contains(std::string("field '") + b.field + "'"));
+            CHECK_THAT(e.message(), Catch::StartsWith("line " + std::to_string(b.line) + ":") ||
+                                        Catch::StartsWith("line " + std::to_string(b.line) + ","));
+            CHECK_THAT(what, Catch::Contains(b.says));
+        }
+        // The example of the brief, word for word.
+        const auto negative = test::datapath("bad/rules_negative_radius.toml").string();
+        CHECK(std::string(load_error(negative).what()) ==
+              negative + ": field 'types.e_station.radius_m': line 12: must be > 0 (metres), got integer -5");
+    }
+
+    SECTION("a missing file is a rules error naming it") {
+        test::TempDir dir;
+        const auto missing = (dir / "nope.toml").string();
+        const Error e = load_error(missing);
+        CHECK(e.kind() == ErrorKind::rules);
+        CHECK(e.context().file == missing);
+        CHECK(load_error(dir.path().string()).kind() == ErrorKind::rules);
+    }
+}
+
+TEST_CASE("rules: names and keys", "[rules]") {
+    CHECK(std::string(to_string(CoverageKind::contains)) == "contains");
+    CHECK(std::string(to_string(CoverageKind::radius)) == "radius");
+    CHECK(std::string(to_string(CoverageKind::admin)) == "admin");
+    CHECK(std::string(to_string(Measure::villages)) == "villages");
+    CHECK(std::string(to_string(Measure::population)) == "population");
+    CHECK(std::string(to_string(Measure::units)) == "units");
+    CHECK(std::string(to_string(AdminLevel::county)) == "county");
+    CHECK(std::string(to_string(AdminLevel::township)) == "township");
+    CHECK(valid_type_key("e_station"));
+    CHECK(valid_type_key("type2"));
+    CHECK_FALSE(valid_type_key(""));
+    CHECK_FALSE(valid_type_key("2type"));
+    CHECK_FALSE(valid_type_key("E_station"));
+    CHECK_FALSE(valid_type_key("e-station"));
+    CHECK_FALSE(valid_type_key("科普e站"));
+    CHECK_FALSE(valid_type_key(std::string(k_max_type_key_length + 1, 'a')));
+}
+
+TEST_CASE("rules: `scicov rules` prints the default TOML; --check prints the rules in effect", "[rules][cli]") {
+    const auto run = [](const std::string& args) {
+        const std::string command = std::string(SCICOV_BINARY) + " " + args + " 2>/dev/null";
+        std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+        REQUIRE(pipe != nullptr);
+        std::string out;
+        std::array<char, 4096> buf{};
+        std::size_t n = 0;
+        while ((n = std::fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
+        const int status = pclose(pipe.release());
+        return std::pair(out, WEXITSTATUS(status));
+    };
+    const auto [printed, status] = run("rules");
+    CHECK(status == 0);
+    CHECK(printed == default_rules_toml());
+
+    test::TempDir dir;
+    const auto path = dir / "mine.toml";
+    write_file(path, "[types.e_station]\nradius_m = 3000\n");
+    const auto [effective, check_status] = run("rules --check " + path.string());
+    CHECK(check_status == 0);
+    Rules expected = default_rules();
+    expected.types[2].rule.radius_m = 3000;
+    CHECK(parse_rules(effective, "stdout") == expected);
+
+    const auto [bad_out, bad_status] = run("rules --check " + test::datapath("bad/rules_unknown_kind.toml").string());
+    CHECK(bad_status == 1);
+    CHECK(bad_out.empty());
+}
