@@ -13,6 +13,7 @@ namespace scicov::cli {
 
 struct GlobalOptions {
     bool quiet = false;
+    bool progress = false;  ///< force progress when stderr is not a terminal
 };
 
 class Command {
@@ -29,6 +30,8 @@ Reporter make_reporter(const GlobalOptions& global);
 
 // One factory per subcommand file.
 std::unique_ptr<Command> make_demo_command();
+std::unique_ptr<Command> make_validate_command();
+std::unique_ptr<Command> make_analyze_command();
 std::unique_ptr<Command> make_rules_command();
 
 }  // namespace scicov::cli

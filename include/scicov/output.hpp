@@ -1,0 +1,56 @@
+// The output GeoPackage (DESIGN "Output contract"): every layer in one CRS, written under a
+// temporary name and renamed when complete.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scicov/analysis.hpp"
+#include "scicov/gdal.hpp"
+#include "scicov/rules.hpp"
+
+namespace scicov::output {
+
+struct Options {
+    std::string crs = crs::k_output_crs;  ///< --out-crs
+};
+
+class Writer {
+public:
+    Writer(const std::filesystem::path& target, const Options& options);
+    ~Writer();
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
+    /// villages, townships, counties, facilities, service_areas, gaps.
+    void write_analysis(const analysis::Analysis& a, const rules::Rules& rules);
+    /// The `run` table: key/value rows in the given order.
+    void write_run(const std::vector<std::pair<std::string, std::string>>& rows);
+    /// Closes and renames onto the target. Without it, nothing is left behind.
+    void commit();
+
+    /// The dataset, for stages that add their own layers (the plan).
+    gdal::Dataset& dataset();
+    /// Transforms a WKB geometry (EPSG:4490) into the output CRS as an OGR geometry.
+    gdal::GeometryPtr geometry(const model::Wkb& wkb) const;
+    gdal::GeometryPtr point(crs::LonLat p) const;
+    const OGRSpatialReference& srs() const;
+
+    struct Impl;  // opaque; public only so the writer's helpers may name it
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// Field definitions with a Chinese alias (stored in gpkg_data_columns by GDAL).
+struct FieldSpec {
+    std::string name;
+    OGRFieldType type;
+    std::string alias;
+};
+void add_fields(OGRLayer& layer, const std::vector<FieldSpec>& fields);
+
+}  // namespace scicov::output

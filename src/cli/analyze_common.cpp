@@ -1,0 +1,82 @@
+#include "analyze_common.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+namespace scicov::cli {
+
+void OutputOptions::add_to(CLI::App& app) {
+    app.add_option("-o,--output", path, "Output GeoPackage (written under a temporary name, renamed when complete)")
+        ->required();
+    app.add_option("--out-crs", out_crs, "CRS of every output layer")->capture_default_str();
+    app.add_option("--threads", threads, "Worker threads for per-county work (0: one per core)")->capture_default_str();
+    app.add_flag("--timings", timings,
+                 "Record stage timings in the run table (off by default: the same input then gives the same bytes)");
+}
+
+namespace {
+
+std::string fixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
+    return out;
+}
+
+}  // namespace
+
+void write_analysis_output(const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules,
+                           const analysis::Analysis& a, const std::string& command,
+                           const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra) {
+    output::Writer writer(output.path, output::Options{output.out_crs});
+    writer.write_analysis(a, rules);
+    std::vector<std::pair<std::string, std::string>> rows{
+        {"scicov_version", SCICOV_VERSION},
+        {"command", command},
+        {"inputs", join(inputs.inputs)},
+        {"layer_overrides", join(inputs.layers)},
+        {"counties_requested", join(inputs.counties)},
+        {"rules_file", inputs.rules_file.empty() ? "(defaults)" : inputs.rules_file},
+        {"rules", rules::to_toml(rules)},
+        {"output_crs", output.out_crs},
+        {"villages", std::to_string(a.inputs.villages.size())},
+        {"counties", std::to_string(a.counties.size())},
+        {"facilities", std::to_string(a.inputs.facilities.size())},
+        {"candidates", std::to_string(a.inputs.candidates.size())},
+        {"warnings", std::to_string(a.diagnostics.warnings())},
+    };
+    for (const auto& issue : a.diagnostics.issues()) rows.emplace_back("warning", issue.text());
+    if (extra) extra(writer, rows);
+    if (output.timings) {
+        for (const auto& [stage, s] : a.timings_s) rows.emplace_back("seconds_" + stage, fixed(s, 3));
+    }
+    writer.write_run(rows);
+    writer.commit();
+}
+
+void print_summary(std::ostream& os, const analysis::Analysis& a, const rules::Rules& rules) {
+    double people = 0;
+    for (const auto& v : a.inputs.villages) people += v.population;
+    os << a.counties.size() << " counties, " << a.inputs.villages.size() << " villages, " << fixed(people, 0)
+       << " people\n";
+    for (std::size_t t = 0; t < rules.types.size(); ++t) {
+        const auto& type = rules.types[t];
+        int met = 0, villages_cov = 0;
+        double pop_cov = 0;
+        for (const auto& c : a.counties) {
+            met += c.types[t].met ? 1 : 0;
+            villages_cov += c.types[t].villages_cov;
+            pop_cov += c.types[t].pop_cov;
+        }
+        os << "  " << type.key << " (" << type.name_zh << "): " << villages_cov << " villages, "
+           << fixed(people > 0 ? 100.0 * pop_cov / people : 0.0, 1) << "% of people covered; target met in " << met
+           << "/" << a.counties.size() << " counties\n";
+    }
+}
+
+}  // namespace scicov::cli

@@ -1,0 +1,34 @@
+// What analyze and plan share: output options, writing the GeoPackage with its run table, and
+// the summary printed when done.
+#pragma once
+
+#include <functional>
+#include <ostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "inputs.hpp"
+#include "scicov/analysis.hpp"
+#include "scicov/output.hpp"
+
+namespace scicov::cli {
+
+struct OutputOptions {
+    std::string path;
+    std::string out_crs = crs::k_output_crs;
+    unsigned threads = 0;
+    bool timings = false;
+
+    void add_to(CLI::App& app);
+};
+
+/// Writes the analysis (and, through `extra`, further layers and run rows) atomically.
+void write_analysis_output(const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules,
+                           const analysis::Analysis& a, const std::string& command,
+                           const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra);
+
+/// Per county and type: share and whether the target is met; then the totals.
+void print_summary(std::ostream& os, const analysis::Analysis& a, const rules::Rules& rules);
+
+}  // namespace scicov::cli

@@ -1,0 +1,36 @@
+// The option group every subcommand that reads inputs shares (a mixin, not a copy).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "scicov/io.hpp"
+#include "scicov/rules.hpp"
+
+namespace scicov::cli {
+
+struct InputOptions {
+    std::vector<std::string> inputs;
+    std::string rules_file;
+    std::vector<std::string> layers;
+    std::vector<std::string> crs;
+    std::vector<std::string> datums;
+    std::vector<std::string> counties;
+
+    /// Declares INPUT... and the options shared by validate, analyze and plan.
+    void add_to(CLI::App& app);
+    /// The rules: the file's, or the defaults.
+    rules::Rules load_rules() const;
+    /// Parsed ROLE=… options; throws a usage error on malformed ones.
+    io::ReadOptions read_options() const;
+};
+
+/// "ROLE=VALUE" → {ROLE, VALUE}; throws a usage error naming the option.
+std::pair<std::string, std::string> split_assignment(const std::string& text, const char* option);
+
+/// Prints each issue on stderr, one line each.
+void print_issues(const std::vector<Issue>& issues);
+
+}  // namespace scicov::cli

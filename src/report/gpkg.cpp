@@ -1,0 +1,300 @@
+// Writing the output GeoPackage.
+#include <cmath>
+#include <map>
+
+#include "scicov/gdal.hpp"
+#include "scicov/geos.hpp"
+#include "scicov/output.hpp"
+
+namespace scicov::output {
+
+namespace {
+
+struct CtDeleter {
+    void operator()(OGRCoordinateTransformation* ct) const noexcept { OGRCoordinateTransformation::DestroyCT(ct); }
+};
+
+const char* settlement_name(model::Settlement s) { return s == model::Settlement::community ? "社区" : "村"; }
+
+}  // namespace
+
+void add_fields(OGRLayer& layer, const std::vector<FieldSpec>& fields) {
+    for (const auto& f : fields) {
+        OGRFieldDefn defn(f.name.c_str(), f.type);
+        if (!f.alias.empty()) defn.SetAlternativeName(f.alias.c_str());
+        gdal::ErrorCapture capture;
+        if (layer.CreateField(&defn) != OGRERR_NONE) {
+            throw Error(ErrorKind::io, "cannot create field" + (capture.last_error().empty() ? "" : ": " + capture.last_error()),
+                        Context{{}, layer.GetName(), {}, f.name});
+        }
+    }
+}
+
+struct Writer::Impl {
+    gdal::AtomicGpkg out;
+    OGRSpatialReference srs;
+    std::unique_ptr<OGRCoordinateTransformation, CtDeleter> ct;  // null: output is EPSG:4490
+    geos::GeosContext geos;
+
+    Impl(const std::filesystem::path& target, const Options& options)
+        : out(target), srs(gdal::srs_from_user_input(options.crs)) {
+        OGRSpatialReference cgcs = gdal::srs_from_user_input(crs::k_output_crs);
+        if (!srs.IsSame(&cgcs)) {
+            ct.reset(OGRCreateCoordinateTransformation(&cgcs, &srs));
+            if (!ct) throw Error(ErrorKind::crs, "cannot transform EPSG:4490 to --out-crs " + options.crs);
+        }
+    }
+
+    OGRLayer& layer(const std::string& name, OGRwkbGeometryType type) {
+        return out.dataset().create_layer(name, type == wkbNone ? nullptr : &srs, type,
+                                          {"SPATIAL_INDEX=YES", "FID=fid"});
+    }
+
+    gdal::GeometryPtr from_wkb(const model::Wkb& wkb) const {
+        OGRGeometry* g = nullptr;
+        if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE || g == nullptr) {
+            throw Error(ErrorKind::geometry, "cannot decode a geometry for output");
+        }
+        gdal::GeometryPtr out_geom(g);
+        if (wkbFlatten(out_geom->getGeometryType()) == wkbPolygon) {
+            out_geom.reset(OGRGeometryFactory::forceToMultiPolygon(out_geom.release()));
+        }
+        if (ct && out_geom->transform(ct.get()) != OGRERR_NONE) {
+            throw Error(ErrorKind::crs, "cannot transform a geometry into the output CRS");
+        }
+        out_geom->assignSpatialReference(const_cast<OGRSpatialReference*>(&srs));  // GDAL 3.6 only refs it
+        return out_geom;
+    }
+
+    void write(OGRLayer& layer, OGRFeature& f) { gdal::create_feature(layer, f); }
+};
+
+Writer::Writer(const std::filesystem::path& target, const Options& options)
+    : m_impl(std::make_unique<Impl>(target, options)) {}
+Writer::~Writer() = default;
+
+gdal::Dataset& Writer::dataset() { return m_impl->out.dataset(); }
+const OGRSpatialReference& Writer::srs() const { return m_impl->srs; }
+gdal::GeometryPtr Writer::geometry(const model::Wkb& wkb) const { return m_impl->from_wkb(wkb); }
+
+gdal::GeometryPtr Writer::point(crs::LonLat p) const {
+    gdal::GeometryPtr g(new OGRPoint(p.lon, p.lat));
+    if (m_impl->ct && g->transform(m_impl->ct.get()) != OGRERR_NONE) {
+        throw Error(ErrorKind::crs, "cannot transform a point into the output CRS");
+    }
+    g->assignSpatialReference(&m_impl->srs);
+    return g;
+}
+
+namespace {
+
+void write_units(Writer::Impl& w, const char* name, const std::vector<gaps::UnitSummary>& units,
+                 const std::vector<model::AdminUnit>& given, const std::vector<model::AdminUnit>& dissolved,
+                 const rules::Rules& rules, bool township) {
+    auto& layer = w.layer(name, wkbMultiPolygon);
+    std::vector<FieldSpec> fields{{"code", OFTString, "代码"}, {"name", OFTString, "名称"}};
+    if (township) fields.push_back({"county_code", OFTString, "县代码"});
+    fields.insert(fields.end(), {{"population", OFTReal, "人口"},
+                                 {"villages", OFTInteger, "村(社区)数"},
+                                 {"urban_villages", OFTInteger, "社区数"},
+                                 {"rural_villages", OFTInteger, "行政村数"},
+                                 {"urban_pop", OFTReal, "社区人口"},
+                                 {"rural_pop", OFTReal, "农村人口"}});
+    for (const auto& t : rules.types) {
+        const std::string& k = t.key;
+        const std::string& zh = t.name_zh;
+        fields.insert(fields.end(), {{"villages_cov_" + k, OFTInteger, zh + "覆盖村数"},
+                                     {"pop_cov_" + k, OFTReal, zh + "覆盖人口"},
+                                     {"share_" + k, OFTReal, zh + "覆盖率"},
+                                     {"target_" + k, OFTReal, zh + "目标"},
+                                     {"met_" + k, OFTInteger, zh + "达标"},
+                                     {"gap_" + k, OFTReal, zh + "差距"},
+                                     {"share_urban_" + k, OFTReal, zh + "社区覆盖率"},
+                                     {"share_rural_" + k, OFTReal, zh + "农村覆盖率"}});
+    }
+    add_fields(layer, fields);
+    std::map<std::string, const model::AdminUnit*> geom;
+    for (const auto& u : dissolved) geom[u.code] = &u;
+    for (const auto& u : given) {
+        if (!u.geometry.empty()) geom[u.code] = &u;
+    }
+    for (const auto& u : units) {
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+        f->SetField("code", u.code.c_str());
+        f->SetField("name", u.name.c_str());
+        if (township) f->SetField("county_code", u.county_code.c_str());
+        f->SetField("population", u.population);
+        f->SetField("villages", u.villages);
+        f->SetField("urban_villages", u.urban_villages);
+        f->SetField("rural_villages", u.rural_villages);
+        f->SetField("urban_pop", u.urban_pop);
+        f->SetField("rural_pop", u.rural_pop);
+        for (std::size_t t = 0; t < rules.types.size(); ++t) {
+            const auto& s = u.types[t];
+            const std::string& k = rules.types[t].key;
+            f->SetField(("villages_cov_" + k).c_str(), s.villages_cov);
+            f->SetField(("pop_cov_" + k).c_str(), s.pop_cov);
+            f->SetField(("share_" + k).c_str(), s.share);
+            f->SetField(("target_" + k).c_str(), s.target);
+            f->SetField(("met_" + k).c_str(), s.met ? 1 : 0);
+            f->SetField(("gap_" + k).c_str(), s.gap);
+            const bool by_pop = rules.types[t].target.measure == rules::Measure::population;
+            auto share = [&](int cov_v, double cov_p, int all_v, double all_p) {
+                return by_pop ? (all_p > 0 ? cov_p / all_p : 1.0) : (all_v > 0 ? static_cast<double>(cov_v) / all_v : 1.0);
+            };
+            f->SetField(("share_urban_" + k).c_str(), share(s.urban_villages_cov, s.urban_pop_cov, u.urban_villages, u.urban_pop));
+            f->SetField(("share_rural_" + k).c_str(), share(s.rural_villages_cov, s.rural_pop_cov, u.rural_villages, u.rural_pop));
+        }
+        if (auto it = geom.find(u.code); it != geom.end()) f->SetGeometryDirectly(w.from_wkb(it->second->geometry).release());
+        w.write(layer, *f);
+    }
+}
+
+}  // namespace
+
+void Writer::write_analysis(const analysis::Analysis& a, const rules::Rules& rules) {
+    auto& w = *m_impl;
+    auto& ds = w.out.dataset();
+    const auto& in = a.inputs;
+
+    ds.start_transaction();
+    {
+        auto& layer = w.layer("villages", wkbMultiPolygon);
+        std::vector<FieldSpec> fields{{"code", OFTString, "村(社区)代码"},
+                                      {"name", OFTString, "名称"},
+                                      {"township_code", OFTString, "乡镇代码"},
+                                      {"county_code", OFTString, "县代码"},
+                                      {"population", OFTReal, "人口"},
+                                      {"priority", OFTReal, "优先权重"},
+                                      {"settlement", OFTString, "城乡"},
+                                      {"rep_lon", OFTReal, "代表点经度"},
+                                      {"rep_lat", OFTReal, "代表点纬度"},
+                                      {"area_m2", OFTReal, "面积(平方米)"}};
+        for (const auto& t : rules.types) {
+            fields.push_back({"cov_" + t.key, OFTInteger, t.name_zh + "覆盖"});
+            fields.push_back({"dist_" + t.key + "_m", OFTReal, "最近" + t.name_zh + "距离(米)"});
+            fields.push_back({"frac_" + t.key, OFTReal, t.name_zh + "服务面积比例"});
+        }
+        add_fields(layer, fields);
+        for (std::size_t v = 0; v < in.villages.size(); ++v) {
+            const auto& village = in.villages[v];
+            gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+            f->SetField("code", village.code.c_str());
+            f->SetField("name", village.name.c_str());
+            f->SetField("township_code", village.township_code.c_str());
+            f->SetField("county_code", village.county_code.c_str());
+            f->SetField("population", village.population);
+            f->SetField("priority", village.priority);
+            f->SetField("settlement", settlement_name(model::settlement_of(village.name)));
+            f->SetField("rep_lon", village.rep.lon);
+            f->SetField("rep_lat", village.rep.lat);
+            f->SetField("area_m2", a.gaps.village_area_m2[v]);
+            for (std::size_t t = 0; t < rules.types.size(); ++t) {
+                const auto& key = rules.types[t].key;
+                f->SetField(("cov_" + key).c_str(), a.gaps.covered[t][v] ? 1 : 0);
+                const double d = a.coverage.types[t].nearest_m[v];
+                if (std::isfinite(d)) {
+                    f->SetField(("dist_" + key + "_m").c_str(), d);
+                } else {
+                    f->SetFieldNull(layer.GetLayerDefn()->GetFieldIndex(("dist_" + key + "_m").c_str()));
+                }
+                f->SetField(("frac_" + key).c_str(), a.gaps.covered_fraction[t][v]);
+            }
+            f->SetGeometryDirectly(w.from_wkb(village.geometry).release());
+            w.write(layer, *f);
+        }
+    }
+    write_units(w, "townships", a.townships, in.townships, a.gaps.dissolved_townships, rules, true);
+    write_units(w, "counties", a.counties, in.counties, a.gaps.dissolved_counties, rules, false);
+    {
+        auto& layer = w.layer("facilities", wkbPoint);
+        add_fields(layer, {{"id", OFTString, "编号"},
+                           {"type", OFTString, "类型"},
+                           {"type_zh", OFTString, "类型名称"},
+                           {"name", OFTString, "名称"},
+                           {"grade", OFTString, "级别"},
+                           {"status", OFTString, "状态"},
+                           {"county_code", OFTString, "县代码"},
+                           {"village_code", OFTString, "所在村(社区)"},
+                           {"villages_reached", OFTInteger, "服务村数"},
+                           {"pop_reached", OFTReal, "服务人口"}});
+        std::vector<std::pair<int, double>> reach(in.facilities.size(), {0, 0.0});
+        for (const auto& tc : a.coverage.types) {
+            for (std::size_t k = 0; k < tc.facilities.size(); ++k) {
+                auto& r = reach[tc.facilities[k]];
+                for (auto v : tc.incidence.of(k)) {
+                    ++r.first;
+                    r.second += in.villages[static_cast<std::size_t>(v)].population;
+                }
+            }
+        }
+        for (std::size_t i = 0; i < in.facilities.size(); ++i) {
+            const auto& fac = in.facilities[i];
+            gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+            f->SetField("id", fac.id.c_str());
+            f->SetField("type", fac.type.c_str());
+            if (const auto* t = rules.find(fac.type)) f->SetField("type_zh", t->name_zh.c_str());
+            f->SetField("name", fac.name.c_str());
+            f->SetField("grade", fac.grade.c_str());
+            f->SetField("status", fac.status == model::FacilityStatus::existing ? "existing" : "planned");
+            const auto home = a.coverage.facility_village[i];
+            if (home >= 0) {
+                const auto& v = in.villages[static_cast<std::size_t>(home)];
+                f->SetField("county_code", v.county_code.c_str());
+                f->SetField("village_code", v.code.c_str());
+            }
+            f->SetField("villages_reached", reach[i].first);
+            f->SetField("pop_reached", reach[i].second);
+            f->SetGeometryDirectly(point(fac.location).release());
+            w.write(layer, *f);
+        }
+    }
+    {
+        auto& layer = w.layer("service_areas", wkbMultiPolygon);
+        add_fields(layer, {{"type", OFTString, "类型"}, {"county_code", OFTString, "县代码"}});
+        for (const auto& s : a.gaps.service_areas) {
+            gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+            f->SetField("type", s.type.c_str());
+            f->SetField("county_code", s.county_code.c_str());
+            f->SetGeometryDirectly(w.from_wkb(s.geometry).release());
+            w.write(layer, *f);
+        }
+    }
+    {
+        auto& layer = w.layer("gaps", wkbMultiPolygon);
+        add_fields(layer, {{"type", OFTString, "类型"},
+                           {"county_code", OFTString, "县代码"},
+                           {"township_code", OFTString, "乡镇代码"},
+                           {"area_m2", OFTReal, "未覆盖面积(平方米)"},
+                           {"population", OFTReal, "未覆盖人口"}});
+        for (const auto& g : a.gaps.gaps) {
+            gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+            f->SetField("type", g.type.c_str());
+            f->SetField("county_code", g.county_code.c_str());
+            f->SetField("township_code", g.township_code.c_str());
+            f->SetField("area_m2", g.area_m2);
+            f->SetField("population", g.population);
+            f->SetGeometryDirectly(w.from_wkb(g.geometry).release());
+            w.write(layer, *f);
+        }
+    }
+    ds.commit_transaction();
+}
+
+void Writer::write_run(const std::vector<std::pair<std::string, std::string>>& rows) {
+    auto& w = *m_impl;
+    w.out.dataset().start_transaction();
+    auto& layer = w.layer("run", wkbNone);
+    add_fields(layer, {{"key", OFTString, "项目"}, {"value", OFTString, "内容"}});
+    for (const auto& [k, v] : rows) {
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+        f->SetField("key", k.c_str());
+        f->SetField("value", v.c_str());
+        w.write(layer, *f);
+    }
+    w.out.dataset().commit_transaction();
+}
+
+void Writer::commit() { m_impl->out.commit(); }
+
+}  // namespace scicov::output
