@@ -211,6 +211,12 @@ public:
         return out;
     }
 
+    /// The declared web-map datum of a role's points (--datum ROLE=gcj02|bd09), WGS84 otherwise.
+    crs::Datum datum(const Found& f) const {
+        auto it = m_options.datum.find(f.role);
+        return it == m_options.datum.end() ? crs::Datum::wgs84 : crs::parse_datum(it->second);
+    }
+
     /// A text field: checked to be UTF-8 (a GBK Shapefile without .cpg fails here).
     std::string text(const Found& f, OGRFeature& feat, int idx) {
         if (idx < 0 || !feat.IsFieldSetAndNotNull(idx)) return {};
@@ -441,6 +447,7 @@ void read_facility_layer(Reader& r, const Found& found, const std::string& fixed
     const int i_grade = r.field(found, fm.facility_grade, false);
     const int i_status = r.field(found, fm.facility_status, false);
     const auto& keys = r.options().type_keys;
+    const crs::Datum datum = r.datum(found);
     r.each(found, "reading facilities", [&](OGRFeature& feat) {
         const auto fid = feat.GetFID();
         model::Facility f;
@@ -466,7 +473,7 @@ void read_facility_layer(Reader& r, const Found& found, const std::string& fixed
         auto geom = r.geometry(found, feat, Shape::point, ct.get());
         if (!geom) return;
         const OGRPoint* p = geom->toPoint();
-        f.location = {p->getX(), p->getY()};
+        f.location = crs::to_wgs84({p->getX(), p->getY()}, datum);
         out.facilities.push_back(std::move(f));
     });
 }
@@ -500,6 +507,7 @@ void read_candidates(Reader& r, model::Inputs& out) {
     const int i_kind = r.field(*found, fm.candidate_kind, false);
     const int i_cost = r.field(*found, fm.candidate_cost, false);
     const int i_village = r.field(*found, fm.candidate_village_code, false);
+    const crs::Datum datum = r.datum(*found);
     r.each(*found, "reading candidates", [&](OGRFeature& feat) {
         const auto fid = feat.GetFID();
         model::Candidate c;
@@ -518,7 +526,7 @@ void read_candidates(Reader& r, model::Inputs& out) {
         auto geom = r.geometry(*found, feat, Shape::point, ct.get());
         if (!geom) return;
         const OGRPoint* p = geom->toPoint();
-        c.location = {p->getX(), p->getY()};
+        c.location = crs::to_wgs84({p->getX(), p->getY()}, datum);
         out.candidates.push_back(std::move(c));
     });
     std::sort(out.candidates.begin(), out.candidates.end(),
@@ -565,6 +573,29 @@ void check_nesting(const model::Inputs& in, Diagnostics& diag) {
 model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, const Reporter& reporter) {
     if (options.inputs.empty() && options.layers.empty()) {
         throw Error(ErrorKind::usage, "no input datasets given");
+    }
+    std::vector<std::string> roles{k_role_villages,  k_role_facilities, k_role_candidates,
+                                   k_role_townships, k_role_counties,   k_role_exclusions};
+    roles.insert(roles.end(), options.type_keys.begin(), options.type_keys.end());
+    auto known = [&](const std::string& role) { return std::find(roles.begin(), roles.end(), role) != roles.end(); };
+    auto list = [&] {
+        std::string s;
+        for (const auto& r : roles) s += (s.empty() ? "" : ", ") + r;
+        return s;
+    };
+    for (const auto* table : {&options.crs, &options.datum}) {
+        for (const auto& [role, value] : *table) {
+            if (!known(role)) throw Error(ErrorKind::usage, "unknown layer role '" + role + "' (roles: " + list() + ")");
+        }
+    }
+    for (const auto& [role, spec] : options.layers) {
+        if (!known(role)) throw Error(ErrorKind::usage, "unknown layer role '" + role + "' (roles: " + list() + ")");
+    }
+    for (const auto& [role, value] : options.datum) {
+        (void)crs::parse_datum(value);
+        if (role == k_role_villages || role == k_role_townships || role == k_role_counties || role == k_role_exclusions) {
+            throw Error(ErrorKind::usage, "--datum applies to point layers (facilities, candidates), not '" + role + "'");
+        }
     }
     gdal::ensure_registered();
     Reader reader(options, diagnostics, reporter);
