@@ -773,6 +773,14 @@ std::string quote(std::string_view s) {
     return out + "\"";
 }
 
+/// A table key as TOML: bare when it can be, else quoted (keys made in code need not be valid type keys).
+std::string toml_key(std::string_view k) {
+    const bool bare = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+    return bare ? std::string(k) : quote(k);
+}
+
 template <std::size_t N>
 void write_fields(std::ostringstream& os, std::string_view role, const std::array<FieldKey, N>& keys,
                   const FieldMap& fields) {
@@ -788,7 +796,8 @@ std::string to_toml(const Rules& rules) {
     for (const auto& t : rules.types) {
         if (!first) os << '\n';
         first = false;
-        os << "[types." << t.key << "]\n";
+        const auto key = toml_key(t.key);
+        os << "[types." << key << "]\n";
         os << "name_zh = " << quote(t.name_zh) << '\n';
         os << "coverage = " << quote(to_string(t.rule.kind)) << '\n';
         if (t.rule.kind == CoverageKind::radius) {
@@ -800,7 +809,7 @@ std::string to_toml(const Rules& rules) {
         if (t.rule.kind == CoverageKind::admin) os << "admin_level = " << quote(to_string(t.rule.admin_level)) << '\n';
         os << "default_cost = " << format_double(t.default_cost) << '\n';
         os << "minimise_cost = " << (t.minimise_cost ? "true" : "false") << '\n';
-        os << "\n[types." << t.key << ".target]\n";
+        os << "\n[types." << key << ".target]\n";
         os << "unit = " << quote(to_string(t.target.unit)) << '\n';
         os << "measure = " << quote(to_string(t.target.measure)) << '\n';
         os << "threshold = " << format_double(t.target.threshold) << '\n';

@@ -168,6 +168,18 @@ TEST_CASE("rules: defaults, round trip, overrides and bad files", "[rules]") {
         CHECK(back.types[4].key == "mobile_museum");
         CHECK(back.types[5].key == "a_library_corner");
         CHECK(back.types[4].target.threshold == 1.0 / 3.0);  // shortest round-trip digits, exact
+
+        // A key made in code that is no valid type key still gives valid TOML (quoted), which
+        // the loader then rejects by its key, not as a syntax error.
+        Rules odd = default_rules();
+        odd.types[0].key = "科技 馆";
+        try {
+            (void)parse_rules(to_toml(odd), "run");
+            FAIL("no error");
+        } catch (const Error& e) {
+            CHECK(e.context().field == "types.科技 馆");
+            CHECK_THAT(e.message(), Catch::Contains("lower-case"));
+        }
     }
 
     SECTION("a partial override keeps every other default") {
