@@ -10,12 +10,14 @@
 
 #include "scicov/analysis.hpp"
 #include "scicov/gdal.hpp"
+#include "scicov/planning.hpp"
 #include "scicov/rules.hpp"
 
 namespace scicov::output {
 
 struct Options {
     std::string crs = crs::k_output_crs;  ///< --out-crs
+    bool timings = false;  ///< write solver seconds (they differ run to run, so off by default)
 };
 
 class Writer {
@@ -25,8 +27,13 @@ public:
     Writer(const Writer&) = delete;
     Writer& operator=(const Writer&) = delete;
 
-    /// villages, townships, counties, facilities, service_areas, gaps.
-    void write_analysis(const analysis::Analysis& a, const rules::Rules& rules);
+    /// villages, townships, counties, facilities, service_areas, gaps. With a plan, the counties
+    /// layer also shows coverage after it (share_after_<type>, met_after_<type>, sites_<type>,
+    /// year_met_<type>).
+    void write_analysis(const analysis::Analysis& a, const rules::Rules& rules,
+                        const planning::Result* plan = nullptr);
+    /// proposed_sites and plan_summary.
+    void write_plan(const planning::Result& plan, const rules::Rules& rules);
     /// The `run` table: key/value rows in the given order.
     void write_run(const std::vector<std::pair<std::string, std::string>>& rows);
     /// Closes and renames onto the target. Without it, nothing is left behind.

@@ -30,7 +30,7 @@ public:
         options.read = m_inputs.read_options();
         options.gaps.threads = m_output.threads;
         const analysis::Analysis a = analysis::run(options, rules, reporter);
-        write_analysis_output(m_output, m_inputs, rules, a, "analyze", nullptr);
+        write_analysis_output(m_output, m_inputs, rules, a, nullptr, "analyze", nullptr);
         print_summary(std::cout, a, rules);
         return 0;
     }

@@ -31,10 +31,11 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 void write_analysis_output(const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules,
-                           const analysis::Analysis& a, const std::string& command,
+                           const analysis::Analysis& a, const planning::Result* plan, const std::string& command,
                            const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra) {
-    output::Writer writer(output.path, output::Options{output.out_crs});
-    writer.write_analysis(a, rules);
+    output::Writer writer(output.path, output::Options{output.out_crs, output.timings});
+    writer.write_analysis(a, rules, plan);
+    if (plan != nullptr) writer.write_plan(*plan, rules);
     std::vector<std::pair<std::string, std::string>> rows{
         {"scicov_version", SCICOV_VERSION},
         {"command", command},

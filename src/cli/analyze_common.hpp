@@ -11,6 +11,7 @@
 #include "inputs.hpp"
 #include "scicov/analysis.hpp"
 #include "scicov/output.hpp"
+#include "scicov/planning.hpp"
 
 namespace scicov::cli {
 
@@ -23,9 +24,9 @@ struct OutputOptions {
     void add_to(CLI::App& app);
 };
 
-/// Writes the analysis (and, through `extra`, further layers and run rows) atomically.
+/// Writes the analysis (with the plan's layers when there is one; `extra` adds run rows) atomically.
 void write_analysis_output(const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules,
-                           const analysis::Analysis& a, const std::string& command,
+                           const analysis::Analysis& a, const planning::Result* plan, const std::string& command,
                            const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra);
 
 /// Per county and type: share and whether the target is met; then the totals.

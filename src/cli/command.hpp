@@ -32,6 +32,7 @@ Reporter make_reporter(const GlobalOptions& global);
 std::unique_ptr<Command> make_demo_command();
 std::unique_ptr<Command> make_validate_command();
 std::unique_ptr<Command> make_analyze_command();
+std::unique_ptr<Command> make_plan_command();
 std::unique_ptr<Command> make_rules_command();
 
 }  // namespace scicov::cli

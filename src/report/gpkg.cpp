@@ -1,9 +1,9 @@
 // Writing the output GeoPackage.
+#include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "scicov/gdal.hpp"
-#include "scicov/geos.hpp"
 #include "scicov/output.hpp"
 
 namespace scicov::output {
@@ -34,10 +34,10 @@ struct Writer::Impl {
     gdal::AtomicGpkg out;
     OGRSpatialReference srs;
     std::unique_ptr<OGRCoordinateTransformation, CtDeleter> ct;  // null: output is EPSG:4490
-    geos::GeosContext geos;
+    bool timings = false;
 
     Impl(const std::filesystem::path& target, const Options& options)
-        : out(target), srs(gdal::srs_from_user_input(options.crs)) {
+        : out(target), srs(gdal::srs_from_user_input(options.crs)), timings(options.timings) {
         OGRSpatialReference cgcs = gdal::srs_from_user_input(crs::k_output_crs);
         if (!srs.IsSame(&cgcs)) {
             ct.reset(OGRCreateCoordinateTransformation(&cgcs, &srs));
@@ -90,7 +90,7 @@ namespace {
 
 void write_units(Writer::Impl& w, const char* name, const std::vector<gaps::UnitSummary>& units,
                  const std::vector<model::AdminUnit>& given, const std::vector<model::AdminUnit>& dissolved,
-                 const rules::Rules& rules, bool township) {
+                 const rules::Rules& rules, bool township, const planning::Result* plan) {
     auto& layer = w.layer(name, wkbMultiPolygon);
     std::vector<FieldSpec> fields{{"code", OFTString, "代码"}, {"name", OFTString, "名称"}};
     if (township) fields.push_back({"county_code", OFTString, "县代码"});
@@ -111,8 +111,21 @@ void write_units(Writer::Impl& w, const char* name, const std::vector<gaps::Unit
                                      {"gap_" + k, OFTReal, zh + "差距"},
                                      {"share_urban_" + k, OFTReal, zh + "社区覆盖率"},
                                      {"share_rural_" + k, OFTReal, zh + "农村覆盖率"}});
+        if (plan != nullptr) {
+            fields.insert(fields.end(), {{"sites_" + k, OFTInteger, zh + "规划新增数"},
+                                         {"share_after_" + k, OFTReal, zh + "规划后覆盖率"},
+                                         {"met_after_" + k, OFTInteger, zh + "规划后达标"},
+                                         {"year_met_" + k, OFTInteger, zh + "达标年份"}});
+        }
     }
     add_fields(layer, fields);
+    std::map<std::pair<std::string, std::string>, std::pair<int, int>> planned;  // (county, type) → sites, year met
+    if (plan != nullptr) {
+        for (const auto& row : plan->summary) {
+            if (row.model == "max_cover" && row.budget != 0 && row.budget != plan->summary.back().budget) continue;
+            planned[{row.county_code, row.type}] = {row.status == "met" ? 0 : row.sites, row.year_met};
+        }
+    }
     std::map<std::string, const model::AdminUnit*> geom;
     for (const auto& u : dissolved) geom[u.code] = &u;
     for (const auto& u : given) {
@@ -144,6 +157,18 @@ void write_units(Writer::Impl& w, const char* name, const std::vector<gaps::Unit
             };
             f->SetField(("share_urban_" + k).c_str(), share(s.urban_villages_cov, s.urban_pop_cov, u.urban_villages, u.urban_pop));
             f->SetField(("share_rural_" + k).c_str(), share(s.rural_villages_cov, s.rural_pop_cov, u.rural_villages, u.rural_pop));
+            if (plan != nullptr) {
+                auto it = std::lower_bound(plan->counties_after.begin(), plan->counties_after.end(), u.code,
+                                           [](const gaps::UnitSummary& x, const std::string& c) { return x.code < c; });
+                if (it != plan->counties_after.end() && it->code == u.code) {
+                    f->SetField(("share_after_" + k).c_str(), it->types[t].share);
+                    f->SetField(("met_after_" + k).c_str(), it->types[t].met ? 1 : 0);
+                }
+                const auto p = planned.find({u.code, k});
+                f->SetField(("sites_" + k).c_str(), p == planned.end() ? 0 : p->second.first);
+                const int year = p == planned.end() ? 0 : p->second.second;
+                if (year > 0) f->SetField(("year_met_" + k).c_str(), year);
+            }
         }
         if (auto it = geom.find(u.code); it != geom.end()) f->SetGeometryDirectly(w.from_wkb(it->second->geometry).release());
         w.write(layer, *f);
@@ -152,7 +177,7 @@ void write_units(Writer::Impl& w, const char* name, const std::vector<gaps::Unit
 
 }  // namespace
 
-void Writer::write_analysis(const analysis::Analysis& a, const rules::Rules& rules) {
+void Writer::write_analysis(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan) {
     auto& w = *m_impl;
     auto& ds = w.out.dataset();
     const auto& in = a.inputs;
@@ -204,8 +229,8 @@ void Writer::write_analysis(const analysis::Analysis& a, const rules::Rules& rul
             w.write(layer, *f);
         }
     }
-    write_units(w, "townships", a.townships, in.townships, a.gaps.dissolved_townships, rules, true);
-    write_units(w, "counties", a.counties, in.counties, a.gaps.dissolved_counties, rules, false);
+    write_units(w, "townships", a.townships, in.townships, a.gaps.dissolved_townships, rules, true, nullptr);
+    write_units(w, "counties", a.counties, in.counties, a.gaps.dissolved_counties, rules, false, plan);
     {
         auto& layer = w.layer("facilities", wkbPoint);
         add_fields(layer, {{"id", OFTString, "编号"},
@@ -279,6 +304,97 @@ void Writer::write_analysis(const analysis::Analysis& a, const rules::Rules& rul
         }
     }
     ds.commit_transaction();
+}
+
+void Writer::write_plan(const planning::Result& plan, const rules::Rules& rules) {
+    auto& w = *m_impl;
+    w.out.dataset().start_transaction();
+    {
+        auto& layer = w.layer("proposed_sites", wkbPoint);
+        add_fields(layer, {{"id", OFTString, "编号"},
+                           {"type", OFTString, "类型"},
+                           {"type_zh", OFTString, "类型名称"},
+                           {"county_code", OFTString, "县代码"},
+                           {"township_code", OFTString, "乡镇代码"},
+                           {"village_code", OFTString, "村(社区)代码"},
+                           {"rank", OFTInteger, "顺序"},
+                           {"year", OFTInteger, "建设年份"},
+                           {"gain_villages", OFTReal, "新增覆盖村数"},
+                           {"gain_population", OFTReal, "新增覆盖人口"},
+                           {"cost", OFTReal, "成本"},
+                           {"host_kind", OFTString, "依托场所"},
+                           {"candidate_id", OFTString, "候选点编号"},
+                           {"budget", OFTInteger, "预算(个)"}});
+        for (const auto& s : plan.sites) {
+            gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+            f->SetField("id", s.id.c_str());
+            f->SetField("type", s.type.c_str());
+            if (const auto* t = rules.find(s.type)) f->SetField("type_zh", t->name_zh.c_str());
+            f->SetField("county_code", s.county_code.c_str());
+            f->SetField("township_code", s.township_code.c_str());
+            f->SetField("village_code", s.village_code.c_str());
+            f->SetField("rank", s.rank);
+            if (s.year > 0) f->SetField("year", s.year);
+            f->SetField("gain_villages", s.gain_villages);
+            f->SetField("gain_population", s.gain_population);
+            f->SetField("cost", s.cost);
+            f->SetField("host_kind", s.host_kind.c_str());
+            f->SetField("candidate_id", s.candidate_id.c_str());
+            f->SetField("budget", s.budget);
+            f->SetGeometryDirectly(point(s.location).release());
+            w.write(layer, *f);
+        }
+    }
+    {
+        auto& layer = w.layer("plan_summary", wkbNone);
+        add_fields(layer, {{"county_code", OFTString, "县代码"},
+                           {"type", OFTString, "类型"},
+                           {"model", OFTString, "模型"},
+                           {"status", OFTString, "求解状态"},
+                           {"method", OFTString, "求解方法"},
+                           {"objective", OFTReal, "目标值"},
+                           {"bound", OFTReal, "界"},
+                           {"gap", OFTReal, "相对间隙"},
+                           {"sites", OFTInteger, "新增设施数"},
+                           {"budget", OFTInteger, "预算(个)"},
+                           {"cost", OFTReal, "成本"},
+                           {"seconds", OFTReal, "用时(秒)"},
+                           {"candidates", OFTInteger, "候选点数"},
+                           {"target", OFTReal, "目标"},
+                           {"share_before", OFTReal, "规划前覆盖率"},
+                           {"share_after", OFTReal, "规划后覆盖率"},
+                           {"reachable_share", OFTReal, "可达最高覆盖率"},
+                           {"year_met", OFTInteger, "达标年份"},
+                           {"uncoverable", OFTInteger, "无法覆盖村数"},
+                           {"uncoverable_villages", OFTString, "无法覆盖的村(社区)"}});
+        for (const auto& r : plan.summary) {
+            gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+            f->SetField("county_code", r.county_code.c_str());
+            f->SetField("type", r.type.c_str());
+            f->SetField("model", r.model.c_str());
+            f->SetField("status", r.status.c_str());
+            f->SetField("method", r.method.c_str());
+            f->SetField("objective", r.objective);
+            f->SetField("bound", r.bound);
+            f->SetField("gap", r.gap);
+            f->SetField("sites", r.sites);
+            f->SetField("budget", r.budget);
+            f->SetField("cost", r.cost);
+            if (w.timings) f->SetField("seconds", r.seconds);
+            f->SetField("candidates", r.candidates);
+            f->SetField("target", r.target);
+            f->SetField("share_before", r.share_before);
+            f->SetField("share_after", r.share_after);
+            f->SetField("reachable_share", r.reachable_share);
+            if (r.year_met > 0) f->SetField("year_met", r.year_met);
+            f->SetField("uncoverable", static_cast<int>(r.uncoverable.size()));
+            std::string codes;
+            for (const auto& c : r.uncoverable) codes += (codes.empty() ? "" : ",") + c;
+            f->SetField("uncoverable_villages", codes.c_str());
+            w.write(layer, *f);
+        }
+    }
+    w.out.dataset().commit_transaction();
 }
 
 void Writer::write_run(const std::vector<std::pair<std::string, std::string>>& rows) {

@@ -1,0 +1,74 @@
+// Planning on top of an analysis: for every county and facility type whose target is not met
+// (or that has a budget), build the cover problem from the candidate sites, solve it, phase the
+// chosen sites by year, and measure coverage after the plan. The solver core is scicov::plan.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "scicov/analysis.hpp"
+#include "scicov/plan.hpp"
+
+namespace scicov::planning {
+
+enum class YearScope { city, county };
+
+struct Options {
+    plan::SolveOptions solve;
+    /// Max cover instead of set cover for a type: the budgets to solve (one, or 1..N for a sweep).
+    std::map<std::string, std::vector<int>> budgets;
+    int per_year = 6;  ///< new sites a year (per type), shared city-wide or per county
+    int start_year = 2026;
+    YearScope scope = YearScope::city;
+    double min_spacing_m = 0;  ///< between new sites of one type
+    int by_year = 0;           ///< report the sites a year that would meet every target by this year
+};
+
+struct ProposedSite {
+    std::string id;  ///< "<type>-<county>-<rank>"
+    std::string type;
+    std::string county_code, township_code, village_code;
+    std::string candidate_id;
+    std::string host_kind;
+    crs::LonLat location;
+    int rank = 0;    ///< order of marginal gain within its county and type (1 = first)
+    int year = 0;
+    int budget = 0;  ///< the budget of a sweep this site belongs to (0: the plan itself)
+    double gain_villages = 0;
+    double gain_population = 0;
+    double cost = 0;
+};
+
+struct SummaryRow {
+    std::string county_code, type;
+    std::string model;   ///< set_cover | max_cover
+    std::string status;  ///< optimal | feasible | infeasible | time_limit_no_solution | met
+    std::string method;  ///< exact | heuristic | trivial
+    double objective = 0, bound = 0, gap = 0, seconds = 0;
+    int sites = 0;
+    int budget = 0;
+    double cost = 0;
+    double share_before = 0, share_after = 0, target = 0;
+    double reachable_share = 0;  ///< the best share any candidate set reaches
+    int year_met = 0;            ///< first year the county meets the target (0: never)
+    std::vector<std::string> uncoverable;  ///< villages no candidate can cover (codes)
+    int candidates = 0;
+};
+
+struct Result {
+    std::vector<ProposedSite> sites;  ///< by type, county, budget, rank
+    std::vector<SummaryRow> summary;  ///< by county, type, budget
+    std::vector<std::vector<std::uint8_t>> covered_after;  ///< [type][village]
+    std::vector<gaps::UnitSummary> counties_after;
+    /// (city code, type) → sites a year that would meet every county's target by options.by_year.
+    std::map<std::pair<std::string, std::string>, int> per_year_needed;
+};
+
+Result run(const analysis::Analysis& analysis, const rules::Rules& rules, const Options& options,
+           const Reporter& reporter);
+
+/// Parses "--budget TYPE=N" or "TYPE=1..N" into options.budgets; throws a usage error.
+void parse_budget(const std::string& text, Options& options);
+
+}  // namespace scicov::planning

@@ -1,0 +1,365 @@
+// From an analysis to cover problems and back: candidates per county, reach per type, solve,
+// phase by year, coverage after.
+#include "scicov/planning.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "scicov/geos.hpp"
+
+namespace scicov::planning {
+
+void parse_budget(const std::string& text, Options& options) {
+    const auto eq = text.find('=');
+    auto bad = [&] {
+        return Error(ErrorKind::usage, "--budget takes TYPE=N or TYPE=1..N (N ≥ 1), got '" + text + "'");
+    };
+    if (eq == std::string::npos || eq == 0) throw bad();
+    const std::string type = text.substr(0, eq);
+    const std::string value = text.substr(eq + 1);
+    auto number = [&](const std::string& s) {
+        if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            throw bad();
+        }
+        const int n = std::stoi(s);
+        if (n < 1) throw bad();
+        return n;
+    };
+    std::vector<int> budgets;
+    if (const auto dots = value.find(".."); dots != std::string::npos) {
+        const int lo = number(value.substr(0, dots));
+        const int hi = number(value.substr(dots + 2));
+        if (lo > hi) throw bad();
+        for (int b = lo; b <= hi; ++b) budgets.push_back(b);
+    } else {
+        budgets.push_back(number(value));
+    }
+    options.budgets[type] = std::move(budgets);
+}
+
+namespace {
+
+/// A place a new site may go, with the village it stands in.
+struct Site {
+    crs::LonLat location;
+    std::int32_t village = -1;
+    std::string candidate_id;
+    std::string kind;
+    double cost = 1.0;
+    bool village_point = false;
+};
+
+/// Candidates from the candidates layer, or the villages' points when there is none; those
+/// outside every village or inside an exclusion are dropped.
+std::vector<Site> candidate_sites(const analysis::Analysis& a, const coverage::VillageIndex& index, Diagnostics& diag) {
+    const auto& in = a.inputs;
+    std::vector<Site> sites;
+    if (in.candidates.empty()) {
+        for (std::size_t v = 0; v < in.villages.size(); ++v) {
+            sites.push_back(Site{in.villages[v].rep, static_cast<std::int32_t>(v), "village:" + in.villages[v].code,
+                                 "村(社区)代表点", 1.0, true});
+        }
+        return sites;
+    }
+    geos::GeosContext ctx;
+    std::vector<geos::GeomPtr> parts;
+    for (const auto& wkb : in.exclusions) parts.push_back(ctx.from_wkb(wkb));
+    geos::GeomPtr excluded;
+    geos::PreparedPtr prepared;
+    if (!parts.empty()) {
+        excluded = ctx.unary_union(*ctx.collection(GEOS_MULTIPOLYGON, std::move(parts)));
+        prepared = ctx.prepare(*excluded);
+    }
+    std::size_t outside = 0, in_exclusion = 0;
+    for (const auto& c : in.candidates) {
+        const auto home = index.village_at(c.location);
+        if (home < 0) {
+            ++outside;
+            continue;
+        }
+        if (prepared) {
+            auto p = ctx.point(c.location.lon, c.location.lat);
+            if (GEOSPreparedIntersects_r(ctx.handle(), prepared.get(), p.get()) == 1) {
+                ++in_exclusion;
+                continue;
+            }
+        }
+        sites.push_back(Site{c.location, home, c.id, c.kind, c.cost, false});
+    }
+    if (outside > 0) diag.warning(Context{}, std::to_string(outside) + " candidates lie outside every village and were not used");
+    if (in_exclusion > 0) diag.warning(Context{}, std::to_string(in_exclusion) + " candidates lie in exclusion areas and were not used");
+    return sites;
+}
+
+const gaps::UnitSummary* find_unit(const std::vector<gaps::UnitSummary>& units, const std::string& code) {
+    auto it = std::lower_bound(units.begin(), units.end(), code,
+                               [](const gaps::UnitSummary& u, const std::string& c) { return u.code < c; });
+    return it != units.end() && it->code == code ? &*it : nullptr;
+}
+
+/// One county × type problem with the bookkeeping to map its answer back.
+struct Instance {
+    std::string county;
+    std::size_t type = 0;
+    std::vector<std::int32_t> villages;   // local demand → global village
+    std::vector<std::size_t> sites;       // local candidate → index into candidate_sites
+    plan::CoverProblem problem;
+    double target = 0;
+    double base_measure = 0;
+    plan::Solution solution;               // the plan (largest budget of a sweep)
+    std::vector<plan::Step> order;
+    std::vector<int> year;                 // per step
+};
+
+double measure_of(const model::Village& v, rules::Measure m) {
+    return m == rules::Measure::population ? v.population : 1.0;
+}
+
+}  // namespace
+
+Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options& options, const Reporter& reporter) {
+    const auto& in = a.inputs;
+    Result result;
+    Diagnostics diag;
+    const coverage::VillageIndex index(in);
+    const std::vector<Site> sites = candidate_sites(a, index, diag);
+    for (const auto& i : diag.issues()) reporter.warning(i.text());
+    for (const auto& [type, budgets] : options.budgets) {
+        if (rules.find(type) == nullptr) throw Error(ErrorKind::usage, "--budget: unknown facility type '" + type + "'");
+    }
+
+    // Candidates per county.
+    std::map<std::string, std::vector<std::size_t>> sites_of_county;
+    for (std::size_t s = 0; s < sites.size(); ++s) {
+        sites_of_county[in.villages[static_cast<std::size_t>(sites[s].village)].county_code].push_back(s);
+    }
+    const crs::Geodesic geod;
+
+    std::vector<Instance> instances;
+    std::size_t done = 0;
+    for (const auto& county : a.counties) {
+        const auto villages = index.villages_of_county(county.code);
+        const auto& county_sites = sites_of_county[county.code];
+        for (std::size_t t = 0; t < rules.types.size(); ++t) {
+            const auto& type = rules.types[t];
+            const auto budgets = options.budgets.find(type.key);
+            const bool max_cover = budgets != options.budgets.end();
+            const auto& before = county.types[t];
+            SummaryRow row;
+            row.county_code = county.code;
+            row.type = type.key;
+            row.share_before = before.share;
+            row.target = type.target.threshold;
+            row.model = max_cover ? "max_cover" : "set_cover";
+            if (!max_cover && before.met) {
+                row.status = "met";
+                row.method = "trivial";
+                row.share_after = before.share;
+                row.reachable_share = before.share;
+                result.summary.push_back(row);
+                continue;
+            }
+            Instance inst;
+            inst.county = county.code;
+            inst.type = t;
+            inst.villages.assign(villages.begin(), villages.end());
+            std::unordered_map<std::int32_t, std::int32_t> local;
+            for (std::size_t k = 0; k < inst.villages.size(); ++k) local[inst.villages[k]] = static_cast<std::int32_t>(k);
+            const rules::Measure measure = type.target.measure == rules::Measure::units ? rules::Measure::villages
+                                                                                         : type.target.measure;
+            auto& p = inst.problem;
+            double total = 0;
+            for (auto v : inst.villages) {
+                const auto& village = in.villages[static_cast<std::size_t>(v)];
+                p.measure.push_back(measure_of(village, measure));
+                p.weight.push_back(village.population * village.priority);
+                p.covered.push_back(a.gaps.covered[t][static_cast<std::size_t>(v)]);
+                total += p.measure.back();
+                if (p.covered.back()) inst.base_measure += p.measure.back();
+            }
+            const double threshold = type.target.measure == rules::Measure::units ? (type.target.threshold > 0 ? 1.0 : 0.0)
+                                                                                  : type.target.threshold;
+            inst.target = measure == rules::Measure::villages ? std::ceil(threshold * total - 1e-9)
+                                                              : threshold * total * (1.0 - 1e-12);
+            // Reach of the county's candidates, restricted to the county's own villages.
+            std::vector<crs::LonLat> locations;
+            std::vector<std::int32_t> homes;
+            for (auto s : county_sites) {
+                locations.push_back(sites[s].location);
+                homes.push_back(sites[s].village);
+            }
+            const auto inc = coverage::reach(index, in, type.rule, locations, homes);
+            p.offsets.push_back(0);
+            for (std::size_t j = 0; j < county_sites.size(); ++j) {
+                const auto& site = sites[county_sites[j]];
+                std::vector<std::int32_t> covers;
+                for (auto v : inc.of(j)) {
+                    if (auto it = local.find(v); it != local.end()) covers.push_back(it->second);
+                }
+                std::sort(covers.begin(), covers.end());
+                inst.sites.push_back(county_sites[j]);
+                p.cost.push_back(site.village_point ? type.default_cost : site.cost);
+                p.demands.insert(p.demands.end(), covers.begin(), covers.end());
+                p.offsets.push_back(static_cast<std::int32_t>(p.demands.size()));
+                p.group.push_back(local.count(site.village) ? local[site.village] : -1);
+            }
+            if (options.min_spacing_m > 0) {
+                for (std::size_t i = 0; i < county_sites.size(); ++i) {
+                    for (std::size_t j = i + 1; j < county_sites.size(); ++j) {
+                        if (geod.distance_m(sites[county_sites[i]].location, sites[county_sites[j]].location) <
+                            options.min_spacing_m) {
+                            p.conflicts.emplace_back(static_cast<std::int32_t>(i), static_cast<std::int32_t>(j));
+                        }
+                    }
+                }
+            }
+            plan::SolveOptions solve = options.solve;
+            solve.objective = type.minimise_cost ? plan::Objective::cost : plan::Objective::sites;
+            row.candidates = static_cast<int>(county_sites.size());
+            auto fill = [&](SummaryRow& r, const plan::Solution& s) {
+                r.status = std::string(plan::to_string(s.status));
+                r.method = std::string(plan::to_string(s.method));
+                r.objective = s.objective;
+                r.bound = s.bound;
+                r.gap = s.gap;
+                r.seconds = s.seconds;
+                r.sites = static_cast<int>(s.sites.size());
+                r.cost = s.cost;
+                r.reachable_share = total > 0 ? std::min(1.0, s.reachable_measure / total) : 1.0;
+                for (auto d : s.uncoverable) r.uncoverable.push_back(in.villages[static_cast<std::size_t>(inst.villages[static_cast<std::size_t>(d)])].code);
+            };
+            if (max_cover) {
+                const auto& list = budgets->second;
+                std::vector<plan::Solution> solutions;
+                if (list.size() > 1 && list.front() == 1) {
+                    solutions = plan::sweep_max_cover(p, list.back(), solve);
+                } else {
+                    for (int b : list) solutions.push_back(plan::solve_max_cover(p, b, solve));
+                }
+                for (std::size_t k = 0; k < solutions.size(); ++k) {
+                    SummaryRow r = row;
+                    r.budget = list.size() > 1 && list.front() == 1 ? static_cast<int>(k + 1) : list[k];
+                    fill(r, solutions[k]);
+                    r.share_after = total > 0 ? std::min(1.0, solutions[k].measure / total) : 1.0;
+                    result.summary.push_back(r);
+                }
+                inst.solution = solutions.back();
+            } else {
+                inst.solution = plan::solve_set_cover(p, inst.target, solve);
+                fill(row, inst.solution);
+                if (inst.solution.status == plan::Status::infeasible) {
+                    reporter.warning("county " + county.code + ": " + type.key + ": the target cannot be reached; best share " +
+                                     std::to_string(row.reachable_share) + ", " + std::to_string(row.uncoverable.size()) +
+                                     " villages no candidate covers");
+                }
+                result.summary.push_back(row);
+            }
+            inst.order = plan::order_by_gain(p, inst.solution.sites, plan::GainBy::measure);
+            instances.push_back(std::move(inst));
+        }
+        reporter.step("planning", static_cast<double>(++done) / static_cast<double>(a.counties.size()));
+    }
+    reporter.step("planning", 1.0);
+
+    // Years: per type, the per-year budget shared by the counties of a city (or per county).
+    for (std::size_t t = 0; t < rules.types.size(); ++t) {
+        std::map<std::string, std::vector<Instance*>> groups;
+        for (auto& inst : instances) {
+            if (inst.type != t) continue;
+            const std::string key = options.scope == YearScope::city ? inst.county.substr(0, 4) : inst.county;
+            groups[key].push_back(&inst);
+        }
+        for (auto& [key, members] : groups) {
+            std::vector<plan::CountySites> lists;
+            int total_sites = 0;
+            for (auto* inst : members) {
+                plan::CountySites cs;
+                for (const auto& step : inst->order) {
+                    cs.gain.push_back(step.gain_weight);
+                    cs.measure_gain.push_back(step.gain_measure);
+                }
+                cs.base_measure = inst->base_measure;
+                cs.target = inst->target;
+                lists.push_back(std::move(cs));
+                total_sites += static_cast<int>(inst->order.size());
+            }
+            const auto phasing = plan::phase_city(lists, options.per_year, options.start_year);
+            for (std::size_t k = 0; k < members.size(); ++k) {
+                members[k]->year.assign(phasing.year[k].begin(), phasing.year[k].end());
+                for (auto& row : result.summary) {
+                    if (row.county_code == members[k]->county && row.type == rules.types[t].key) {
+                        row.year_met = std::max(0, phasing.year_met[k]);
+                    }
+                }
+            }
+            if (options.by_year >= options.start_year) {
+                const int years = options.by_year - options.start_year + 1;
+                const std::string city = key.substr(0, 4);
+                auto& need = result.per_year_needed[{city, rules.types[t].key}];
+                need = std::max(need, (total_sites + years - 1) / years);
+            }
+        }
+    }
+
+    // Sites, coverage after.
+    result.covered_after = a.gaps.covered;
+    for (const auto& inst : instances) {
+        const auto& type = rules.types[inst.type];
+        std::set<std::int32_t> newly;
+        for (std::size_t r = 0; r < inst.order.size(); ++r) {
+            const auto& step = inst.order[r];
+            const auto j = static_cast<std::size_t>(step.site);
+            const Site& site = sites[inst.sites[j]];
+            const auto& home = in.villages[static_cast<std::size_t>(site.village)];
+            ProposedSite ps;
+            ps.type = type.key;
+            ps.county_code = inst.county;
+            ps.township_code = home.township_code;
+            ps.village_code = home.code;
+            ps.candidate_id = site.candidate_id;
+            ps.host_kind = site.kind;
+            ps.location = site.location;
+            ps.rank = static_cast<int>(r + 1);
+            ps.year = r < inst.year.size() ? inst.year[r] : 0;
+            ps.cost = inst.problem.cost[j];
+            char id[64];
+            std::snprintf(id, sizeof id, "%s-%s-%03d", type.key.c_str(), inst.county.c_str(), ps.rank);
+            ps.id = id;
+            const auto budgets = options.budgets.find(type.key);
+            ps.budget = budgets != options.budgets.end() ? budgets->second.back() : 0;
+            for (auto d = inst.problem.offsets[j]; d < inst.problem.offsets[j + 1]; ++d) {
+                const auto local = static_cast<std::size_t>(inst.problem.demands[static_cast<std::size_t>(d)]);
+                const auto v = inst.villages[local];
+                if (inst.problem.covered[local] || !newly.insert(v).second) continue;
+                ps.gain_villages += 1;
+                ps.gain_population += in.villages[static_cast<std::size_t>(v)].population;
+                result.covered_after[inst.type][static_cast<std::size_t>(v)] = 1;
+            }
+            result.sites.push_back(std::move(ps));
+        }
+    }
+    const auto& counties = in.counties.empty() ? a.gaps.dissolved_counties : in.counties;
+    result.counties_after = gaps::summarise(in, result.covered_after, rules, rules::AdminLevel::county, counties);
+    for (auto& row : result.summary) {
+        if (row.model == "set_cover" || row.budget == 0 ||
+            row.budget == options.budgets.at(row.type).back()) {
+            if (const auto* after = find_unit(result.counties_after, row.county_code)) {
+                for (std::size_t t = 0; t < rules.types.size(); ++t) {
+                    if (rules.types[t].key == row.type && row.status != "met") row.share_after = after->types[t].share;
+                }
+            }
+        }
+    }
+    auto type_index = [&](const std::string& key) {
+        for (std::size_t t = 0; t < rules.types.size(); ++t) if (rules.types[t].key == key) return t;
+        return rules.types.size();
+    };
+    std::stable_sort(result.sites.begin(), result.sites.end(), [&](const ProposedSite& x, const ProposedSite& y) {
+        return std::tuple(type_index(x.type), x.county_code, x.rank) < std::tuple(type_index(y.type), y.county_code, y.rank);
+    });
+    return result;
+}
+
+}  // namespace scicov::planning
