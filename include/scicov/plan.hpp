@@ -75,6 +75,7 @@ struct PresolveStats {
     std::int32_t demands_in = 0;
     std::int32_t demands_already_covered = 0;
     std::int32_t demands_uncoverable = 0;
+    std::int32_t demands_weightless = 0;   ///< max cover: weight 0, cannot change the objective
     std::int32_t demands_merged = 0;       ///< removed because another demand has the same covering set
     std::int32_t demands_implied = 0;      ///< must-cover rows implied by a smaller must-cover row
     std::int32_t demands_out = 0;
@@ -95,6 +96,9 @@ struct Solution {
     double bound = 0;       ///< best bound on objective (lower for set cover, upper for max cover)
     double gap = 0;         ///< |objective − bound| / max(|objective|, 1e-9); 0 when optimal
     double seconds = 0;
+    /// Set cover: the tie-break (most weight among optimal selections) is proven, not only the
+    /// primary objective. False when its second solve ran out of time (best found is kept).
+    bool tie_break_optimal = false;
     double target = 0;      ///< set cover: the target asked for (absolute measure)
     double measure = 0;     ///< already + newly covered measure with these sites
     double new_measure = 0; ///< newly covered measure
