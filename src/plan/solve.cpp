@@ -413,6 +413,8 @@ Solution set_cover_impl(const CoverProblem& p, double target, const SolveOptions
             if (best.status != Status::infeasible && best.status != Status::time_limit_no_solution) {
                 s.sites = best.sites;
                 s.bound = best.bound;
+                s.method = best.method;
+                s.tie_break_optimal = best.tie_break_optimal;
             } else {
                 s.sites = reaching;
             }
