@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -376,8 +377,9 @@ void read_villages(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) 
         auto pop = r.number(*found, feat, i_pop, true);
         if (!pop) return;
         if (*pop < 0) {
-            r.diag().error(found->context(fid, fm.village_population), "population " + std::to_string(*pop) +
-                                                                            " is negative");
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "population %g is negative", *pop);
+            r.diag().error(found->context(fid, fm.village_population), buf);
             return;
         }
         v.population = *pop;
@@ -465,9 +467,11 @@ void read_facility_layer(Reader& r, const Found& found, const std::string& fixed
         f.name = r.text(found, feat, i_name);
         f.grade = r.text(found, feat, i_grade);
         bool ok = true;
-        f.status = parse_status(r.text(found, feat, i_status), ok);
+        const std::string status = r.text(found, feat, i_status);
+        f.status = parse_status(status, ok);
         if (!ok) {
-            r.diag().error(found.context(fid, fm.facility_status), "status must be existing or planned");
+            r.diag().error(found.context(fid, fm.facility_status),
+                           "status \"" + status + "\" must be existing or planned (已建/现有, 规划/在建)");
             return;
         }
         auto geom = r.geometry(found, feat, Shape::point, ct.get());
