@@ -66,11 +66,15 @@ public:
     CountyResult run(const CountyJob& job) {
         CountyResult out;
         const auto& villages = job.villages;
-        // The county's zone: by the mean longitude of its villages.
-        double lon = 0;
-        for (auto v : villages) lon += m_in.villages[static_cast<std::size_t>(v)].rep.lon;
-        lon /= static_cast<double>(villages.size());
-        const proj::Transformer& zone = transformer(crs::gk_zone_epsg(lon));
+        // The county's zone: the one whose central meridian is nearest the middle of the county's
+        // east-west extent, which keeps the worst scale error of the county smallest.
+        double west = 180, east = -180;
+        for (auto v : villages) {
+            auto b = m_ctx.bounds(*m_ctx.from_wkb(m_in.villages[static_cast<std::size_t>(v)].geometry));
+            west = std::min(west, b[0]);
+            east = std::max(east, b[2]);
+        }
+        const proj::Transformer& zone = transformer(crs::gk_zone_epsg(0.5 * (west + east)));
 
         std::vector<geos::GeomPtr> polys;
         polys.reserve(villages.size());
