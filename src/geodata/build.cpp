@@ -120,18 +120,14 @@ public:
     template <typename Fill>
     void write(OGRLayer& layer, Fill&& fill) {
         m_ds.start_transaction();
-        try {
-            fill([&](gdal::FeaturePtr feature) {
-                try {
-                    gdal::create_feature(layer, *feature);
-                } catch (Error& e) {
-                    e.with_file(m_ds.name());
-                    throw;
-                }
-            });
-        } catch (...) {
-            throw;
-        }
+        fill([&](gdal::FeaturePtr feature) {
+            try {
+                gdal::create_feature(layer, *feature);
+            } catch (Error& e) {
+                e.with_file(m_ds.name());
+                throw;
+            }
+        });
         m_ds.commit_transaction();
     }
 

@@ -243,6 +243,25 @@ TEST_CASE("villages of a county neither overlap nor leave gaps", "[geodata]") {
     }
 }
 
+TEST_CASE("villages and townships are contiguous wherever their county is in one piece", "[geodata]") {
+    const auto& s = sample();
+    const auto pieces = [&](const Unit& u) { return GEOSGetNumGeometries_r(s.ctx.handle(), u.geom.get()); };
+    int contiguous = 0;
+    for (const auto& [code, v] : s.villages) {
+        INFO("village " << code << " " << v.name);
+        if (pieces(v) == 1) {
+            ++contiguous;
+        } else {
+            CHECK(pieces(s.counties.at(v.county)) > 1);  // only the source's own islands split a village
+        }
+    }
+    CHECK(contiguous > static_cast<int>(s.villages.size()) * 99 / 100);
+    for (const auto& [code, t] : s.townships) {
+        INFO("township " << code << " " << t.name);
+        if (pieces(t) > 1) CHECK(pieces(s.counties.at(t.parent)) > 1);
+    }
+}
+
 TEST_CASE("no two counties overlap", "[geodata]") {
     const auto& s = sample();
     const auto& ctx = s.ctx;
@@ -261,10 +280,10 @@ TEST_CASE("populations are plausible: communities thousands to tens of thousands
     for (const auto& [code, v] : s.villages) {
         INFO("village " << code << " " << v.name);
         if (geodata::is_community(v.name)) {
-            CHECK(v.population >= 2500);
-            CHECK(v.population <= 40000);
+            CHECK(v.population >= 1500);
+            CHECK(v.population <= 35000);
         } else {
-            CHECK(v.population >= 300);
+            CHECK(v.population >= 250);
             CHECK(v.population <= 3500);
         }
         distinct.insert(v.population);
