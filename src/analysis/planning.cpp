@@ -105,6 +105,7 @@ struct Instance {
     std::size_t type = 0;
     std::vector<std::int32_t> villages;   // local demand → global village
     std::vector<std::size_t> sites;       // local candidate → index into candidate_sites
+    coverage::Incidence reach_all;        // local candidate → every village it reaches (any county)
     plan::CoverProblem problem;
     double target = 0;
     double base_measure = 0;
@@ -190,7 +191,8 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
                 locations.push_back(sites[s].location);
                 homes.push_back(sites[s].village);
             }
-            const auto inc = coverage::reach(index, in, type.rule, locations, homes);
+            inst.reach_all = coverage::reach(index, in, type.rule, locations, homes);
+            const auto& inc = inst.reach_all;
             p.offsets.push_back(0);
             for (std::size_t j = 0; j < county_sites.size(); ++j) {
                 const auto& site = sites[county_sites[j]];
@@ -335,8 +337,9 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
                 if (inst.problem.covered[local] || !newly.insert(v).second) continue;
                 ps.gain_villages += 1;
                 ps.gain_population += in.villages[static_cast<std::size_t>(v)].population;
-                result.covered_after[inst.type][static_cast<std::size_t>(v)] = 1;
             }
+            // Coverage after counts every village the site reaches, neighbouring counties' too.
+            for (auto v : inst.reach_all.of(j)) result.covered_after[inst.type][static_cast<std::size_t>(v)] = 1;
             result.sites.push_back(std::move(ps));
         }
     }

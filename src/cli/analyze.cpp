@@ -24,6 +24,7 @@ public:
     }
 
     int run(const GlobalOptions& global) override {
+        m_output.validate();
         const Reporter reporter = make_reporter(global);
         const rules::Rules rules = m_inputs.load_rules();
         analysis::Options options;

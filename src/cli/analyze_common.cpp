@@ -1,6 +1,7 @@
 #include "analyze_common.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace scicov::cli {
@@ -12,6 +13,20 @@ void OutputOptions::add_to(CLI::App& app) {
     app.add_option("--threads", threads, "Worker threads for per-county work (0: one per core)")->capture_default_str();
     app.add_flag("--timings", timings,
                  "Record stage timings in the run table (off by default: the same input then gives the same bytes)");
+}
+
+void OutputOptions::validate() const {
+    try {
+        (void)gdal::srs_from_user_input(out_crs);
+    } catch (const Error& e) {
+        throw Error(ErrorKind::usage, "--out-crs: " + e.message());
+    }
+    const auto target = std::filesystem::path(path);
+    const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    std::error_code ec;
+    if (!std::filesystem::is_directory(folder, ec)) {
+        throw Error(ErrorKind::io, "the output folder " + folder.string() + " does not exist", Context{path, {}, {}, {}});
+    }
 }
 
 namespace {

@@ -22,6 +22,8 @@ struct OutputOptions {
     bool timings = false;
 
     void add_to(CLI::App& app);
+    /// Checks, before any work, that the output CRS is known (usage error) and the folder exists.
+    void validate() const;
 };
 
 /// Writes the analysis (with the plan's layers when there is one; `extra` adds run rows) atomically.

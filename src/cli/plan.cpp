@@ -39,6 +39,7 @@ public:
     }
 
     int run(const GlobalOptions& global) override {
+        m_output.validate();
         const Reporter reporter = make_reporter(global);
         const rules::Rules rules = m_inputs.load_rules();
         planning::Options plan_options;

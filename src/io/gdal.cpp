@@ -59,6 +59,11 @@ Dataset Dataset::open(const std::string& name, Access access) {
     }
     GDALDatasetUniquePtr ds(GDALDataset::Open(name.c_str(), flags, nullptr, open_options.List()));
     if (!ds) {
+        std::error_code ec;
+        const bool is_path = name.rfind("PG:", 0) != 0 && name.rfind("/vsi", 0) != 0;
+        if (is_path && !std::filesystem::exists(name, ec)) {
+            throw Error(ErrorKind::input, "no such file or folder", Context{name, {}, {}, {}});
+        }
         throw Error(ErrorKind::input, with_reason("cannot open as a vector dataset", capture.last_error()),
                     Context{name, {}, {}, {}});
     }
@@ -178,16 +183,25 @@ std::filesystem::path temporary_name(const std::filesystem::path& target) {
     return tmp;
 }
 
-Dataset create_fresh(const std::filesystem::path& tmp) {
+Dataset create_fresh(const std::filesystem::path& target, const std::filesystem::path& tmp) {
+    const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
     std::error_code ec;
+    if (!std::filesystem::is_directory(folder, ec)) {
+        throw Error(ErrorKind::io, "the output folder " + folder.string() + " does not exist",
+                    Context{target.string(), {}, {}, {}});
+    }
     std::filesystem::remove(tmp, ec);
-    return Dataset::create(tmp.string(), "GPKG");
+    try {
+        return Dataset::create(tmp.string(), "GPKG");
+    } catch (Error& e) {
+        throw Error(e.kind(), e.message(), Context{target.string(), {}, {}, {}});
+    }
 }
 
 }  // namespace
 
 AtomicGpkg::AtomicGpkg(std::filesystem::path target)
-    : m_target(std::move(target)), m_temporary(temporary_name(m_target)), m_dataset(create_fresh(m_temporary)) {}
+    : m_target(std::move(target)), m_temporary(temporary_name(m_target)), m_dataset(create_fresh(m_target, m_temporary)) {}
 
 AtomicGpkg::~AtomicGpkg() {
     if (m_committed) return;

@@ -35,9 +35,11 @@ struct Writer::Impl {
     OGRSpatialReference srs;
     std::unique_ptr<OGRCoordinateTransformation, CtDeleter> ct;  // null: output is EPSG:4490
     bool timings = false;
+    std::string crs_name;
+    std::string current_layer;
 
     Impl(const std::filesystem::path& target, const Options& options)
-        : out(target), srs(gdal::srs_from_user_input(options.crs)), timings(options.timings) {
+        : out(target), srs(gdal::srs_from_user_input(options.crs)), timings(options.timings), crs_name(options.crs) {
         OGRSpatialReference cgcs = gdal::srs_from_user_input(crs::k_output_crs);
         if (!srs.IsSame(&cgcs)) {
             ct.reset(OGRCreateCoordinateTransformation(&cgcs, &srs));
@@ -46,6 +48,7 @@ struct Writer::Impl {
     }
 
     OGRLayer& layer(const std::string& name, OGRwkbGeometryType type) {
+        current_layer = name;
         return out.dataset().create_layer(name, type == wkbNone ? nullptr : &srs, type,
                                           {"SPATIAL_INDEX=YES", "FID=fid"});
     }
@@ -59,14 +62,30 @@ struct Writer::Impl {
         if (wkbFlatten(out_geom->getGeometryType()) == wkbPolygon) {
             out_geom.reset(OGRGeometryFactory::forceToMultiPolygon(out_geom.release()));
         }
-        if (ct && out_geom->transform(ct.get()) != OGRERR_NONE) {
-            throw Error(ErrorKind::crs, "cannot transform a geometry into the output CRS");
-        }
+        if (ct) transform(*out_geom);
         out_geom->assignSpatialReference(const_cast<OGRSpatialReference*>(&srs));  // GDAL 3.6 only refs it
         return out_geom;
     }
 
-    void write(OGRLayer& layer, OGRFeature& f) { gdal::create_feature(layer, f); }
+    /// Into the output CRS; GDAL's own complaint becomes part of one error naming the layer.
+    void transform(OGRGeometry& g) const {
+        gdal::ErrorCapture capture;
+        if (g.transform(ct.get()) != OGRERR_NONE) {
+            throw Error(ErrorKind::crs,
+                        "cannot transform a geometry into the output CRS " + crs_name +
+                            (capture.last_error().empty() ? "" : " (" + capture.last_error() + ")"),
+                        Context{out.target().string(), current_layer, {}, {}});
+        }
+    }
+
+    void write(OGRLayer& layer, OGRFeature& f) {
+        try {
+            gdal::create_feature(layer, f);
+        } catch (Error& e) {
+            e.with_file(out.target().string());
+            throw;
+        }
+    }
 };
 
 Writer::Writer(const std::filesystem::path& target, const Options& options)
@@ -79,9 +98,7 @@ gdal::GeometryPtr Writer::geometry(const model::Wkb& wkb) const { return m_impl-
 
 gdal::GeometryPtr Writer::point(crs::LonLat p) const {
     gdal::GeometryPtr g(new OGRPoint(p.lon, p.lat));
-    if (m_impl->ct && g->transform(m_impl->ct.get()) != OGRERR_NONE) {
-        throw Error(ErrorKind::crs, "cannot transform a point into the output CRS");
-    }
+    if (m_impl->ct) m_impl->transform(*g);
     g->assignSpatialReference(&m_impl->srs);
     return g;
 }

@@ -135,6 +135,12 @@ with tempfile.TemporaryDirectory() as tmp:
     check("rules" in run_rows and "scicov_version" in run_rows, "run table has rules and version")
     ds = None
 
+    # GDAL's GeoPackage validator accepts the file, and ogrinfo reads every layer back.
+    v = subprocess.run(["/usr/bin/python3", "-m", "osgeo_utils.samples.validate_gpkg", out], capture_output=True, text=True)
+    check(v.returncode == 0 and v.stdout.strip() == "" and v.stderr.strip() == "", f"validate_gpkg: {v.stdout} {v.stderr}")
+    info = subprocess.run(["ogrinfo", "-ro", "-al", "-so", out], capture_output=True, text=True)
+    check(info.returncode == 0 and "Layer name: gaps" in info.stdout, "ogrinfo reads the output back")
+
     # Same input ⇒ same bytes.
     out3 = os.path.join(tmp, "out3.gpkg")
     run("analyze", world, "-o", out3)

@@ -30,12 +30,7 @@ passed, failures, known_seen = 0, [], []
 
 # Checks that fail for a reason reported but not yet fixed: (case, check) -> why. Such a failure
 # prints KNOWN and does not fail the test; when the check passes, it prints a reminder to remove it.
-KNOWN = {
-    ("crs_out_crs_far_side", "analyze: stderr clean"):
-        "src/report/gpkg.cpp Writer::Impl::from_wkb / point transform without gdal::ErrorCapture, so GDAL's "
-        "'ERROR 1: Point outside of projection domain' reaches stderr; the message names no layer or feature",
-}
-KNOWN[("crs_out_crs_far_side", "analyze: stderr lines")] = KNOWN[("crs_out_crs_far_side", "analyze: stderr clean")]
+KNOWN = {}
 
 # What one clear message must not contain.
 NOISE = re.compile(r"std::|terminate called|what\(\)|Aborted|Segmentation fault|core dumped|Traceback|"
