@@ -29,14 +29,15 @@ using Entry2 = std::pair<Box2, std::int32_t>;
 using Tree3 = bgi::rtree<Entry3, bgi::rstar<16>>;
 using Tree2 = bgi::rtree<Entry2, bgi::rstar<16>>;
 
-/// Geocentric coordinates of lon/lat points on the CGCS2000 ellipsoid (EPSG:4479), via PROJ.
-std::vector<Point3> to_ecef(std::span<const crs::LonLat> points) {
+/// Lon/lat on the CGCS2000 ellipsoid to geocentric coordinates (EPSG:4479), via PROJ.
+proj::Transformer make_geocentric() { return proj::Transformer("EPSG:4490", "EPSG:4479"); }
+
+std::vector<Point3> to_ecef(const proj::Transformer& to_geocentric, std::span<const crs::LonLat> points) {
     std::vector<double> x(points.size()), y(points.size()), z(points.size(), 0.0);
     for (std::size_t i = 0; i < points.size(); ++i) {
         x[i] = points[i].lon;
         y[i] = points[i].lat;
     }
-    proj::Transformer to_geocentric("EPSG:4490", "EPSG:4479");
     to_geocentric.forward(x, y, z);
     std::vector<Point3> out;
     out.reserve(points.size());
@@ -65,12 +66,14 @@ struct VillageIndex::Impl {
     Tree2 bbox_tree;
     std::map<std::string, std::vector<std::int32_t>, std::less<>> by_county, by_township;
     crs::Geodesic geod;
-    geos::GeosContext geos;  // only for village_at, which is called from one thread at a time
+    // Queries use these two C handles: a VillageIndex is queried from one thread at a time.
+    geos::GeosContext geos;
+    proj::Transformer geocentric = make_geocentric();
 
     explicit Impl(const model::Inputs& in) : inputs(in) {
         reps.reserve(in.villages.size());
         for (const auto& v : in.villages) reps.push_back(v.rep);
-        rep_tree = build_tree(to_ecef(reps));
+        rep_tree = build_tree(to_ecef(geocentric, reps));
         std::vector<Entry2> boxes;
         boxes.reserve(in.villages.size());
         for (std::size_t i = 0; i < in.villages.size(); ++i) {
@@ -104,7 +107,7 @@ std::int32_t VillageIndex::village_at(crs::LonLat p) const {
 
 void VillageIndex::villages_within(crs::LonLat p, double radius_m, std::vector<std::int32_t>& out) const {
     out.clear();
-    const Point3 centre = to_ecef(std::span<const crs::LonLat>(&p, 1)).front();
+    const Point3 centre = to_ecef(m_impl->geocentric, std::span<const crs::LonLat>(&p, 1)).front();
     std::vector<Entry3> hits;
     m_impl->rep_tree.query(bgi::intersects(around(centre, radius_m)), std::back_inserter(hits));
     for (const auto& [pt, idx] : hits) {
@@ -157,12 +160,13 @@ Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const ru
 std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<const crs::LonLat> sites) {
     std::vector<double> out(inputs.villages.size(), k_no_facility);
     if (sites.empty()) return out;
-    const auto site_ecef = to_ecef(sites);
+    const proj::Transformer geocentric = make_geocentric();
+    const auto site_ecef = to_ecef(geocentric, sites);
     const Tree3 tree = build_tree(site_ecef);
     std::vector<crs::LonLat> reps;
     reps.reserve(inputs.villages.size());
     for (const auto& v : inputs.villages) reps.push_back(v.rep);
-    const auto rep_ecef = to_ecef(reps);
+    const auto rep_ecef = to_ecef(geocentric, reps);
     const crs::Geodesic geod;
     std::vector<Entry3> hits;
     for (std::size_t v = 0; v < reps.size(); ++v) {
