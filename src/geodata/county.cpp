@@ -27,7 +27,9 @@ struct XY {
     double y = 0;
 };
 
-double dist2(XY a, XY b) { return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y); }
+double dist2(XY a, XY b) {
+    return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y);
+}
 
 void collect_polygons(const GeosContext& ctx, const GEOSGeometry& g, double min_area, std::vector<GeomPtr>& out) {
     const int type = GEOSGeomTypeId_r(ctx.handle(), &g);
@@ -79,10 +81,14 @@ enum class Spread { uniform, mild, central, dense };
 double radius_fraction(Rng& rng, Spread spread) {
     const double u = rng.uniform();
     switch (spread) {
-        case Spread::mild: return std::sqrt(u);
-        case Spread::central: return u;
-        case Spread::dense: return u * u;
-        case Spread::uniform: break;
+        case Spread::mild:
+            return std::sqrt(u);
+        case Spread::central:
+            return u;
+        case Spread::dense:
+            return u * u;
+        case Spread::uniform:
+            break;
     }
     return std::sqrt(u);
 }
@@ -113,8 +119,8 @@ XY sample_point(const GeosContext& ctx, const Region& region, Rng& rng, XY centr
     };
     if (spread != Spread::uniform) {
         double reach = 0;
-        for (const XY corner : {region.min(), region.max(), XY{region.min().x, region.max().y},
-                                XY{region.max().x, region.min().y}}) {
+        for (const XY corner :
+             {region.min(), region.max(), XY{region.min().x, region.max().y}, XY{region.max().x, region.min().y}}) {
             reach = std::max(reach, std::sqrt(dist2(corner, centre)));
         }
         for (int attempt = 0; attempt < 400; ++attempt) {
@@ -231,8 +237,9 @@ void merge_strays(const GeosContext& ctx, std::vector<GeomPtr>& cells, const std
             both.push_back(std::move(stray));
             cells[best] = polygonal(ctx, *ctx.unary_union(*ctx.collection(GEOS_GEOMETRYCOLLECTION, std::move(both))));
         }
-        cells[i] = kept.size() == 1 ? polygonal(ctx, *kept[0])
-                                    : polygonal(ctx, *ctx.unary_union(*ctx.collection(GEOS_MULTIPOLYGON, std::move(kept))));
+        cells[i] = kept.size() == 1
+                       ? polygonal(ctx, *kept[0])
+                       : polygonal(ctx, *ctx.unary_union(*ctx.collection(GEOS_MULTIPOLYGON, std::move(kept))));
     }
 }
 
@@ -241,7 +248,9 @@ gdal::GeometryPtr to_ogr(const GeosContext& ctx, const GEOSGeometry& g) {
     return gdal::GeometryPtr(converted.release());
 }
 
-bool has(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+bool has(std::string_view s, std::string_view part) {
+    return s.find(part) != std::string_view::npos;
+}
 
 Spread township_spread(std::string_view name) {
     if (has(name, "街道")) return Spread::dense;  // urban sub-districts crowd round the centre
@@ -302,7 +311,8 @@ CountyOut build_county(const GeosContext& ctx, const CountyInput& input, std::ui
         std::vector<GeomPtr> overlapping;
         for (const OGRGeometry* n : input.lower_neighbours) {
             GeomPtr g = ctx.from_ogr(*n);
-            if (GEOSPreparedIntersects_r(ctx.handle(), prepared.get(), g.get()) == 1) overlapping.push_back(std::move(g));
+            if (GEOSPreparedIntersects_r(ctx.handle(), prepared.get(), g.get()) == 1)
+                overlapping.push_back(std::move(g));
         }
         if (!overlapping.empty()) {
             const GeomPtr others = ctx.unary_union(*ctx.collection(GEOS_GEOMETRYCOLLECTION, std::move(overlapping)));
@@ -346,7 +356,7 @@ CountyOut build_county(const GeosContext& ctx, const CountyInput& input, std::ui
     merge_strays(ctx, township_cells, township_seeds);
 
     // Villages: communities near the county centre (the nearest of three tries), 村 anywhere.
-    std::vector<GeomPtr> village_cells;     // in village code order, across townships
+    std::vector<GeomPtr> village_cells;  // in village code order, across townships
     std::vector<const DivisionVillage*> villages;
     std::vector<const DivisionTownship*> village_township;
     for (std::size_t ti = 0; ti < county.townships.size(); ++ti) {
@@ -375,7 +385,8 @@ CountyOut build_county(const GeosContext& ctx, const CountyInput& input, std::ui
         merge_strays(ctx, cells, seeds);
         for (std::size_t vi = 0; vi < t.villages.size(); ++vi) {
             if (ctx.is_empty(*cells[vi])) {
-                out.warnings.push_back(t.villages[vi].code + " " + t.villages[vi].name + ": empty village cell, skipped");
+                out.warnings.push_back(t.villages[vi].code + " " + t.villages[vi].name +
+                                       ": empty village cell, skipped");
                 continue;
             }
             village_cells.push_back(std::move(cells[vi]));
@@ -393,8 +404,8 @@ CountyOut build_county(const GeosContext& ctx, const CountyInput& input, std::ui
             const double u3 = rng.uniform();
             // Skewed towards the small end, like real ones: communities 1,500–35,000 (mean ~5,700),
             // villages 250–3,500 (mean ~1,060); China's total comes out near its real 1.4 billion.
-            const double people = is_community(villages[i]->name) ? 1500.0 + 33500.0 * u1 * u2 * u3
-                                                                  : 250.0 + 3250.0 * u1 * u2;
+            const double people =
+                is_community(villages[i]->name) ? 1500.0 + 33500.0 * u1 * u2 * u3 : 250.0 + 3250.0 * u1 * u2;
             out.villages.push_back(VillageOut{villages[i]->code, villages[i]->name, village_township[i]->code,
                                               static_cast<std::int64_t>(std::floor(people + 0.5)),
                                               to_ogr(ctx, *village_cells[i])});
@@ -420,13 +431,13 @@ CountyOut build_county(const GeosContext& ctx, const CountyInput& input, std::ui
             std::string grade;
         };
         auto add = [&](const std::string& type, std::vector<Pending> items) {
-            std::sort(items.begin(), items.end(), [](const Pending& a, const Pending& b) { return a.village < b.village; });
+            std::sort(items.begin(), items.end(),
+                      [](const Pending& a, const Pending& b) { return a.village < b.village; });
             std::size_t number = 0;
             for (auto& item : items) {
-                out.facilities.push_back(FacilityOut{county.code + "-" + type + "-" + four_digits(++number), type,
-                                                     std::move(item.name), std::move(item.grade),
-                                                     point_in(rng, village_regions[item.village],
-                                                              village_points[item.village])});
+                out.facilities.push_back(FacilityOut{
+                    county.code + "-" + type + "-" + four_digits(++number), type, std::move(item.name),
+                    std::move(item.grade), point_in(rng, village_regions[item.village], village_points[item.village])});
             }
         };
         auto place_name = [&](std::size_t v) {
@@ -498,7 +509,8 @@ CountyOut build_county(const GeosContext& ctx, const CountyInput& input, std::ui
             };
             add("党群服务中心", 0.6, PointOut{village_points[v].x, village_points[v].y});
             if (rng.chance(0.45)) add("新时代文明实践站", 0.5, point_in(rng, village_regions[v], village_points[v]));
-            if (rng.chance(community ? 0.5 : 0.3)) add("学校", 0.8, point_in(rng, village_regions[v], village_points[v]));
+            if (rng.chance(community ? 0.5 : 0.3))
+                add("学校", 0.8, point_in(rng, village_regions[v], village_points[v]));
             if (rng.chance(community ? 0.35 : 0.06)) {
                 add("图书馆", 0.7, point_in(rng, village_regions[v], village_points[v]));
             }

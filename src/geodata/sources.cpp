@@ -56,7 +56,9 @@ void for_each_row(const fs::path& file, Row&& row) {
     for (gdal::FeaturePtr f(layer.GetNextFeature()); f; f.reset(layer.GetNextFeature())) row(*f, columns);
 }
 
-std::string field(const OGRFeature& f, int i) { return f.IsFieldSetAndNotNull(i) ? f.GetFieldAsString(i) : ""; }
+std::string field(const OGRFeature& f, int i) {
+    return f.IsFieldSetAndNotNull(i) ? f.GetFieldAsString(i) : "";
+}
 
 bool is_polygonal(const OGRGeometry* g) {
     if (g == nullptr || g->IsEmpty()) return false;
@@ -101,7 +103,8 @@ std::unique_ptr<OGRPolygon> decode_polygon(const CPLJSONArray& rings, const CPLJ
 /// is plain GeoJSON.
 std::vector<gdal::GeometryPtr> decode_compressed(const fs::path& file) {
     CPLJSONDocument doc;
-    if (!doc.Load(file.string())) throw Error(ErrorKind::input, "cannot parse JSON", Context{file.string(), {}, {}, {}});
+    if (!doc.Load(file.string()))
+        throw Error(ErrorKind::input, "cannot parse JSON", Context{file.string(), {}, {}, {}});
     const CPLJSONObject root = doc.GetRoot();
     std::vector<gdal::GeometryPtr> out;
     if (!root.GetBool("UTF8Encoding", false)) return out;
@@ -227,8 +230,9 @@ std::vector<BoundaryFeature> read_boundaries(const fs::path& folder, unsigned th
                     per_file[i].push_back(std::move(b));
                 }
                 // A compressed file reads as null or garbled geometries: decode it ourselves.
-                const bool suspicious = std::any_of(per_file[i].begin(), per_file[i].end(),
-                                                    [](const BoundaryFeature& b) { return !is_polygonal(b.geometry.get()); });
+                const bool suspicious =
+                    std::any_of(per_file[i].begin(), per_file[i].end(),
+                                [](const BoundaryFeature& b) { return !is_polygonal(b.geometry.get()); });
                 if (suspicious) {
                     auto decoded = decode_compressed(files[i]);
                     if (!decoded.empty()) {
@@ -236,7 +240,8 @@ std::vector<BoundaryFeature> read_boundaries(const fs::path& folder, unsigned th
                             throw Error(ErrorKind::input, "compressed geometries do not match the features",
                                         Context{files[i].string(), {}, {}, {}});
                         }
-                        for (std::size_t k = 0; k < decoded.size(); ++k) per_file[i][k].geometry = std::move(decoded[k]);
+                        for (std::size_t k = 0; k < decoded.size(); ++k)
+                            per_file[i][k].geometry = std::move(decoded[k]);
                     }
                 }
                 // Features without a polygon (蓟州区 in tianjin.geojson is empty) stay unmatched.
@@ -339,7 +344,8 @@ Matching match(const std::vector<BoundaryFeature>& features, const Division& div
     for (std::size_t i = 0; i < features.size(); ++i) {
         const auto& f = features[i];
         auto c = division.counties.find(f.id);
-        if (c != division.counties.end() && m.feature_of.count(f.id) == 0 && name_stem(c->second.name) == name_stem(f.name)) {
+        if (c != division.counties.end() && m.feature_of.count(f.id) == 0 &&
+            name_stem(c->second.name) == name_stem(f.name)) {
             claim(i, f.id, MatchKind::code);
         }
     }
@@ -370,6 +376,21 @@ Matching match(const std::vector<BoundaryFeature>& features, const Division& div
         if (done[i]) continue;
         const auto& f = features[i];
         if (division.counties.count(f.id) > 0 && m.feature_of.count(f.id) == 0) claim(i, f.id, MatchKind::renamed);
+    }
+    // 4. By name stem within the province, when exactly one unclaimed county there has it: the
+    //    county moved to a new city code (542422 嘉黎县 of 那曲地区 -> 540621 嘉黎县 of 那曲市).
+    for (std::size_t i = 0; i < features.size(); ++i) {
+        if (done[i]) continue;
+        const auto& f = features[i];
+        const std::string city = f.id.size() == 6 ? f.id.substr(0, 4) : file_city[f.file];
+        if (city.size() != 4) continue;
+        auto cands = by_stem.find(name_stem(f.name));
+        if (cands == by_stem.end()) continue;
+        std::vector<std::string> free;
+        for (const auto& code : cands->second) {
+            if (code.compare(0, 2, city, 0, 2) == 0 && m.feature_of.count(code) == 0) free.push_back(code);
+        }
+        if (free.size() == 1) claim(i, free[0], MatchKind::province);
     }
     for (std::size_t i = 0; i < features.size(); ++i) {
         if (!done[i]) m.unmatched_features.push_back(i);

