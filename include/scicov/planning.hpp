@@ -25,6 +25,9 @@ struct Options {
     int by_year = 0;           ///< report the sites a year that would meet every target by this year
 };
 
+/// Options from the rules' [planning] table (per_year, start_year, time limit, spacing).
+Options defaults(const rules::Rules& rules);
+
 struct ProposedSite {
     std::string id;  ///< "<type>-<county>-<rank>"
     std::string type;

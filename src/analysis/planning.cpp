@@ -11,6 +11,15 @@
 
 namespace scicov::planning {
 
+Options defaults(const rules::Rules& rules) {
+    Options o;
+    o.per_year = rules.planning.per_year;
+    o.start_year = rules.planning.start_year;
+    o.solve.time_limit_s = rules.planning.time_limit_s;
+    o.min_spacing_m = rules.planning.min_spacing_m;
+    return o;
+}
+
 void parse_budget(const std::string& text, Options& options) {
     const auto eq = text.find('=');
     auto bad = [&] {

@@ -34,11 +34,7 @@ public:
         analysis::Options options;
         options.read = inputs.read_options();
         const analysis::Analysis a = analysis::run(options, rules, reporter);
-        planning::Options plan_options;
-        plan_options.per_year = rules.planning.per_year;
-        plan_options.start_year = rules.planning.start_year;
-        plan_options.solve.time_limit_s = rules.planning.time_limit_s;
-        const planning::Result plan = planning::run(a, rules, plan_options, reporter);
+        const planning::Result plan = planning::run(a, rules, planning::defaults(rules), reporter);
         OutputOptions output;
         output.path = (std::filesystem::path(m_output) / "scicov.gpkg").string();
         write_analysis_output(output, inputs, rules, a, &plan, "demo", nullptr);

@@ -42,14 +42,14 @@ public:
         m_output.validate();
         const Reporter reporter = make_reporter(global);
         const rules::Rules rules = m_inputs.load_rules();
-        planning::Options plan_options;
+        planning::Options plan_options = planning::defaults(rules);
         for (const auto& b : m_budgets) planning::parse_budget(b, plan_options);
-        plan_options.per_year = m_per_year > 0 ? m_per_year : rules.planning.per_year;
-        plan_options.start_year = m_start_year > 0 ? m_start_year : rules.planning.start_year;
+        if (m_per_year > 0) plan_options.per_year = m_per_year;
+        if (m_start_year > 0) plan_options.start_year = m_start_year;
         plan_options.scope = m_scope == "county" ? planning::YearScope::county : planning::YearScope::city;
         plan_options.by_year = m_by_year;
-        plan_options.min_spacing_m = m_min_spacing >= 0 ? m_min_spacing : rules.planning.min_spacing_m;
-        plan_options.solve.time_limit_s = m_time_limit > 0 ? m_time_limit : rules.planning.time_limit_s;
+        if (m_min_spacing >= 0) plan_options.min_spacing_m = m_min_spacing;
+        if (m_time_limit > 0) plan_options.solve.time_limit_s = m_time_limit;
         plan_options.solve.relative_gap = m_gap;
         plan_options.solve.solver = m_solver == "exact"       ? plan::Solver::exact
                                     : m_solver == "heuristic" ? plan::Solver::heuristic

@@ -7,27 +7,19 @@
 #include <algorithm>
 #include <map>
 
-#include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
-
+#include "../core/rtree.hpp"
 #include "scicov/geos.hpp"
 #include "scicov/proj.hpp"
 
 namespace scicov::coverage {
 
-namespace bg = boost::geometry;
-namespace bgi = boost::geometry::index;
-
 namespace {
 
-using Point3 = bg::model::point<double, 3, bg::cs::cartesian>;
-using Box3 = bg::model::box<Point3>;
-using Point2 = bg::model::point<double, 2, bg::cs::cartesian>;
-using Box2 = bg::model::box<Point2>;
+using namespace scicov::detail;
 using Entry3 = std::pair<Point3, std::int32_t>;
 using Entry2 = std::pair<Box2, std::int32_t>;
-using Tree3 = bgi::rtree<Entry3, bgi::rstar<16>>;
-using Tree2 = bgi::rtree<Entry2, bgi::rstar<16>>;
+using Tree3 = RTree<Entry3>;
+using Tree2 = RTree<Entry2>;
 
 /// Lon/lat on the CGCS2000 ellipsoid to geocentric coordinates (EPSG:4479), via PROJ.
 proj::Transformer make_geocentric() { return proj::Transformer("EPSG:4490", "EPSG:4479"); }

@@ -8,23 +8,17 @@
 #include <mutex>
 #include <thread>
 
-#include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
-
+#include "../core/rtree.hpp"
 #include "scicov/geos.hpp"
 #include "scicov/proj.hpp"
 
 namespace scicov::gaps {
 
-namespace bg = boost::geometry;
-namespace bgi = boost::geometry::index;
-
 namespace {
 
-using Point2 = bg::model::point<double, 2, bg::cs::cartesian>;
-using Box2 = bg::model::box<Point2>;
+using namespace scicov::detail;
 using Entry = std::pair<Point2, std::size_t>;
-using Tree = bgi::rtree<Entry, bgi::rstar<16>>;
+using Tree = RTree<Entry>;
 
 /// Transforms every coordinate of a GEOS geometry through PROJ (GEOS's own coordinate walk).
 geos::GeomPtr project(const geos::GeosContext& ctx, const GEOSGeometry& g, const proj::Transformer& t, bool inverse) {

@@ -13,16 +13,10 @@ import tempfile
 
 from osgeo import gdal, ogr, osr
 
-gdal.UseExceptions()
-SCICOV = os.environ["SCICOV"]
-SAMPLE = os.path.join(os.environ["SCICOV_GEODATA"], "sample.gpkg")
-failures = []
+sys.path.insert(0, os.path.dirname(__file__))
+from e2e import GEODATA, SCICOV, check, finish  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+SAMPLE = os.path.join(GEODATA, "sample.gpkg")
 
 
 def sql(path, query):
@@ -73,8 +67,7 @@ with tempfile.TemporaryDirectory() as tmp:
     r = subprocess.run([SCICOV, "-q", "analyze", SAMPLE, "-o", out], capture_output=True, text=True)
     check(r.returncode == 0, f"analyze exit 0 (got {r.returncode}: {r.stderr[-2000:]})")
     if r.returncode != 0:
-        print(f"0 passed, 1 failed")
-        sys.exit(1)
+        finish()
 
     spatialite = os.path.join(tmp, "sample.sqlite")
     gdal.VectorTranslate(spatialite, SAMPLE, format="SQLite", datasetCreationOptions=["SPATIALITE=YES"],
@@ -134,5 +127,4 @@ with tempfile.TemporaryDirectory() as tmp:
             check(abs(c[f"share_{t}"] - share) < 1e-9, f"{code} share_{t}")
             check(c[f"met_{t}"] == (1 if share >= threshold - 1e-9 else 0), f"{code} met_{t}")
 
-print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
-sys.exit(1 if failures else 0)
+finish()

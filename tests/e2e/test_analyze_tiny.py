@@ -6,40 +6,15 @@ import subprocess
 import sys
 import tempfile
 
-from osgeo import gdal, ogr
+from osgeo import ogr
 
 sys.path.insert(0, os.path.dirname(__file__))
 import tiny_world  # noqa: E402
-
-gdal.UseExceptions()
-SCICOV = os.environ["SCICOV"]
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+from e2e import check, finish, rows, run  # noqa: E402
 
 
 def close(a, b, rel=1e-3, abs_=1e-6):
     return abs(a - b) <= max(abs_, rel * abs(b))
-
-
-def run(*args):
-    return subprocess.run([SCICOV, "-q", *args], capture_output=True, text=True)
-
-
-def rows(path, layer):
-    ds = ogr.Open(path)
-    lyr = ds.GetLayerByName(layer)
-    out = []
-    for f in lyr:
-        d = f.items()
-        g = f.GetGeometryRef()
-        d["_geom"] = g.Clone() if g is not None else None
-        out.append(d)
-    return out
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -146,5 +121,4 @@ with tempfile.TemporaryDirectory() as tmp:
     run("analyze", world, "-o", out3)
     check(open(out, "rb").read() == open(out3, "rb").read(), "two runs give identical GeoPackages")
 
-print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
-sys.exit(1 if failures else 0)
+finish()

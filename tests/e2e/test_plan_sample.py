@@ -10,23 +10,10 @@ import tempfile
 
 from osgeo import gdal, ogr
 
-gdal.UseExceptions()
-SCICOV = os.environ["SCICOV"]
-SAMPLE = os.path.join(os.environ["SCICOV_GEODATA"], "sample.gpkg")
-failures = []
+sys.path.insert(0, os.path.dirname(__file__))
+from e2e import GEODATA, SCICOV, check, finish, rows  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def rows(path, layer):
-    ds = ogr.Open(path)
-    out = [f.items() for f in ds.GetLayerByName(layer)]
-    ds = None
-    return out
+SAMPLE = os.path.join(GEODATA, "sample.gpkg")
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -34,8 +21,7 @@ with tempfile.TemporaryDirectory() as tmp:
     r = subprocess.run([SCICOV, "-q", "plan", SAMPLE, "-o", plan, "--time-limit", "20"], capture_output=True, text=True)
     check(r.returncode == 0, f"plan exit 0 (got {r.returncode}: {r.stderr[-2000:]})")
     if r.returncode != 0:
-        print("0 passed, 1 failed")
-        sys.exit(1)
+        finish()
     summary = rows(plan, "plan_summary")
     sites = rows(plan, "proposed_sites")
     check(len(sites) > 0, "the plan proposes sites")
@@ -93,5 +79,4 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run([SCICOV, "-q", "plan", SAMPLE, "-o", plan2, "--time-limit", "20"], capture_output=True)
     check(open(plan, "rb").read() == open(plan2, "rb").read(), "two plan runs give identical GeoPackages")
 
-print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
-sys.exit(1 if failures else 0)
+finish()

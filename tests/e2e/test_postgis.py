@@ -8,20 +8,12 @@ import subprocess
 import sys
 import tempfile
 
-from osgeo import gdal, ogr
+from osgeo import gdal
 
 sys.path.insert(0, os.path.dirname(__file__))
 import tiny_world  # noqa: E402
-
-gdal.UseExceptions()
-SCICOV = os.environ["SCICOV"]
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+from e2e import SCICOV, check, finish  # noqa: E402
+from e2e import rows as read_rows  # noqa: E402
 
 
 def as_postgres(cmd, **kw):
@@ -32,17 +24,13 @@ def as_postgres(cmd, **kw):
 
 
 def rows(path, layer, key):
-    ds = ogr.Open(path)
-    out = {f[key]: f.items() for f in ds.GetLayerByName(layer)}
-    ds = None
-    return out
+    return read_rows(path, layer, key)
 
 
 bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 check(bool(bins), "PostgreSQL is installed (tools/install-deps installs postgresql and postgis)")
 if not bins:
-    print("0 passed, 1 failed")
-    sys.exit(1)
+    finish()
 pg_bin = os.path.dirname(bins[-1])
 
 tmp = tempfile.mkdtemp(prefix="scicov-pg-")
@@ -95,5 +83,4 @@ finally:
         as_postgres([os.path.join(pg_bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"])
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
-sys.exit(1 if failures else 0)
+finish()
