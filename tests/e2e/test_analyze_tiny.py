@@ -116,6 +116,16 @@ with tempfile.TemporaryDirectory() as tmp:
     info = subprocess.run(["ogrinfo", "-ro", "-al", "-so", out], capture_output=True, text=True)
     check(info.returncode == 0 and "Layer name: gaps" in info.stdout, "ogrinfo reads the output back")
 
+    # Chinese aliases in the GeoPackage schema extension (read with plain sqlite3).
+    import sqlite3
+    con = sqlite3.connect(out)
+    aliases = dict(((t, c), n) for t, c, n in con.execute("SELECT table_name, column_name, name FROM gpkg_data_columns"))
+    ext = con.execute("SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_schema'").fetchone()[0]
+    con.close()
+    check(aliases.get(("villages", "population")) == "人口", "alias 人口 for villages.population")
+    check(aliases.get(("counties", "share_science_room")) == "村(社区)科普室覆盖率", "alias for counties.share_science_room")
+    check(ext == 2, "schema extension registered")
+
     # Same input ⇒ same bytes.
     out3 = os.path.join(tmp, "out3.gpkg")
     run("analyze", world, "-o", out3)
