@@ -34,5 +34,6 @@ std::unique_ptr<Command> make_validate_command();
 std::unique_ptr<Command> make_analyze_command();
 std::unique_ptr<Command> make_plan_command();
 std::unique_ptr<Command> make_rules_command();
+std::unique_ptr<Command> make_map_command();
 
 }  // namespace scicov::cli

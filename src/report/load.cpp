@@ -1,0 +1,200 @@
+// Reading an output GeoPackage back for the maps and the report.
+#include <algorithm>
+#include <array>
+
+#include "scicov/gdal.hpp"
+#include "scicov/report.hpp"
+
+namespace scicov::report {
+
+namespace {
+
+constexpr std::array<const char*, 4> k_known_types = {"science_museum", "science_base", "e_station", "science_room"};
+
+void append_polygon(const OGRPolygon& polygon, Rings& rings) {
+    auto add = [&rings](const OGRLinearRing* ring) {
+        if (ring == nullptr || ring->getNumPoints() < 3) return;
+        std::vector<crs::LonLat> pts;
+        pts.reserve(static_cast<std::size_t>(ring->getNumPoints()));
+        for (int i = 0; i < ring->getNumPoints(); ++i) pts.push_back({ring->getX(i), ring->getY(i)});
+        rings.push_back(std::move(pts));
+    };
+    add(polygon.getExteriorRing());
+    for (int i = 0; i < polygon.getNumInteriorRings(); ++i) add(polygon.getInteriorRing(i));
+}
+
+Rings rings_of(const OGRGeometry* g) {
+    Rings rings;
+    if (g == nullptr || g->IsEmpty()) return rings;
+    switch (wkbFlatten(g->getGeometryType())) {
+    case wkbPolygon:
+        append_polygon(*g->toPolygon(), rings);
+        break;
+    case wkbMultiPolygon:
+        for (const OGRPolygon* p : *g->toMultiPolygon()) append_polygon(*p, rings);
+        break;
+    case wkbGeometryCollection:
+        for (const OGRGeometry* part : *g->toGeometryCollection()) {
+            const Rings more = rings_of(part);
+            rings.insert(rings.end(), more.begin(), more.end());
+        }
+        break;
+    default:
+        break;
+    }
+    return rings;
+}
+
+crs::LonLat point_of(const OGRGeometry* g) {
+    if (g == nullptr || g->IsEmpty()) return {};
+    if (wkbFlatten(g->getGeometryType()) == wkbPoint) {
+        const OGRPoint* p = g->toPoint();
+        return {p->getX(), p->getY()};
+    }
+    // GEOS's point on surface: inside the polygon, where a centroid may not be.
+    const gdal::GeometryPtr p(OGRGeometry::FromHandle(OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)))));
+    if (p && !p->IsEmpty() && wkbFlatten(p->getGeometryType()) == wkbPoint) return {p->toPoint()->getX(), p->toPoint()->getY()};
+    OGREnvelope e;
+    g->getEnvelope(&e);
+    return {(e.MinX + e.MaxX) / 2, (e.MinY + e.MaxY) / 2};
+}
+
+std::string text(const OGRFeature& f, const char* field) {
+    const int i = f.GetFieldIndex(field);
+    if (i < 0 || !f.IsFieldSetAndNotNull(i)) return {};
+    return f.GetFieldAsString(i);
+}
+
+double number(const OGRFeature& f, const char* field, double fallback = 0) {
+    const int i = f.GetFieldIndex(field);
+    if (i < 0 || !f.IsFieldSetAndNotNull(i)) return fallback;
+    return f.GetFieldAsDouble(i);
+}
+
+std::vector<Output::Unit> read_units(OGRLayer& layer) {
+    std::vector<Output::Unit> units;
+    layer.ResetReading();
+    OGRFeatureDefn* defn = layer.GetLayerDefn();
+    for (auto& f : layer) {
+        Output::Unit u;
+        u.code = text(*f, "code");
+        u.name = text(*f, "name");
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            const OGRFieldType t = defn->GetFieldDefn(i)->GetType();
+            if ((t == OFTInteger || t == OFTInteger64 || t == OFTReal) && f->IsFieldSetAndNotNull(i)) {
+                u.values[defn->GetFieldDefn(i)->GetNameRef()] = f->GetFieldAsDouble(i);
+            }
+        }
+        u.rings = rings_of(f->GetGeometryRef());
+        u.label = point_of(f->GetGeometryRef());
+        units.push_back(std::move(u));
+    }
+    std::sort(units.begin(), units.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
+    return units;
+}
+
+}  // namespace
+
+std::string type_name_zh(const std::string& type) {
+    if (type == "science_museum") return "科技馆";
+    if (type == "science_base") return "科普教育基地";
+    if (type == "e_station") return "科普e站";
+    if (type == "science_room") return "村(社区)科普室";
+    return type;
+}
+
+Output load_output(const std::string& gpkg) {
+    gdal::ensure_registered();
+    const gdal::Dataset ds = gdal::Dataset::open(gpkg);
+    Output out;
+    out.file = gpkg;
+    try {
+        OGRLayer& counties = ds.layer("counties");
+        // Types: every share_<type> field of the counties layer, the known four first.
+        std::vector<std::string> found;
+        OGRFeatureDefn* defn = counties.GetLayerDefn();
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            const std::string name = defn->GetFieldDefn(i)->GetNameRef();
+            const std::string prefix = "share_";
+            if (name.rfind(prefix, 0) != 0 || name.rfind("share_after_", 0) == 0 || name.rfind("share_urban_", 0) == 0 ||
+                name.rfind("share_rural_", 0) == 0) {
+                continue;
+            }
+            found.push_back(name.substr(prefix.size()));
+        }
+        for (const char* t : k_known_types) {
+            if (std::find(found.begin(), found.end(), t) != found.end()) out.types.emplace_back(t);
+        }
+        for (const auto& t : found) {
+            if (std::find(out.types.begin(), out.types.end(), t) == out.types.end()) out.types.push_back(t);
+        }
+        out.counties = read_units(counties);
+        if (OGRLayer* l = ds.find_layer("townships")) out.townships = read_units(*l);
+
+        OGRLayer& villages = ds.layer("villages");
+        for (auto& f : villages) {
+            Output::Village v;
+            v.code = text(*f, "code");
+            v.name = text(*f, "name");
+            v.county_code = text(*f, "county_code");
+            v.urban = text(*f, "settlement") == "社区";
+            for (const auto& t : out.types) v.covered[t] = static_cast<int>(number(*f, ("cov_" + t).c_str()));
+            v.rings = rings_of(f->GetGeometryRef());
+            out.villages.push_back(std::move(v));
+        }
+        std::sort(out.villages.begin(), out.villages.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
+
+        if (OGRLayer* l = ds.find_layer("facilities")) {
+            for (auto& f : *l) {
+                out.facilities.push_back({text(*f, "type"), text(*f, "name"), text(*f, "status"), text(*f, "county_code"),
+                                          point_of(f->GetGeometryRef())});
+            }
+        }
+        if (OGRLayer* l = ds.find_layer("gaps")) {
+            for (auto& f : *l) {
+                out.gaps.push_back({text(*f, "type"), text(*f, "county_code"), rings_of(f->GetGeometryRef())});
+            }
+        }
+        if (OGRLayer* l = ds.find_layer("proposed_sites")) {
+            for (auto& f : *l) {
+                Output::Site s;
+                s.type = text(*f, "type");
+                s.county_code = text(*f, "county_code");
+                s.village_code = text(*f, "village_code");
+                s.host_kind = text(*f, "host_kind");
+                s.rank = static_cast<int>(number(*f, "rank"));
+                s.year = static_cast<int>(number(*f, "year"));
+                s.gain_villages = number(*f, "gain_villages");
+                s.gain_population = number(*f, "gain_population");
+                s.at = point_of(f->GetGeometryRef());
+                out.sites.push_back(std::move(s));
+            }
+            std::sort(out.sites.begin(), out.sites.end(), [](const auto& a, const auto& b) {
+                return std::tie(a.type, a.county_code, a.rank, a.year) < std::tie(b.type, b.county_code, b.rank, b.year);
+            });
+        }
+        if (OGRLayer* l = ds.find_layer("plan_summary")) {
+            OGRFeatureDefn* d = l->GetLayerDefn();
+            for (auto& f : *l) {
+                Output::Row row;
+                for (int i = 0; i < d->GetFieldCount(); ++i) {
+                    if (f->IsFieldSetAndNotNull(i)) row[d->GetFieldDefn(i)->GetNameRef()] = f->GetFieldAsString(i);
+                }
+                out.plan_summary.push_back(std::move(row));
+            }
+        }
+        if (OGRLayer* l = ds.find_layer("run")) {
+            for (auto& f : *l) out.run.emplace_back(text(*f, "key"), text(*f, "value"));
+        }
+    } catch (Error& e) {
+        e.with_file(gpkg);
+        throw;
+    }
+    if (out.types.empty()) {
+        throw Error(ErrorKind::input, "no share_<type> fields in layer 'counties': not a scicov output",
+                    Context{gpkg, "counties", {}, {}});
+    }
+    return out;
+}
+
+}  // namespace scicov::report
