@@ -302,7 +302,7 @@ TEST_CASE("populations are plausible: communities thousands to tens of thousands
     CHECK(distinct.size() > s.villages.size() / 2);  // varied
 }
 
-TEST_CASE("facilities lie inside a village of their county; some counties meet targets, others fall short",
+TEST_CASE("facilities lie inside a village of their county and some counties meet targets while others fall short",
           "[geodata]") {
     const auto& s = sample();
     const auto& ctx = s.ctx;
@@ -347,7 +347,7 @@ TEST_CASE("facilities lie inside a village of their county; some counties meet t
     CHECK(some_rooms_missing > 0);
 }
 
-TEST_CASE("every village has a 党群服务中心 candidate at its point; candidates lie in their village", "[geodata]") {
+TEST_CASE("every village has a 党群服务中心 candidate at its point and candidates lie in their village", "[geodata]") {
     const auto& s = sample();
     const auto& ctx = s.ctx;
     const std::map<std::string, double> costs = {
@@ -367,7 +367,7 @@ TEST_CASE("every village has a 党群服务中心 candidate at its point; candid
     CHECK(s.candidates.size() > s.villages.size());
 }
 
-TEST_CASE("county names compare by stem; village names shorten; seeds mix portably", "[geodata]") {
+TEST_CASE("county names compare by stem, village names shorten, seeds mix portably", "[geodata]") {
     CHECK(geodata::name_stem("马龙县") == "马龙");
     CHECK(geodata::name_stem("马龙区") == "马龙");
     CHECK(geodata::name_stem("孟村回族自治县") == "孟村回族");
