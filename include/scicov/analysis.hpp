@@ -26,7 +26,7 @@ struct Analysis {
     gaps::Result gaps;
     std::vector<gaps::UnitSummary> townships;
     std::vector<gaps::UnitSummary> counties;
-    Diagnostics diagnostics;  ///< warnings only: a run with errors does not get this far
+    Diagnostics diagnostics;                                ///< warnings only: a run with errors does not get this far
     std::vector<std::pair<std::string, double>> timings_s;  ///< stage → wall seconds
 };
 

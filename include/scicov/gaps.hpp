@@ -30,17 +30,17 @@ struct ServiceArea {
 };
 
 struct Result {
-    std::vector<double> village_area_m2;                    ///< per village
-    std::vector<std::vector<double>> covered_fraction;      ///< [type][village]: area share in service areas
-    std::vector<std::vector<std::uint8_t>> covered;         ///< [type][village]: the rule's verdict
-    std::vector<GapFeature> gaps;                           ///< by type, county, township
-    std::vector<ServiceArea> service_areas;                 ///< by type, county
-    std::vector<model::AdminUnit> dissolved_townships;      ///< from villages, for townships without a layer
+    std::vector<double> village_area_m2;                ///< per village
+    std::vector<std::vector<double>> covered_fraction;  ///< [type][village]: area share in service areas
+    std::vector<std::vector<std::uint8_t>> covered;     ///< [type][village]: the rule's verdict
+    std::vector<GapFeature> gaps;                       ///< by type, county, township
+    std::vector<ServiceArea> service_areas;             ///< by type, county
+    std::vector<model::AdminUnit> dissolved_townships;  ///< from villages, for townships without a layer
     std::vector<model::AdminUnit> dissolved_counties;
 };
 
 struct Options {
-    unsigned threads = 0;  ///< 0: one per core
+    unsigned threads = 0;      ///< 0: one per core
     int circle_segments = 32;  ///< per quarter circle of a service disc
 };
 

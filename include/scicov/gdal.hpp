@@ -79,8 +79,7 @@ private:
 };
 
 /// Adds a field definition; throws with context on failure.
-void add_field(OGRLayer& layer, const char* name, OGRFieldType type, int width = 0,
-               OGRFieldSubType subtype = OFSTNone);
+void add_field(OGRLayer& layer, const char* name, OGRFieldType type, int width = 0, OGRFieldSubType subtype = OFSTNone);
 
 /// Inserts a feature; throws with context on failure.
 void create_feature(OGRLayer& layer, OGRFeature& feature);

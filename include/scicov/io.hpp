@@ -32,9 +32,9 @@ struct LayerSpec {
 std::pair<std::string, LayerSpec> parse_layer_override(const std::string& text);
 
 struct ReadOptions {
-    std::vector<std::string> inputs;         ///< GDAL dataset names, searched in order
-    std::map<std::string, LayerSpec> layers; ///< --layer overrides by role
-    std::map<std::string, std::string> crs;  ///< declared CRS by role (for layers without one)
+    std::vector<std::string> inputs;           ///< GDAL dataset names, searched in order
+    std::map<std::string, LayerSpec> layers;   ///< --layer overrides by role
+    std::map<std::string, std::string> crs;    ///< declared CRS by role (for layers without one)
     std::map<std::string, std::string> datum;  ///< "gcj02" / "bd09" by role (web-map coordinates)
     rules::FieldMap fields;
     std::vector<std::string> type_keys;  ///< known facility types (the rules' keys)

@@ -24,7 +24,7 @@ struct Source {
 
 /// 行政村 / 社区: the unit of demand.
 struct Village {
-    std::string code;           ///< 12-digit 统计用区划代码
+    std::string code;  ///< 12-digit 统计用区划代码
     std::string name;
     std::string township_code;  ///< first 9 digits of code
     std::string county_code;    ///< first 6 digits of code
@@ -72,16 +72,18 @@ struct Candidate {
 
 /// Everything read from the inputs.
 struct Inputs {
-    std::vector<Village> villages;       ///< sorted by code
-    std::vector<Facility> facilities;    ///< sorted by type, then id
-    std::vector<Candidate> candidates;   ///< sorted by id
-    std::vector<AdminUnit> townships;    ///< sorted by code
-    std::vector<AdminUnit> counties;     ///< sorted by code
+    std::vector<Village> villages;      ///< sorted by code
+    std::vector<Facility> facilities;   ///< sorted by type, then id
+    std::vector<Candidate> candidates;  ///< sorted by id
+    std::vector<AdminUnit> townships;   ///< sorted by code
+    std::vector<AdminUnit> counties;    ///< sorted by code
     std::vector<Wkb> exclusions;
 };
 
 /// First `n` characters of a division code ("510402001002" → county "510402" with n = 6).
-inline std::string code_prefix(std::string_view code, std::size_t n) { return std::string(code.substr(0, n)); }
+inline std::string code_prefix(std::string_view code, std::size_t n) {
+    return std::string(code.substr(0, n));
+}
 
 inline constexpr std::size_t k_county_digits = 6;
 inline constexpr std::size_t k_township_digits = 9;

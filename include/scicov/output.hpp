@@ -17,7 +17,7 @@ namespace scicov::output {
 
 struct Options {
     std::string crs = crs::k_output_crs;  ///< --out-crs
-    bool timings = false;  ///< write solver seconds (they differ run to run, so off by default)
+    bool timings = false;                 ///< write solver seconds (they differ run to run, so off by default)
 };
 
 class Writer {
@@ -30,8 +30,7 @@ public:
     /// villages, townships, counties, facilities, service_areas, gaps. With a plan, the counties
     /// layer also shows coverage after it (share_after_<type>, met_after_<type>, sites_<type>,
     /// year_met_<type>).
-    void write_analysis(const analysis::Analysis& a, const rules::Rules& rules,
-                        const planning::Result* plan = nullptr);
+    void write_analysis(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan = nullptr);
     /// proposed_sites and plan_summary.
     void write_plan(const planning::Result& plan, const rules::Rules& rules);
     /// The `run` table: key/value rows in the given order.

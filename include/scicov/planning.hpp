@@ -35,7 +35,7 @@ struct ProposedSite {
     std::string candidate_id;
     std::string host_kind;
     crs::LonLat location;
-    int rank = 0;    ///< order of marginal gain within its county and type (1 = first)
+    int rank = 0;  ///< order of marginal gain within its county and type (1 = first)
     int year = 0;
     int budget = 0;  ///< the budget of a sweep this site belongs to (0: the plan itself)
     double gain_villages = 0;
@@ -53,15 +53,15 @@ struct SummaryRow {
     int budget = 0;
     double cost = 0;
     double share_before = 0, share_after = 0, target = 0;
-    double reachable_share = 0;  ///< the best share any candidate set reaches
-    int year_met = 0;            ///< first year the county meets the target (0: never)
+    double reachable_share = 0;            ///< the best share any candidate set reaches
+    int year_met = 0;                      ///< first year the county meets the target (0: never)
     std::vector<std::string> uncoverable;  ///< villages no candidate can cover (codes)
     int candidates = 0;
 };
 
 struct Result {
-    std::vector<ProposedSite> sites;  ///< by type, county, budget, rank
-    std::vector<SummaryRow> summary;  ///< by county, type, budget
+    std::vector<ProposedSite> sites;                       ///< by type, county, budget, rank
+    std::vector<SummaryRow> summary;                       ///< by county, type, budget
     std::vector<std::vector<std::uint8_t>> covered_after;  ///< [type][village]
     std::vector<gaps::UnitSummary> counties_after;
     /// (city code, type) → sites a year that would meet every county's target by options.by_year.

@@ -29,7 +29,8 @@ void parse_budget(const std::string& text, Options& options) {
     const std::string type = text.substr(0, eq);
     const std::string value = text.substr(eq + 1);
     auto number = [&](const std::string& s) {
-        if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (s.empty() || s.size() > 6 ||
+            !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             throw bad();
         }
         const int n = std::stoi(s);
@@ -97,8 +98,10 @@ std::vector<Site> candidate_sites(const analysis::Analysis& a, const coverage::V
         }
         sites.push_back(Site{c.location, home, c.id, c.kind, c.cost, false});
     }
-    if (outside > 0) diag.warning(Context{}, std::to_string(outside) + " candidates lie outside every village and were not used");
-    if (in_exclusion > 0) diag.warning(Context{}, std::to_string(in_exclusion) + " candidates lie in exclusion areas and were not used");
+    if (outside > 0)
+        diag.warning(Context{}, std::to_string(outside) + " candidates lie outside every village and were not used");
+    if (in_exclusion > 0)
+        diag.warning(Context{}, std::to_string(in_exclusion) + " candidates lie in exclusion areas and were not used");
     return sites;
 }
 
@@ -112,15 +115,15 @@ const gaps::UnitSummary* find_unit(const std::vector<gaps::UnitSummary>& units, 
 struct Instance {
     std::string county;
     std::size_t type = 0;
-    std::vector<std::int32_t> villages;   // local demand → global village
-    std::vector<std::size_t> sites;       // local candidate → index into candidate_sites
-    coverage::Incidence reach_all;        // local candidate → every village it reaches (any county)
+    std::vector<std::int32_t> villages;  // local demand → global village
+    std::vector<std::size_t> sites;      // local candidate → index into candidate_sites
+    coverage::Incidence reach_all;       // local candidate → every village it reaches (any county)
     plan::CoverProblem problem;
     double target = 0;
     double base_measure = 0;
-    plan::Solution solution;               // the plan (largest budget of a sweep)
+    plan::Solution solution;  // the plan (largest budget of a sweep)
     std::vector<plan::Step> order;
-    std::vector<int> year;                 // per step
+    std::vector<int> year;  // per step
 };
 
 double measure_of(const model::Village& v, rules::Measure m) {
@@ -137,7 +140,8 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
     const std::vector<Site> sites = candidate_sites(a, index, diag);
     for (const auto& i : diag.issues()) reporter.warning(i.text());
     for (const auto& [type, budgets] : options.budgets) {
-        if (rules.find(type) == nullptr) throw Error(ErrorKind::usage, "--budget: unknown facility type '" + type + "'");
+        if (rules.find(type) == nullptr)
+            throw Error(ErrorKind::usage, "--budget: unknown facility type '" + type + "'");
     }
 
     // Candidates per county.
@@ -176,9 +180,10 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
             inst.type = t;
             inst.villages.assign(villages.begin(), villages.end());
             std::unordered_map<std::int32_t, std::int32_t> local;
-            for (std::size_t k = 0; k < inst.villages.size(); ++k) local[inst.villages[k]] = static_cast<std::int32_t>(k);
-            const rules::Measure measure = type.target.measure == rules::Measure::units ? rules::Measure::villages
-                                                                                         : type.target.measure;
+            for (std::size_t k = 0; k < inst.villages.size(); ++k)
+                local[inst.villages[k]] = static_cast<std::int32_t>(k);
+            const rules::Measure measure =
+                type.target.measure == rules::Measure::units ? rules::Measure::villages : type.target.measure;
             auto& p = inst.problem;
             double total = 0;
             for (auto v : inst.villages) {
@@ -189,8 +194,9 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
                 total += p.measure.back();
                 if (p.covered.back()) inst.base_measure += p.measure.back();
             }
-            const double threshold = type.target.measure == rules::Measure::units ? (type.target.threshold > 0 ? 1.0 : 0.0)
-                                                                                  : type.target.threshold;
+            const double threshold = type.target.measure == rules::Measure::units
+                                         ? (type.target.threshold > 0 ? 1.0 : 0.0)
+                                         : type.target.threshold;
             inst.target = measure == rules::Measure::villages ? std::ceil(threshold * total - 1e-9)
                                                               : threshold * total * (1.0 - 1e-12);
             // Reach of the county's candidates, restricted to the county's own villages.
@@ -239,7 +245,9 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
                 r.sites = static_cast<int>(s.sites.size());
                 r.cost = s.cost;
                 r.reachable_share = total > 0 ? std::min(1.0, s.reachable_measure / total) : 1.0;
-                for (auto d : s.uncoverable) r.uncoverable.push_back(in.villages[static_cast<std::size_t>(inst.villages[static_cast<std::size_t>(d)])].code);
+                for (auto d : s.uncoverable)
+                    r.uncoverable.push_back(
+                        in.villages[static_cast<std::size_t>(inst.villages[static_cast<std::size_t>(d)])].code);
             };
             if (max_cover) {
                 const auto& list = budgets->second;
@@ -261,9 +269,10 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
                 inst.solution = plan::solve_set_cover(p, inst.target, solve);
                 fill(row, inst.solution);
                 if (inst.solution.status == plan::Status::infeasible) {
-                    reporter.warning("county " + county.code + ": " + type.key + ": the target cannot be reached; best share " +
-                                     std::to_string(row.reachable_share) + ", " + std::to_string(row.uncoverable.size()) +
-                                     " villages no candidate covers");
+                    reporter.warning("county " + county.code + ": " + type.key +
+                                     ": the target cannot be reached; best share " +
+                                     std::to_string(row.reachable_share) + ", " +
+                                     std::to_string(row.uncoverable.size()) + " villages no candidate covers");
                 }
                 result.summary.push_back(row);
             }
@@ -355,8 +364,7 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
     const auto& counties = in.counties.empty() ? a.gaps.dissolved_counties : in.counties;
     result.counties_after = gaps::summarise(in, result.covered_after, rules, rules::AdminLevel::county, counties);
     for (auto& row : result.summary) {
-        if (row.model == "set_cover" || row.budget == 0 ||
-            row.budget == options.budgets.at(row.type).back()) {
+        if (row.model == "set_cover" || row.budget == 0 || row.budget == options.budgets.at(row.type).back()) {
             if (const auto* after = find_unit(result.counties_after, row.county_code)) {
                 for (std::size_t t = 0; t < rules.types.size(); ++t) {
                     if (rules.types[t].key == row.type && row.status != "met") row.share_after = after->types[t].share;
@@ -365,11 +373,13 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
         }
     }
     auto type_index = [&](const std::string& key) {
-        for (std::size_t t = 0; t < rules.types.size(); ++t) if (rules.types[t].key == key) return t;
+        for (std::size_t t = 0; t < rules.types.size(); ++t)
+            if (rules.types[t].key == key) return t;
         return rules.types.size();
     };
     std::stable_sort(result.sites.begin(), result.sites.end(), [&](const ProposedSite& x, const ProposedSite& y) {
-        return std::tuple(type_index(x.type), x.county_code, x.rank) < std::tuple(type_index(y.type), y.county_code, y.rank);
+        return std::tuple(type_index(x.type), x.county_code, x.rank) <
+               std::tuple(type_index(y.type), y.county_code, y.rank);
     });
     return result;
 }

@@ -43,6 +43,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_analyze_command() { return std::make_unique<AnalyzeCommand>(); }
+std::unique_ptr<Command> make_analyze_command() {
+    return std::make_unique<AnalyzeCommand>();
+}
 
 }  // namespace scicov::cli

@@ -25,7 +25,8 @@ void OutputOptions::validate() const {
     const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
     std::error_code ec;
     if (!std::filesystem::is_directory(folder, ec)) {
-        throw Error(ErrorKind::io, "the output folder " + folder.string() + " does not exist", Context{path, {}, {}, {}});
+        throw Error(ErrorKind::io, "the output folder " + folder.string() + " does not exist",
+                    Context{path, {}, {}, {}});
     }
 }
 
@@ -45,9 +46,10 @@ std::string join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-void write_analysis_output(const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules,
-                           const analysis::Analysis& a, const planning::Result* plan, const std::string& command,
-                           const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra) {
+void write_analysis_output(
+    const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules, const analysis::Analysis& a,
+    const planning::Result* plan, const std::string& command,
+    const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra) {
     output::Writer writer(output.path, output::Options{output.out_crs, output.timings});
     writer.write_analysis(a, rules, plan);
     if (plan != nullptr) writer.write_plan(*plan, rules);

@@ -27,9 +27,10 @@ struct OutputOptions {
 };
 
 /// Writes the analysis (with the plan's layers when there is one; `extra` adds run rows) atomically.
-void write_analysis_output(const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules,
-                           const analysis::Analysis& a, const planning::Result* plan, const std::string& command,
-                           const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra);
+void write_analysis_output(
+    const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules, const analysis::Analysis& a,
+    const planning::Result* plan, const std::string& command,
+    const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra);
 
 /// Per county and type: share and whether the target is met; then the totals.
 void print_summary(std::ostream& os, const analysis::Analysis& a, const rules::Rules& rules);

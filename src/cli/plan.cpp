@@ -20,7 +20,8 @@ public:
             "everything analyze writes plus proposed_sites and plan_summary.");
         m_inputs.add_to(*sub);
         m_output.add_to(*sub);
-        sub->add_option("--budget", m_budgets, "Maximal cover for a type: TYPE=N sites, or TYPE=1..N for a sweep (repeatable)");
+        sub->add_option("--budget", m_budgets,
+                        "Maximal cover for a type: TYPE=N sites, or TYPE=1..N for a sweep (repeatable)");
         sub->add_option("--per-year", m_per_year, "New sites a year per type (default from the rules: 6, plan 002)");
         sub->add_option("--start-year", m_start_year, "First year of the plan (default from the rules)");
         sub->add_option("--year-scope", m_scope, "Share the yearly budget city-wide or give each county its own")
@@ -30,11 +31,13 @@ public:
         sub->add_option("--time-limit", m_time_limit, "Seconds the exact solver may spend per county and type");
         sub->add_option("--gap", m_gap, "Stop the exact solver at this relative gap (0: prove optimality)")
             ->capture_default_str();
-        sub->add_option("--solver", m_solver, "exact (CBC), heuristic (greedy + swap with an LP bound), or automatic "
-                                              "(exact, falling back to the heuristic on time-out)")
+        sub->add_option("--solver", m_solver,
+                        "exact (CBC), heuristic (greedy + swap with an LP bound), or automatic "
+                        "(exact, falling back to the heuristic on time-out)")
             ->check(CLI::IsMember({"exact", "heuristic", "automatic"}))
             ->capture_default_str();
-        sub->add_option("--min-spacing", m_min_spacing, "Metres between new sites of one type (default from the rules)");
+        sub->add_option("--min-spacing", m_min_spacing,
+                        "Metres between new sites of one type (default from the rules)");
         return sub;
     }
 
@@ -91,7 +94,8 @@ private:
             os << '\n';
         }
         for (const auto& [key, n] : plan.per_year_needed) {
-            os << "  city " << key.first << " " << key.second << ": " << n << " sites a year meet every target in time\n";
+            os << "  city " << key.first << " " << key.second << ": " << n
+               << " sites a year meet every target in time\n";
         }
     }
 
@@ -110,6 +114,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_plan_command() { return std::make_unique<PlanCommand>(); }
+std::unique_ptr<Command> make_plan_command() {
+    return std::make_unique<PlanCommand>();
+}
 
 }  // namespace scicov::cli

@@ -50,6 +50,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_validate_command() { return std::make_unique<ValidateCommand>(); }
+std::unique_ptr<Command> make_validate_command() {
+    return std::make_unique<ValidateCommand>();
+}
 
 }  // namespace scicov::cli

@@ -4,14 +4,22 @@ namespace scicov {
 
 const char* to_string(ErrorKind kind) noexcept {
     switch (kind) {
-        case ErrorKind::input: return "input";
-        case ErrorKind::geometry: return "geometry";
-        case ErrorKind::crs: return "crs";
-        case ErrorKind::rules: return "rules";
-        case ErrorKind::solver: return "solver";
-        case ErrorKind::io: return "io";
-        case ErrorKind::usage: return "usage";
-        case ErrorKind::internal: return "internal";
+        case ErrorKind::input:
+            return "input";
+        case ErrorKind::geometry:
+            return "geometry";
+        case ErrorKind::crs:
+            return "crs";
+        case ErrorKind::rules:
+            return "rules";
+        case ErrorKind::solver:
+            return "solver";
+        case ErrorKind::io:
+            return "io";
+        case ErrorKind::usage:
+            return "usage";
+        case ErrorKind::internal:
+            return "internal";
     }
     return "unknown";
 }
@@ -30,7 +38,9 @@ Error::Error(ErrorKind kind, std::string message, Context context)
     rebuild();
 }
 
-void Error::rebuild() { m_what = format_context(m_context) + m_message; }
+void Error::rebuild() {
+    m_what = format_context(m_context) + m_message;
+}
 
 Error& Error::with_file(std::string file) {
     if (m_context.file.empty()) {

@@ -86,9 +86,13 @@ PreparedPtr GeosContext::prepare(const GEOSGeometry& g) const {
     return PreparedPtr(p, PreparedDeleter{m_handle});
 }
 
-GeomPtr GeosContext::clone(const GEOSGeometry& g) const { return own(GEOSGeom_clone_r(m_handle, &g), "clone"); }
+GeomPtr GeosContext::clone(const GEOSGeometry& g) const {
+    return own(GEOSGeom_clone_r(m_handle, &g), "clone");
+}
 
-GeomPtr GeosContext::point(double x, double y) const { return own(GEOSGeom_createPointFromXY_r(m_handle, x, y), "point"); }
+GeomPtr GeosContext::point(double x, double y) const {
+    return own(GEOSGeom_createPointFromXY_r(m_handle, x, y), "point");
+}
 
 GeomPtr GeosContext::polygon(const std::vector<double>& xy) const {
     const auto n = static_cast<unsigned>(xy.size() / 2);
@@ -135,7 +139,9 @@ double GeosContext::length(const GEOSGeometry& g) const {
     return l;
 }
 
-bool GeosContext::is_valid(const GEOSGeometry& g) const { return GEOSisValid_r(m_handle, &g) == 1; }
+bool GeosContext::is_valid(const GEOSGeometry& g) const {
+    return GEOSisValid_r(m_handle, &g) == 1;
+}
 
 std::string GeosContext::invalid_reason(const GEOSGeometry& g) const {
     char* r = GEOSisValidReason_r(m_handle, &g);
@@ -145,7 +151,9 @@ std::string GeosContext::invalid_reason(const GEOSGeometry& g) const {
     return out;
 }
 
-bool GeosContext::is_empty(const GEOSGeometry& g) const { return GEOSisEmpty_r(m_handle, &g) == 1; }
+bool GeosContext::is_empty(const GEOSGeometry& g) const {
+    return GEOSisEmpty_r(m_handle, &g) == 1;
+}
 
 GeomPtr GeosContext::make_valid(const GEOSGeometry& g) const {
     GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(m_handle);
@@ -164,7 +172,9 @@ GeomPtr GeosContext::difference(const GEOSGeometry& a, const GEOSGeometry& b) co
     return own(GEOSDifference_r(m_handle, &a, &b), "difference");
 }
 
-GeomPtr GeosContext::unary_union(const GEOSGeometry& g) const { return own(GEOSUnaryUnion_r(m_handle, &g), "union"); }
+GeomPtr GeosContext::unary_union(const GEOSGeometry& g) const {
+    return own(GEOSUnaryUnion_r(m_handle, &g), "union");
+}
 
 GeomPtr GeosContext::point_on_surface(const GEOSGeometry& g) const {
     return own(GEOSPointOnSurface_r(m_handle, &g), "point-on-surface");

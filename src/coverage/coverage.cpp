@@ -22,7 +22,9 @@ using Tree3 = RTree<Entry3>;
 using Tree2 = RTree<Entry2>;
 
 /// Lon/lat on the CGCS2000 ellipsoid to geocentric coordinates (EPSG:4479), via PROJ.
-proj::Transformer make_geocentric() { return proj::Transformer("EPSG:4490", "EPSG:4479"); }
+proj::Transformer make_geocentric() {
+    return proj::Transformer("EPSG:4490", "EPSG:4479");
+}
 
 std::vector<Point3> to_ecef(const proj::Transformer& to_geocentric, std::span<const crs::LonLat> points) {
     std::vector<double> x(points.size()), y(points.size()), z(points.size(), 0.0);
@@ -138,8 +140,9 @@ Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const ru
             case rules::CoverageKind::admin:
                 if (home >= 0) {
                     const auto& v = inputs.villages[static_cast<std::size_t>(home)];
-                    auto members = rule.admin_level == rules::AdminLevel::county ? index.villages_of_county(v.county_code)
-                                                                                 : index.villages_of_township(v.township_code);
+                    auto members = rule.admin_level == rules::AdminLevel::county
+                                       ? index.villages_of_county(v.county_code)
+                                       : index.villages_of_township(v.township_code);
                     inc.villages.insert(inc.villages.end(), members.begin(), members.end());
                 }
                 break;
@@ -168,7 +171,8 @@ std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<co
         // Anything geodesically nearer is also nearer in a straight line: search that box.
         hits.clear();
         tree.query(bgi::intersects(around(rep_ecef[v], best)), std::back_inserter(hits));
-        for (const auto& [pt, idx] : hits) best = std::min(best, geod.distance_m(reps[v], sites[static_cast<std::size_t>(idx)]));
+        for (const auto& [pt, idx] : hits)
+            best = std::min(best, geod.distance_m(reps[v], sites[static_cast<std::size_t>(idx)]));
         out[v] = best;
     }
     return out;

@@ -16,9 +16,13 @@ int gk_zone_epsg(double lon) {
     return k_first_zone_epsg + std::clamp(index, 0, k_zone_count - 1);
 }
 
-double gk_central_meridian(int epsg) { return k_first_cm + 3.0 * (epsg - k_first_zone_epsg); }
+double gk_central_meridian(int epsg) {
+    return k_first_cm + 3.0 * (epsg - k_first_zone_epsg);
+}
 
-std::string epsg(int code) { return "EPSG:" + std::to_string(code); }
+std::string epsg(int code) {
+    return "EPSG:" + std::to_string(code);
+}
 
 Geodesic::Geodesic() {
     constexpr double k_grs80_a = 6378137.0;
@@ -32,6 +36,8 @@ double Geodesic::distance_m(LonLat a, LonLat b) const {
     return s12;
 }
 
-bool plausibly_in_china(LonLat p) { return p.lon >= 73.0 && p.lon <= 136.0 && p.lat >= 3.0 && p.lat <= 54.0; }
+bool plausibly_in_china(LonLat p) {
+    return p.lon >= 73.0 && p.lon <= 136.0 && p.lat >= 3.0 && p.lat <= 54.0;
+}
 
 }  // namespace scicov::crs

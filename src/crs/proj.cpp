@@ -20,8 +20,12 @@ Transformer::Transformer(const std::string& source, const std::string& target)
     m_pj.reset(normalised);
 }
 
-void Transformer::forward(std::span<double> x, std::span<double> y) const { run(PJ_FWD, x, y, {}); }
-void Transformer::inverse(std::span<double> x, std::span<double> y) const { run(PJ_INV, x, y, {}); }
+void Transformer::forward(std::span<double> x, std::span<double> y) const {
+    run(PJ_FWD, x, y, {});
+}
+void Transformer::inverse(std::span<double> x, std::span<double> y) const {
+    run(PJ_INV, x, y, {});
+}
 void Transformer::forward(std::span<double> x, std::span<double> y, std::span<double> z) const {
     run(PJ_FWD, x, y, z);
 }

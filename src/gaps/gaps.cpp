@@ -84,7 +84,8 @@ public:
         for (std::size_t a = 0; a < villages.size();) {
             const auto& town = m_in.villages[static_cast<std::size_t>(villages[a])].township_code;
             std::size_t b = a;
-            while (b < villages.size() && m_in.villages[static_cast<std::size_t>(villages[b])].township_code == town) ++b;
+            while (b < villages.size() && m_in.villages[static_cast<std::size_t>(villages[b])].township_code == town)
+                ++b;
             model::AdminUnit t;
             t.code = town;
             t.parent_code = job.code;
@@ -175,7 +176,10 @@ private:
             maxx = std::max(maxx, b[2]), maxy = std::max(maxy, b[3]);
         }
         const double dlat = radius_m / 110'000.0 * 1.05;
-        const double dlon = radius_m / (111'320.0 * std::cos(std::min(89.0, std::max(std::abs(miny), std::abs(maxy)) + dlat) * M_PI / 180.0)) * 1.05;
+        const double dlon =
+            radius_m /
+            (111'320.0 * std::cos(std::min(89.0, std::max(std::abs(miny), std::abs(maxy)) + dlat) * M_PI / 180.0)) *
+            1.05;
         std::vector<Entry> hits;
         m_trees[t].query(bgi::intersects(Box2(Point2(minx - dlon, miny - dlat), Point2(maxx + dlon, maxy + dlat))),
                          std::back_inserter(hits));
@@ -204,7 +208,8 @@ private:
         for (std::size_t a = 0; a < villages.size();) {
             const auto& town = m_in.villages[static_cast<std::size_t>(villages[a])].township_code;
             std::size_t b = a;
-            while (b < villages.size() && m_in.villages[static_cast<std::size_t>(villages[b])].township_code == town) ++b;
+            while (b < villages.size() && m_in.villages[static_cast<std::size_t>(villages[b])].township_code == town)
+                ++b;
             std::vector<geos::GeomPtr> parts;
             double people = 0;
             for (std::size_t k = a; k < b; ++k) {
@@ -215,7 +220,8 @@ private:
                 parts.push_back(std::move(pieces[k]));
             }
             if (!parts.empty()) {
-                auto merged = m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(parts))));
+                auto merged =
+                    m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(parts))));
                 if (!m_ctx.is_empty(*merged)) {
                     out.gaps.push_back(
                         GapFeature{type, job.code, town, to_output(*merged, zone), m_ctx.area(*merged), people});
@@ -253,7 +259,8 @@ Result compute(const model::Inputs& in, const coverage::Coverage& cov, const rul
     std::vector<Tree> trees;
     for (const auto& tc : cov.types) {
         std::vector<Entry> entries;
-        for (auto i : tc.facilities) entries.emplace_back(Point2(in.facilities[i].location.lon, in.facilities[i].location.lat), i);
+        for (auto i : tc.facilities)
+            entries.emplace_back(Point2(in.facilities[i].location.lon, in.facilities[i].location.lat), i);
         trees.emplace_back(entries.begin(), entries.end());
     }
 
@@ -302,15 +309,18 @@ Result compute(const model::Inputs& in, const coverage::Coverage& cov, const rul
         result.dissolved_counties.push_back(std::move(r.county));
     }
     auto by_type = [&](const std::string& key) {
-        for (std::size_t t = 0; t < rules.types.size(); ++t) if (rules.types[t].key == key) return t;
+        for (std::size_t t = 0; t < rules.types.size(); ++t)
+            if (rules.types[t].key == key) return t;
         return rules.types.size();
     };
     std::stable_sort(result.gaps.begin(), result.gaps.end(), [&](const GapFeature& a, const GapFeature& b) {
-        return std::tuple(by_type(a.type), a.county_code, a.township_code) < std::tuple(by_type(b.type), b.county_code, b.township_code);
+        return std::tuple(by_type(a.type), a.county_code, a.township_code) <
+               std::tuple(by_type(b.type), b.county_code, b.township_code);
     });
-    std::stable_sort(result.service_areas.begin(), result.service_areas.end(), [&](const ServiceArea& a, const ServiceArea& b) {
-        return std::tuple(by_type(a.type), a.county_code) < std::tuple(by_type(b.type), b.county_code);
-    });
+    std::stable_sort(result.service_areas.begin(), result.service_areas.end(),
+                     [&](const ServiceArea& a, const ServiceArea& b) {
+                         return std::tuple(by_type(a.type), a.county_code) < std::tuple(by_type(b.type), b.county_code);
+                     });
     return result;
 }
 

@@ -20,9 +20,13 @@ void ensure_registered() {
     });
 }
 
-ErrorCapture::ErrorCapture() { CPLPushErrorHandlerEx(&ErrorCapture::handler, this); }
+ErrorCapture::ErrorCapture() {
+    CPLPushErrorHandlerEx(&ErrorCapture::handler, this);
+}
 
-ErrorCapture::~ErrorCapture() { CPLPopErrorHandler(); }
+ErrorCapture::~ErrorCapture() {
+    CPLPopErrorHandler();
+}
 
 void CPL_STDCALL ErrorCapture::handler(CPLErr level, CPLErrorNum /*num*/, const char* msg) {
     auto* self = static_cast<ErrorCapture*>(CPLGetErrorHandlerUserData());
@@ -112,8 +116,7 @@ OGRLayer& Dataset::create_layer(const std::string& layer, const OGRSpatialRefere
     CPLStringList opts;
     for (const auto& o : options) opts.AddString(o.c_str());
     // GDAL 3.6 takes a non-const SRS but only clones it.
-    OGRLayer* created =
-        m_dataset->CreateLayer(layer.c_str(), const_cast<OGRSpatialReference*>(srs), type, opts.List());
+    OGRLayer* created = m_dataset->CreateLayer(layer.c_str(), const_cast<OGRSpatialReference*>(srs), type, opts.List());
     if (created == nullptr) {
         throw Error(ErrorKind::io, with_reason("cannot create layer", capture.last_error()), context(layer));
     }
@@ -144,7 +147,9 @@ void Dataset::close() {
     }
 }
 
-Context Dataset::context(std::string_view layer) const { return Context{m_name, std::string(layer), {}, {}}; }
+Context Dataset::context(std::string_view layer) const {
+    return Context{m_name, std::string(layer), {}, {}};
+}
 
 void add_field(OGRLayer& layer, const char* name, OGRFieldType type, int width, OGRFieldSubType subtype) {
     OGRFieldDefn defn(name, type);
@@ -201,7 +206,9 @@ Dataset create_fresh(const std::filesystem::path& target, const std::filesystem:
 }  // namespace
 
 AtomicGpkg::AtomicGpkg(std::filesystem::path target)
-    : m_target(std::move(target)), m_temporary(temporary_name(m_target)), m_dataset(create_fresh(m_target, m_temporary)) {}
+    : m_target(std::move(target)),
+      m_temporary(temporary_name(m_target)),
+      m_dataset(create_fresh(m_target, m_temporary)) {}
 
 AtomicGpkg::~AtomicGpkg() {
     if (m_committed) return;

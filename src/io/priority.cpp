@@ -36,7 +36,8 @@ void assign_priority(model::Inputs& in, const rules::PriorityRules& priority) {
         for (auto i : a.members) dist.push_back(geod.distance_m(centre, in.villages[i].rep));
         std::vector<double> sorted = dist;
         std::sort(sorted.begin(), sorted.end());
-        const auto q = static_cast<std::size_t>(std::floor(priority.remote_quantile * static_cast<double>(sorted.size())));
+        const auto q =
+            static_cast<std::size_t>(std::floor(priority.remote_quantile * static_cast<double>(sorted.size())));
         const double threshold = sorted.empty() ? 0 : sorted[std::min(q, sorted.size() - 1)];
         for (std::size_t k = 0; k < a.members.size(); ++k) {
             auto& v = in.villages[a.members[k]];

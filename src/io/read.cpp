@@ -108,14 +108,16 @@ public:
             declared = gdal::srs_from_user_input(it->second);
             source = &declared;
         } else if (source == nullptr) {
-            const std::string driver = f.dataset->get().GetDriver() ? f.dataset->get().GetDriver()->GetDescription() : "";
+            const std::string driver =
+                f.dataset->get().GetDriver() ? f.dataset->get().GetDriver()->GetDescription() : "";
             if (driver == "CSV") {
                 // Lon/lat columns of a CSV are WGS84 degrees by convention.
                 declared = gdal::srs_from_user_input("EPSG:4326");
                 source = &declared;
             } else {
-                m_diag.error(f.context(), "the layer has no CRS; declare it with --crs " + f.role + "=EPSG:4490 (or "
-                                          "the right code)");
+                m_diag.error(f.context(), "the layer has no CRS; declare it with --crs " + f.role +
+                                              "=EPSG:4490 (or "
+                                              "the right code)");
                 return false;
             }
         }
@@ -256,8 +258,8 @@ public:
         double v = 0;
         auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
         if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
-            m_diag.error(where, "\"" + (CPLIsUTF8(s.c_str(), -1) ? s : std::string("<not UTF-8>")) +
-                                    "\" is not a number");
+            m_diag.error(where,
+                         "\"" + (CPLIsUTF8(s.c_str(), -1) ? s : std::string("<not UTF-8>")) + "\" is not a number");
             return std::nullopt;
         }
         return v;
@@ -281,7 +283,8 @@ public:
 private:
     const gdal::Dataset& open(const std::string& name) {
         auto it = m_open.find(name);
-        if (it == m_open.end()) it = m_open.emplace(name, std::make_unique<gdal::Dataset>(gdal::Dataset::open(name))).first;
+        if (it == m_open.end())
+            it = m_open.emplace(name, std::make_unique<gdal::Dataset>(gdal::Dataset::open(name))).first;
         return *it->second;
     }
 
@@ -494,9 +497,9 @@ void read_facilities(Reader& r, model::Inputs& out) {
         const auto& a = out.facilities[i - 1];
         const auto& b = out.facilities[i];
         if (a.type == b.type && a.id == b.id) {
-            r.diag().error(Context{b.source.file, b.source.layer, b.source.fid, r.options().fields.facility_id},
-                           "duplicate facility id \"" + b.id + "\" (also feature " + std::to_string(a.source.fid) +
-                               ")");
+            r.diag().error(
+                Context{b.source.file, b.source.layer, b.source.fid, r.options().fields.facility_id},
+                "duplicate facility id \"" + b.id + "\" (also feature " + std::to_string(a.source.fid) + ")");
         }
     }
 }
@@ -563,13 +566,15 @@ void check_nesting(const model::Inputs& in, Diagnostics& diag) {
             const std::string code = code_of(v);
             if (codes.count(code) == 0 && reported.insert(code).second) {
                 diag.error(Context{v.source.file, v.source.layer, v.source.fid, {}},
-                           std::string("village ") + v.code + " belongs to " + what + " " + code +
-                               ", which the " + what + "s layer does not have");
+                           std::string("village ") + v.code + " belongs to " + what + " " + code + ", which the " +
+                               what + "s layer does not have");
             }
         }
     };
-    check(in.townships, [](const model::Village& v) { return v.township_code; }, "township");
-    check(in.counties, [](const model::Village& v) { return v.county_code; }, "county");
+    check(
+        in.townships, [](const model::Village& v) { return v.township_code; }, "township");
+    check(
+        in.counties, [](const model::Village& v) { return v.county_code; }, "county");
 }
 
 }  // namespace
@@ -589,7 +594,8 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
     };
     for (const auto* table : {&options.crs, &options.datum}) {
         for (const auto& [role, value] : *table) {
-            if (!known(role)) throw Error(ErrorKind::usage, "unknown layer role '" + role + "' (roles: " + list() + ")");
+            if (!known(role))
+                throw Error(ErrorKind::usage, "unknown layer role '" + role + "' (roles: " + list() + ")");
         }
     }
     for (const auto& [role, spec] : options.layers) {
@@ -597,8 +603,10 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
     }
     for (const auto& [role, value] : options.datum) {
         (void)crs::parse_datum(value);
-        if (role == k_role_villages || role == k_role_townships || role == k_role_counties || role == k_role_exclusions) {
-            throw Error(ErrorKind::usage, "--datum applies to point layers (facilities, candidates), not '" + role + "'");
+        if (role == k_role_villages || role == k_role_townships || role == k_role_counties ||
+            role == k_role_exclusions) {
+            throw Error(ErrorKind::usage,
+                        "--datum applies to point layers (facilities, candidates), not '" + role + "'");
         }
     }
     gdal::ensure_registered();

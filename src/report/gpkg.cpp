@@ -14,7 +14,9 @@ struct CtDeleter {
     void operator()(OGRCoordinateTransformation* ct) const noexcept { OGRCoordinateTransformation::DestroyCT(ct); }
 };
 
-const char* settlement_name(model::Settlement s) { return s == model::Settlement::community ? "社区" : "村"; }
+const char* settlement_name(model::Settlement s) {
+    return s == model::Settlement::community ? "社区" : "村";
+}
 
 }  // namespace
 
@@ -24,7 +26,8 @@ void add_fields(OGRLayer& layer, const std::vector<FieldSpec>& fields) {
         if (!f.alias.empty()) defn.SetAlternativeName(f.alias.c_str());
         gdal::ErrorCapture capture;
         if (layer.CreateField(&defn) != OGRERR_NONE) {
-            throw Error(ErrorKind::io, "cannot create field" + (capture.last_error().empty() ? "" : ": " + capture.last_error()),
+            throw Error(ErrorKind::io,
+                        "cannot create field" + (capture.last_error().empty() ? "" : ": " + capture.last_error()),
                         Context{{}, layer.GetName(), {}, f.name});
         }
     }
@@ -92,9 +95,15 @@ Writer::Writer(const std::filesystem::path& target, const Options& options)
     : m_impl(std::make_unique<Impl>(target, options)) {}
 Writer::~Writer() = default;
 
-gdal::Dataset& Writer::dataset() { return m_impl->out.dataset(); }
-const OGRSpatialReference& Writer::srs() const { return m_impl->srs; }
-gdal::GeometryPtr Writer::geometry(const model::Wkb& wkb) const { return m_impl->from_wkb(wkb); }
+gdal::Dataset& Writer::dataset() {
+    return m_impl->out.dataset();
+}
+const OGRSpatialReference& Writer::srs() const {
+    return m_impl->srs;
+}
+gdal::GeometryPtr Writer::geometry(const model::Wkb& wkb) const {
+    return m_impl->from_wkb(wkb);
+}
 
 gdal::GeometryPtr Writer::point(crs::LonLat p) const {
     gdal::GeometryPtr g(new OGRPoint(p.lon, p.lat));
@@ -170,10 +179,13 @@ void write_units(Writer::Impl& w, const char* name, const std::vector<gaps::Unit
             f->SetField(("gap_" + k).c_str(), s.gap);
             const bool by_pop = rules.types[t].target.measure == rules::Measure::population;
             auto share = [&](int cov_v, double cov_p, int all_v, double all_p) {
-                return by_pop ? (all_p > 0 ? cov_p / all_p : 1.0) : (all_v > 0 ? static_cast<double>(cov_v) / all_v : 1.0);
+                return by_pop ? (all_p > 0 ? cov_p / all_p : 1.0)
+                              : (all_v > 0 ? static_cast<double>(cov_v) / all_v : 1.0);
             };
-            f->SetField(("share_urban_" + k).c_str(), share(s.urban_villages_cov, s.urban_pop_cov, u.urban_villages, u.urban_pop));
-            f->SetField(("share_rural_" + k).c_str(), share(s.rural_villages_cov, s.rural_pop_cov, u.rural_villages, u.rural_pop));
+            f->SetField(("share_urban_" + k).c_str(),
+                        share(s.urban_villages_cov, s.urban_pop_cov, u.urban_villages, u.urban_pop));
+            f->SetField(("share_rural_" + k).c_str(),
+                        share(s.rural_villages_cov, s.rural_pop_cov, u.rural_villages, u.rural_pop));
             if (plan != nullptr) {
                 auto it = std::lower_bound(plan->counties_after.begin(), plan->counties_after.end(), u.code,
                                            [](const gaps::UnitSummary& x, const std::string& c) { return x.code < c; });
@@ -187,7 +199,8 @@ void write_units(Writer::Impl& w, const char* name, const std::vector<gaps::Unit
                 if (year > 0) f->SetField(("year_met_" + k).c_str(), year);
             }
         }
-        if (auto it = geom.find(u.code); it != geom.end()) f->SetGeometryDirectly(w.from_wkb(it->second->geometry).release());
+        if (auto it = geom.find(u.code); it != geom.end())
+            f->SetGeometryDirectly(w.from_wkb(it->second->geometry).release());
         w.write(layer, *f);
     }
 }
@@ -202,16 +215,11 @@ void Writer::write_analysis(const analysis::Analysis& a, const rules::Rules& rul
     ds.start_transaction();
     {
         auto& layer = w.layer("villages", wkbMultiPolygon);
-        std::vector<FieldSpec> fields{{"code", OFTString, "村(社区)代码"},
-                                      {"name", OFTString, "名称"},
-                                      {"township_code", OFTString, "乡镇代码"},
-                                      {"county_code", OFTString, "县代码"},
-                                      {"population", OFTReal, "人口"},
-                                      {"priority", OFTReal, "优先权重"},
-                                      {"settlement", OFTString, "城乡"},
-                                      {"rep_lon", OFTReal, "代表点经度"},
-                                      {"rep_lat", OFTReal, "代表点纬度"},
-                                      {"area_m2", OFTReal, "面积(平方米)"}};
+        std::vector<FieldSpec> fields{{"code", OFTString, "村(社区)代码"},      {"name", OFTString, "名称"},
+                                      {"township_code", OFTString, "乡镇代码"}, {"county_code", OFTString, "县代码"},
+                                      {"population", OFTReal, "人口"},          {"priority", OFTReal, "优先权重"},
+                                      {"settlement", OFTString, "城乡"},        {"rep_lon", OFTReal, "代表点经度"},
+                                      {"rep_lat", OFTReal, "代表点纬度"},       {"area_m2", OFTReal, "面积(平方米)"}};
         for (const auto& t : rules.types) {
             fields.push_back({"cov_" + t.key, OFTInteger, t.name_zh + "覆盖"});
             fields.push_back({"dist_" + t.key + "_m", OFTReal, "最近" + t.name_zh + "距离(米)"});
@@ -450,9 +458,11 @@ void write_data_columns(gdal::Dataset& dataset) {
         "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), CONSTRAINT gdc_tn UNIQUE (table_name, name))",
         "CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (constraint_name TEXT NOT NULL, "
         "constraint_type TEXT NOT NULL, value TEXT, min NUMERIC, min_is_inclusive BOOLEAN, max NUMERIC, "
-        "max_is_inclusive BOOLEAN, description TEXT, CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))",
+        "max_is_inclusive BOOLEAN, description TEXT, CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, "
+        "value))",
         "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES "
-        "('gpkg_data_columns', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', 'read-write')",
+        "('gpkg_data_columns', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', "
+        "'read-write')",
         "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES "
         "('gpkg_data_column_constraints', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', "
         "'read-write')"};
@@ -469,10 +479,11 @@ void write_data_columns(gdal::Dataset& dataset) {
         }
     }
     // gpkg_extensions exists once any layer has a spatial index; make sure it does regardless.
-    ds.ExecuteSQL("CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT "
-                  "NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, "
-                  "column_name, extension_name))",
-                  nullptr, nullptr);
+    ds.ExecuteSQL(
+        "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT "
+        "NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, "
+        "column_name, extension_name))",
+        nullptr, nullptr);
     dataset.start_transaction();
     for (const auto& sql : statements) {
         gdal::ErrorCapture capture;
