@@ -35,5 +35,6 @@ std::unique_ptr<Command> make_analyze_command();
 std::unique_ptr<Command> make_plan_command();
 std::unique_ptr<Command> make_rules_command();
 std::unique_ptr<Command> make_map_command();
+std::unique_ptr<Command> make_report_command();
 
 }  // namespace scicov::cli

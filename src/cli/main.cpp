@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
     commands.push_back(cli::make_plan_command());
     commands.push_back(cli::make_rules_command());
     commands.push_back(cli::make_map_command());
+    commands.push_back(cli::make_report_command());
     std::vector<std::pair<CLI::App*, cli::Command*>> subs;
     for (auto& c : commands) subs.emplace_back(c->setup(app), c.get());
 

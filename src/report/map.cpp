@@ -305,9 +305,9 @@ void symbol(cairo_t* cr, Symbol s, double x, double y, double r) {
     }
 }
 
-void draw_symbol(const Painter& p, const TypeStyle& st, double x, double y, double alpha = 1.0) {
+void draw_symbol(const Painter& p, const TypeStyle& st, double x, double y, double alpha = 1.0, double scale = 1.0) {
     cairo_t* cr = p.cr();
-    symbol(cr, st.symbol, x, y, st.size * p.u());
+    symbol(cr, st.symbol, x, y, st.size * p.u() * scale);
     p.colour(st.colour, alpha);
     cairo_fill_preserve(cr);
     cairo_set_source_rgba(cr, 1, 1, 1, alpha);
@@ -406,6 +406,8 @@ void render(const Output& out, const MapOptions& options, cairo_t* cr, Painter& 
            Anchor::end);
 
     View view(t, projected, lay.frame_x, lay.frame_y, lay.frame_w, lay.frame_h);
+    // Smaller symbols on small-scale maps (more than ~150 m a pixel at 1600 px), so places stay legible.
+    const double detail = std::clamp(0.15 / (1.0 / view.px_per_m() / 1000.0 / u), 0.45, 1.0);
     Box view_ll;  // the lon/lat box of the frame, to skip what lies outside
     {
         const double padx = projected.max_x - projected.min_x, pady = projected.max_y - projected.min_y;
@@ -492,7 +494,7 @@ void render(const Output& out, const MapOptions& options, cairo_t* cr, Painter& 
         for (const auto& f : out.facilities) {
             if (f.type != *it || f.status == "planned" || !visible_point(f.at)) continue;
             const crs::XY d = view.device(f.at);
-            draw_symbol(p, st, d.x, d.y, in_focus(f.county_code) ? 1.0 : 0.35);
+            draw_symbol(p, st, d.x, d.y, in_focus(f.county_code) ? 1.0 : 0.35, detail);
         }
     }
 
@@ -512,7 +514,7 @@ void render(const Output& out, const MapOptions& options, cairo_t* cr, Painter& 
         }
         // Later years below earlier ones.
         std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->year > b->year; });
-        const double r = 5.2 * u;
+        const double r = 5.2 * u * detail;
         for (const auto* s : order) {
             const crs::XY d = view.device(s->at);
             cairo_new_path(cr);
@@ -520,7 +522,7 @@ void render(const Output& out, const MapOptions& options, cairo_t* cr, Painter& 
             p.colour(year_colour(s->year, first_year, last_year));
             cairo_fill_preserve(cr);
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-            cairo_set_line_width(cr, 1.1 * u);
+            cairo_set_line_width(cr, 1.1 * u * detail);
             cairo_stroke(cr);
         }
         if (label_sites) {
@@ -550,17 +552,29 @@ void render(const Output& out, const MapOptions& options, cairo_t* cr, Painter& 
         }
     }
 
-    // County names.
-    for (const auto& c : out.counties) {
-        if (!visible_point(c.label)) continue;
-        const crs::XY d = view.device(c.label);
-        const bool f = in_focus(c.code);
-        const double margin = 70 * u;
-        if (!f && (d.x < lay.frame_x + margin || d.x > lay.frame_x + lay.frame_w - margin || d.y < lay.frame_y + margin ||
-                   d.y > lay.frame_y + lay.frame_h - margin)) {
-            continue;  // a neighbour's name would be cut by the frame
+    // County names: focus counties first, each only where it does not overlap one already placed.
+    {
+        std::vector<Box> placed;
+        for (const bool focus_pass : {true, false}) {
+            for (const auto& c : out.counties) {
+                const bool f = in_focus(c.code);
+                if (f != focus_pass || !visible_point(c.label)) continue;
+                const crs::XY d = view.device(c.label);
+                const double size = (f ? 17 : 13) * u;
+                const double w = p.text_width(c.name, size, Weight::bold);
+                const double margin = 70 * u;
+                if (!f && (d.x < lay.frame_x + margin || d.x > lay.frame_x + lay.frame_w - margin ||
+                           d.y < lay.frame_y + margin || d.y > lay.frame_y + lay.frame_h - margin)) {
+                    continue;  // a neighbour's name would be cut by the frame
+                }
+                Box b;
+                b.add(d.x - w / 2 - 2 * u, d.y - size);
+                b.add(d.x + w / 2 + 2 * u, d.y + size * 0.25);
+                if (std::any_of(placed.begin(), placed.end(), [&b](const Box& o) { return o.intersects(b); })) continue;
+                placed.push_back(b);
+                p.text(d.x, d.y, c.name, size, f ? k_text : k_muted, Anchor::middle, Weight::bold, true);
+            }
         }
-        p.text(d.x, d.y, c.name, (f ? 17 : 13) * u, f ? k_text : k_muted, Anchor::middle, Weight::bold, true);
     }
     cairo_restore(cr);
 
@@ -982,6 +996,36 @@ std::string resolve_date(const std::optional<std::string>& date, const char* sou
     char buf[16];
     std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
     return buf;
+}
+
+Raster decode_png(const std::vector<std::uint8_t>& png) {
+    struct Reader {
+        const std::vector<std::uint8_t>* bytes;
+        std::size_t pos = 0;
+    } reader{&png};
+    const auto read = [](void* closure, unsigned char* data, unsigned int length) -> cairo_status_t {
+        auto* r = static_cast<Reader*>(closure);
+        if (r->pos + length > r->bytes->size()) return CAIRO_STATUS_READ_ERROR;
+        std::copy_n(r->bytes->data() + r->pos, length, data);
+        r->pos += length;
+        return CAIRO_STATUS_SUCCESS;
+    };
+    const SurfacePtr surface(cairo_image_surface_create_from_png_stream(read, &reader));
+    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+        throw Error(ErrorKind::input, std::string("not a PNG: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
+    }
+    cairo_surface_flush(surface.get());
+    Raster r;
+    r.width = cairo_image_surface_get_width(surface.get());
+    r.height = cairo_image_surface_get_height(surface.get());
+    const int stride = cairo_image_surface_get_stride(surface.get());
+    const unsigned char* data = cairo_image_surface_get_data(surface.get());
+    r.pixels.reserve(static_cast<std::size_t>(r.width) * static_cast<std::size_t>(r.height));
+    for (int y = 0; y < r.height; ++y) {
+        const auto* row = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+        for (int x = 0; x < r.width; ++x) r.pixels.push_back(row[x] & 0xffffffu);
+    }
+    return r;
 }
 
 std::string base64(const std::vector<std::uint8_t>& bytes) {

@@ -1,0 +1,468 @@
+// The HTML report: one self-contained file (CSS inline, maps as base64 PNG, charts as inline
+// SVG) with per-county tables, the plan year by year, coverage-vs-sites curves, urban vs rural
+// coverage (POLICY 003) and the inputs and rules of the run.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "scicov/error.hpp"
+#include "scicov/report.hpp"
+
+namespace scicov::report {
+
+namespace {
+
+std::string esc(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string num(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string pct(double share) { return num(share * 100.0, 1) + "%"; }
+
+std::string thousands(double v) {
+    const long long n = std::llround(v);
+    std::string s = std::to_string(n < 0 ? -n : n);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    return (n < 0 ? "-" : "") + s;
+}
+
+std::optional<double> value(const Output::Unit& u, const std::string& key) {
+    const auto it = u.values.find(key);
+    if (it == u.values.end()) return std::nullopt;
+    return it->second;
+}
+
+std::string opt_pct(const std::optional<double>& v) { return v ? pct(*v) : "—"; }
+
+std::string yes_no(const std::optional<double>& v) {
+    if (!v) return "—";
+    return *v != 0 ? "<span class=\"ok\">✓ 达标</span>" : "<span class=\"no\">✗ 未达标</span>";
+}
+
+std::string measure_of_target(const Output& out, const std::string& type) {
+    // The target's measure is in the rules text of the run table; show the target number itself.
+    for (const auto& c : out.counties) {
+        if (auto t = value(c, "target_" + type)) return pct(*t);
+    }
+    return "—";
+}
+
+const char* k_css = R"(
+:root { --ink:#1f1f1f; --muted:#5a5a5a; --line:#d6d9dd; --ok:#2e7d32; --no:#b03a2e; --head:#eef2f5; }
+* { box-sizing: border-box; }
+body { font-family: 'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif;
+       color: var(--ink); margin: 0 auto; max-width: 1180px; padding: 24px 28px 60px; line-height: 1.5; font-size: 15px; }
+h1 { font-size: 28px; margin: 0 0 4px; }
+h2 { font-size: 21px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--ink); }
+h3 { font-size: 17px; margin: 22px 0 8px; }
+.meta { color: var(--muted); margin: 0 0 18px; }
+.kpis { display: flex; flex-wrap: wrap; gap: 12px; margin: 14px 0; }
+.kpi { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 150px; }
+.kpi b { display: block; font-size: 22px; }
+.kpi span { color: var(--muted); font-size: 13px; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 14px; font-size: 13.5px; }
+th, td { border: 1px solid var(--line); padding: 4px 7px; text-align: right; vertical-align: top; }
+th { background: var(--head); font-weight: 600; }
+th small { display: block; font-weight: 400; color: var(--muted); font-family: monospace; font-size: 11px; }
+td.l, th.l { text-align: left; }
+.ok { color: var(--ok); font-weight: 600; }
+.no { color: var(--no); font-weight: 600; }
+.bar { display: inline-block; height: 9px; background: #7aa6c2; vertical-align: middle; margin-right: 4px; }
+.bar.r { background: #c9a26b; }
+figure { margin: 12px 0 22px; }
+figure img { width: 100%; height: auto; border: 1px solid var(--line); }
+figcaption { color: var(--muted); font-size: 13px; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }
+pre { background: #f6f7f8; border: 1px solid var(--line); padding: 10px; font-size: 12px; white-space: pre-wrap; }
+.note { color: var(--muted); font-size: 13px; }
+svg text { font-family: inherit; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  h2 { break-before: page; }
+  h2.first { break-before: avoid; }
+  figure, table, .chart { break-inside: avoid; }
+  tr { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+  @page { size: A4; margin: 14mm 12mm; }
+}
+)";
+
+struct Totals {
+    double population = 0, villages = 0;
+    double pop_cov = 0, vil_cov = 0;
+    int met = 0, met_after = 0, with_after = 0;
+};
+
+Totals totals(const Output& out, const std::string& type) {
+    Totals t;
+    for (const auto& c : out.counties) {
+        t.population += value(c, "population").value_or(0);
+        t.villages += value(c, "villages").value_or(0);
+        t.pop_cov += value(c, "pop_cov_" + type).value_or(0);
+        t.vil_cov += value(c, "villages_cov_" + type).value_or(0);
+        t.met += value(c, "met_" + type).value_or(0) != 0 ? 1 : 0;
+        if (auto a = value(c, "met_after_" + type)) {
+            ++t.with_after;
+            t.met_after += *a != 0 ? 1 : 0;
+        }
+    }
+    return t;
+}
+
+/// A line chart of (x, y) series, y a share 0..1, as inline SVG.
+std::string line_chart(const std::string& title, const std::string& x_label,
+                       const std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>>& series,
+                       const std::optional<double>& target) {
+    const double w = 560, h = 300, l = 56, r = 16, t = 30, b = 44;
+    double max_x = 1;
+    double min_y = 1;
+    for (const auto& [name, pts] : series) {
+        for (const auto& [x, y] : pts) {
+            max_x = std::max(max_x, x);
+            min_y = std::min(min_y, y);
+        }
+    }
+    min_y = std::max(0.0, std::floor(min_y * 10.0) / 10.0 - 0.1);
+    if (target) min_y = std::min(min_y, std::max(0.0, *target - 0.1));
+    const auto sx = [&](double x) { return l + x / max_x * (w - l - r); };
+    const auto sy = [&](double y) { return t + (1.0 - (y - min_y) / (1.0 - min_y)) * (h - t - b); };
+    std::ostringstream o;
+    o << "<svg class=\"chart\" viewBox=\"0 0 " << w << ' ' << h << "\" width=\"100%\" role=\"img\" aria-label=\"" << esc(title)
+      << "\">\n";
+    o << "<text x=\"" << l << "\" y=\"18\" font-size=\"14\" font-weight=\"bold\">" << esc(title) << "</text>\n";
+    for (int i = 0; i <= 5; ++i) {
+        const double y = min_y + (1.0 - min_y) * i / 5.0;
+        o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << num(sy(y), 1) << "\" y2=\"" << num(sy(y), 1)
+          << "\" stroke=\"#e3e6e9\"/>\n";
+        o << "<text x=\"" << l - 6 << "\" y=\"" << num(sy(y) + 4, 1) << "\" font-size=\"11\" text-anchor=\"end\">"
+          << num(y * 100, 0) << "%</text>\n";
+    }
+    for (int i = 0; i <= 4; ++i) {
+        const double x = max_x * i / 4.0;
+        o << "<text x=\"" << num(sx(x), 1) << "\" y=\"" << h - b + 16 << "\" font-size=\"11\" text-anchor=\"middle\">"
+          << num(x, 0) << "</text>\n";
+    }
+    o << "<text x=\"" << (l + w - r) / 2 << "\" y=\"" << h - 8 << "\" font-size=\"12\" text-anchor=\"middle\">" << esc(x_label)
+      << "</text>\n";
+    o << "<line x1=\"" << l << "\" x2=\"" << l << "\" y1=\"" << t << "\" y2=\"" << h - b << "\" stroke=\"#444\"/>\n";
+    o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << h - b << "\" y2=\"" << h - b << "\" stroke=\"#444\"/>\n";
+    if (target) {
+        o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << num(sy(*target), 1) << "\" y2=\"" << num(sy(*target), 1)
+          << "\" stroke=\"#b03a2e\" stroke-dasharray=\"5 4\"/>\n";
+        o << "<text x=\"" << w - r - 4 << "\" y=\"" << num(sy(*target) - 5, 1)
+          << "\" font-size=\"11\" fill=\"#b03a2e\" text-anchor=\"end\">目标 target " << pct(*target) << "</text>\n";
+    }
+    static constexpr const char* k_colours[] = {"#1f4e9c", "#e6550d", "#2e7d32", "#7b3294", "#0f7d83", "#8c6d31"};
+    std::size_t i = 0;
+    for (const auto& [name, pts] : series) {
+        const char* colour = k_colours[i % std::size(k_colours)];
+        o << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"2\" points=\"";
+        for (const auto& [x, y] : pts) o << num(sx(x), 1) << ',' << num(sy(y), 1) << ' ';
+        o << "\"/>\n";
+        if (series.size() > 1) {
+            o << "<text x=\"" << l + 10 << "\" y=\"" << t + 14 + 14 * i << "\" font-size=\"11\" fill=\"" << colour << "\">"
+              << esc(name) << "</text>\n";
+        }
+        ++i;
+    }
+    o << "</svg>\n";
+    return o.str();
+}
+
+}  // namespace
+
+std::string render_report(const Output& out, const ReportOptions& options) {
+    std::ostringstream h;
+    std::string version, command;
+    for (const auto& [k, v] : out.run) {
+        if (k == "scicov_version") version = v;
+        if (k == "command") command = v;
+    }
+    double population = 0, villages = 0;
+    for (const auto& c : out.counties) {
+        population += value(c, "population").value_or(0);
+        villages += value(c, "villages").value_or(0);
+    }
+    const bool has_plan = !out.plan_summary.empty() || !out.sites.empty();
+
+    h << "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<title>科普基础设施覆盖与规划报告 · " << esc(options.date) << "</title>\n<style>" << k_css << "</style>\n</head>\n<body>\n";
+    h << "<h1>科普基础设施覆盖与规划报告</h1>\n";
+    h << "<p class=\"meta\">Science-popularisation facility coverage and plan · 数据 " << esc(std::filesystem::path(out.file).filename().string())
+      << " · 日期 " << esc(options.date) << " · scicov " << esc(version.empty() ? SCICOV_VERSION : version)
+      << (command.empty() ? "" : " " + esc(command)) << "</p>\n";
+    h << "<div class=\"kpis\"><div class=\"kpi\"><b>" << out.counties.size() << "</b><span>县(市、区) counties</span></div>"
+      << "<div class=\"kpi\"><b>" << thousands(villages) << "</b><span>村(社区) villages</span></div>"
+      << "<div class=\"kpi\"><b>" << thousands(population) << "</b><span>人口 population</span></div>"
+      << "<div class=\"kpi\"><b>" << out.sites.size() << "</b><span>规划新增站点 proposed sites</span></div></div>\n";
+
+    // Summary per type.
+    h << "<h2 class=\"first\" id=\"summary\">一、总体情况 Summary</h2>\n<table id=\"summary-table\"><tr><th class=\"l\">设施类型<small>type</small></th>"
+      << "<th>目标<small>target</small></th><th>村覆盖<small>villages_cov</small></th><th>人口覆盖<small>pop_cov</small></th>"
+      << "<th>达标县<small>met</small></th><th>规划后达标<small>met_after</small></th><th>新增站点<small>sites</small></th>"
+      << "<th>年份<small>years</small></th></tr>\n";
+    for (const auto& type : out.types) {
+        const Totals t = totals(out, type);
+        int n = 0, y0 = 0, y1 = 0;
+        for (const auto& s : out.sites) {
+            if (s.type != type) continue;
+            ++n;
+            y0 = y0 == 0 ? s.year : std::min(y0, s.year);
+            y1 = std::max(y1, s.year);
+        }
+        h << "<tr><td class=\"l\">" << esc(type_name_zh(type)) << " <small>" << esc(type) << "</small></td><td>"
+          << measure_of_target(out, type) << "</td><td>" << thousands(t.vil_cov) << " / " << thousands(t.villages) << " ("
+          << pct(t.villages > 0 ? t.vil_cov / t.villages : 0) << ")</td><td>" << pct(t.population > 0 ? t.pop_cov / t.population : 0)
+          << "</td><td>" << t.met << " / " << out.counties.size() << "</td><td>"
+          << (t.with_after > 0 ? std::to_string(t.met_after) + " / " + std::to_string(out.counties.size()) : "—") << "</td><td>" << n
+          << "</td><td>" << (n > 0 ? std::to_string(y0) + "–" + std::to_string(y1) : "—") << "</td></tr>\n";
+    }
+    h << "</table>\n<p class=\"note\">目标与覆盖口径见第七节的规则 (rules)。份额 share 按目标的口径计 (村数、人口或单位)。</p>\n";
+
+    // Per-county tables.
+    h << "<h2 id=\"counties\">二、各县(市、区)指标 Per county</h2>\n";
+    for (const auto& type : out.types) {
+        h << "<h3>" << esc(type_name_zh(type)) << " <small>" << esc(type) << "</small></h3>\n";
+        h << "<table class=\"county-table\" data-type=\"" << esc(type) << "\"><tr><th class=\"l\">代码<small>code</small></th>"
+          << "<th class=\"l\">名称<small>name</small></th><th>目标<small>target_" << esc(type) << "</small></th>"
+          << "<th>现状<small>share_" << esc(type) << "</small></th><th>达标<small>met</small></th><th>缺口<small>gap</small></th>"
+          << "<th>规划后<small>share_after</small></th><th>规划后达标<small>met_after</small></th>"
+          << "<th>新增<small>sites</small></th><th>达标年份<small>year_met</small></th></tr>\n";
+        for (const auto& c : out.counties) {
+            const auto year_met = value(c, "year_met_" + type);
+            h << "<tr><td class=\"l\">" << esc(c.code) << "</td><td class=\"l\">" << esc(c.name) << "</td><td>"
+              << opt_pct(value(c, "target_" + type)) << "</td><td>" << opt_pct(value(c, "share_" + type)) << "</td><td>"
+              << yes_no(value(c, "met_" + type)) << "</td><td>" << opt_pct(value(c, "gap_" + type)) << "</td><td>"
+              << opt_pct(value(c, "share_after_" + type)) << "</td><td>" << yes_no(value(c, "met_after_" + type)) << "</td><td>"
+              << (value(c, "sites_" + type) ? num(*value(c, "sites_" + type), 0) : "—") << "</td><td>"
+              << (year_met && *year_met > 0 ? num(*year_met, 0) : "—") << "</td></tr>\n";
+        }
+        h << "</table>\n";
+    }
+
+    // Maps.
+    h << "<h2 id=\"maps\">三、地图 Maps</h2>\n";
+    {
+        std::vector<std::string> cities;  // 4-digit prefixes
+        for (const auto& c : out.counties) {
+            const std::string p = c.code.substr(0, 4);
+            if (std::find(cities.begin(), cities.end(), p) == cities.end()) cities.push_back(p);
+        }
+        std::vector<std::pair<std::string, std::string>> maps;  // (prefix, type)
+        if (cities.size() * out.types.size() <= 8) {
+            for (const auto& p : cities) {
+                for (const auto& type : out.types) maps.emplace_back(p, type);
+            }
+        } else {
+            const std::string type =
+                std::find(out.types.begin(), out.types.end(), k_default_type) != out.types.end() ? k_default_type : out.types.front();
+            for (const auto& p : cities) maps.emplace_back(p, type);
+            h << "<p class=\"note\">每个市一幅" << esc(type_name_zh(type)) << "地图; 其他类型用 <code>scicov map --type T --county CODE</code> 生成。</p>\n";
+        }
+        for (const auto& [prefix, type] : maps) {
+            MapOptions m;
+            m.type = type;
+            m.county = cities.size() > 1 ? prefix : "";
+            m.width_px = options.map_width_px;
+            m.date = options.date;
+            const std::vector<std::uint8_t> png = render_map(out, m, Format::png);
+            h << "<figure><img alt=\"" << esc(type_name_zh(type)) << " " << esc(prefix) << "\" src=\"data:image/png;base64,"
+              << base64(png) << "\"><figcaption>" << esc(type_name_zh(type)) << " (" << esc(type) << ") · "
+              << (m.county.empty() ? "全部县(市、区)" : "代码 " + esc(prefix) + "xx")
+              << " · 浅绿: 已覆盖村(社区), 浅橙: 未覆盖, 斜线: 覆盖缺口, 圆点: 规划新增 (颜色按年份)</figcaption></figure>\n";
+        }
+    }
+
+    // The plan year by year.
+    h << "<h2 id=\"plan\">四、年度计划 Plan year by year</h2>\n";
+    if (!has_plan) {
+        h << "<p>本文件没有规划 (由 scicov analyze 生成); 运行 scicov plan 得到新增站点。</p>\n";
+    } else {
+        std::map<int, std::map<std::string, int>> by_year;
+        for (const auto& s : out.sites) by_year[s.year][s.type]++;
+        h << "<table id=\"plan-years\"><tr><th>年份<small>year</small></th>";
+        for (const auto& type : out.types) h << "<th>" << esc(type_name_zh(type)) << "<small>" << esc(type) << "</small></th>";
+        h << "<th>合计<small>total</small></th><th>累计<small>cumulative</small></th></tr>\n";
+        int cumulative = 0;
+        for (const auto& [year, counts] : by_year) {
+            int total = 0;
+            h << "<tr><td>" << year << "</td>";
+            for (const auto& type : out.types) {
+                const auto it = counts.find(type);
+                const int n = it == counts.end() ? 0 : it->second;
+                total += n;
+                h << "<td>" << (n ? std::to_string(n) : "") << "</td>";
+            }
+            cumulative += total;
+            h << "<td>" << total << "</td><td>" << cumulative << "</td></tr>\n";
+        }
+        h << "</table>\n";
+        // Sites per county and type: years of the first and last site.
+        h << "<h3>各县新增站点 Sites per county</h3>\n<table id=\"plan-counties\"><tr><th class=\"l\">代码<small>code</small></th>"
+          << "<th class=\"l\">名称<small>name</small></th>";
+        for (const auto& type : out.types) h << "<th>" << esc(type_name_zh(type)) << "<small>sites (years)</small></th>";
+        h << "</tr>\n";
+        for (const auto& c : out.counties) {
+            h << "<tr><td class=\"l\">" << esc(c.code) << "</td><td class=\"l\">" << esc(c.name) << "</td>";
+            for (const auto& type : out.types) {
+                int n = 0, y0 = 0, y1 = 0;
+                for (const auto& s : out.sites) {
+                    if (s.type != type || s.county_code != c.code) continue;
+                    ++n;
+                    y0 = y0 == 0 ? s.year : std::min(y0, s.year);
+                    y1 = std::max(y1, s.year);
+                }
+                h << "<td>" << (n == 0 ? "—" : std::to_string(n) + " (" + std::to_string(y0) + (y1 != y0 ? "–" + std::to_string(y1) : "") + ")")
+                  << "</td>";
+            }
+            h << "</tr>\n";
+        }
+        h << "</table>\n";
+    }
+
+    // Coverage vs sites.
+    h << "<h2 id=\"curve\">五、覆盖率与站点数 Coverage vs sites</h2>\n";
+    if (!has_plan) {
+        h << "<p>无规划。</p>\n";
+    } else {
+        h << "<p class=\"note\">人口覆盖率随新增站点数的变化: 站点按年份与建设顺序累加各自的新增覆盖人口 (gain_population); "
+             "有 max_cover 预算扫描 (plan --budget TYPE=1..N) 时按县另绘其曲线。</p>\n<div class=\"pair\">\n";
+        for (const auto& type : out.types) {
+            std::vector<const Output::Site*> order;
+            for (const auto& s : out.sites) {
+                if (s.type == type) order.push_back(&s);
+            }
+            if (order.empty()) continue;
+            std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) {
+                return std::tie(a->year, a->county_code, a->rank) < std::tie(b->year, b->county_code, b->rank);
+            });
+            const Totals t = totals(out, type);
+            std::vector<std::pair<double, double>> pts;
+            double covered = t.pop_cov;
+            pts.emplace_back(0, t.population > 0 ? covered / t.population : 0);
+            for (std::size_t i = 0; i < order.size(); ++i) {
+                covered += order[i]->gain_population;
+                pts.emplace_back(double(i + 1), t.population > 0 ? std::min(1.0, covered / t.population) : 0);
+            }
+            std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> series = {{"全部 all", pts}};
+            // Budget sweeps (model max_cover): share after per budget, per county.
+            std::map<std::string, std::vector<std::pair<double, double>>> sweep;
+            for (const auto& row : out.plan_summary) {
+                const auto get = [&row](const char* k) {
+                    const auto it = row.find(k);
+                    return it == row.end() ? std::string() : it->second;
+                };
+                if (get("type") != type || get("model") != "max_cover" || get("share_after").empty()) continue;
+                const std::string budget = get("budget").empty() ? get("sites") : get("budget");
+                sweep[get("county_code")].emplace_back(std::atof(budget.c_str()), std::atof(get("share_after").c_str()));
+            }
+            for (auto& [county, p] : sweep) {
+                std::sort(p.begin(), p.end());
+                series.emplace_back("max_cover " + county, p);
+            }
+            h << "<div>" << line_chart(type_name_zh(type) + " 人口覆盖率", "新增站点数 sites (按年份)", series, std::nullopt)
+              << "</div>\n";
+        }
+        h << "</div>\n";
+    }
+
+    // Urban vs rural.
+    h << "<h2 id=\"equalisation\">六、城乡均等化 Urban (社区) vs rural (村)</h2>\n"
+      << "<p class=\"note\">POLICY 003 (牡丹区): 推动科普公共服务均等化 — 社区 (城镇) 与村 (农村) 的覆盖并列。</p>\n";
+    for (const auto& type : out.types) {
+        h << "<h3>" << esc(type_name_zh(type)) << "</h3>\n<table class=\"urban-rural\" data-type=\"" << esc(type)
+          << "\"><tr><th class=\"l\">代码<small>code</small></th><th class=\"l\">名称<small>name</small></th>"
+          << "<th class=\"l\">社区 urban<small>share_urban_" << esc(type) << "</small></th><th class=\"l\">村 rural<small>share_rural_"
+          << esc(type) << "</small></th><th>差<small>urban − rural</small></th></tr>\n";
+        for (const auto& c : out.counties) {
+            const auto u = value(c, "share_urban_" + type), r = value(c, "share_rural_" + type);
+            const auto bar = [](const std::optional<double>& v, const char* cls) {
+                if (!v) return std::string("—");
+                return "<span class=\"bar" + std::string(cls) + "\" style=\"width:" + num(std::clamp(*v, 0.0, 1.0) * 120, 0) +
+                       "px\"></span>" + pct(*v);
+            };
+            h << "<tr><td class=\"l\">" << esc(c.code) << "</td><td class=\"l\">" << esc(c.name) << "</td><td class=\"l\">" << bar(u, "")
+              << "</td><td class=\"l\">" << bar(r, " r") << "</td><td>"
+              << (u && r ? num((*u - *r) * 100, 1) + " pp" : "—") << "</td></tr>\n";
+        }
+        h << "</table>\n";
+    }
+
+    // Inputs and rules.
+    h << "<h2 id=\"run\">七、输入与规则 Inputs and rules</h2>\n<table id=\"run-table\"><tr><th class=\"l\">key</th><th class=\"l\">value</th></tr>\n";
+    for (const auto& [k, v] : out.run) {
+        h << "<tr><td class=\"l\"><code>" << esc(k) << "</code></td><td class=\"l\">";
+        if (v.find('\n') != std::string::npos) {
+            h << "<pre>" << esc(v) << "</pre>";
+        } else {
+            h << esc(v);
+        }
+        h << "</td></tr>\n";
+    }
+    h << "</table>\n";
+    if (!out.plan_summary.empty()) {
+        h << "<h3>求解 Solver (plan_summary)</h3>\n<table id=\"plan-summary\"><tr>";
+        const std::vector<std::string> cols = {"county_code", "type", "model", "status", "method", "sites", "objective", "bound", "gap",
+                                               "share_before", "share_after", "year_met"};
+        for (const auto& c : cols) h << "<th class=\"l\">" << c << "</th>";
+        h << "</tr>\n";
+        for (const auto& row : out.plan_summary) {
+            h << "<tr>";
+            for (const auto& c : cols) {
+                const auto it = row.find(c);
+                std::string v = it == row.end() ? "" : it->second;
+                if ((c == "share_before" || c == "share_after") && !v.empty()) v = pct(std::atof(v.c_str()));
+                h << "<td class=\"l\">" << esc(v) << "</td>";
+            }
+            h << "</tr>\n";
+        }
+        h << "</table>\n";
+    }
+    h << "<p class=\"note\">scicov · 边界为示意, 不作为权属争议依据 · 打印为 PDF: 浏览器 打印 → 另存为 PDF。</p>\n</body>\n</html>\n";
+    return h.str();
+}
+
+void write_report(const Output& out, const ReportOptions& options, const std::filesystem::path& file) {
+    const std::string html = render_report(out, options);
+    const std::filesystem::path tmp = file.string() + ".tmp-scicov";
+    {
+        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+        if (!o) throw Error(ErrorKind::io, "cannot write the report", Context{file.string(), {}, {}, {}});
+        o << html;
+        o.close();
+        if (!o) {
+            std::error_code ec;
+            std::filesystem::remove(tmp, ec);
+            throw Error(ErrorKind::io, "cannot write the report", Context{file.string(), {}, {}, {}});
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, file, ec);
+    if (ec) {
+        std::filesystem::remove(tmp, ec);
+        throw Error(ErrorKind::io, "cannot write the report: " + ec.message(), Context{file.string(), {}, {}, {}});
+    }
+}
+
+}  // namespace scicov::report
