@@ -1,9 +1,12 @@
 // scicov demo: the whole chain on the committed sample (geodata/sample.gpkg).
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "analyze_common.hpp"
 #include "command.hpp"
+#include "scicov/report.hpp"
 
 namespace scicov::cli {
 namespace {
@@ -15,7 +18,7 @@ public:
             "demo",
             "Run the whole chain on the committed sample — Panzhihua, Qujing, Yinchuan, Mudan district and Tianxin "
             "district: real county boundaries, synthetic villages and facilities — with the default rules: "
-            "analysis, then a phased plan (6 sites a year city-wide). Writes DIR/scicov.gpkg.");
+            "analysis, then a phased plan (6 sites a year city-wide). Writes DIR/scicov.gpkg, DIR/map.png and DIR/report.html.");
         sub->add_option("-o,--output", m_output, "Output folder")->capture_default_str();
         sub->add_option("--data", m_data, "The sample GeoPackage")->capture_default_str();
         return sub;
@@ -46,6 +49,19 @@ public:
         std::cout << "  plan: " << sites << " new sites";
         if (last_year > 0) std::cout << ", the last in " << last_year;
         std::cout << "\nwrote " << output.path << " (open it in QGIS)\n";
+        // The map and the report, from the GeoPackage just written (what a planner hands on).
+        const report::Output out = report::load_output(output.path);
+        const std::string date = report::resolve_date(std::nullopt, std::getenv("SOURCE_DATE_EPOCH"));
+        report::MapOptions map_options;
+        map_options.date = date;
+        const std::filesystem::path map_path = std::filesystem::path(m_output) / "map.png";
+        report::write_map(out, map_options, map_path);
+        report::ReportOptions report_options;
+        report_options.date = date;
+        const std::filesystem::path report_path = std::filesystem::path(m_output) / "report.html";
+        report::write_report(out, report_options, report_path);
+        std::cout << "wrote " << map_path.string() << " (" << report::type_name_zh(map_options.type) << ", all counties)\n"
+                  << "wrote " << report_path.string() << " (open it in a browser; prints to PDF)\n";
         return 0;
     }
 

@@ -246,14 +246,14 @@ std::string render_report(const Output& out, const ReportOptions& options) {
         h << "<h3>" << esc(type_name_zh(type)) << " <small>" << esc(type) << "</small></h3>\n";
         h << "<table class=\"county-table\" data-type=\"" << esc(type) << "\"><tr><th class=\"l\">代码<small>code</small></th>"
           << "<th class=\"l\">名称<small>name</small></th><th>目标<small>target_" << esc(type) << "</small></th>"
-          << "<th>现状<small>share_" << esc(type) << "</small></th><th>达标<small>met</small></th><th>缺口<small>gap</small></th>"
+          << "<th>现状<small>share_" << esc(type) << "</small></th><th>达标<small>met</small></th><th>缺口<small>gap (村/人/个)</small></th>"
           << "<th>规划后<small>share_after</small></th><th>规划后达标<small>met_after</small></th>"
           << "<th>新增<small>sites</small></th><th>达标年份<small>year_met</small></th></tr>\n";
         for (const auto& c : out.counties) {
             const auto year_met = value(c, "year_met_" + type);
             h << "<tr><td class=\"l\">" << esc(c.code) << "</td><td class=\"l\">" << esc(c.name) << "</td><td>"
               << opt_pct(value(c, "target_" + type)) << "</td><td>" << opt_pct(value(c, "share_" + type)) << "</td><td>"
-              << yes_no(value(c, "met_" + type)) << "</td><td>" << opt_pct(value(c, "gap_" + type)) << "</td><td>"
+              << yes_no(value(c, "met_" + type)) << "</td><td>" << (value(c, "gap_" + type) ? thousands(*value(c, "gap_" + type)) : "—") << "</td><td>"
               << opt_pct(value(c, "share_after_" + type)) << "</td><td>" << yes_no(value(c, "met_after_" + type)) << "</td><td>"
               << (value(c, "sites_" + type) ? num(*value(c, "sites_" + type), 0) : "—") << "</td><td>"
               << (year_met && *year_met > 0 ? num(*year_met, 0) : "—") << "</td></tr>\n";
