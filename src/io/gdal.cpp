@@ -91,6 +91,7 @@ Dataset Dataset::create(const std::string& name, const std::string& driver_name)
 
 std::vector<std::string> Dataset::layer_names() const {
     std::vector<std::string> names;
+    names.reserve(static_cast<std::size_t>(m_dataset->GetLayerCount()));
     for (int i = 0; i < m_dataset->GetLayerCount(); ++i) names.emplace_back(m_dataset->GetLayer(i)->GetName());
     return names;
 }
