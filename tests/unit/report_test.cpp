@@ -1,11 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <string>
 
 #include "scicov/error.hpp"
+#include "scicov/proj.hpp"
 #include "scicov/report.hpp"
 #include "support.hpp"
 
@@ -221,4 +223,64 @@ TEST_CASE("the HTML report is self-contained and holds the county table", "[repo
     CHECK(html.find("@media print") != std::string::npos);
     CHECK(html.find("rule = &quot;contains&quot;") != std::string::npos);
     CHECK(html == report::render_report(out, options));
+}
+
+TEST_CASE("the scale bar is true: its length matches the county's geodesic width", "[report][map]") {
+    const report::Output out = tiny_world();
+    report::MapOptions options;
+    options.width_px = 800;
+    options.date = "2025-06-01";
+    const report::Raster r = report::decode_png(report::render_map(out, options, report::Format::png));
+    const int frame_right = r.width * 3 / 4;
+
+    // Pixels per metre from the drawing: the county's width on the row through the villages'
+    // middle (first covered to last uncovered pixel) over its geodesic width along 30.05°N.
+    int mid_y = 0;
+    std::size_t most = 0;
+    for (int y = 0; y < r.height; ++y) {
+        std::size_t n = 0;
+        for (int x = 0; x < frame_right; ++x) n += r.at(x, y) == k_covered ? 1 : 0;
+        if (n > most) {
+            most = n;
+            mid_y = y;
+        }
+    }
+    int first = -1, last = -1;
+    for (int x = 0; x < frame_right; ++x) {
+        const auto p = r.at(x, mid_y);
+        if (p == k_covered && first < 0) first = x;
+        if (p == k_uncovered) last = x;
+    }
+    REQUIRE(first >= 0);
+    REQUIRE(last > first);
+    const double width_m = proj::ellipsoidal_distance_m(104.0, 30.05, 104.2, 30.05);
+    const double px_per_m = double(last - first + 1) / width_m;
+
+    // The bar: on its middle row, two runs of the dark fill, segments 1 and 3 of four; the second
+    // starts half the bar's length after the first.
+    constexpr std::uint32_t k_dark = 0x1f1f1f;
+    double bar_px = 0;
+    for (int y = r.height * 2 / 3; y < r.height && bar_px == 0; ++y) {
+        std::vector<std::pair<int, int>> runs;  // start, length
+        for (int x = 0; x < frame_right;) {
+            if (r.at(x, y) != k_dark) {
+                ++x;
+                continue;
+            }
+            const int start = x;
+            while (x < frame_right && r.at(x, y) == k_dark) ++x;
+            if (x - start >= 8) runs.emplace_back(start, x - start);
+        }
+        if (runs.size() == 2 && std::abs(runs[0].second - runs[1].second) <= 2) bar_px = 2.0 * (runs[1].first - runs[0].first);
+    }
+    REQUIRE(bar_px > 0);
+    const double bar_m = bar_px / px_per_m;
+    // A round length (1, 2 or 5 × 10^n m) within 2% (pixel rounding of a ~150 px bar).
+    const double decade = std::pow(10.0, std::floor(std::log10(bar_m)));
+    double nearest = 0;
+    for (double f : {1.0, 2.0, 5.0, 10.0}) {
+        if (nearest == 0 || std::abs(f * decade - bar_m) < std::abs(nearest - bar_m)) nearest = f * decade;
+    }
+    INFO("bar " << bar_px << " px = " << bar_m << " m, nearest round length " << nearest << " m");
+    CHECK(std::abs(bar_m - nearest) / nearest < 0.02);
 }
