@@ -329,7 +329,7 @@ void hatch(const Painter& p, double spacing, double width) {
             cairo_move_to(cr, c - y1, y1);
             cairo_line_to(cr, c - y2, y2);
         }
-        p.colour(k_gap, 0.85);
+        p.colour(k_gap, 0.6);
         cairo_set_line_width(cr, width);
         cairo_stroke(cr);
     }
