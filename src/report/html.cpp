@@ -396,9 +396,11 @@ std::string render_report(const Output& out, const ReportOptions& options) {
           << "<th class=\"l\">社区 urban<small>share_urban_" << esc(type) << "</small></th><th class=\"l\">村 rural<small>share_rural_"
           << esc(type) << "</small></th><th>差<small>urban − rural</small></th></tr>\n";
         for (const auto& c : out.counties) {
-            const auto u = value(c, "share_urban_" + type), r = value(c, "share_rural_" + type);
+            // A county without communities (or without villages) has no urban (rural) share to show.
+            const auto u = value(c, "urban_villages").value_or(1) > 0 ? value(c, "share_urban_" + type) : std::nullopt;
+            const auto r = value(c, "rural_villages").value_or(1) > 0 ? value(c, "share_rural_" + type) : std::nullopt;
             const auto bar = [](const std::optional<double>& v, const char* cls) {
-                if (!v) return std::string("—");
+                if (!v) return std::string("— <small>(无 none)</small>");
                 return "<span class=\"bar" + std::string(cls) + "\" style=\"width:" + num(std::clamp(*v, 0.0, 1.0) * 120, 0) +
                        "px\"></span>" + pct(*v);
             };
