@@ -109,9 +109,10 @@ struct MilpResult {
     double bound = -std::numeric_limits<double>::infinity();
 };
 
-/// CBC: one thread, seeded, quiet. `start`: a full column vector of a feasible solution, or empty.
-/// Stops when (incumbent − bound) ≤ absolute_gap or ≤ relative_gap·|incumbent|.
-MilpResult solve_milp(const Milp& milp, const std::vector<double>& start, double seconds, double relative_gap,
+/// CBC: one thread, seeded, quiet. `cutoff`: only solutions with objective < cutoff are
+/// searched (an incumbent's value minus what counts as an improvement); `infeasible` then means
+/// no such solution exists. Stops when (incumbent − bound) ≤ absolute_gap or ≤ relative_gap·|incumbent|.
+MilpResult solve_milp(const Milp& milp, std::optional<double> cutoff, double seconds, double relative_gap,
                       double absolute_gap, int seed);
 
 /// Clp: the LP relaxation's optimum (a valid bound) or nullopt when not proven within the time.

@@ -21,15 +21,21 @@ public:
           m_blocked(static_cast<std::size_t>(r.n_cand()), 0),
           m_gain_m(static_cast<std::size_t>(r.n_cand()), 0.0),
           m_gain_w(static_cast<std::size_t>(r.n_cand()), 0.0),
-          m_gain_must(static_cast<std::size_t>(r.n_cand()), 0) {
+          m_gain_must(static_cast<std::size_t>(r.n_cand()), 0),
+          m_gain_must_m(static_cast<std::size_t>(r.n_cand()), 0.0) {
         for (std::int32_t j = 0; j < r.n_cand(); ++j)
             for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k) {
                 const auto i = static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)]);
                 m_gain_m[static_cast<std::size_t>(j)] += r.measure[i];
                 m_gain_w[static_cast<std::size_t>(j)] += r.weight[i];
                 m_gain_must[static_cast<std::size_t>(j)] += r.must[i];
+                if (r.must[i]) m_gain_must_m[static_cast<std::size_t>(j)] += r.measure[i];
             }
-        for (std::int32_t i = 0; i < r.n_dem(); ++i) m_must_open += r.must[static_cast<std::size_t>(i)];
+        for (std::int32_t i = 0; i < r.n_dem(); ++i)
+            if (r.must[static_cast<std::size_t>(i)]) {
+                ++m_must_open;
+                m_must_open_m += r.measure[static_cast<std::size_t>(i)];
+            }
     }
 
     void add(std::int32_t j) {
@@ -57,6 +63,8 @@ public:
     double gain_m(std::int32_t j) const { return m_gain_m[static_cast<std::size_t>(j)]; }
     double gain_w(std::int32_t j) const { return m_gain_w[static_cast<std::size_t>(j)]; }
     int gain_must(std::int32_t j) const { return m_gain_must[static_cast<std::size_t>(j)]; }
+    double gain_must_m(std::int32_t j) const { return m_gain_must_m[static_cast<std::size_t>(j)]; }
+    double must_open_m() const { return m_must_open_m; }
     double covered_m() const { return m_cov_m; }
     double covered_w() const { return m_cov_w; }
     double cost() const { return m_cost; }
@@ -77,11 +85,13 @@ private:
         m_cov_m -= sign * m;
         m_cov_w -= sign * w;
         m_must_open += sign * must;
+        if (must) m_must_open_m += sign * m;
         for (auto k = m_r.covered_by.begin(i); k < m_r.covered_by.end(i); ++k) {
             const auto c = static_cast<std::size_t>(m_r.covered_by.items[static_cast<std::size_t>(k)]);
             m_gain_m[c] += sign * m;
             m_gain_w[c] += sign * w;
             m_gain_must[c] += sign * must;
+            if (must) m_gain_must_m[c] += sign * m;
         }
     }
 
@@ -91,8 +101,10 @@ private:
     std::vector<int> m_blocked;
     std::vector<double> m_gain_m, m_gain_w;
     std::vector<int> m_gain_must;
+    std::vector<double> m_gain_must_m;
     double m_cov_m = 0, m_cov_w = 0, m_cost = 0;
     int m_must_open = 0;
+    double m_must_open_m = 0;
 };
 
 double tolerance(const Reduced& r) {
@@ -204,6 +216,41 @@ bool drop_one_near(const Reduced& r, State& s, double tol, Unique& u, std::int32
     return true;
 }
 
+/// Greedy completion to feasibility by effective gain per cost: the must-cover part of a gain
+/// counts in full, the rest only up to what is still needed once the open must-cover demands
+/// are in; ties by weight gained per cost, then the lower index. `tabu` is never added.
+bool greedy_complete(const Reduced& r, State& s, double tol, std::int32_t tabu) {
+    const auto n = r.n_cand();
+    while (!feasible(r, s, tol)) {
+        const double rest = std::max(0.0, r.needed - s.covered_m() - s.must_open_m());
+        std::int32_t best = -1;
+        double best_score = 0, best_w = 0;
+        for (std::int32_t j = 0; j < n; ++j) {
+            if (j == tabu || s.chosen(j) || s.blocked(j) > 0) continue;
+            const double gm = s.gain_must_m(j);
+            const double eff = gm + std::min(std::max(0.0, s.gain_m(j) - gm), rest);
+            if (eff <= tol && s.gain_must(j) == 0) continue;
+            const double c = std::max(r.cost[static_cast<std::size_t>(j)], 1e-12);
+            const double score = eff / c, w = s.gain_w(j) / c;
+            if (best < 0 || score > best_score * (1 + 1e-12) || (score >= best_score * (1 - 1e-12) && w > best_w)) {
+                best = j;
+                best_score = score;
+                best_w = w;
+            }
+        }
+        if (best < 0) return false;
+        s.add(best);
+    }
+    return true;
+}
+
+void restore(State& s, const std::vector<std::int32_t>& before) {
+    for (auto j : s.chosen_list())
+        if (!std::binary_search(before.begin(), before.end(), j)) s.remove(j);
+    for (auto j : before)
+        if (!s.chosen(j)) s.add(j);
+}
+
 }  // namespace
 
 Selection heuristic_set_cover(const Reduced& r, const Deadline& deadline) {
@@ -212,46 +259,7 @@ Selection heuristic_set_cover(const Reduced& r, const Deadline& deadline) {
     State s(r);
     const auto n = r.n_cand();
 
-    // Greedy by effective gain per cost; the non-must part of a gain counts only up to what is
-    // still needed once the open must-cover demands are in.
-    double must_open_m = 0;
-    for (std::int32_t i = 0; i < r.n_dem(); ++i)
-        if (r.must[static_cast<std::size_t>(i)]) must_open_m += r.measure[static_cast<std::size_t>(i)];
-    std::vector<double> must_gain_m(static_cast<std::size_t>(n), 0);  // measure of open must demands per cand
-    for (std::int32_t j = 0; j < n; ++j)
-        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k) {
-            const auto i = static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)]);
-            if (r.must[i]) must_gain_m[static_cast<std::size_t>(j)] += r.measure[i];
-        }
-    while (!feasible(r, s, tol)) {
-        const double rest = std::max(0.0, r.needed - s.covered_m() - must_open_m);
-        std::int32_t best = -1;
-        double best_score = 0, best_w = 0;
-        for (std::int32_t j = 0; j < n; ++j) {
-            if (s.chosen(j) || s.blocked(j) > 0) continue;
-            const double gm = must_gain_m[static_cast<std::size_t>(j)];
-            const double eff = gm + std::min(std::max(0.0, s.gain_m(j) - gm), rest);
-            if (eff <= tol && !(s.gain_must(j) > 0)) continue;
-            const double c = std::max(r.cost[static_cast<std::size_t>(j)], 1e-12);
-            const double score = eff / c, w = s.gain_w(j) / c;
-            if (best < 0 || score > best_score * (1 + 1e-12) ||
-                (score >= best_score * (1 - 1e-12) && w > best_w)) {
-                best = j;
-                best_score = score;
-                best_w = w;
-            }
-        }
-        if (best < 0) return sel;  // stuck: the packing constraints block every useful candidate
-        for (auto k = r.cover.begin(best); k < r.cover.end(best); ++k) {
-            const auto i = r.cover.items[static_cast<std::size_t>(k)];
-            if (s.count(i) != 0 || !r.must[static_cast<std::size_t>(i)]) continue;
-            must_open_m -= r.measure[static_cast<std::size_t>(i)];
-            for (auto q = r.covered_by.begin(i); q < r.covered_by.end(i); ++q)
-                must_gain_m[static_cast<std::size_t>(r.covered_by.items[static_cast<std::size_t>(q)])] -=
-                    r.measure[static_cast<std::size_t>(i)];
-        }
-        s.add(best);
-    }
+    if (!greedy_complete(r, s, tol, -1)) return sel;  // stuck: packing constraints block every useful candidate
     Unique u(n);
     drop_redundant(r, s, tol, u);
 
@@ -293,11 +301,44 @@ Selection heuristic_set_cover(const Reduced& r, const Deadline& deadline) {
                     improved = true;
                     break;
                 }
-                for (auto j : s.chosen_list())
-                    if (!std::binary_search(before.begin(), before.end(), j)) s.remove(j);
-                for (auto j : before)
-                    if (!s.chosen(j)) s.add(j);
+                restore(s, before);
                 u.compute(r, s, a);
+            }
+        }
+    }
+    // Destroy and repair: drop a site with every chosen site sharing a demand with it, complete
+    // greedily without it, drop what became redundant; keep the result when (cost, −weight)
+    // improves. Deterministic: sites in index order, ties by index.
+    improved = true;
+    while (improved && !deadline.expired()) {
+        improved = false;
+        for (auto a : s.chosen_list()) {
+            if (deadline.expired()) break;
+            if (!s.chosen(a)) continue;
+            const auto before = s.chosen_list();
+            const double old_w = s.covered_w(), old_cost = s.cost();
+            std::vector<std::int32_t> out{a};
+            for (auto k = r.cover.begin(a); k < r.cover.end(a); ++k) {
+                const auto i = r.cover.items[static_cast<std::size_t>(k)];
+                for (auto q = r.covered_by.begin(i); q < r.covered_by.end(i); ++q) {
+                    const auto b = r.covered_by.items[static_cast<std::size_t>(q)];
+                    if (b != a && s.chosen(b)) out.push_back(b);
+                }
+            }
+            std::sort(out.begin(), out.end());
+            out.erase(std::unique(out.begin(), out.end()), out.end());
+            for (auto b : out) s.remove(b);
+            bool ok = greedy_complete(r, s, tol, a);
+            if (ok) {
+                for (auto c : s.chosen_list())
+                    if (!std::binary_search(before.begin(), before.end(), c))
+                        while (drop_one_near(r, s, tol, u, c)) {
+                        }
+            }
+            if (ok && (s.cost() < old_cost - 1e-12 || (s.cost() <= old_cost + 1e-12 && s.covered_w() > old_w + wtol))) {
+                improved = true;
+            } else {
+                restore(s, before);
             }
         }
     }

@@ -91,7 +91,7 @@ Milp build_set_cover(const Reduced& r, double unit, bool tie_break, bool seconda
             ycoef.push_back(r.measure[ui]);
         }
     }
-    if (target_row) m.add_row(yidx, ycoef, r.needed - must_m - tol, k_inf);
+    if (target_row) m.add_row(yidx, ycoef, r.needed - must_m, k_inf);
     add_packing_rows(r, m);
     if (secondary_only) {
         std::vector<std::int32_t> all(static_cast<std::size_t>(n));
@@ -118,15 +118,10 @@ Milp build_max_cover(const Reduced& r, double budget) {
     }
     std::vector<std::int32_t> all(static_cast<std::size_t>(n));
     std::iota(all.begin(), all.end(), 0);
-    m.add_row(all, r.cost, -k_inf, budget + 1e-9 * std::max(1.0, budget));
+    // exact right-hand sides: a budget nudged by 1e-9 made Clp's dual simplex 30× slower
+    m.add_row(all, r.cost, -k_inf, budget);
     add_packing_rows(r, m);
     return m;
-}
-
-std::vector<double> start_vector(const Milp& m, const std::vector<std::int32_t>& chosen) {
-    std::vector<double> x(static_cast<std::size_t>(m.n_cols), 0.0);
-    for (auto j : chosen) x[static_cast<std::size_t>(j)] = 1.0;
-    return x;
 }
 
 std::vector<std::int32_t> chosen_of(const std::vector<double>& x, std::int32_t n) {
@@ -209,26 +204,36 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
     }
 
     // Stage 1: the primary objective alone (costs in units of g, so CBC sees an integral
-    // objective and prunes by whole units).
+    // objective and prunes by whole units). The heuristic's answer enters as a cutoff: CBC looks
+    // only for strictly cheaper selections, and "infeasible" then proves the heuristic optimal.
     out.method = Method::exact;
     const Deadline stage1(deadline.remaining());
     Milp m = build_set_cover(r, unit ? *unit : 1.0, false, false, 0);
-    const auto res = solve_milp(m, h.feasible ? start_vector(m, h.chosen) : std::vector<double>{},
-                                deadline.remaining(), o.relative_gap, 1e-9, o.seed);
-    if (res.infeasible) {
+    std::optional<double> cutoff;
+    if (h.feasible) {
+        const double hc = sum_cost(r, h.chosen);
+        cutoff = unit ? hc / *unit - 0.5 : hc - 1e-9 * std::max(1.0, hc);
+    }
+    const auto res = solve_milp(m, cutoff, deadline.remaining(), o.relative_gap, 1e-9, o.seed);
+    if (res.infeasible && !h.feasible) {
         out.infeasible = true;
         return out;
     }
-    out.bound = sc_bound(res.bound, unit);
-    if (res.has_solution) {
-        out.chosen = chosen_of(res.x, r.n_cand());
-        out.have = sc_feasible(r, out.chosen);
-        out.optimal = res.optimal && out.have;
-    }
-    if (h.feasible && (!out.have || sc_better(r, h.chosen, out.chosen))) {
-        if (!out.optimal || sum_cost(r, h.chosen) <= sum_cost(r, out.chosen) + 1e-9) {
+    if (res.infeasible) {  // nothing cheaper than the heuristic's selection
+        out.chosen = h.chosen;
+        out.have = out.optimal = true;
+        out.bound = sum_cost(r, h.chosen);
+    } else {
+        out.bound = sc_bound(res.bound, unit);
+        if (res.has_solution) {
+            out.chosen = chosen_of(res.x, r.n_cand());
+            out.have = sc_feasible(r, out.chosen);
+            out.optimal = res.optimal && out.have;
+        }
+        if (h.feasible && (!out.have || sc_better(r, h.chosen, out.chosen))) {
             out.chosen = h.chosen;
-            if (!out.have && o.solver == Solver::automatic) out.method = Method::heuristic;
+            out.optimal = false;
+            if (o.solver == Solver::automatic) out.method = Method::heuristic;
             out.have = true;
         }
     }
@@ -244,15 +249,20 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
     // Stage 2, the tie-break: most weight with total cost ≤ the optimum (and every other row).
     out.tie_break_optimal = out.optimal && !ties;
     if (out.optimal && ties && !deadline.expired()) {
-        const double cap = sum_cost(r, out.chosen) * (1 + 1e-9) + 1e-12;
+        const double cap = sum_cost(r, out.chosen);
+        double must_w = 0;
+        for (std::int32_t i = 0; i < r.n_dem(); ++i)
+            if (r.must[static_cast<std::size_t>(i)]) must_w += r.weight[static_cast<std::size_t>(i)];
+        const double w0 = covered_weight(r, out.chosen) - must_w;  // stage-2 objective is −(this)
         const double seconds = std::min(deadline.remaining(), std::max(2.0, 2.0 * stage1.elapsed()));
         Milp m2 = build_set_cover(r, 1.0, true, true, cap);
-        const auto res2 = solve_milp(m2, start_vector(m2, out.chosen), seconds, 0.0, 1e-9, o.seed);
+        const auto res2 = solve_milp(m2, -w0 - 1e-9 * std::max(1.0, w0), seconds, 0.0, 1e-9, o.seed);
         if (res2.has_solution) {
             auto c2 = chosen_of(res2.x, r.n_cand());
-            if (sc_feasible(r, c2) && sum_cost(r, c2) <= cap && sc_better(r, c2, out.chosen)) out.chosen = std::move(c2);
+            if (sc_feasible(r, c2) && sum_cost(r, c2) <= cap + 1e-9 * std::max(1.0, cap) && sc_better(r, c2, out.chosen))
+                out.chosen = std::move(c2);
         }
-        out.tie_break_optimal = res2.optimal;
+        out.tie_break_optimal = res2.optimal || res2.infeasible;
     }
     const double obj = sum_cost(r, out.chosen);
     if (out.optimal) out.bound = obj;
@@ -284,18 +294,24 @@ Outcome max_cover_reduced(const Reduced& r, double budget, const SolveOptions& o
         return out;
     }
     out.method = Method::exact;
-    const auto res = solve_milp(m, start_vector(m, h.chosen), deadline.remaining(), o.relative_gap, 1e-9, o.seed);
-    out.bound = std::isfinite(res.bound) ? -res.bound : total_w;
+    const double hw = covered_weight(r, h.chosen);
+    const auto res = solve_milp(m, -hw - 1e-9 * std::max(1.0, hw), deadline.remaining(), o.relative_gap, 1e-9, o.seed);
     out.have = true;
     out.chosen = h.chosen;
-    bool from_cbc = false;
-    if (res.has_solution) {
-        auto c = chosen_of(res.x, r.n_cand());
-        if (compatible(r, c) && sum_cost(r, c) <= budget + 1e-9 * std::max(1.0, budget) && !mc_better(r, h.chosen, c)) {
-            out.chosen = std::move(c);
-            from_cbc = true;
+    bool from_cbc = res.infeasible;  // CBC proved nothing beats the heuristic's selection
+    if (res.infeasible) {
+        out.optimal = true;
+        out.bound = hw;
+    } else {
+        out.bound = std::isfinite(res.bound) ? -res.bound : total_w;
+        if (res.has_solution) {
+            auto c = chosen_of(res.x, r.n_cand());
+            if (compatible(r, c) && sum_cost(r, c) <= budget + 1e-9 * std::max(1.0, budget) && mc_better(r, c, h.chosen)) {
+                out.chosen = std::move(c);
+                from_cbc = true;
+            }
+            out.optimal = res.optimal && from_cbc;
         }
-        out.optimal = res.optimal;
     }
     if (!from_cbc && o.solver == Solver::automatic) out.method = Method::heuristic;
     if (!res.optimal && o.solver == Solver::automatic && !deadline.expired()) {
