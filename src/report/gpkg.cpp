@@ -182,10 +182,15 @@ void write_units(Writer::Impl& w, const char* name, const std::vector<gaps::Unit
                 return by_pop ? (all_p > 0 ? cov_p / all_p : 1.0)
                               : (all_v > 0 ? static_cast<double>(cov_v) / all_v : 1.0);
             };
-            f->SetField(("share_urban_" + k).c_str(),
-                        share(s.urban_villages_cov, s.urban_pop_cov, u.urban_villages, u.urban_pop));
-            f->SetField(("share_rural_" + k).c_str(),
-                        share(s.rural_villages_cov, s.rural_pop_cov, u.rural_villages, u.rural_pop));
+            // A unit without communities (or without villages) has no urban (rural) share: null.
+            if (u.urban_villages > 0) {
+                f->SetField(("share_urban_" + k).c_str(),
+                            share(s.urban_villages_cov, s.urban_pop_cov, u.urban_villages, u.urban_pop));
+            }
+            if (u.rural_villages > 0) {
+                f->SetField(("share_rural_" + k).c_str(),
+                            share(s.rural_villages_cov, s.rural_pop_cov, u.rural_villages, u.rural_pop));
+            }
             if (plan != nullptr) {
                 auto it = std::lower_bound(plan->counties_after.begin(), plan->counties_after.end(), u.code,
                                            [](const gaps::UnitSummary& x, const std::string& c) { return x.code < c; });

@@ -15,9 +15,12 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <cpl_conv.h>
+#include <cpl_string.h>
 
 #include "scicov/error.hpp"
 #include "scicov/proj.hpp"
+
 #include "scicov/report.hpp"
 
 namespace scicov::report {
@@ -1029,30 +1032,10 @@ Raster decode_png(const std::vector<std::uint8_t>& png) {
 }
 
 std::string base64(const std::vector<std::uint8_t>& bytes) {
-    static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const unsigned v = (unsigned(bytes[i]) << 16) | (unsigned(bytes[i + 1]) << 8) | bytes[i + 2];
-        out += k_alphabet[(v >> 18) & 63];
-        out += k_alphabet[(v >> 12) & 63];
-        out += k_alphabet[(v >> 6) & 63];
-        out += k_alphabet[v & 63];
-    }
-    if (i + 1 == bytes.size()) {
-        const unsigned v = unsigned(bytes[i]) << 16;
-        out += k_alphabet[(v >> 18) & 63];
-        out += k_alphabet[(v >> 12) & 63];
-        out += "==";
-    } else if (i + 2 == bytes.size()) {
-        const unsigned v = (unsigned(bytes[i]) << 16) | (unsigned(bytes[i + 1]) << 8);
-        out += k_alphabet[(v >> 18) & 63];
-        out += k_alphabet[(v >> 12) & 63];
-        out += k_alphabet[(v >> 6) & 63];
-        out += '=';
-    }
-    return out;
+    // GDAL's encoder; it returns a CPLMalloc'd string that CPLFree releases.
+    std::unique_ptr<char, decltype(&CPLFree)> encoded(
+        CPLBase64Encode(static_cast<int>(bytes.size()), reinterpret_cast<const GByte*>(bytes.data())), &CPLFree);
+    return encoded ? std::string(encoded.get()) : std::string();
 }
 
 }  // namespace scicov::report
