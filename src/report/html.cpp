@@ -11,33 +11,18 @@
 
 #include "scicov/error.hpp"
 #include "scicov/report.hpp"
+#include "text.hpp"
 
 namespace scicov::report {
 
 namespace {
 
-std::string esc(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
+using detail::fixed;
+using detail::xml_escape;
 
-std::string num(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
 
-std::string pct(double share) { return num(share * 100.0, 1) + "%"; }
+
+std::string pct(double share) { return fixed(share * 100.0, 1) + "%"; }
 
 std::string thousands(double v) {
     const long long n = std::llround(v);
@@ -147,29 +132,29 @@ std::string line_chart(const std::string& title, const std::string& x_label,
     const auto sx = [&](double x) { return l + x / max_x * (w - l - r); };
     const auto sy = [&](double y) { return t + (1.0 - (y - min_y) / (1.0 - min_y)) * (h - t - b); };
     std::ostringstream o;
-    o << "<svg class=\"chart\" viewBox=\"0 0 " << w << ' ' << h << "\" width=\"100%\" role=\"img\" aria-label=\"" << esc(title)
+    o << "<svg class=\"chart\" viewBox=\"0 0 " << w << ' ' << h << "\" width=\"100%\" role=\"img\" aria-label=\"" << xml_escape(title)
       << "\">\n";
-    o << "<text x=\"" << l << "\" y=\"18\" font-size=\"14\" font-weight=\"bold\">" << esc(title) << "</text>\n";
+    o << "<text x=\"" << l << "\" y=\"18\" font-size=\"14\" font-weight=\"bold\">" << xml_escape(title) << "</text>\n";
     for (int i = 0; i <= 5; ++i) {
         const double y = min_y + (1.0 - min_y) * i / 5.0;
-        o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << num(sy(y), 1) << "\" y2=\"" << num(sy(y), 1)
+        o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << fixed(sy(y), 1) << "\" y2=\"" << fixed(sy(y), 1)
           << "\" stroke=\"#e3e6e9\"/>\n";
-        o << "<text x=\"" << l - 6 << "\" y=\"" << num(sy(y) + 4, 1) << "\" font-size=\"11\" text-anchor=\"end\">"
-          << num(y * 100, 0) << "%</text>\n";
+        o << "<text x=\"" << l - 6 << "\" y=\"" << fixed(sy(y) + 4, 1) << "\" font-size=\"11\" text-anchor=\"end\">"
+          << fixed(y * 100, 0) << "%</text>\n";
     }
     for (int i = 0; i <= 4; ++i) {
         const double x = max_x * i / 4.0;
-        o << "<text x=\"" << num(sx(x), 1) << "\" y=\"" << h - b + 16 << "\" font-size=\"11\" text-anchor=\"middle\">"
-          << num(x, 0) << "</text>\n";
+        o << "<text x=\"" << fixed(sx(x), 1) << "\" y=\"" << h - b + 16 << "\" font-size=\"11\" text-anchor=\"middle\">"
+          << fixed(x, 0) << "</text>\n";
     }
-    o << "<text x=\"" << (l + w - r) / 2 << "\" y=\"" << h - 8 << "\" font-size=\"12\" text-anchor=\"middle\">" << esc(x_label)
+    o << "<text x=\"" << (l + w - r) / 2 << "\" y=\"" << h - 8 << "\" font-size=\"12\" text-anchor=\"middle\">" << xml_escape(x_label)
       << "</text>\n";
     o << "<line x1=\"" << l << "\" x2=\"" << l << "\" y1=\"" << t << "\" y2=\"" << h - b << "\" stroke=\"#444\"/>\n";
     o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << h - b << "\" y2=\"" << h - b << "\" stroke=\"#444\"/>\n";
     if (target) {
-        o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << num(sy(*target), 1) << "\" y2=\"" << num(sy(*target), 1)
+        o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << fixed(sy(*target), 1) << "\" y2=\"" << fixed(sy(*target), 1)
           << "\" stroke=\"#b03a2e\" stroke-dasharray=\"5 4\"/>\n";
-        o << "<text x=\"" << w - r - 4 << "\" y=\"" << num(sy(*target) - 5, 1)
+        o << "<text x=\"" << w - r - 4 << "\" y=\"" << fixed(sy(*target) - 5, 1)
           << "\" font-size=\"11\" fill=\"#b03a2e\" text-anchor=\"end\">目标 target " << pct(*target) << "</text>\n";
     }
     static constexpr const char* k_colours[] = {"#1f4e9c", "#e6550d", "#2e7d32", "#7b3294", "#0f7d83", "#8c6d31"};
@@ -177,11 +162,11 @@ std::string line_chart(const std::string& title, const std::string& x_label,
     for (const auto& [name, pts] : series) {
         const char* colour = k_colours[i % std::size(k_colours)];
         o << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"2\" points=\"";
-        for (const auto& [x, y] : pts) o << num(sx(x), 1) << ',' << num(sy(y), 1) << ' ';
+        for (const auto& [x, y] : pts) o << fixed(sx(x), 1) << ',' << fixed(sy(y), 1) << ' ';
         o << "\"/>\n";
         if (series.size() > 1) {
             o << "<text x=\"" << l + 10 << "\" y=\"" << t + 14 + 14 * i << "\" font-size=\"11\" fill=\"" << colour << "\">"
-              << esc(name) << "</text>\n";
+              << xml_escape(name) << "</text>\n";
         }
         ++i;
     }
@@ -207,11 +192,11 @@ std::string render_report(const Output& out, const ReportOptions& options) {
 
     h << "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<title>科普基础设施覆盖与规划报告 · " << esc(options.date) << "</title>\n<style>" << k_css << "</style>\n</head>\n<body>\n";
+      << "<title>科普基础设施覆盖与规划报告 · " << xml_escape(options.date) << "</title>\n<style>" << k_css << "</style>\n</head>\n<body>\n";
     h << "<h1>科普基础设施覆盖与规划报告</h1>\n";
-    h << "<p class=\"meta\">Science-popularisation facility coverage and plan · 数据 " << esc(std::filesystem::path(out.file).filename().string())
-      << " · 日期 " << esc(options.date) << " · scicov " << esc(version.empty() ? SCICOV_VERSION : version)
-      << (command.empty() ? "" : " " + esc(command)) << "</p>\n";
+    h << "<p class=\"meta\">Science-popularisation facility coverage and plan · 数据 " << xml_escape(std::filesystem::path(out.file).filename().string())
+      << " · 日期 " << xml_escape(options.date) << " · scicov " << xml_escape(version.empty() ? SCICOV_VERSION : version)
+      << (command.empty() ? "" : " " + xml_escape(command)) << "</p>\n";
     h << "<div class=\"kpis\"><div class=\"kpi\"><b>" << out.counties.size() << "</b><span>县(市、区) counties</span></div>"
       << "<div class=\"kpi\"><b>" << thousands(villages) << "</b><span>村(社区) villages</span></div>"
       << "<div class=\"kpi\"><b>" << thousands(population) << "</b><span>人口 population</span></div>"
@@ -231,7 +216,7 @@ std::string render_report(const Output& out, const ReportOptions& options) {
             y0 = y0 == 0 ? s.year : std::min(y0, s.year);
             y1 = std::max(y1, s.year);
         }
-        h << "<tr><td class=\"l\">" << esc(type_name_zh(type)) << " <small>" << esc(type) << "</small></td><td>"
+        h << "<tr><td class=\"l\">" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type) << "</small></td><td>"
           << measure_of_target(out, type) << "</td><td>" << thousands(t.vil_cov) << " / " << thousands(t.villages) << " ("
           << pct(t.villages > 0 ? t.vil_cov / t.villages : 0) << ")</td><td>" << pct(t.population > 0 ? t.pop_cov / t.population : 0)
           << "</td><td>" << t.met << " / " << out.counties.size() << "</td><td>"
@@ -243,20 +228,20 @@ std::string render_report(const Output& out, const ReportOptions& options) {
     // Per-county tables.
     h << "<h2 id=\"counties\">二、各县(市、区)指标 Per county</h2>\n";
     for (const auto& type : out.types) {
-        h << "<h3>" << esc(type_name_zh(type)) << " <small>" << esc(type) << "</small></h3>\n";
-        h << "<table class=\"county-table\" data-type=\"" << esc(type) << "\"><tr><th class=\"l\">代码<small>code</small></th>"
-          << "<th class=\"l\">名称<small>name</small></th><th>目标<small>target_" << esc(type) << "</small></th>"
-          << "<th>现状<small>share_" << esc(type) << "</small></th><th>达标<small>met</small></th><th>缺口<small>gap (村/人/个)</small></th>"
+        h << "<h3>" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type) << "</small></h3>\n";
+        h << "<table class=\"county-table\" data-type=\"" << xml_escape(type) << "\"><tr><th class=\"l\">代码<small>code</small></th>"
+          << "<th class=\"l\">名称<small>name</small></th><th>目标<small>target_" << xml_escape(type) << "</small></th>"
+          << "<th>现状<small>share_" << xml_escape(type) << "</small></th><th>达标<small>met</small></th><th>缺口<small>gap (村/人/个)</small></th>"
           << "<th>规划后<small>share_after</small></th><th>规划后达标<small>met_after</small></th>"
           << "<th>新增<small>sites</small></th><th>达标年份<small>year_met</small></th></tr>\n";
         for (const auto& c : out.counties) {
             const auto year_met = value(c, "year_met_" + type);
-            h << "<tr><td class=\"l\">" << esc(c.code) << "</td><td class=\"l\">" << esc(c.name) << "</td><td>"
+            h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name) << "</td><td>"
               << opt_pct(value(c, "target_" + type)) << "</td><td>" << opt_pct(value(c, "share_" + type)) << "</td><td>"
               << yes_no(value(c, "met_" + type)) << "</td><td>" << (value(c, "gap_" + type) ? thousands(*value(c, "gap_" + type)) : "—") << "</td><td>"
               << opt_pct(value(c, "share_after_" + type)) << "</td><td>" << yes_no(value(c, "met_after_" + type)) << "</td><td>"
-              << (value(c, "sites_" + type) ? num(*value(c, "sites_" + type), 0) : "—") << "</td><td>"
-              << (year_met && *year_met > 0 ? num(*year_met, 0) : "—") << "</td></tr>\n";
+              << (value(c, "sites_" + type) ? fixed(*value(c, "sites_" + type), 0) : "—") << "</td><td>"
+              << (year_met && *year_met > 0 ? fixed(*year_met, 0) : "—") << "</td></tr>\n";
         }
         h << "</table>\n";
     }
@@ -278,7 +263,7 @@ std::string render_report(const Output& out, const ReportOptions& options) {
             const std::string type =
                 std::find(out.types.begin(), out.types.end(), k_default_type) != out.types.end() ? k_default_type : out.types.front();
             for (const auto& p : cities) maps.emplace_back(p, type);
-            h << "<p class=\"note\">每个市一幅" << esc(type_name_zh(type)) << "地图; 其他类型用 <code>scicov map --type T --county CODE</code> 生成。</p>\n";
+            h << "<p class=\"note\">每个市一幅" << xml_escape(type_name_zh(type)) << "地图; 其他类型用 <code>scicov map --type T --county CODE</code> 生成。</p>\n";
         }
         for (const auto& [prefix, type] : maps) {
             MapOptions m;
@@ -287,9 +272,9 @@ std::string render_report(const Output& out, const ReportOptions& options) {
             m.width_px = options.map_width_px;
             m.date = options.date;
             const std::vector<std::uint8_t> png = render_map(out, m, Format::png);
-            h << "<figure><img alt=\"" << esc(type_name_zh(type)) << " " << esc(prefix) << "\" src=\"data:image/png;base64,"
-              << base64(png) << "\"><figcaption>" << esc(type_name_zh(type)) << " (" << esc(type) << ") · "
-              << (m.county.empty() ? "全部县(市、区)" : "代码 " + esc(prefix) + "xx")
+            h << "<figure><img alt=\"" << xml_escape(type_name_zh(type)) << " " << xml_escape(prefix) << "\" src=\"data:image/png;base64,"
+              << base64(png) << "\"><figcaption>" << xml_escape(type_name_zh(type)) << " (" << xml_escape(type) << ") · "
+              << (m.county.empty() ? "全部县(市、区)" : "代码 " + xml_escape(prefix) + "xx")
               << " · 浅绿: 已覆盖村(社区), 浅橙: 未覆盖, 斜线: 覆盖缺口, 圆点: 规划新增 (颜色按年份)</figcaption></figure>\n";
         }
     }
@@ -302,7 +287,7 @@ std::string render_report(const Output& out, const ReportOptions& options) {
         std::map<int, std::map<std::string, int>> by_year;
         for (const auto& s : out.sites) by_year[s.year][s.type]++;
         h << "<table id=\"plan-years\"><tr><th>年份<small>year</small></th>";
-        for (const auto& type : out.types) h << "<th>" << esc(type_name_zh(type)) << "<small>" << esc(type) << "</small></th>";
+        for (const auto& type : out.types) h << "<th>" << xml_escape(type_name_zh(type)) << "<small>" << xml_escape(type) << "</small></th>";
         h << "<th>合计<small>total</small></th><th>累计<small>cumulative</small></th></tr>\n";
         int cumulative = 0;
         for (const auto& [year, counts] : by_year) {
@@ -321,10 +306,10 @@ std::string render_report(const Output& out, const ReportOptions& options) {
         // Sites per county and type: years of the first and last site.
         h << "<h3>各县新增站点 Sites per county</h3>\n<table id=\"plan-counties\"><tr><th class=\"l\">代码<small>code</small></th>"
           << "<th class=\"l\">名称<small>name</small></th>";
-        for (const auto& type : out.types) h << "<th>" << esc(type_name_zh(type)) << "<small>sites (years)</small></th>";
+        for (const auto& type : out.types) h << "<th>" << xml_escape(type_name_zh(type)) << "<small>sites (years)</small></th>";
         h << "</tr>\n";
         for (const auto& c : out.counties) {
-            h << "<tr><td class=\"l\">" << esc(c.code) << "</td><td class=\"l\">" << esc(c.name) << "</td>";
+            h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name) << "</td>";
             for (const auto& type : out.types) {
                 int n = 0, y0 = 0, y1 = 0;
                 for (const auto& s : out.sites) {
@@ -391,22 +376,22 @@ std::string render_report(const Output& out, const ReportOptions& options) {
     h << "<h2 id=\"equalisation\">六、城乡均等化 Urban (社区) vs rural (村)</h2>\n"
       << "<p class=\"note\">POLICY 003 (牡丹区): 推动科普公共服务均等化 — 社区 (城镇) 与村 (农村) 的覆盖并列。</p>\n";
     for (const auto& type : out.types) {
-        h << "<h3>" << esc(type_name_zh(type)) << "</h3>\n<table class=\"urban-rural\" data-type=\"" << esc(type)
+        h << "<h3>" << xml_escape(type_name_zh(type)) << "</h3>\n<table class=\"urban-rural\" data-type=\"" << xml_escape(type)
           << "\"><tr><th class=\"l\">代码<small>code</small></th><th class=\"l\">名称<small>name</small></th>"
-          << "<th class=\"l\">社区 urban<small>share_urban_" << esc(type) << "</small></th><th class=\"l\">村 rural<small>share_rural_"
-          << esc(type) << "</small></th><th>差<small>urban − rural</small></th></tr>\n";
+          << "<th class=\"l\">社区 urban<small>share_urban_" << xml_escape(type) << "</small></th><th class=\"l\">村 rural<small>share_rural_"
+          << xml_escape(type) << "</small></th><th>差<small>urban − rural</small></th></tr>\n";
         for (const auto& c : out.counties) {
             // A county without communities (or without villages) has no urban (rural) share to show.
             const auto u = value(c, "urban_villages").value_or(1) > 0 ? value(c, "share_urban_" + type) : std::nullopt;
             const auto r = value(c, "rural_villages").value_or(1) > 0 ? value(c, "share_rural_" + type) : std::nullopt;
             const auto bar = [](const std::optional<double>& v, const char* cls) {
                 if (!v) return std::string("— <small>(无 none)</small>");
-                return "<span class=\"bar" + std::string(cls) + "\" style=\"width:" + num(std::clamp(*v, 0.0, 1.0) * 120, 0) +
+                return "<span class=\"bar" + std::string(cls) + "\" style=\"width:" + fixed(std::clamp(*v, 0.0, 1.0) * 120, 0) +
                        "px\"></span>" + pct(*v);
             };
-            h << "<tr><td class=\"l\">" << esc(c.code) << "</td><td class=\"l\">" << esc(c.name) << "</td><td class=\"l\">" << bar(u, "")
+            h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name) << "</td><td class=\"l\">" << bar(u, "")
               << "</td><td class=\"l\">" << bar(r, " r") << "</td><td>"
-              << (u && r ? num((*u - *r) * 100, 1) + " pp" : "—") << "</td></tr>\n";
+              << (u && r ? fixed((*u - *r) * 100, 1) + " pp" : "—") << "</td></tr>\n";
         }
         h << "</table>\n";
     }
@@ -414,11 +399,11 @@ std::string render_report(const Output& out, const ReportOptions& options) {
     // Inputs and rules.
     h << "<h2 id=\"run\">七、输入与规则 Inputs and rules</h2>\n<table id=\"run-table\"><tr><th class=\"l\">key</th><th class=\"l\">value</th></tr>\n";
     for (const auto& [k, v] : out.run) {
-        h << "<tr><td class=\"l\"><code>" << esc(k) << "</code></td><td class=\"l\">";
+        h << "<tr><td class=\"l\"><code>" << xml_escape(k) << "</code></td><td class=\"l\">";
         if (v.find('\n') != std::string::npos) {
-            h << "<pre>" << esc(v) << "</pre>";
+            h << "<pre>" << xml_escape(v) << "</pre>";
         } else {
-            h << esc(v);
+            h << xml_escape(v);
         }
         h << "</td></tr>\n";
     }
@@ -435,7 +420,7 @@ std::string render_report(const Output& out, const ReportOptions& options) {
                 const auto it = row.find(c);
                 std::string v = it == row.end() ? "" : it->second;
                 if ((c == "share_before" || c == "share_after") && !v.empty()) v = pct(std::atof(v.c_str()));
-                h << "<td class=\"l\">" << esc(v) << "</td>";
+                h << "<td class=\"l\">" << xml_escape(v) << "</td>";
             }
             h << "</tr>\n";
         }

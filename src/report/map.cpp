@@ -22,10 +22,14 @@
 #include "scicov/proj.hpp"
 
 #include "scicov/report.hpp"
+#include "text.hpp"
 
 namespace scicov::report {
 
 namespace {
+
+using detail::fixed;
+using detail::xml_escape;
 
 // --- RAII over Cairo ---------------------------------------------------------------------------
 
@@ -100,25 +104,7 @@ Rgb year_colour(int year, int first, int last) {
 
 constexpr const char* k_font = "Noto Sans CJK SC";
 
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
-std::string fmt(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
 
 // --- text: drawn by Cairo, or (SVG) kept as real <text> elements -------------------------------
 
@@ -182,12 +168,12 @@ public:
         std::ostringstream o;
         o << "<g id=\"labels\" font-family=\"'" << k_font << "', 'Noto Sans CJK', 'Source Han Sans SC', sans-serif\">\n";
         for (const auto& t : m_texts) {
-            o << "<text x=\"" << fmt(t.x, 2) << "\" y=\"" << fmt(t.y, 2) << "\" font-size=\"" << fmt(t.size, 2) << "\"";
+            o << "<text x=\"" << fixed(t.x, 2) << "\" y=\"" << fixed(t.y, 2) << "\" font-size=\"" << fixed(t.size, 2) << "\"";
             if (t.weight == Weight::bold) o << " font-weight=\"bold\"";
             if (t.anchor != Anchor::start) o << " text-anchor=\"" << (t.anchor == Anchor::middle ? "middle" : "end") << "\"";
             o << " fill=\"" << css(t.colour) << "\"";
             if (t.halo) {
-                o << " stroke=\"#ffffff\" stroke-opacity=\"0.9\" stroke-width=\"" << fmt(std::max(2.0, t.size * 0.22), 2)
+                o << " stroke=\"#ffffff\" stroke-opacity=\"0.9\" stroke-width=\"" << fixed(std::max(2.0, t.size * 0.22), 2)
                   << "\" stroke-linejoin=\"round\" paint-order=\"stroke\"";
             }
             o << ">" << xml_escape(t.text) << "</text>\n";
@@ -350,11 +336,11 @@ double nice_length(double max_m) {
 
 std::string km_label(double m) {
     const double km = m / 1000.0;
-    if (km >= 1) return fmt(km, 0) + " km";
-    return fmt(m, 0) + " m";
+    if (km >= 1) return fixed(km, 0) + " km";
+    return fixed(m, 0) + " m";
 }
 
-std::string percent(double share) { return fmt(share * 100.0, 1) + "%"; }
+std::string percent(double share) { return fixed(share * 100.0, 1) + "%"; }
 
 struct Layout {
     int width = 0, height = 0;
@@ -403,7 +389,7 @@ void render(const Output& out, const MapOptions& options, cairo_t* cr, Painter& 
     p.text(lay.frame_x, 40 * u, title, 26 * u, k_text, Anchor::start, Weight::bold);
     p.text(lay.frame_x, 68 * u,
            type + " · " + std::to_string(focus.counties.size()) + " 个县(市、区) · " + "CGCS2000 3° Gauss-Krüger CM " +
-               fmt(crs::gk_central_meridian(zone), 0) + "°E (EPSG:" + std::to_string(zone) + ")",
+               fixed(crs::gk_central_meridian(zone), 0) + "°E (EPSG:" + std::to_string(zone) + ")",
            14 * u, k_muted);
     p.text(lay.legend_x + (lay.width - lay.legend_x - 24 * u), 68 * u, "制图日期 " + options.date, 14 * u, k_muted,
            Anchor::end);
