@@ -152,6 +152,9 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
     const crs::Geodesic geod;
 
     std::vector<Instance> instances;
+    // New sites chosen so far, per type: --min-spacing holds across county borders too
+    // (counties are planned in code order, so the result stays deterministic).
+    std::vector<std::vector<crs::LonLat>> chosen(rules.types.size());
     std::size_t done = 0;
     for (const auto& county : a.counties) {
         const auto villages = index.villages_of_county(county.code);
@@ -200,32 +203,40 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
             inst.target = measure == rules::Measure::villages ? std::ceil(threshold * total - 1e-9)
                                                               : threshold * total * (1.0 - 1e-12);
             // Reach of the county's candidates, restricted to the county's own villages.
+            std::vector<std::size_t> usable;
+            for (auto s : county_sites) {
+                const bool too_close = options.min_spacing_m > 0 &&
+                                       std::any_of(chosen[t].begin(), chosen[t].end(), [&](const crs::LonLat& c) {
+                                           return geod.distance_m(c, sites[s].location) < options.min_spacing_m;
+                                       });
+                if (!too_close) usable.push_back(s);
+            }
             std::vector<crs::LonLat> locations;
             std::vector<std::int32_t> homes;
-            for (auto s : county_sites) {
+            for (auto s : usable) {
                 locations.push_back(sites[s].location);
                 homes.push_back(sites[s].village);
             }
             inst.reach_all = coverage::reach(index, in, type.rule, locations, homes);
             const auto& inc = inst.reach_all;
             p.offsets.push_back(0);
-            for (std::size_t j = 0; j < county_sites.size(); ++j) {
-                const auto& site = sites[county_sites[j]];
+            for (std::size_t j = 0; j < usable.size(); ++j) {
+                const auto& site = sites[usable[j]];
                 std::vector<std::int32_t> covers;
                 for (auto v : inc.of(j)) {
                     if (auto it = local.find(v); it != local.end()) covers.push_back(it->second);
                 }
                 std::sort(covers.begin(), covers.end());
-                inst.sites.push_back(county_sites[j]);
+                inst.sites.push_back(usable[j]);
                 p.cost.push_back(site.village_point ? type.default_cost : site.cost);
                 p.demands.insert(p.demands.end(), covers.begin(), covers.end());
                 p.offsets.push_back(static_cast<std::int32_t>(p.demands.size()));
                 p.group.push_back(local.count(site.village) ? local[site.village] : -1);
             }
             if (options.min_spacing_m > 0) {
-                for (std::size_t i = 0; i < county_sites.size(); ++i) {
-                    for (std::size_t j = i + 1; j < county_sites.size(); ++j) {
-                        if (geod.distance_m(sites[county_sites[i]].location, sites[county_sites[j]].location) <
+                for (std::size_t i = 0; i < usable.size(); ++i) {
+                    for (std::size_t j = i + 1; j < usable.size(); ++j) {
+                        if (geod.distance_m(sites[usable[i]].location, sites[usable[j]].location) <
                             options.min_spacing_m) {
                             p.conflicts.emplace_back(static_cast<std::int32_t>(i), static_cast<std::int32_t>(j));
                         }
@@ -234,7 +245,7 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
             }
             plan::SolveOptions solve = options.solve;
             solve.objective = type.minimise_cost ? plan::Objective::cost : plan::Objective::sites;
-            row.candidates = static_cast<int>(county_sites.size());
+            row.candidates = static_cast<int>(usable.size());
             auto fill = [&](SummaryRow& r, const plan::Solution& s) {
                 r.status = std::string(plan::to_string(s.status));
                 r.method = std::string(plan::to_string(s.method));
@@ -277,6 +288,8 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
                 result.summary.push_back(row);
             }
             inst.order = plan::order_by_gain(p, inst.solution.sites, plan::GainBy::measure);
+            for (auto j : inst.solution.sites)
+                chosen[t].push_back(sites[inst.sites[static_cast<std::size_t>(j)]].location);
             instances.push_back(std::move(inst));
         }
         reporter.step("planning", static_cast<double>(++done) / static_cast<double>(a.counties.size()));
