@@ -106,9 +106,9 @@ MilpResult solve_milp(const Milp& m, std::optional<double> cutoff, double second
     Cbc_setParameter(model.get(), "sec", fmt(std::max(0.01, seconds)).c_str());
     Cbc_setParameter(model.get(), "ratioGap", fmt(std::max(0.0, relative_gap)).c_str());
     Cbc_setParameter(model.get(), "allowableGap", fmt(std::max(1e-9, absolute_gap)).c_str());
-    // An incumbent enters as a cutoff, not as a MIP start: CBC 2.10's MIP start reads past the
-    // last column after preprocessing ("Illegal index … in ClpModel::getColumnName", and with
-    // named columns an exception). With a cutoff, "infeasible" means nothing better exists.
+    // No MIP start: CBC 2.10's MIP start reads past the last column after preprocessing
+    // ("Illegal index … in ClpModel::getColumnName", and with named columns an exception).
+    // A cutoff works but slowed CBC 40× on the benchmarks; the callers pass none today.
     if (cutoff) Cbc_setParameter(model.get(), "cutoff", fmt17(*cutoff - m.obj_offset).c_str());
     Cbc_solve(model.get());
 
