@@ -76,7 +76,9 @@ try:
         for code in cb:
             for key in cb[code]:
                 if key.startswith(("share_", "met_", "gap_")):
-                    check(abs(ca[code][key] - cb[code][key]) < 1e-12, f"county {code} {key}")
+                    a_value, b_value = ca[code][key], cb[code][key]
+                    same = a_value == b_value if a_value is None or b_value is None else abs(a_value - b_value) < 1e-12
+                    check(same, f"county {code} {key}: {a_value} vs {b_value}")
         check(rows(out_pg, "townships", "code")["990101002"]["name"] == "北山彝族乡", "Chinese names through PostGIS")
 finally:
     if started:

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "scicov/crs.hpp"
@@ -36,6 +37,20 @@ TEST_CASE("GDAL wrapper names the dataset and layer it failed on", "[core][gdal]
         } catch (const Error& e) {
             CHECK(e.kind() == ErrorKind::input);
             CHECK(e.context().file == missing);
+            CHECK_THAT(e.what(), Catch::Contains("no such file"));
+        }
+    }
+    SECTION("a file GDAL cannot read") {
+        const auto junk = (dir / "junk.gpkg").string();
+        std::FILE* f = std::fopen(junk.c_str(), "w");
+        REQUIRE(f != nullptr);
+        std::fputs("not a geopackage", f);
+        std::fclose(f);
+        try {
+            (void)gdal::Dataset::open(junk);
+            FAIL("no exception");
+        } catch (const Error& e) {
+            CHECK(e.context().file == junk);
             CHECK_THAT(e.what(), Catch::Contains("cannot open"));
         }
     }

@@ -175,7 +175,7 @@ TEST_CASE("the SVG map is well-formed and carries the Chinese county name as tex
     CHECK(stack.empty());
 }
 
-TEST_CASE("--county zooms, unknown types and counties are usage errors", "[report][map]") {
+TEST_CASE("map: a county prefix zooms, unknown types and counties are usage errors", "[report][map]") {
     report::Output out = tiny_world();
     report::MapOptions options;
     options.width_px = 600;
