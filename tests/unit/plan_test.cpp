@@ -331,7 +331,7 @@ TEST_CASE("city phasing shares a yearly budget by marginal gain", "[plan]") {
     CHECK(phase_city(c, 2, 2025).year_met[1] == -1);
 }
 
-TEST_CASE("presolve keeps the optimum; both agree with enumeration", "[plan]") {
+TEST_CASE("presolve keeps the optimum, both agree with enumeration", "[plan]") {
     for (std::uint32_t seed = 1; seed <= 24; ++seed) {
         const bool groups = seed % 3 == 0, conflicts = seed % 4 == 0;
         const auto p = random_instance(seed, 50, 13, 0.18 + 0.01 * (seed % 5), groups, conflicts, seed % 5 == 0);

@@ -331,7 +331,7 @@ TEST_CASE("rules: names and keys", "[rules]") {
     CHECK_FALSE(valid_type_key(std::string(k_max_type_key_length + 1, 'a')));
 }
 
-TEST_CASE("rules: `scicov rules` prints the default TOML; --check prints the rules in effect", "[rules][cli]") {
+TEST_CASE("rules: `scicov rules` prints the default TOML, --check prints the rules in effect", "[rules][cli]") {
     const auto run = [](const std::string& args) {
         const std::string command = std::string(SCICOV_BINARY) + " " + args + " 2>/dev/null";
         std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
