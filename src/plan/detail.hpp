@@ -133,6 +133,10 @@ Selection heuristic_set_cover(const Reduced& r, const Deadline& deadline);
 Selection heuristic_max_cover(const Reduced& r, double budget, const std::vector<std::int32_t>& start,
                               const Deadline& deadline);
 
+/// Lagrangian upper bound of max cover (coverage rows y_i ≤ Σ x_j relaxed, subgradient steps;
+/// the budget knapsack solved fractionally; groups and conflicts dropped — all keep it valid).
+double lagrangian_max_cover_bound(const Reduced& r, double budget, double incumbent, const Deadline& deadline);
+
 /// Newly covered weight / measure of a selection of reduced candidates.
 double covered_weight(const Reduced& r, const std::vector<std::int32_t>& chosen);
 double covered_measure(const Reduced& r, const std::vector<std::int32_t>& chosen);

@@ -415,6 +415,71 @@ Selection heuristic_max_cover(const Reduced& r, double budget, const std::vector
     return sel;
 }
 
+double lagrangian_max_cover_bound(const Reduced& r, double budget, double incumbent, const Deadline& deadline) {
+    const auto n = r.n_cand();
+    const auto nd = r.n_dem();
+    // L(λ) = Σ_i max(0, w_i − λ_i) + max{Σ_j x_j Σ_{i∈N_j} λ_i : Σ c_j x_j ≤ B, 0 ≤ x ≤ 1}
+    std::vector<double> lambda(static_cast<std::size_t>(nd));
+    for (std::int32_t i = 0; i < nd; ++i)  // start: each demand's weight shared by its covers
+        lambda[static_cast<std::size_t>(i)] =
+            r.weight[static_cast<std::size_t>(i)] / std::max(1, r.covered_by.degree(i));
+    std::vector<double> value(static_cast<std::size_t>(n)), x(static_cast<std::size_t>(n)), g(static_cast<std::size_t>(nd));
+    std::vector<std::int32_t> order(static_cast<std::size_t>(n));
+    double best = std::accumulate(r.weight.begin(), r.weight.end(), 0.0);
+    double theta = 2.0;
+    int since = 0;
+    for (int it = 0; it < 300 && !deadline.expired(); ++it) {
+        double L = 0;
+        for (std::int32_t i = 0; i < nd; ++i)
+            L += std::max(0.0, r.weight[static_cast<std::size_t>(i)] - lambda[static_cast<std::size_t>(i)]);
+        for (std::int32_t j = 0; j < n; ++j) {
+            double v = 0;
+            for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
+                v += lambda[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+            value[static_cast<std::size_t>(j)] = v;
+            x[static_cast<std::size_t>(j)] = 0;
+        }
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+            const double ra = value[static_cast<std::size_t>(a)] / std::max(r.cost[static_cast<std::size_t>(a)], 1e-12);
+            const double rb = value[static_cast<std::size_t>(b)] / std::max(r.cost[static_cast<std::size_t>(b)], 1e-12);
+            return ra != rb ? ra > rb : a < b;
+        });
+        double room = budget;
+        for (auto j : order) {
+            const auto uj = static_cast<std::size_t>(j);
+            if (room <= 0 || value[uj] <= 0) break;
+            const double take = r.cost[uj] <= room ? 1.0 : room / r.cost[uj];
+            x[uj] = take;
+            room -= take * r.cost[uj];
+            L += take * value[uj];
+        }
+        if (L < best - 1e-12 * std::max(1.0, best)) {
+            best = L;
+            since = 0;
+        } else if (++since >= 10) {
+            theta /= 2;
+            since = 0;
+            if (theta < 0.005) break;
+        }
+        if (best - incumbent <= 1e-9 * std::max(1.0, incumbent)) break;
+        double norm = 0;
+        for (std::int32_t i = 0; i < nd; ++i) {
+            double cov = 0;
+            for (auto k = r.covered_by.begin(i); k < r.covered_by.end(i); ++k)
+                cov += x[static_cast<std::size_t>(r.covered_by.items[static_cast<std::size_t>(k)])];
+            const double y = r.weight[static_cast<std::size_t>(i)] > lambda[static_cast<std::size_t>(i)] ? 1.0 : 0.0;
+            g[static_cast<std::size_t>(i)] = cov - y;
+            norm += g[static_cast<std::size_t>(i)] * g[static_cast<std::size_t>(i)];
+        }
+        if (norm <= 0) break;  // the relaxed solution is feasible: L is the optimum
+        const double step = theta * std::max(L - incumbent, 1e-9 * std::max(1.0, L)) / norm;
+        for (std::int32_t i = 0; i < nd; ++i)
+            lambda[static_cast<std::size_t>(i)] = std::max(0.0, lambda[static_cast<std::size_t>(i)] - step * g[static_cast<std::size_t>(i)]);
+    }
+    return std::max(best, incumbent);
+}
+
 double covered_weight(const Reduced& r, const std::vector<std::int32_t>& chosen) {
     std::vector<std::uint8_t> hit(static_cast<std::size_t>(r.n_dem()), 0);
     double w = 0;
