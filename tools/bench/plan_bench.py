@@ -101,8 +101,10 @@ def pulp_comparison(bench, inst_bin, quick):
         ("max cover p=20", ["--demands", "3000", "--candidates", "1000"], "mc", 20),
         ("max cover p=20", ["--demands", "10000", "--candidates", "2000"], "mc", 20),
         ("max cover p=10", ["--demands", "5000", "--candidates", "1000", "--side-m", "30000"], "mc", 10),
-        ("full cover", ["--demands", "2000", "--candidates", "500", "--side-m", "20000", "--radius-m", "2500"], "sc", None),
-        ("full cover", ["--demands", "3000", "--candidates", "1000", "--side-m", "40000", "--radius-m", "3000"], "sc", None),
+        # full cover is hard for CBC as soon as candidates overlap a lot (10+ per demand): these
+        # are the sparse ones both sides prove within seconds
+        ("full cover", ["--demands", "2000", "--candidates", "500", "--side-m", "40000", "--radius-m", "2500"], "sc", None),
+        ("full cover", ["--demands", "3000", "--candidates", "2000", "--side-m", "80000", "--radius-m", "2500"], "sc", None),
     ]
     runs = 1 if quick else 3
     with tempfile.TemporaryDirectory() as tmp:
