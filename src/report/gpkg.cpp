@@ -5,6 +5,7 @@
 
 #include "scicov/gdal.hpp"
 #include "scicov/output.hpp"
+#include "styles.hpp"
 
 namespace scicov::output {
 
@@ -504,6 +505,7 @@ void write_data_columns(gdal::Dataset& dataset) {
 }  // namespace
 
 void Writer::commit() {
+    detail::write_layer_styles(m_impl->out.dataset());
     write_data_columns(m_impl->out.dataset());
     m_impl->out.commit();
 }
