@@ -59,4 +59,13 @@ struct FieldSpec {
 };
 void add_fields(OGRLayer& layer, const std::vector<FieldSpec>& fields);
 
+/// One row (CSV, RFC 4180, header row, CRLF) or object (JSON array) per county: code, name,
+/// villages, population and per type share, target, met, gap (and share/met after the plan when
+/// there is one). UTF-8; the same input gives the same bytes.
+std::string county_summary_csv(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
+std::string county_summary_json(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
+/// Writes the summaries to the paths that are not empty, each under a temporary name renamed when complete.
+void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,
+                            const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
+
 }  // namespace scicov::output

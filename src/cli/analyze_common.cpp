@@ -13,6 +13,8 @@ void OutputOptions::add_to(CLI::App& app) {
     app.add_option("--threads", threads, "Worker threads for per-county work (0: one per core)")->capture_default_str();
     app.add_flag("--timings", timings,
                  "Record stage timings in the run table (off by default: the same input then gives the same bytes)");
+    app.add_option("--csv", csv, "Also write a per-county summary as CSV (UTF-8, RFC 4180)");
+    app.add_option("--json", json, "Also write a per-county summary as JSON");
 }
 
 void OutputOptions::validate() const {
@@ -21,12 +23,15 @@ void OutputOptions::validate() const {
     } catch (const Error& e) {
         throw Error(ErrorKind::usage, "--out-crs: " + e.message());
     }
-    const auto target = std::filesystem::path(path);
-    const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-    std::error_code ec;
-    if (!std::filesystem::is_directory(folder, ec)) {
-        throw Error(ErrorKind::io, "the output folder " + folder.string() + " does not exist",
-                    Context{path, {}, {}, {}});
+    for (const auto& file : {path, csv, json}) {
+        if (file.empty()) continue;
+        const auto target = std::filesystem::path(file);
+        const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+        std::error_code ec;
+        if (!std::filesystem::is_directory(folder, ec)) {
+            throw Error(ErrorKind::io, "the output folder " + folder.string() + " does not exist",
+                        Context{file, {}, {}, {}});
+        }
     }
 }
 
@@ -75,6 +80,7 @@ void write_analysis_output(
     }
     writer.write_run(rows);
     writer.commit();
+    output::write_county_summaries(output.csv, output.json, a, rules, plan);
 }
 
 void print_summary(std::ostream& os, const analysis::Analysis& a, const rules::Rules& rules) {

@@ -20,6 +20,8 @@ struct OutputOptions {
     std::string out_crs = crs::k_output_crs;
     unsigned threads = 0;
     bool timings = false;
+    std::string csv;   ///< --csv: per-county summary (optional)
+    std::string json;  ///< --json: the same as JSON (optional)
 
     void add_to(CLI::App& app);
     /// Checks, before any work, that the output CRS is known (usage error) and the folder exists.
