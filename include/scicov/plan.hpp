@@ -10,8 +10,13 @@
 // and two phasing helpers order the chosen sites by marginal gain and give them years.
 //
 // Exact answers come from CBC (one thread, fixed seed, quiet, time limit); the heuristic is
-// greedy + swap local search with an LP-relaxation bound (Clp), so every answer carries a bound
-// and a gap. Same input ⇒ same sites in the same order. Errors: scicov::Error(ErrorKind::solver).
+// greedy + swap local search (+ destroy-and-repair for set cover) with a bound — the LP
+// relaxation through Clp for set cover, a Lagrangian bound for max cover — so every answer
+// carries a bound and a gap. Same input ⇒ same sites in the same order (a run cut short by the
+// time limit depends on the machine's speed). Errors: scicov::Error(ErrorKind::solver).
+//
+// Set cover ties are broken exactly by a second solve: most weight among the selections of
+// optimal cost (Solution::tie_break_optimal says whether that solve finished).
 #pragma once
 
 #include <cstdint>
@@ -55,8 +60,10 @@ std::string_view to_string(Status status);
 std::string_view to_string(Method method);
 
 struct SolveOptions {
-    Solver solver = Solver::automatic;  ///< automatic: exact; if it stops on time without proof,
-                                        ///< the heuristic runs too and the better answer is kept
+    Solver solver = Solver::automatic;  ///< exact: a quick heuristic, then CBC; the better answer
+                                        ///< is kept (Solution::method says whose). automatic: the
+                                        ///< same, plus a longer heuristic run when CBC stops on
+                                        ///< time and time is left. heuristic: no CBC.
     Objective objective = Objective::sites;
     double time_limit_s = 60.0;     ///< wall clock, for the whole call (sweep: per budget)
     double relative_gap = 0.0;      ///< exact solver stops when gap ≤ this (0: prove optimality)

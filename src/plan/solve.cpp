@@ -231,7 +231,7 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
             const bool as_cheap = out.optimal && sum_cost(r, h.chosen) <= sum_cost(r, out.chosen) + 1e-9;
             out.chosen = h.chosen;
             out.optimal = as_cheap;
-            if (!as_cheap && o.solver == Solver::automatic) out.method = Method::heuristic;
+            if (!as_cheap) out.method = Method::heuristic;
             out.have = true;
         }
     }
@@ -312,7 +312,7 @@ Outcome max_cover_reduced(const Reduced& r, double budget, const SolveOptions& o
             out.optimal = res.optimal;
         }
     }
-    if (!from_cbc && o.solver == Solver::automatic) out.method = Method::heuristic;
+    if (!from_cbc && !out.optimal) out.method = Method::heuristic;
     if (!res.optimal && o.solver == Solver::automatic && !deadline.expired()) {
         Selection h2 = heuristic_max_cover(r, budget, out.chosen, deadline);
         if (mc_better(r, h2.chosen, out.chosen)) {
