@@ -157,12 +157,15 @@ struct Category {
     std::vector<std::string> layers;  // symbol layers
 };
 
-std::string categorized(const std::string& attr, const std::vector<Category>& cats) {
+/// `hidden` values keep their class but start unticked in the legend.
+std::string categorized(const std::string& attr, const std::vector<Category>& cats,
+                        const std::set<std::string>& hidden = {}) {
     std::string o = "<renderer-v2 type=\"categorizedSymbol\" attr=\"" + xml_escape(attr) +
                     "\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><categories>";
     for (std::size_t i = 0; i < cats.size(); ++i) {
-        o += "<category render=\"true\" symbol=\"" + std::to_string(i) + "\" value=\"" + xml_escape(cats[i].value) +
-             "\" label=\"" + xml_escape(cats[i].label) + "\"/>";
+        o += std::string("<category render=\"") + (hidden.count(cats[i].value) ? "false" : "true") + "\" symbol=\"" +
+             std::to_string(i) + "\" value=\"" + xml_escape(cats[i].value) + "\" label=\"" + xml_escape(cats[i].label) +
+             "\"/>";
     }
     o += "</categories><symbols>";
     for (std::size_t i = 0; i < cats.size(); ++i) o += symbol(cats[i].kind, std::to_string(i), cats[i].layers);
@@ -172,6 +175,28 @@ std::string categorized(const std::string& attr, const std::vector<Category>& ca
 std::string single(const std::string& kind, const std::vector<std::string>& layers) {
     return "<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><symbols>" +
            symbol(kind, "0", layers) + "</symbols><rotation/><sizescale/></renderer-v2>";
+}
+
+/// Plan years in up to six equal classes on the map's ramp (the map legend's classes), each a
+/// range from half a year before its first year to half a year after its last.
+std::string graduated_years(const std::string& attr, int first, int last) {
+    const int span = last - first + 1;
+    const int classes = std::min(span, 6);
+    std::string ranges;
+    std::string symbols;
+    for (int k = 0; k < classes; ++k) {
+        const int y0 = first + span * k / classes;
+        const int y1 = first + span * (k + 1) / classes - 1;
+        const std::string label =
+            (y0 == y1 ? std::to_string(y0) : std::to_string(y0) + "–" + std::to_string(y1)) + " 年";
+        ranges += "<range render=\"true\" symbol=\"" + std::to_string(k) + "\" lower=\"" + fixed(y0 - 0.5, 1) +
+                  "\" upper=\"" + fixed(y1 + 0.5, 1) + "\" label=\"" + xml_escape(label) + "\"/>";
+        symbols += symbol("marker", std::to_string(k), {marker("circle", year_colour(y0, first, last), 3.0)});
+    }
+    return "<renderer-v2 type=\"graduatedSymbol\" attr=\"" + xml_escape(attr) +
+           "\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><ranges>" +
+           ranges + "</ranges><symbols>" + symbols +
+           "</symbols><classificationMethod id=\"EqualInterval\"/><rotation/><sizescale/></renderer-v2>";
 }
 
 /// Simple labels on one field in Noto Sans CJK SC with a white halo, placed over the centroid.
@@ -293,9 +318,18 @@ void write_layer_styles(gdal::Dataset& dataset) {
                     : single("fill", {simple_fill(k_covered, 255, k_white, 255, 0.1)});
             doc = qml(renderer, labeling("name", 7, false), false, fields, 2);
         } else if (name == "gaps") {
-            doc = qml(
-                single("fill", {hatch(k_gap, 200, 1.6, 0.3), simple_fill(k_gap, 0, k_gap, 180, 0.2, "solid", "no")}),
-                {}, false, fields, 2);
+            // One class per type, hatched; only the focus type is drawn at first (the map shows one
+            // type's gaps; stacked hatching of all types is unreadable). Tick others in the legend.
+            std::vector<Category> cats;
+            std::set<std::string> hidden;
+            for (const auto& t : types) {
+                cats.push_back({t.key,
+                                type_label(t),
+                                "fill",
+                                {hatch(k_gap, 200, 1.6, 0.3), simple_fill(k_gap, 0, k_gap, 180, 0.2, "solid", "no")}});
+                if (t.key != focus) hidden.insert(t.key);
+            }
+            doc = qml(categorized("type", cats, hidden), {}, false, fields, 2);
         } else if (name == "townships") {
             doc = qml(single("fill", {simple_fill(k_township, 0, k_township, 230, 0.26, "dash", "no")}), {}, false,
                       fields, 2);
@@ -332,17 +366,11 @@ void write_layer_styles(gdal::Dataset& dataset) {
                     years.insert(f->GetFieldAsInteger(year_index));
             }
             layer.ResetReading();
-            std::vector<Category> cats;
-            const int first = years.empty() ? 0 : *years.begin();
-            const int last = years.empty() ? 0 : *years.rbegin();
-            for (int y : years) {
-                cats.push_back({std::to_string(y),
-                                std::to_string(y) + " 年",
-                                "marker",
-                                {marker("circle", year_colour(y, first, last), 3.0)}});
+            if (years.empty()) {
+                doc = qml(single("marker", {marker("circle", year_colour(0, 0, 0), 3.0)}), {}, false, fields, 0);
+            } else {
+                doc = qml(graduated_years("year", *years.begin(), *years.rbegin()), {}, false, fields, 0);
             }
-            cats.push_back({"", "未分年 no year", "marker", {marker("circle", year_colour(first, first, first), 3.0)}});
-            doc = qml(categorized("year", cats), {}, false, fields, 0);
         } else {
             continue;  // tables without geometry keep QGIS's defaults
         }

@@ -11,7 +11,8 @@ from e2e import GEODATA, check, finish, run  # noqa: E402
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="scicov-xdg-"))
 try:
-    from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsMapRendererSequentialJob,
+    from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsGraduatedSymbolRenderer,
+                           QgsMapRendererSequentialJob,
                            QgsMapSettings, QgsSingleSymbolRenderer, QgsVectorLayer)
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor
@@ -42,14 +43,14 @@ expect = {  # layer -> (renderer class, classification attribute or None)
     "counties": (cat, "met_science_room"),
     "facilities": (cat, "type"),
     "service_areas": (cat, "type"),
-    "proposed_sites": (cat, "year"),
+    "proposed_sites": (QgsGraduatedSymbolRenderer, "year"),
     "townships": (QgsSingleSymbolRenderer, None),
-    "gaps": (QgsSingleSymbolRenderer, None),
+    "gaps": (cat, "type"),
 }
 for name, (cls, attr) in expect.items():
     rend = layers[name].renderer()
     check(isinstance(rend, cls), f"{name}: the stored renderer is applied ({type(rend).__name__})")
-    if attr and isinstance(rend, cat):
+    if attr and isinstance(rend, (cat, QgsGraduatedSymbolRenderer)):
         check(rend.classAttribute() == attr, f"{name}: categorised on {attr} ({rend.classAttribute()})")
 
 v = layers["villages"]
@@ -74,13 +75,26 @@ if c.labeling() is not None:
     check(s.format().font().family() == "Noto Sans CJK SC", f"counties: label font ({s.format().font().family()})")
 
 gaps = layers["gaps"].renderer()
-if isinstance(gaps, QgsSingleSymbolRenderer):
-    check(gaps.symbol().symbolLayer(0).layerType() == "LinePatternFill", "gaps: hatched (line pattern fill)")
+if isinstance(gaps, cat):
+    gap_classes = gaps.categories()  # keep the copies alive while their symbols are read
+    drawn = [str(c.value()) for c in gap_classes if c.renderState()]
+    check(drawn == ["science_room"], f"gaps: only the science room's gaps drawn at first ({drawn})")
+    check(all(c.symbol().symbolLayer(0).layerType() == "LinePatternFill" for c in gap_classes),
+          "gaps: hatched (line pattern fill)")
+    check(gap_classes[0].symbol().symbolLayer(0).color().name() == "#b03a2e", "gaps: the map's red")
 
 f = layers["facilities"].renderer()
 if isinstance(f, cat):
     shapes = {str(c.value()): c.symbol().symbolLayer(0).shape() for c in f.categories()}
     check(len(set(shapes.values())) == len(shapes) >= 4, f"facilities: a marker shape per type ({shapes})")
+
+p = layers["proposed_sites"].renderer()
+if isinstance(p, QgsGraduatedSymbolRenderer):
+    ranges = p.ranges()
+    years = [f["year"] for f in layers["proposed_sites"].getFeatures()]
+    check(1 <= len(ranges) <= 6, f"proposed_sites: up to six year classes ({len(ranges)})")
+    unclassed = [y for y in years if p.rangeForValue(y) is None]
+    check(not unclassed, f"proposed_sites: every site's year falls in a class ({unclassed[:5]})")
 
 # Render villages under counties into an image: several distinct colours means it drew.
 settings = QgsMapSettings()
@@ -107,5 +121,14 @@ common = [k for k, n in colours.items() if n >= 20]
 check(len(common) >= 4, f"the render is not blank ({len(common)} common colours)")
 check(0xCFE6C1 in colours and 0xF6D5C3 in colours, "the render shows covered green and uncovered salmon")
 
+# Qt objects first, then QGIS; and leave without the interpreter's teardown, which can crash in
+# PyQGIS after exitQgis() once the result is already decided and printed.
+del job, settings, image, v, c, gaps, f, p, rend
+layers.clear()
 app.exitQgis()
-finish()
+try:
+    finish()
+except SystemExit as done:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(done.code or 0)
