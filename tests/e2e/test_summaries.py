@@ -63,8 +63,40 @@ for command in ["analyze", "plan"]:
     check(r.returncode == 0 and open(csv2, "rb").read() == raw and open(json2, "rb").read() == open(json_path, "rb").read(),
           f"{command}: a second run writes the same bytes")
 
-# A field with a comma or quote is quoted (RFC 4180): checked on the writer's output through the csv module above;
-# a missing folder for --csv is an error before any work, with no output left behind.
+# RFC 4180 quoting: the tiny world with county names holding a comma and quotes.
+import tiny_world  # noqa: E402
+from osgeo import ogr, osr  # noqa: E402
+
+tiny = os.path.join(work, "tiny.gpkg")
+tiny_world.write(tiny)
+names = {"990101": '甲县, "新区"', "990102": "乙县"}
+ds = ogr.Open(tiny, 1)
+srs = osr.SpatialReference()
+srs.ImportFromEPSG(4543)
+lyr = ds.CreateLayer("counties", srs, ogr.wkbMultiPolygon)
+for field in ["code", "name"]:
+    lyr.CreateField(ogr.FieldDefn(field, ogr.OFTString))
+for code, name in names.items():
+    geom = ogr.Geometry(ogr.wkbMultiPolygon)
+    for vcode, _, col, row, _ in tiny_world.VILLAGES:
+        if vcode.startswith(code):
+            geom = geom.Union(tiny_world.square(col, row))
+    f = ogr.Feature(lyr.GetLayerDefn())
+    f.SetField("code", code)
+    f.SetField("name", name)
+    f.SetGeometry(ogr.ForceToMultiPolygon(geom))
+    lyr.CreateFeature(f)
+ds = None
+tcsv, tjson = os.path.join(work, "tiny.csv"), os.path.join(work, "tiny.json")
+r = run("analyze", tiny, "-o", os.path.join(work, "tiny-out.gpkg"), "--csv", tcsv, "--json", tjson)
+if check(r.returncode == 0, f"analyze on the tiny world with awkward county names exits 0 ({r.stderr.strip()})"):
+    raw = open(tcsv, "rb").read().decode("utf-8")
+    check('\r\n990101,"甲县, ""新区""",' in raw, "CSV quotes a name with a comma and doubles its quotes")
+    parsed = {t["code"]: t["name"] for t in csv.DictReader(io.StringIO(raw, newline=""))}
+    check(parsed == names, f"the csv module reads the names back ({parsed})")
+    check({d["code"]: d["name"] for d in json.load(open(tjson, encoding="utf-8"))} == names, "JSON names round-trip")
+
+# A missing folder for --csv is an error before any work, with no output left behind.
 missing = os.path.join(work, "no-such-folder", "x.csv")
 out = os.path.join(work, "never.gpkg")
 r = run("analyze", sample, "-o", out, "--csv", missing)
