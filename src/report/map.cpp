@@ -22,6 +22,7 @@
 #include "scicov/proj.hpp"
 
 #include "scicov/report.hpp"
+#include "palette.hpp"
 #include "text.hpp"
 
 namespace scicov::report {
@@ -69,31 +70,33 @@ std::string css(Rgb c) {
     return buf;
 }
 
-constexpr Rgb k_covered = hex(0xcfe6c1);     // light green
-constexpr Rgb k_uncovered = hex(0xf6d5c3);   // light salmon
-constexpr Rgb k_gap = hex(0xb03a2e);         // hatching
-constexpr Rgb k_county = hex(0x2b2b2b);
-constexpr Rgb k_township = hex(0x8f8f8f);
-constexpr Rgb k_text = hex(0x1f1f1f);
+constexpr Rgb k_covered = hex(palette::covered);
+constexpr Rgb k_uncovered = hex(palette::uncovered);
+constexpr Rgb k_gap = hex(palette::gap);
+constexpr Rgb k_county = hex(palette::county);
+constexpr Rgb k_township = hex(palette::township);
+constexpr Rgb k_text = hex(palette::text);
 constexpr Rgb k_muted = hex(0x5a5a5a);
 constexpr Rgb k_frame = hex(0x6b6b6b);
 
-enum class Symbol { square, triangle, diamond, circle };
+using palette::Symbol;
 struct TypeStyle {
     Symbol symbol;
     Rgb colour;
     double size;  // radius in base units
 };
 TypeStyle style_of(const std::string& type) {
-    if (type == "science_museum") return {Symbol::square, hex(0x1f4e9c), 6.5};
-    if (type == "science_base") return {Symbol::triangle, hex(0x7b3294), 6.5};
-    if (type == "e_station") return {Symbol::diamond, hex(0x0f7d83), 4.2};
-    return {Symbol::circle, hex(0x2e6b2e), 3.4};
+    const palette::TypeMark mark = palette::mark_of(type);
+    const double size = mark.symbol == Symbol::square || mark.symbol == Symbol::triangle ? 6.5
+                        : mark.symbol == Symbol::diamond                                 ? 4.2
+                                                                                         : 3.4;
+    return {mark.symbol, hex(mark.colour), size};
 }
 
 /// Sequential ramp for plan years: light yellow-orange (first year) to dark red (last).
 Rgb year_colour(int year, int first, int last) {
-    constexpr std::array<Rgb, 5> ramp = {hex(0xfed976), hex(0xfd8d3c), hex(0xe31a1c), hex(0xb10026), hex(0x5e001f)};
+    constexpr std::array<Rgb, 5> ramp = {hex(palette::year_ramp[0]), hex(palette::year_ramp[1]), hex(palette::year_ramp[2]),
+                                         hex(palette::year_ramp[3]), hex(palette::year_ramp[4])};
     const double t = last > first ? std::clamp(double(year - first) / double(last - first), 0.0, 1.0) : 0.0;
     const double pos = t * (ramp.size() - 1);
     const auto i = std::min<std::size_t>(static_cast<std::size_t>(pos), ramp.size() - 2);

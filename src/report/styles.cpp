@@ -1,6 +1,7 @@
 // QGIS styles stored in the output GeoPackage (DESIGN "Output contract": "QGIS styles into
 // layer_styles (applied on open)"). One QML document (QGIS 3) per layer, generated as text, with
 // the Cairo map's palette (src/report/map.cpp) so QGIS and the PNG agree.
+#include "palette.hpp"
 #include "styles.hpp"
 
 #include <algorithm>
@@ -13,6 +14,8 @@
 #include <vector>
 
 #include "text.hpp"
+
+namespace palette = scicov::report::palette;
 
 namespace scicov::output::detail {
 
@@ -29,12 +32,12 @@ struct Rgb {
 constexpr Rgb hex(unsigned v) {
     return {(v >> 16) & 0xffU, (v >> 8) & 0xffU, v & 0xffU};
 }
-constexpr Rgb k_covered = hex(0xcfe6c1);    // light green
-constexpr Rgb k_uncovered = hex(0xf6d5c3);  // light salmon
-constexpr Rgb k_gap = hex(0xb03a2e);        // hatching
-constexpr Rgb k_county = hex(0x2b2b2b);
-constexpr Rgb k_township = hex(0x8f8f8f);
-constexpr Rgb k_text = hex(0x1f1f1f);
+constexpr Rgb k_covered = hex(palette::covered);
+constexpr Rgb k_uncovered = hex(palette::uncovered);
+constexpr Rgb k_gap = hex(palette::gap);
+constexpr Rgb k_county = hex(palette::county);
+constexpr Rgb k_township = hex(palette::township);
+constexpr Rgb k_text = hex(palette::text);
 constexpr Rgb k_white = hex(0xffffff);
 constexpr const char* k_font = "Noto Sans CJK SC";
 constexpr const char* k_update_time = "2000-01-01T00:00:00Z";  // fixed: same input, same bytes
@@ -51,15 +54,20 @@ struct TypeStyle {
 };
 /// The map legend's symbol per facility type (square, triangle, diamond, circle).
 TypeStyle type_style(const std::string& type) {
-    if (type == "science_museum") return {"square", hex(0x1f4e9c), 3.6};
-    if (type == "science_base") return {"triangle", hex(0x7b3294), 3.6};
-    if (type == "e_station") return {"diamond", hex(0x0f7d83), 2.8};
-    return {"circle", hex(0x2e6b2e), 2.2};
+    const palette::TypeMark mark = palette::mark_of(type);
+    switch (mark.symbol) {
+        case palette::Symbol::square: return {"square", hex(mark.colour), 3.6};
+        case palette::Symbol::triangle: return {"triangle", hex(mark.colour), 3.6};
+        case palette::Symbol::diamond: return {"diamond", hex(mark.colour), 2.8};
+        case palette::Symbol::circle: break;
+    }
+    return {"circle", hex(mark.colour), 2.2};
 }
 
 /// The map's ramp for plan years: light yellow-orange (first year) to dark red (last).
 Rgb year_colour(int year, int first, int last) {
-    constexpr std::array<Rgb, 5> ramp = {hex(0xfed976), hex(0xfd8d3c), hex(0xe31a1c), hex(0xb10026), hex(0x5e001f)};
+    constexpr std::array<Rgb, 5> ramp = {hex(palette::year_ramp[0]), hex(palette::year_ramp[1]), hex(palette::year_ramp[2]),
+                                         hex(palette::year_ramp[3]), hex(palette::year_ramp[4])};
     const double t = last > first ? std::clamp(double(year - first) / double(last - first), 0.0, 1.0) : 0.0;
     const double pos = t * (ramp.size() - 1);
     const auto i = std::min<std::size_t>(static_cast<std::size_t>(pos), ramp.size() - 2);
