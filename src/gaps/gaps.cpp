@@ -62,13 +62,14 @@ public:
         const auto& villages = job.villages;
         // The county's zone: the one whose central meridian is nearest the middle of the county's
         // east-west extent, which keeps the worst scale error of the county smallest.
-        double west = 180, east = -180;
+        // Lon/lat extent of the county: west, south, east, north.
+        std::array<double, 4> extent{180, 90, -180, -90};
         for (auto v : villages) {
             auto b = m_ctx.bounds(*m_ctx.from_wkb(m_in.villages[static_cast<std::size_t>(v)].geometry));
-            west = std::min(west, b[0]);
-            east = std::max(east, b[2]);
+            extent = {std::min(extent[0], b[0]), std::min(extent[1], b[1]), std::max(extent[2], b[2]),
+                      std::max(extent[3], b[3])};
         }
-        const proj::Transformer& zone = transformer(crs::gk_zone_epsg(0.5 * (west + east)));
+        const proj::Transformer& zone = transformer(crs::gk_zone_epsg(0.5 * (extent[0] + extent[2])));
 
         std::vector<geos::GeomPtr> polys;
         polys.reserve(villages.size());
@@ -102,7 +103,7 @@ public:
             std::vector<geos::GeomPtr> gap_pieces(villages.size());
             geos::GeomPtr service;
             if (type.rule.kind == rules::CoverageKind::radius) {
-                service = discs(job, t, type.rule.radius_m, zone, *county);
+                service = discs(extent, t, type.rule.radius_m, zone, *county);
                 auto prepared = service ? m_ctx.prepare(*service) : geos::PreparedPtr();
                 for (std::size_t k = 0; k < villages.size(); ++k) {
                     const auto v = static_cast<std::size_t>(villages[k]);
@@ -165,16 +166,10 @@ private:
 
     /// The union of the service discs of every facility of type t that can reach the county,
     /// clipped to the county; null when there is none.
-    geos::GeomPtr discs(const CountyJob& job, std::size_t t, double radius_m, const proj::Transformer& zone,
-                        const GEOSGeometry& county) {
+    geos::GeomPtr discs(const std::array<double, 4>& extent, std::size_t t, double radius_m,
+                        const proj::Transformer& zone, const GEOSGeometry& county) {
         // Facilities within the radius of the county's extent (a generous lon/lat box).
-        double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
-        for (auto v : job.villages) {
-            auto g = m_ctx.from_wkb(m_in.villages[static_cast<std::size_t>(v)].geometry);
-            auto b = m_ctx.bounds(*g);
-            minx = std::min(minx, b[0]), miny = std::min(miny, b[1]);
-            maxx = std::max(maxx, b[2]), maxy = std::max(maxy, b[3]);
-        }
+        const auto [minx, miny, maxx, maxy] = extent;
         const double dlat = radius_m / 110'000.0 * 1.05;
         const double dlon =
             radius_m /

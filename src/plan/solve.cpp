@@ -373,14 +373,12 @@ double measure_total(const CoverProblem& p) { return std::accumulate(p.measure.b
 Solution set_cover_impl(const CoverProblem& p, double target, const SolveOptions& o, const Deadline& deadline,
                         bool allow_infeasible_repair);
 
-Solution max_cover_impl(const CoverProblem& p, double budget, const SolveOptions& o, const Deadline& deadline) {
+/// A max-cover outcome on the reduced problem as a Solution of the original one.
+Solution max_cover_solution(const CoverProblem& p, const Reduced& r, const Outcome& out, const Deadline& deadline) {
     Solution s;
-    const auto pre = presolve(p, Model::max_cover, 0, o.objective, o.presolve);
-    const Reduced& r = pre.reduced;
     s.presolve = r.stats;
     s.uncoverable = r.uncoverable;
     s.reachable_measure = r.coverable_measure;
-    const Outcome out = max_cover_reduced(r, budget, o, deadline, {});
     s.sites = to_sites(p, r, out.chosen, GainBy::weight, true);
     const Eval e = evaluate(p, s.sites);
     s.status = status_of(out);
@@ -394,6 +392,11 @@ Solution max_cover_impl(const CoverProblem& p, double budget, const SolveOptions
     s.cost = e.cost;
     s.seconds = deadline.elapsed();
     return s;
+}
+
+Solution max_cover_impl(const CoverProblem& p, double budget, const SolveOptions& o, const Deadline& deadline) {
+    const auto pre = presolve(p, Model::max_cover, 0, o.objective, o.presolve);
+    return max_cover_solution(p, pre.reduced, max_cover_reduced(pre.reduced, budget, o, deadline, {}), deadline);
 }
 
 Solution set_cover_impl(const CoverProblem& p, double target, const SolveOptions& o, const Deadline& deadline,
@@ -504,22 +507,7 @@ std::vector<Solution> sweep_max_cover(const CoverProblem& problem, std::int32_t 
             o.chosen = prev;
             o.optimal = false;
         }
-        Solution s;
-        s.presolve = r.stats;
-        s.uncoverable = r.uncoverable;
-        s.reachable_measure = r.coverable_measure;
-        s.sites = to_sites(problem, r, o.chosen, GainBy::weight, true);
-        const Eval e = evaluate(problem, s.sites);
-        s.status = status_of(o);
-        s.method = o.method;
-        s.objective = e.new_weight;
-        s.bound = std::max(o.bound, e.new_weight);
-        s.gap = s.status == Status::optimal ? 0.0 : gap_of(s.objective, s.bound);
-        s.measure = r.base_measure + e.new_measure;
-        s.new_measure = e.new_measure;
-        s.new_weight = e.new_weight;
-        s.cost = e.cost;
-        s.seconds = deadline.elapsed();
+        Solution s = max_cover_solution(problem, r, o, deadline);
         prev = o.chosen;
         prev_weight = covered_weight(r, prev);
         out.push_back(std::move(s));
