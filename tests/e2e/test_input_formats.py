@@ -24,30 +24,10 @@ from osgeo import gdal, ogr, osr
 
 sys.path.insert(0, os.path.dirname(__file__))
 import tiny_world  # noqa: E402
+from e2e import check, finish, rows, run  # noqa: E402
 
 gdal.UseExceptions()
-SCICOV = os.environ["SCICOV"]
 TYPES = ["science_museum", "science_base", "e_station", "science_room"]
-passed, failures = 0, []
-
-
-def check(cond, what):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(what)
-        print("FAIL:", what)
-    return cond
-
-
-def run(*args):
-    return subprocess.run([SCICOV, "-q", *args], capture_output=True, text=True)
-
-
-def rows(path, layer):
-    ds = ogr.Open(path)
-    return [f.items() for f in ds.GetLayerByName(layer)]
 
 
 def srs_code(path, layer=None):
@@ -179,8 +159,7 @@ with tempfile.TemporaryDirectory() as tmp:
     tiny_world.write(world, with_units=False)
     ref_out = analyze("gpkg", tmp, world)
     if ref_out is None:
-        print(f"{passed} passed, {len(failures)} failed")
-        sys.exit(1)
+        finish()
     ref = results(ref_out)
     # The reference itself is the hand-computed one (test_analyze_tiny.py checks it in detail).
     check([ref[0][c]["cov_e_station"] for c in sorted(ref[0])] == [1, 0, 0, 0, 0], "reference: e-station covers V1")
@@ -265,5 +244,4 @@ with tempfile.TemporaryDirectory() as tmp:
         check(101.9 < ext[0] < 102.5 and 26.3 < ext[2] < 26.7, f"out-crs: villages extent in lon/lat degrees {ext}")
         ds = None
 
-print(f"{passed} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+finish()

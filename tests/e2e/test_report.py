@@ -14,23 +14,10 @@ import zlib
 
 from osgeo import ogr
 
-SCICOV = os.environ["SCICOV"]
-SAMPLE = os.path.join(os.environ["SCICOV_GEODATA"], "sample.gpkg")
-passed = 0
-failures = []
+sys.path.insert(0, os.path.dirname(__file__))
+from e2e import GEODATA, SCICOV, check, finish, run  # noqa: E402
 
-
-def check(cond, what):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def run(*args):
-    return subprocess.run([SCICOV, "-q", *args], capture_output=True, text=True)
+SAMPLE = os.path.join(GEODATA, "sample.gpkg")
 
 
 def png_info(path):
@@ -85,8 +72,7 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("plan", SAMPLE, "-o", plan, "--time-limit", "20")
     check(r.returncode == 0, f"plan exit 0 (got {r.returncode}: {r.stderr[-2000:]})")
     if r.returncode != 0:
-        print(f"{passed} passed, {len(failures)} failed")
-        sys.exit(1)
+        finish()
     ds = ogr.Open(plan)
     counties = [(f["code"], f["name"]) for f in ds.GetLayerByName("counties")]
     ds = None
@@ -176,5 +162,4 @@ with tempfile.TemporaryDirectory() as tmp:
         errors = [l for l in r.stderr.splitlines() if "Uncaught" in l or "ERROR:CONSOLE" in l]
         check(not errors, f"no console errors ({errors[:3]})")
 
-print(f"{passed} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+finish()
