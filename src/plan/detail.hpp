@@ -137,6 +137,21 @@ Selection heuristic_max_cover(const Reduced& r, double budget, const std::vector
 /// the budget knapsack solved fractionally; groups and conflicts dropped — all keep it valid).
 double lagrangian_max_cover_bound(const Reduced& r, double budget, double incumbent, const Deadline& deadline);
 
+/// Exact max cover without groups or conflicts (colgen.cpp): column generation on the LP
+/// relaxation from the incumbent, a Lagrangian bound L(π) at the LP duals, the proof
+/// L < w* + g (g: the weights' common unit, or CBC's gap tolerances), otherwise reduced-cost
+/// fixing and CBC on the surviving columns.
+struct MaxCoverProof {
+    bool optimal = false;               ///< `chosen` is proven optimal (within relative_gap)
+    bool improved = false;              ///< `chosen` is better than the incumbent passed in
+    bool lp_converged = false;          ///< no column with a positive reduced cost was left
+    std::vector<std::int32_t> chosen;   ///< best selection known (reduced indices, sorted)
+    double bound = 0;                   ///< valid upper bound on the optimum
+    std::int32_t rounds = 0, columns = 0, kept = -1;  ///< master rounds, master columns, columns left by fixing
+};
+MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::int32_t> incumbent, double relative_gap,
+                              int seed, const Deadline& deadline);
+
 /// Newly covered weight / measure of a selection of reduced candidates.
 double covered_weight(const Reduced& r, const std::vector<std::int32_t>& chosen);
 double covered_measure(const Reduced& r, const std::vector<std::int32_t>& chosen);
