@@ -127,8 +127,9 @@ struct Selection {
     bool feasible = false;
 };
 
-/// Greedy + redundancy elimination + swap local search for the set cover on the reduced problem.
-Selection heuristic_set_cover(const Reduced& r, const Deadline& deadline);
+/// Greedy + redundancy elimination + swap local search for the set cover on the reduced problem;
+/// `start` (compatible sites) is completed and improved instead of an empty selection.
+Selection heuristic_set_cover(const Reduced& r, const Deadline& deadline, const std::vector<std::int32_t>& start = {});
 /// Greedy + swap local search for max cover with the budget (objective units); `start` seeds it.
 Selection heuristic_max_cover(const Reduced& r, double budget, const std::vector<std::int32_t>& start,
                               const Deadline& deadline);
@@ -151,6 +152,20 @@ struct MaxCoverProof {
 };
 MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::int32_t> incumbent, double relative_gap,
                               int seed, const Deadline& deadline);
+
+/// Full cover without groups or conflicts (lagrange.cpp): subgradient on the covering rows, a
+/// Lagrangian-cost greedy + redundancy removal each iteration (Beasley / Caprara–Fischetti–Toth).
+struct SetCoverLagrange {
+    std::vector<std::int32_t> best;   ///< best cover found (sorted), or `start` when none better
+    double upper = 0;                 ///< its cost (infinity when no cover is known)
+    double lower = 0;                 ///< best L(u): a valid lower bound on every cover's cost
+    std::vector<double> u;            ///< the multipliers of `lower`
+    std::vector<double> reduced_cost; ///< C_j = c_j − Σ_{i∈N_j} u_i at `u`
+    std::int32_t iterations = 0;
+    bool optimal = false;             ///< lower proves upper (costs in units of the cost unit)
+};
+SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t> start, std::int32_t iterations,
+                                      const Deadline& deadline);
 
 /// Newly covered weight / measure of a selection of reduced candidates.
 double covered_weight(const Reduced& r, const std::vector<std::int32_t>& chosen);

@@ -253,11 +253,13 @@ void restore(State& s, const std::vector<std::int32_t>& before) {
 
 }  // namespace
 
-Selection heuristic_set_cover(const Reduced& r, const Deadline& deadline) {
+Selection heuristic_set_cover(const Reduced& r, const Deadline& deadline, const std::vector<std::int32_t>& start) {
     Selection sel;
     const double tol = tolerance(r);
     State s(r);
     const auto n = r.n_cand();
+    for (auto j : start)
+        if (!s.chosen(j) && s.blocked(j) == 0) s.add(j);
 
     if (!greedy_complete(r, s, tol, -1)) return sel;  // stuck: packing constraints block every useful candidate
     Unique u(n);

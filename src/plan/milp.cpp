@@ -115,7 +115,10 @@ MilpResult solve_milp(const Milp& m, std::optional<double> cutoff, double second
     const int status = Cbc_status(model.get());
     if (status == 2) throw Error(ErrorKind::solver, "CBC abandoned the model (numerical difficulties)");
     const double* best = Cbc_bestSolution(model.get());
-    res.infeasible = Cbc_isProvenInfeasible(model.get()) != 0 && best == nullptr;
+    // Proven infeasible only when the search finished: with a cutoff, CBC 2.10 also reports
+    // "proven infeasible" when it stopped on time before finding a solution below the cutoff.
+    const bool finished = status == 0 && Cbc_isSecondsLimitReached(model.get()) == 0;
+    res.infeasible = finished && Cbc_isProvenInfeasible(model.get()) != 0 && best == nullptr;
     if (best != nullptr) {
         res.has_solution = true;
         res.x.assign(best, best + m.n_cols);

@@ -173,6 +173,81 @@ bool tie_break_matters(const Reduced& r) {
     return false;
 }
 
+/// Every reduced demand must be covered and no packing rows: the full-cover (LSCP) path applies.
+bool full_cover_only(const Reduced& r) {
+    if (r.n_dem() == 0) return false;
+    if (!std::all_of(r.must.begin(), r.must.end(), [](std::uint8_t v) { return v != 0; })) return false;
+    return std::none_of(r.incompatible.begin(), r.incompatible.end(), [](const auto& l) { return !l.empty(); });
+}
+
+/// Iterations of the full-cover Lagrangian heuristic (an iteration limit, not a time limit, so
+/// that the answer does not depend on the machine's speed).
+constexpr std::int32_t k_lagrange_iterations = 1500;
+
+/// Full cover: Lagrangian heuristic (upper and lower bound), reduced-cost fixing, then CBC on the
+/// surviving columns searching only covers cheaper than the incumbent (cutoff UB − g): when CBC
+/// proves there is none, the incumbent is optimal. Ties need no second stage (every demand is
+/// covered by every feasible selection, so all have the same weight).
+Outcome full_cover_reduced(const Reduced& r, double unit, const SolveOptions& o, const Deadline& deadline,
+                           const std::vector<std::int32_t>& start) {
+    Outcome out;
+    out.method = Method::exact;
+    const auto lg = lagrangian_set_cover(r, start, k_lagrange_iterations, Deadline(deadline.remaining() * 0.5));
+    out.have = true;
+    out.chosen = lg.best;
+    if (!lg.optimal) {  // the swap local search and destroy-and-repair from the Lagrangian cover
+        Selection ls = heuristic_set_cover(r, Deadline(std::min(deadline.remaining() * 0.1, 2.0)), lg.best);
+        if (ls.feasible && sc_feasible(r, ls.chosen) && sc_better(r, ls.chosen, out.chosen)) out.chosen = ls.chosen;
+    }
+    const double ub = sum_cost(r, out.chosen);
+    const double lower = sc_bound(lg.lower / unit, unit);  // costs are multiples of the unit
+    out.bound = std::min(ub, lower);
+    auto finish = [&](bool optimal) {
+        out.optimal = optimal;
+        out.tie_break_optimal = optimal;
+        if (optimal) out.bound = sum_cost(r, out.chosen);
+        return out;
+    };
+    if (lg.optimal || ub - out.bound <= o.relative_gap * ub) return finish(true);
+    // Reduced-cost fixing: a cover holding j costs ≥ L + max(0, C_j); better covers cost ≤ UB − g.
+    std::vector<std::int32_t> keep;
+    for (std::int32_t j = 0; j < r.n_cand(); ++j)
+        if (lg.lower + lg.reduced_cost[static_cast<std::size_t>(j)] <= ub - unit + 1e-6 * unit) keep.push_back(j);
+    std::vector<std::int32_t> pos(static_cast<std::size_t>(r.n_cand()), -1);
+    Milp m;
+    for (std::size_t p = 0; p < keep.size(); ++p) {
+        pos[static_cast<std::size_t>(keep[p])] = static_cast<std::int32_t>(p);
+        m.add_col(r.cost[static_cast<std::size_t>(keep[p])] / unit, 0, 1, true);
+    }
+    std::vector<std::int32_t> idx;
+    std::vector<double> val;
+    for (std::int32_t i = 0; i < r.n_dem(); ++i) {
+        idx.clear();
+        for (auto k = r.covered_by.begin(i); k < r.covered_by.end(i); ++k) {
+            const auto q = pos[static_cast<std::size_t>(r.covered_by.items[static_cast<std::size_t>(k)])];
+            if (q >= 0) idx.push_back(q);
+        }
+        if (idx.empty()) return finish(true);  // no cheaper cover can cover demand i
+        val.assign(idx.size(), 1.0);
+        m.add_row(idx, val, 1.0, k_inf);
+    }
+    if (deadline.expired()) return finish(false);
+    // only covers of ≤ UB − g (objective in units: integral) are searched
+    const auto res = solve_milp(m, ub / unit - 0.5, deadline.remaining(), o.relative_gap, 1e-9, o.seed);
+    if (res.infeasible) return finish(true);
+    if (res.has_solution) {
+        std::vector<std::int32_t> c;
+        for (std::size_t p = 0; p < keep.size(); ++p)
+            if (res.x[p] > 0.5) c.push_back(keep[p]);
+        if (sc_feasible(r, c) && sc_better(r, c, out.chosen)) out.chosen = std::move(c);
+        if (res.optimal) return finish(true);
+    }
+    // covers cheaper than UB use kept columns only, so CBC's bound there bounds them
+    const double cbc_bound = sc_bound(res.bound, unit);
+    out.bound = std::min(sum_cost(r, out.chosen), std::max(out.bound, cbc_bound));
+    return finish(false);
+}
+
 Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadline& deadline) {
     Outcome out;
     const double tol = 1e-9 * std::max(1.0, std::abs(r.needed));
@@ -202,6 +277,8 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
         out.tie_break_optimal = out.optimal && !ties;
         return out;
     }
+
+    if (h.feasible && unit && full_cover_only(r)) return full_cover_reduced(r, *unit, o, deadline, h.chosen);
 
     // Stage 1: the primary objective alone (costs in units of g, so CBC sees an integral
     // objective and prunes by whole units).

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <random>
 
+#include "../../src/plan/detail.hpp"  // internals: column generation, Lagrangian bounds, fixing
 #include "scicov/error.hpp"
 #include "scicov/plan.hpp"
 
@@ -459,4 +460,136 @@ TEST_CASE("presolve reductions are counted", "[plan]") {
     const auto t = solve_set_cover(p, 4, off);
     CHECK(t.objective == s.objective);
     CHECK(t.presolve.candidates_fixed == 0);
+}
+
+namespace {
+
+/// The max cover of a reduced problem solved by CBC on the textbook model (no column
+/// generation): the independent reference for prove_max_cover.
+double cbc_max_cover(const detail::Reduced& r, double budget) {
+    detail::Milp m;
+    for (std::int32_t j = 0; j < r.n_cand(); ++j) m.add_col(0.0, 0, 1, true);
+    for (std::int32_t i = 0; i < r.n_dem(); ++i) {
+        std::vector<std::int32_t> idx;
+        for (auto k = r.covered_by.begin(i); k < r.covered_by.end(i); ++k) idx.push_back(r.covered_by.items[static_cast<std::size_t>(k)]);
+        std::vector<double> val(idx.size(), -1.0);
+        idx.push_back(m.add_col(-r.weight[static_cast<std::size_t>(i)], 0, 1, false));
+        val.push_back(1.0);
+        m.add_row(idx, val, -detail::k_inf, 0.0);
+    }
+    std::vector<std::int32_t> all(static_cast<std::size_t>(r.n_cand()));
+    std::iota(all.begin(), all.end(), 0);
+    m.add_row(all, r.cost, -detail::k_inf, budget);
+    const auto res = detail::solve_milp(m, std::nullopt, 60, 0, 1e-9, 1);
+    REQUIRE(res.optimal);
+    return -res.objective;
+}
+
+/// Every minimum-cost full cover of p (≤ 16 candidates) by enumeration, as candidate lists.
+std::vector<std::vector<std::int32_t>> optimal_full_covers(const detail::Reduced& r) {
+    const auto n = r.n_cand();
+    REQUIRE(n <= 16);
+    double best = 1e300;
+    std::vector<std::vector<std::int32_t>> out;
+    for (std::uint32_t mask = 0; mask < (1u << n); ++mask) {
+        std::vector<std::int32_t> sel;
+        double c = 0;
+        for (std::int32_t j = 0; j < n; ++j)
+            if ((mask >> j) & 1u) sel.push_back(j), c += r.cost[static_cast<std::size_t>(j)];
+        if (c > best + 1e-9 || !detail::must_covered(r, sel)) continue;
+        if (c < best - 1e-9) best = c, out.clear();
+        out.push_back(sel);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("max cover column generation: the optimum of CBC on the whole model, with a valid bound", "[plan]") {
+    int through_fixing = 0;
+    for (std::uint32_t seed = 200; seed < 230; ++seed) {
+        // seed % 3: unit costs, costs 1..3, real weights (no common unit: the tolerance proof)
+        auto p = random_instance(seed, 300 + 20 * static_cast<int>(seed % 7), 60 + static_cast<int>(seed % 5) * 10,
+                                 0.1 + 0.01 * (seed % 4), false, false);
+        if (seed % 3 == 2)
+            for (std::size_t i = 0; i < p.weight.size(); ++i) p.weight[i] = p.weight[i] * 1.0137 + 0.001 * static_cast<double>(i % 13);
+        const Objective obj = seed % 3 == 1 ? Objective::cost : Objective::sites;
+        const double budget = obj == Objective::sites ? 2 + seed % 5 : 4.5 + seed % 4;
+        const auto pre = detail::presolve(p, detail::Model::max_cover, 0, obj, true);
+        const auto& r = pre.reduced;
+        const double opt = cbc_max_cover(r, budget);
+        // a deliberately weak incumbent (one site) so that the master and CBC have work to do
+        std::vector<std::int32_t> start;
+        if (seed % 2 == 0 && r.n_cand() > 0) start.push_back(0);
+        const auto pr = detail::prove_max_cover(r, budget, start, 0.0, 1, detail::Deadline(60));
+        INFO("seed " << seed << " budget " << budget << " optimum " << opt);
+        CHECK(pr.optimal);
+        CHECK(detail::covered_weight(r, pr.chosen) == Approx(opt).epsilon(1e-9));
+        CHECK(pr.bound >= opt - 1e-6 * std::max(1.0, opt));
+        double cost = 0;
+        for (auto j : pr.chosen) cost += r.cost[static_cast<std::size_t>(j)];
+        CHECK(cost <= budget + 1e-9);
+        if (pr.kept >= 0) ++through_fixing;
+        // and through the public API (column generation inside), the same optimum
+        SolveOptions o = exact_options();
+        o.objective = obj;
+        const auto s = solve_max_cover(p, budget, o);
+        CHECK(s.status == Status::optimal);
+        CHECK(s.objective == Approx(opt).epsilon(1e-9));
+    }
+    // the LP was fractional somewhere, so reduced-cost fixing + CBC on the kept columns ran
+    CHECK(through_fixing > 0);
+}
+
+TEST_CASE("max cover column generation agrees with CBC on the benchmark generator's shape", "[plan]") {
+    for (std::uint32_t seed = 1; seed <= 3; ++seed) {
+        const auto p = random_instance(seed, 2000, 300, 0.06, false, false);
+        const auto pre = detail::presolve(p, detail::Model::max_cover, 0, Objective::sites, true);
+        const double opt = cbc_max_cover(pre.reduced, 10);
+        const auto s = solve_max_cover(p, 10, exact_options());
+        INFO("seed " << seed);
+        CHECK(s.status == Status::optimal);
+        CHECK(s.objective == Approx(opt).epsilon(1e-9));
+        CHECK(s.bound == Approx(opt).epsilon(1e-9));
+    }
+}
+
+TEST_CASE("full cover: Lagrangian bound and reduced-cost fixing keep every optimal cover", "[plan]") {
+    for (std::uint32_t seed = 300; seed < 330; ++seed) {
+        const auto p = random_instance(seed, 60, 14, 0.22 + 0.01 * (seed % 5), false, false, seed % 4 == 3);
+        const Objective obj = seed % 2 ? Objective::cost : Objective::sites;
+        double open = 0;
+        for (std::size_t i = 0; i < p.measure.size(); ++i)
+            if (!p.covered[i]) open += p.measure[i];
+        const auto pre = detail::presolve(p, detail::Model::set_cover, open + 1e9, obj, false);
+        // a full cover of what the candidates reach: every reduced demand must be covered
+        detail::Reduced r = pre.reduced;
+        std::fill(r.must.begin(), r.must.end(), std::uint8_t{1});
+        if (r.n_dem() == 0) continue;
+        const auto covers = optimal_full_covers(r);
+        REQUIRE(!covers.empty());
+        double z = 0;
+        for (auto j : covers.front()) z += r.cost[static_cast<std::size_t>(j)];
+        const auto lg = detail::lagrangian_set_cover(r, {}, 300, detail::Deadline(60));
+        INFO("seed " << seed << " optimum " << z << " L " << lg.lower << " UB " << lg.upper);
+        CHECK(lg.lower <= z + 1e-9);            // a lower bound
+        CHECK(lg.upper >= z - 1e-9);            // a cover's cost
+        CHECK(detail::must_covered(r, lg.best));
+        if (lg.optimal) CHECK(lg.upper == Approx(z));
+        // fixing drops j when L + C_j > UB − g; no optimal cover may hold such a j
+        for (const auto& cover : covers)
+            for (auto j : cover) CHECK(lg.lower + std::max(0.0, lg.reduced_cost[static_cast<std::size_t>(j)]) <= z + 1e-9);
+        // the public full cover (Lagrangian + fixing + CBC with cutoff) finds the optimum
+        SolveOptions o = exact_options();
+        o.objective = obj;
+        double reach = 0;
+        std::vector<std::uint8_t> hit(p.measure.size(), 0);
+        for (auto d : p.demands) hit[static_cast<std::size_t>(d)] = 1;
+        for (std::size_t i = 0; i < hit.size(); ++i)
+            if (hit[i] || p.covered[i]) reach += p.measure[i];
+        const auto s = solve_set_cover(p, reach, o);
+        const auto brute = brute_set_cover(p, reach, obj);
+        CHECK(s.status == Status::optimal);
+        CHECK(s.objective == Approx(brute.cost));
+    }
 }
