@@ -173,7 +173,7 @@ Master solve_master(const Reduced& r, const std::vector<std::int32_t>& cols, con
 }  // namespace
 
 MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::int32_t> incumbent, double relative_gap,
-                              int seed, const Deadline& deadline) {
+                              int seed, const Deadline& deadline, bool use_mip) {
     MaxCoverProof out;
     const auto n = r.n_cand();
     const auto nd = r.n_dem();
@@ -293,7 +293,12 @@ MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::
         if (lagrangian + std::min(0.0, v[uj] - mu * r.cost[uj]) >= need) keep.push_back(j);
     }
     out.kept = static_cast<std::int32_t>(keep.size());
-    if (deadline.expired()) return out;
+    if (keep.empty()) {  // no column can be in a better selection
+        out.optimal = true;
+        out.bound = best_w;
+        return out;
+    }
+    if (!use_mip || deadline.expired()) return out;
     // CBC on the kept columns; demands merged by their pattern over them.
     const Classes kc = classify(r, keep);
     Milp mip;
@@ -312,11 +317,6 @@ MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::
     val.clear();
     for (auto j : keep) val.push_back(r.cost[static_cast<std::size_t>(j)]);
     mip.add_row(idx, val, -k_inf, budget);
-    if (keep.empty()) {
-        out.optimal = true;
-        out.bound = best_w;
-        return out;
-    }
     const auto res = solve_milp(mip, std::nullopt, deadline.remaining(), relative_gap, 1e-9, seed);
     if (res.has_solution) {
         std::vector<std::int32_t> sel;

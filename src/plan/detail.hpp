@@ -150,8 +150,9 @@ struct MaxCoverProof {
     double bound = 0;                   ///< valid upper bound on the optimum
     std::int32_t rounds = 0, columns = 0, kept = -1;  ///< master rounds, master columns, columns left by fixing
 };
+/// `use_mip` false: no CBC step (the bound and the master's integral solutions only).
 MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::int32_t> incumbent, double relative_gap,
-                              int seed, const Deadline& deadline);
+                              int seed, const Deadline& deadline, bool use_mip = true);
 
 /// Full cover without groups or conflicts (lagrange.cpp): subgradient on the covering rows, a
 /// Lagrangian-cost greedy + redundancy removal each iteration (Beasley / Caprara–Fischetti–Toth).

@@ -353,6 +353,18 @@ Outcome max_cover_reduced(const Reduced& r, double budget, const SolveOptions& o
     const Deadline heur_deadline(run_exact ? std::min(deadline.remaining() * 0.1, 1.0) : deadline.remaining() * 0.7);
     Selection h = heuristic_max_cover(r, budget, start, heur_deadline);
     Milp m = build_max_cover(r, budget);
+    const bool packing = std::any_of(r.incompatible.begin(), r.incompatible.end(), [](const auto& l) { return !l.empty(); });
+    if (!run_exact && !packing) {
+        // the LP bound by column generation (no CBC): faster than the Lagrangian below
+        MaxCoverProof pr = prove_max_cover(r, budget, h.chosen, o.relative_gap, o.seed, deadline, false);
+        out.method = Method::heuristic;
+        out.have = true;
+        out.chosen = std::move(pr.chosen);
+        const double w = covered_weight(r, out.chosen);
+        out.bound = std::max(pr.bound, w);
+        out.optimal = pr.optimal;
+        return out;
+    }
     if (!run_exact) {
         out.method = Method::heuristic;
         out.have = true;
@@ -371,12 +383,11 @@ Outcome max_cover_reduced(const Reduced& r, double budget, const SolveOptions& o
     }
     out.method = Method::exact;
     const double hw = covered_weight(r, h.chosen);
-    const bool packing = std::any_of(r.incompatible.begin(), r.incompatible.end(), [](const auto& l) { return !l.empty(); });
     double colgen_bound = total_w;
     if (!packing) {
         // Column generation + Lagrangian proof (colgen.cpp): CBC's root LP on the whole model
         // was ~10 s of the 24 s on 50,000 × 5,000.
-        MaxCoverProof pr = prove_max_cover(r, budget, h.chosen, o.relative_gap, o.seed, deadline);
+        MaxCoverProof pr = prove_max_cover(r, budget, h.chosen, o.relative_gap, o.seed, deadline, true);
         if (pr.optimal || deadline.expired()) {
             out.have = true;
             out.chosen = std::move(pr.chosen);
