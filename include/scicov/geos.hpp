@@ -79,6 +79,12 @@ public:
     GeomPtr intersection(const GEOSGeometry& a, const GEOSGeometry& b) const;
     GeomPtr difference(const GEOSGeometry& a, const GEOSGeometry& b) const;
     GeomPtr unary_union(const GEOSGeometry& g) const;
+    /// The union of polygons that tile without overlapping (villages of a township, pieces of a
+    /// partition), as a MultiPolygon; the parts are consumed. GEOS's coverage union (linear in
+    /// the edges: it drops the shared ones) is tried first and kept only when its result is
+    /// valid and its area equals the sum of the parts' areas (so the parts did not overlap);
+    /// otherwise the general, robust unary union answers.
+    GeomPtr union_of_tiles(std::vector<GeomPtr> parts) const;
     GeomPtr point_on_surface(const GEOSGeometry& g) const;
     GeomPtr buffer(const GEOSGeometry& g, double width, int quadrant_segments = 16) const;
     /// x, y of a point geometry.

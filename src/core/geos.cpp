@@ -1,6 +1,7 @@
 #include "scicov/geos.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdlib>
 
 #include <ogr_geometry.h>
@@ -177,6 +178,19 @@ GeomPtr GeosContext::difference(const GEOSGeometry& a, const GEOSGeometry& b) co
 
 GeomPtr GeosContext::unary_union(const GEOSGeometry& g) const {
     return own(GEOSUnaryUnion_r(m_handle, &g), "union");
+}
+
+GeomPtr GeosContext::union_of_tiles(std::vector<GeomPtr> parts) const {
+    if (parts.empty()) return collection(GEOS_MULTIPOLYGON, {});
+    double sum = 0;
+    for (const auto& p : parts) sum += area(*p);
+    auto all = collection(GEOS_MULTIPOLYGON, std::move(parts));
+    if (auto fast = own_nullable(GEOSCoverageUnion_r(m_handle, all.get()))) {
+        if (GEOSisValid_r(m_handle, fast.get()) == 1 && std::abs(area(*fast) - sum) <= 1e-9 * sum) {
+            return polygonal(*fast);
+        }
+    }
+    return polygonal(*unary_union(*all));
 }
 
 GeomPtr GeosContext::point_on_surface(const GEOSGeometry& g) const {

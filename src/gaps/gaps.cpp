@@ -20,6 +20,10 @@ using namespace scicov::detail;
 using Entry = std::pair<Point2, std::size_t>;
 using Tree = RTree<Entry>;
 
+/// Gap polygons smaller than this are dropped: what is left of a village after subtracting a
+/// disc that covers it can be a sliver of 1e-6 m² made of floating-point noise.
+constexpr double k_min_gap_m2 = 1.0;
+
 /// Transforms every coordinate of a GEOS geometry through PROJ (GEOS's own coordinate walk).
 geos::GeomPtr project(const geos::GeosContext& ctx, const GEOSGeometry& g, const proj::Transformer& t, bool inverse) {
     struct Job {
@@ -78,73 +82,115 @@ public:
             polys.push_back(project(m_ctx, *g, zone, false));
             m_result.village_area_m2[static_cast<std::size_t>(v)] = m_ctx.area(*polys.back());
         }
-        // Dissolved county and townships (valid even when a layer gives them too: used for clipping).
-        auto county = dissolve(polys, 0, polys.size());
-        out.county.code = job.code;
-        out.county.geometry = to_output(*county, zone);
+        // Townships: runs of consecutive villages (they arrive sorted by code).
+        std::vector<std::pair<std::size_t, std::size_t>> towns;
         for (std::size_t a = 0; a < villages.size();) {
             const auto& town = m_in.villages[static_cast<std::size_t>(villages[a])].township_code;
             std::size_t b = a;
             while (b < villages.size() && m_in.villages[static_cast<std::size_t>(villages[b])].township_code == town)
                 ++b;
-            model::AdminUnit t;
-            t.code = town;
-            t.parent_code = job.code;
-            t.geometry = to_output(*dissolve(polys, a, b), zone);
-            out.townships.push_back(std::move(t));
+            towns.emplace_back(a, b);
             a = b;
         }
+        // Dissolved townships and county (valid even when a layer gives them too: used for
+        // clipping, and as the gap of a township or the service area of a county that is whole).
+        std::vector<geos::GeomPtr> town_polys;
+        for (const auto& [a, b] : towns) town_polys.push_back(union_of(polys, a, b, [](std::size_t) { return true; }));
+        auto county = union_of(town_polys, 0, town_polys.size(), [](std::size_t) { return true; });
+        out.county.code = job.code;
+        out.county.geometry = to_output(*county, zone);
+        for (std::size_t i = 0; i < towns.size(); ++i) {
+            model::AdminUnit t;
+            t.code = m_in.villages[static_cast<std::size_t>(villages[towns[i].first])].township_code;
+            t.parent_code = job.code;
+            t.geometry = to_output(*town_polys[i], zone);
+            out.townships.push_back(std::move(t));
+        }
 
+        std::vector<double> gap_area(villages.size());
         for (std::size_t t = 0; t < m_rules.types.size(); ++t) {
             const auto& type = m_rules.types[t];
             const auto& tc = m_cov.types[t];
             auto& fraction = m_result.covered_fraction[t];
             auto& covered = m_result.covered[t];
-            std::vector<geos::GeomPtr> gap_pieces(villages.size());
+            const auto village = [&](std::size_t k) { return static_cast<std::size_t>(villages[k]); };
             geos::GeomPtr service;
             if (type.rule.kind == rules::CoverageKind::radius) {
-                service = discs(extent, t, type.rule.radius_m, zone, *county);
-                auto prepared = service ? m_ctx.prepare(*service) : geos::PreparedPtr();
+                // Villages are tested against the union of the discs (`merged`), not its part in
+                // the county: the same for a village, and the county's border is not an edge.
+                geos::GeomPtr merged, edge;
+                geos::PreparedPtr in_discs, on_edge;
+                if (auto discs = discs_near(extent, t, type.rule.radius_m, zone); !discs.empty()) {
+                    merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(discs)));
+                    service = m_ctx.polygonal(*m_ctx.intersection(*merged, *county));
+                    if (m_ctx.is_empty(*service)) service.reset();
+                }
+                if (service) {
+                    in_discs = m_ctx.prepare(*merged);
+                    edge = m_ctx.own(GEOSBoundary_r(m_ctx.handle(), merged.get()), "boundary");
+                    on_edge = m_ctx.prepare(*edge);
+                }
                 for (std::size_t k = 0; k < villages.size(); ++k) {
-                    const auto v = static_cast<std::size_t>(villages[k]);
                     const GEOSGeometry& p = *polys[k];
-                    const double area = m_result.village_area_m2[v];
+                    const double area = m_result.village_area_m2[village(k)];
                     double inside = 0;
-                    if (!service || GEOSPreparedIntersects_r(m_ctx.handle(), prepared.get(), &p) == 0) {
-                        gap_pieces[k] = m_ctx.clone(p);
-                    } else if (GEOSPreparedCovers_r(m_ctx.handle(), prepared.get(), &p) == 1) {
-                        inside = area;
+                    if (!service || GEOSPreparedIntersects_r(m_ctx.handle(), in_discs.get(), &p) == 0) {
+                        inside = 0;
+                    } else if (GEOSGetNumGeometries_r(m_ctx.handle(), &p) == 1 &&
+                               GEOSPreparedIntersects_r(m_ctx.handle(), on_edge.get(), &p) == 0) {
+                        inside = area;  // one connected piece that meets the discs but not their edge
                     } else {
-                        gap_pieces[k] = m_ctx.polygonal(*m_ctx.difference(p, *service));
-                        inside = std::max(0.0, area - m_ctx.area(*gap_pieces[k]));
+                        auto piece = outside(p, *merged);
+                        inside = std::max(0.0, area - m_ctx.area(*piece));
                     }
-                    fraction[v] = area > 0 ? std::min(1.0, inside / area) : 0.0;
-                    covered[v] = type.rule.min_area_fraction ? (fraction[v] >= *type.rule.min_area_fraction - 1e-12)
-                                                             : tc.reached[v];
+                    gap_area[k] = area - inside;
+                    fraction[village(k)] = area > 0 ? std::min(1.0, inside / area) : 0.0;
+                    covered[village(k)] = type.rule.min_area_fraction
+                                              ? (fraction[village(k)] >= *type.rule.min_area_fraction - 1e-12)
+                                              : tc.reached[village(k)];
+                }
+                for (std::size_t i = 0; i < towns.size(); ++i) {
+                    const auto [a, b] = towns[i];
+                    geos::GeomPtr gap;
+                    if (std::all_of(gap_area.begin() + static_cast<std::ptrdiff_t>(a),
+                                    gap_area.begin() + static_cast<std::ptrdiff_t>(b),
+                                    [](double g) { return g <= 0; })) {
+                        continue;
+                    }
+                    // The township less the service area is the union of its villages' gaps.
+                    if (service && GEOSPreparedIntersects_r(m_ctx.handle(), in_discs.get(), town_polys[i].get()) == 1) {
+                        gap = outside(*town_polys[i], *merged);
+                    } else {
+                        gap = m_ctx.clone(*town_polys[i]);
+                    }
+                    add_gap(job, type.key, a, b, gap_area, std::move(gap), zone, out);
                 }
             } else {
-                std::vector<geos::GeomPtr> covered_parts;
                 for (std::size_t k = 0; k < villages.size(); ++k) {
-                    const auto v = static_cast<std::size_t>(villages[k]);
-                    covered[v] = tc.reached[v];
-                    fraction[v] = covered[v] ? 1.0 : 0.0;
-                    if (covered[v]) {
-                        covered_parts.push_back(m_ctx.clone(*polys[k]));
-                    } else {
-                        gap_pieces[k] = m_ctx.clone(*polys[k]);
-                    }
+                    covered[village(k)] = tc.reached[village(k)];
+                    fraction[village(k)] = covered[village(k)] ? 1.0 : 0.0;
+                    gap_area[k] = covered[village(k)] ? 0.0 : m_result.village_area_m2[village(k)];
                 }
-                if (!covered_parts.empty()) {
-                    service = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(covered_parts)));
+                const auto uncovered = [&](std::size_t k) { return covered[village(k)] == 0; };
+                const auto is_covered = [&](std::size_t k) { return covered[village(k)] != 0; };
+                if (std::all_of(villages.begin(), villages.end(),
+                                [&](std::int32_t v) { return covered[static_cast<std::size_t>(v)] != 0; })) {
+                    service = m_ctx.clone(*county);
+                } else {
+                    service = union_of(polys, 0, polys.size(), is_covered);
+                }
+                for (std::size_t i = 0; i < towns.size(); ++i) {
+                    const auto [a, b] = towns[i];
+                    std::size_t open = 0;
+                    for (std::size_t k = a; k < b; ++k) open += uncovered(k) ? 1 : 0;
+                    if (open == 0) continue;
+                    auto gap = open == b - a ? m_ctx.clone(*town_polys[i]) : union_of(polys, a, b, uncovered);
+                    add_gap(job, type.key, a, b, gap_area, std::move(gap), zone, out);
                 }
             }
             if (service && !m_ctx.is_empty(*service)) {
-                auto clipped = m_ctx.polygonal(*service);
-                if (!m_ctx.is_empty(*clipped)) {
-                    out.service_areas.push_back(ServiceArea{type.key, job.code, to_output(*clipped, zone)});
-                }
+                out.service_areas.push_back(ServiceArea{type.key, job.code, to_output(*service, zone)});
             }
-            collect_gaps(job, type.key, gap_pieces, zone, out);
         }
         return out;
     }
@@ -158,16 +204,36 @@ private:
         return *it->second;
     }
 
-    geos::GeomPtr dissolve(const std::vector<geos::GeomPtr>& polys, std::size_t a, std::size_t b) {
+    /// The union of the polygons [a, b) that `keep` accepts; they tile (villages, townships).
+    template <class Keep>
+    geos::GeomPtr union_of(const std::vector<geos::GeomPtr>& polys, std::size_t a, std::size_t b, Keep keep) {
         std::vector<geos::GeomPtr> parts;
-        for (std::size_t i = a; i < b; ++i) parts.push_back(m_ctx.clone(*polys[i]));
-        return m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(parts))));
+        for (std::size_t i = a; i < b; ++i)
+            if (keep(i)) parts.push_back(m_ctx.clone(*polys[i]));
+        return m_ctx.union_of_tiles(std::move(parts));
     }
 
-    /// The union of the service discs of every facility of type t that can reach the county,
-    /// clipped to the county; null when there is none.
-    geos::GeomPtr discs(const std::array<double, 4>& extent, std::size_t t, double radius_m,
-                        const proj::Transformer& zone, const GEOSGeometry& county) {
+    /// The part of a county's service area in a box around one village or township, when GEOS's
+    /// rectangle clipping gives a valid geometry (a difference with the whole service area would
+    /// clip all of its rings again for every village); null otherwise.
+    geos::GeomPtr clip(const GEOSGeometry& service, const std::array<double, 4>& b) const {
+        auto part = m_ctx.own_nullable(GEOSClipByRect_r(m_ctx.handle(), &service, b[0], b[1], b[2], b[3]));
+        if (part && GEOSisValid_r(m_ctx.handle(), part.get()) != 1) part.reset();
+        return part;
+    }
+
+    /// a less the service area, through the service area's part around a.
+    geos::GeomPtr outside(const GEOSGeometry& a, const GEOSGeometry& service) const {
+        const auto part = clip(service, m_ctx.bounds(a));
+        return m_ctx.polygonal(*m_ctx.difference(a, part ? static_cast<const GEOSGeometry&>(*part) : service));
+    }
+
+    /// The service discs of every facility of type t that can reach the county: regular
+    /// polygons of 4 × circle_segments vertices on the circle of radius_m around each facility
+    /// (what GEOS's buffer of a point gives, without its noding), in facility order.
+    std::vector<geos::GeomPtr> discs_near(const std::array<double, 4>& extent, std::size_t t, double radius_m,
+                     const proj::Transformer& zone) {
+        std::vector<geos::GeomPtr> out;
         // Facilities within the radius of the county's extent (a generous lon/lat box).
         const auto [minx, miny, maxx, maxy] = extent;
         const double dlat = radius_m / 110'000.0 * 1.05;
@@ -178,7 +244,7 @@ private:
         std::vector<Entry> hits;
         m_trees[t].query(bgi::intersects(Box2(Point2(minx - dlon, miny - dlat), Point2(maxx + dlon, maxy + dlat))),
                          std::back_inserter(hits));
-        if (hits.empty()) return nullptr;
+        if (hits.empty()) return out;
         std::sort(hits.begin(), hits.end(), [](const Entry& a, const Entry& b) { return a.second < b.second; });
         std::vector<double> x, y;
         for (const auto& [pt, i] : hits) {
@@ -187,43 +253,33 @@ private:
             y.push_back(f.location.lat);
         }
         zone.forward(x, y);
-        std::vector<geos::GeomPtr> circles;
+        const int n = 4 * std::max(1, m_options.circle_segments);
+        std::vector<double> ring(2 * static_cast<std::size_t>(n + 1));
         for (std::size_t i = 0; i < x.size(); ++i) {
-            circles.push_back(m_ctx.buffer(*m_ctx.point(x[i], y[i]), radius_m, m_options.circle_segments));
+            for (int k = 0; k <= n; ++k) {
+                const double angle = 2.0 * M_PI * (k % n) / n;
+                ring[2 * static_cast<std::size_t>(k)] = x[i] + radius_m * std::cos(angle);
+                ring[2 * static_cast<std::size_t>(k) + 1] = y[i] + radius_m * std::sin(angle);
+            }
+            out.push_back(m_ctx.polygon(ring));
         }
-        auto all = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(circles)));
-        auto clipped = m_ctx.polygonal(*m_ctx.intersection(*all, county));
-        if (m_ctx.is_empty(*clipped)) return nullptr;
-        return clipped;
+        return out;
     }
 
-    void collect_gaps(const CountyJob& job, const std::string& type, std::vector<geos::GeomPtr>& pieces,
-                      const proj::Transformer& zone, CountyResult& out) {
-        const auto& villages = job.villages;
-        for (std::size_t a = 0; a < villages.size();) {
-            const auto& town = m_in.villages[static_cast<std::size_t>(villages[a])].township_code;
-            std::size_t b = a;
-            while (b < villages.size() && m_in.villages[static_cast<std::size_t>(villages[b])].township_code == town)
-                ++b;
-            std::vector<geos::GeomPtr> parts;
-            double people = 0;
-            for (std::size_t k = a; k < b; ++k) {
-                if (!pieces[k] || m_ctx.is_empty(*pieces[k])) continue;
-                const auto v = static_cast<std::size_t>(villages[k]);
-                const double area = m_result.village_area_m2[v];
-                if (area > 0) people += m_in.villages[v].population * m_ctx.area(*pieces[k]) / area;
-                parts.push_back(std::move(pieces[k]));
-            }
-            if (!parts.empty()) {
-                auto merged =
-                    m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(parts))));
-                if (!m_ctx.is_empty(*merged)) {
-                    out.gaps.push_back(
-                        GapFeature{type, job.code, town, to_output(*merged, zone), m_ctx.area(*merged), people});
-                }
-            }
-            a = b;
+    /// One gap feature: the township's uncovered area, with the people of its villages' gaps.
+    void add_gap(const CountyJob& job, const std::string& type, std::size_t a, std::size_t b,
+                 const std::vector<double>& gap_area, geos::GeomPtr gap, const proj::Transformer& zone,
+                 CountyResult& out) {
+        const double gap_m2 = m_ctx.area(*gap);
+        if (gap_m2 < k_min_gap_m2) return;  // empty, or floating-point slivers along disc edges
+        double people = 0;
+        for (std::size_t k = a; k < b; ++k) {
+            const auto v = static_cast<std::size_t>(job.villages[k]);
+            const double area = m_result.village_area_m2[v];
+            if (area > 0 && gap_area[k] > 0) people += m_in.villages[v].population * std::min(1.0, gap_area[k] / area);
         }
+        const auto& town = m_in.villages[static_cast<std::size_t>(job.villages[a])].township_code;
+        out.gaps.push_back(GapFeature{type, job.code, town, to_output(*gap, zone), gap_m2, people});
     }
 
     model::Wkb to_output(const GEOSGeometry& projected, const proj::Transformer& zone) {
