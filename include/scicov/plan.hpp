@@ -9,10 +9,14 @@
 //   sweep_max_cover  the coverage-vs-budget curve 1..N;
 // and two phasing helpers order the chosen sites by marginal gain and give them years.
 //
-// Exact answers come from CBC (one thread, fixed seed, quiet, time limit); the heuristic is
-// greedy + swap local search (+ destroy-and-repair for set cover) with a bound — the LP
-// relaxation through Clp for set cover, a Lagrangian bound for max cover — so every answer
-// carries a bound and a gap. Same input ⇒ same sites in the same order (a run cut short by the
+// Exact answers come from CBC (one thread, fixed seed, quiet, time limit) — for max cover without
+// groups or conflicts first by column generation (Clp on a restricted master, a Lagrangian bound
+// at its duals that proves the incumbent when below it by the weights' unit, else reduced-cost
+// fixing and CBC on the surviving columns), for full covers after a Lagrangian heuristic with
+// reduced-cost fixing and the incumbent as CBC's cutoff. The heuristic is greedy + swap local
+// search (+ destroy-and-repair for set cover) with a bound — the LP relaxation through Clp for
+// set cover, the column-generation LP bound (or, with packing rows, a Lagrangian bound) for max
+// cover — so every answer carries a bound and a gap. Same input ⇒ same sites in the same order (a run cut short by the
 // time limit depends on the machine's speed). Errors: scicov::Error(ErrorKind::solver).
 //
 // Set cover ties are broken exactly by a second solve: most weight among the selections of

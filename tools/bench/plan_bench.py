@@ -81,8 +81,10 @@ def issue_cases(bench, repeat, quick):
     print("## Issue cases (plan-bench)\n")
     cases = [
         ("mclp", ["--demands", "10000", "--candidates", "2000", "--budget", "20", "--seeds", "1,2,3", "--repeat", repeat]),
-        ("mclp", ["--demands", "50000", "--candidates", "5000", "--budget", "20", "--seeds", "1,2,3", "--repeat", "1"]),
-        ("lscp", ["--demands", "10000", "--candidates", "2000", "--seeds", "1", "--repeat", "1", "--time-limit", "60"]),
+        ("mclp", ["--demands", "50000", "--candidates", "5000", "--budget", "20", "--seeds", "1,2,3", "--repeat", repeat,
+                  "--time-limit", "120"]),
+        ("lscp", ["--demands", "10000", "--candidates", "2000", "--seeds", "1" if quick else "1,2,3", "--repeat", "1",
+                  "--time-limit", "60"]),
     ]
     for solver in ("automatic", "heuristic"):
         for cmd, args in cases:
