@@ -12,6 +12,7 @@
 
 #include "scicov/crs.hpp"
 #include "scicov/diagnostics.hpp"
+#include "scicov/geos.hpp"
 #include "scicov/model.hpp"
 #include "scicov/progress.hpp"
 #include "scicov/rules.hpp"
@@ -30,7 +31,14 @@ struct Incidence {
     }
 };
 
+/// Geocentric (ECEF, metres) coordinates of a lon/lat point, as radius queries take them.
+struct Geocentric {
+    double x = 0, y = 0, z = 0;
+};
+
 /// Spatial indexes over the villages of one Inputs, built once and shared by every query.
+/// Queries that take their GEOS context or geocentric coordinates from the caller may run on
+/// several threads at once; the others use the index's own handles (one thread at a time).
 class VillageIndex {
 public:
     explicit VillageIndex(const model::Inputs& inputs);
@@ -41,8 +49,14 @@ public:
     /// Index of the village whose polygon holds the point, or -1. Ties (shared borders) go to
     /// the lowest code.
     std::int32_t village_at(crs::LonLat p) const;
+    std::int32_t village_at(crs::LonLat p, const geos::GeosContext& ctx) const;
+    /// village_at for many points, spread over `threads` threads (0: one per core).
+    std::vector<std::int32_t> villages_at(std::span<const crs::LonLat> points, unsigned threads) const;
     /// Villages whose representative point lies within `radius_m` (geodesic) of p, ascending.
     void villages_within(crs::LonLat p, double radius_m, std::vector<std::int32_t>& out) const;
+    void villages_within(crs::LonLat p, const Geocentric& at, double radius_m, std::vector<std::int32_t>& out) const;
+    /// Geocentric coordinates of lon/lat points on the CGCS2000 ellipsoid (through PROJ).
+    std::vector<Geocentric> geocentric(std::span<const crs::LonLat> points) const;
     /// Villages of a county / township (by code), ascending; empty when unknown.
     std::span<const std::int32_t> villages_of_county(const std::string& code) const;
     std::span<const std::int32_t> villages_of_township(const std::string& code) const;
@@ -56,10 +70,16 @@ private:
 /// is each site's containing village (-1 when none), as from VillageIndex::village_at.
 Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
                 std::span<const crs::LonLat> sites, std::span<const std::int32_t> site_village);
+/// The same with the sites' geocentric coordinates given (VillageIndex::geocentric): safe to call
+/// from several threads at once.
+Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
+                std::span<const crs::LonLat> sites, std::span<const Geocentric> sites_geocentric,
+                std::span<const std::int32_t> site_village);
 
 /// Nearest-site distances: for every village, the geodesic distance from its representative point
 /// to the nearest of `sites` (infinity when there is none).
-std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<const crs::LonLat> sites);
+std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<const crs::LonLat> sites,
+                                       unsigned threads = 0);
 
 /// Coverage of one facility type before any area rule is applied.
 struct TypeCoverage {
@@ -78,7 +98,7 @@ struct Coverage {
 /// Coverage of every type of the rules. Facilities outside every village are warned about (they
 /// still reach villages by radius). Only existing facilities count; planned ones are ignored.
 Coverage compute(const model::Inputs& inputs, const VillageIndex& index, const rules::Rules& rules,
-                 Diagnostics& diagnostics, const Reporter& reporter);
+                 Diagnostics& diagnostics, const Reporter& reporter, unsigned threads = 0);
 
 inline constexpr double k_no_facility = std::numeric_limits<double>::infinity();
 

@@ -23,6 +23,7 @@ struct Options {
     YearScope scope = YearScope::city;
     double min_spacing_m = 0;  ///< between new sites of one type
     int by_year = 0;           ///< report the sites a year that would meet every target by this year
+    unsigned threads = 0;      ///< counties planned in parallel (0: one per core)
 };
 
 /// Options from the rules' [planning] table (per_year, start_year, time limit, spacing).

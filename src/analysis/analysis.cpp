@@ -54,7 +54,7 @@ Analysis run(const Options& options, const rules::Rules& rules, const Reporter& 
     a.timings_s.emplace_back("read", clock.lap());
 
     const coverage::VillageIndex index(a.inputs);
-    a.coverage = coverage::compute(a.inputs, index, rules, a.diagnostics, reporter);
+    a.coverage = coverage::compute(a.inputs, index, rules, a.diagnostics, reporter, options.gaps.threads);
     a.timings_s.emplace_back("coverage", clock.lap());
 
     a.gaps = gaps::compute(a.inputs, a.coverage, rules, options.gaps, reporter);

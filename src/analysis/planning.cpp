@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
+#include "../core/parallel.hpp"
+#include "../core/rtree.hpp"
 #include "scicov/geos.hpp"
 
 namespace scicov::planning {
@@ -63,7 +66,8 @@ struct Site {
 
 /// Candidates from the candidates layer, or the villages' points when there is none; those
 /// outside every village or inside an exclusion are dropped.
-std::vector<Site> candidate_sites(const analysis::Analysis& a, const coverage::VillageIndex& index, Diagnostics& diag) {
+std::vector<Site> candidate_sites(const analysis::Analysis& a, const coverage::VillageIndex& index, unsigned threads,
+                                  Diagnostics& diag) {
     const auto& in = a.inputs;
     std::vector<Site> sites;
     if (in.candidates.empty()) {
@@ -82,10 +86,14 @@ std::vector<Site> candidate_sites(const analysis::Analysis& a, const coverage::V
         excluded = ctx.unary_union(*ctx.collection(GEOS_MULTIPOLYGON, std::move(parts)));
         prepared = ctx.prepare(*excluded);
     }
+    std::vector<crs::LonLat> locations;
+    locations.reserve(in.candidates.size());
+    for (const auto& c : in.candidates) locations.push_back(c.location);
+    const auto homes = index.villages_at(locations, threads);
     std::size_t outside = 0, in_exclusion = 0;
-    for (const auto& c : in.candidates) {
-        const auto home = index.village_at(c.location);
-        if (home < 0) {
+    for (std::size_t i = 0; i < in.candidates.size(); ++i) {
+        const auto& c = in.candidates[i];
+        if (homes[i] < 0) {
             ++outside;
             continue;
         }
@@ -96,7 +104,7 @@ std::vector<Site> candidate_sites(const analysis::Analysis& a, const coverage::V
                 continue;
             }
         }
-        sites.push_back(Site{c.location, home, c.id, c.kind, c.cost, false});
+        sites.push_back(Site{c.location, homes[i], c.id, c.kind, c.cost, false});
     }
     if (outside > 0)
         diag.warning(Context{}, std::to_string(outside) + " candidates lie outside every village and were not used");
@@ -111,23 +119,225 @@ const gaps::UnitSummary* find_unit(const std::vector<gaps::UnitSummary>& units, 
     return it != units.end() && it->code == code ? &*it : nullptr;
 }
 
-/// One county × type problem with the bookkeeping to map its answer back.
+/// One county × type answer, kept compact: what phasing and the outputs need, not the model.
 struct Instance {
     std::string county;
     std::size_t type = 0;
-    std::vector<std::int32_t> villages;  // local demand → global village
-    std::vector<std::size_t> sites;      // local candidate → index into candidate_sites
-    coverage::Incidence reach_all;       // local candidate → every village it reaches (any county)
-    plan::CoverProblem problem;
     double target = 0;
     double base_measure = 0;
-    plan::Solution solution;  // the plan (largest budget of a sweep)
-    std::vector<plan::Step> order;
-    std::vector<int> year;  // per step
+    std::vector<plan::Step> order;  ///< the plan's sites in order of marginal gain (local indices)
+    std::vector<std::size_t> site;  ///< per step: index into the candidate sites
+    std::vector<double> cost;       ///< per step
+    std::vector<double> gain_villages, gain_population;  ///< per step: new villages/people of the county
+    coverage::Incidence reach;      ///< per step: every village the site reaches (any county)
+    std::vector<int> year;          ///< per step
+    std::size_t summary_row = 0;    ///< the row of the plan (largest budget of a sweep) in Result::summary
+};
+
+/// What one county gives: its summary rows and its instances (rows' indices are local here).
+struct CountyPlan {
+    std::vector<SummaryRow> rows;
+    std::vector<Instance> instances;
 };
 
 double measure_of(const model::Village& v, rules::Measure m) {
     return m == rules::Measure::population ? v.population : 1.0;
+}
+
+/// New sites chosen so far per type, for --min-spacing across county borders.
+class Spacing {
+public:
+    Spacing(std::size_t types, double spacing_m) : m_trees(types), m_spacing_m(spacing_m) {}
+    bool active() const { return m_spacing_m > 0; }
+    bool too_close(std::size_t type, const crs::LonLat& p) const {
+        // A box of the spacing in degrees, generous (1° of latitude ≥ 110.5 km), then geodesic.
+        const double dlat = m_spacing_m / 110'000.0;
+        const double dlon = m_spacing_m / (110'000.0 * std::max(0.01, std::cos((std::abs(p.lat) + dlat) * M_PI / 180.0)));
+        std::vector<Entry> hits;
+        m_trees[type].query(
+            detail::bgi::intersects(detail::Box2(detail::Point2(p.lon - dlon, p.lat - dlat),
+                                                 detail::Point2(p.lon + dlon, p.lat + dlat))),
+            std::back_inserter(hits));
+        return std::any_of(hits.begin(), hits.end(), [&](const Entry& e) {
+            return m_geod.distance_m(p, {e.first.get<0>(), e.first.get<1>()}) < m_spacing_m;
+        });
+    }
+    void add(std::size_t type, const crs::LonLat& p) { m_trees[type].insert(Entry(detail::Point2(p.lon, p.lat), 0)); }
+
+private:
+    using Entry = std::pair<detail::Point2, int>;
+    std::vector<detail::RTree<Entry>> m_trees;
+    double m_spacing_m;
+    crs::Geodesic m_geod;
+};
+
+/// Everything the counties share, read-only while they are planned.
+struct Shared {
+    const analysis::Analysis& a;
+    const rules::Rules& rules;
+    const Options& options;
+    const coverage::VillageIndex& index;
+    const std::vector<Site>& sites;
+    const std::vector<coverage::Geocentric>& sites_geocentric;
+    const std::map<std::string, std::vector<std::size_t>>& sites_of_county;
+    /// CBC 2.10's C interface parses its settings through process-wide statics (CbcMain1), so
+    /// two models solved at once on two threads interfere: one solve at a time.
+    std::mutex& solver;
+};
+
+/// The set cover (or max cover) problems of one county, one per type whose target it misses.
+CountyPlan plan_county(const Shared& sh, const gaps::UnitSummary& county, const Spacing* spacing) {
+    const auto& in = sh.a.inputs;
+    const auto& options = sh.options;
+    CountyPlan out;
+    const auto villages = sh.index.villages_of_county(county.code);
+    static const std::vector<std::size_t> none;
+    const auto found = sh.sites_of_county.find(county.code);
+    const auto& county_sites = found != sh.sites_of_county.end() ? found->second : none;
+    const crs::Geodesic geod;
+    std::unordered_map<std::int32_t, std::int32_t> local;
+    for (std::size_t k = 0; k < villages.size(); ++k) local[villages[k]] = static_cast<std::int32_t>(k);
+    for (std::size_t t = 0; t < sh.rules.types.size(); ++t) {
+        const auto& type = sh.rules.types[t];
+        const auto budgets = options.budgets.find(type.key);
+        const bool max_cover = budgets != options.budgets.end();
+        const auto& before = county.types[t];
+        SummaryRow row;
+        row.county_code = county.code;
+        row.type = type.key;
+        row.share_before = before.share;
+        row.target = type.target.threshold;
+        row.model = max_cover ? "max_cover" : "set_cover";
+        if (!max_cover && before.met) {
+            row.status = "met";
+            row.method = "trivial";
+            row.share_after = before.share;
+            row.reachable_share = before.share;
+            out.rows.push_back(row);
+            continue;
+        }
+        Instance inst;
+        inst.county = county.code;
+        inst.type = t;
+        const rules::Measure measure =
+            type.target.measure == rules::Measure::units ? rules::Measure::villages : type.target.measure;
+        plan::CoverProblem p;
+        double total = 0;
+        for (auto v : villages) {
+            const auto& village = in.villages[static_cast<std::size_t>(v)];
+            p.measure.push_back(measure_of(village, measure));
+            p.weight.push_back(village.population * village.priority);
+            p.covered.push_back(sh.a.gaps.covered[t][static_cast<std::size_t>(v)]);
+            total += p.measure.back();
+            if (p.covered.back()) inst.base_measure += p.measure.back();
+        }
+        const double threshold = type.target.measure == rules::Measure::units
+                                     ? (type.target.threshold > 0 ? 1.0 : 0.0)
+                                     : type.target.threshold;
+        inst.target = measure == rules::Measure::villages ? std::ceil(threshold * total - 1e-9)
+                                                          : threshold * total * (1.0 - 1e-12);
+        // Reach of the county's candidates, restricted to the county's own villages.
+        std::vector<std::size_t> usable;
+        for (auto s : county_sites) {
+            if (spacing == nullptr || !spacing->too_close(t, sh.sites[s].location)) usable.push_back(s);
+        }
+        std::vector<crs::LonLat> locations;
+        std::vector<coverage::Geocentric> at;
+        std::vector<std::int32_t> homes;
+        for (auto s : usable) {
+            locations.push_back(sh.sites[s].location);
+            at.push_back(sh.sites_geocentric[s]);
+            homes.push_back(sh.sites[s].village);
+        }
+        const auto reach_all = coverage::reach(sh.index, in, type.rule, locations, at, homes);
+        p.offsets.push_back(0);
+        std::vector<std::int32_t> covers;
+        for (std::size_t j = 0; j < usable.size(); ++j) {
+            const auto& site = sh.sites[usable[j]];
+            covers.clear();
+            for (auto v : reach_all.of(j)) {
+                if (auto it = local.find(v); it != local.end()) covers.push_back(it->second);
+            }
+            std::sort(covers.begin(), covers.end());
+            p.cost.push_back(site.village_point ? type.default_cost : site.cost);
+            p.demands.insert(p.demands.end(), covers.begin(), covers.end());
+            p.offsets.push_back(static_cast<std::int32_t>(p.demands.size()));
+            const auto home = local.find(site.village);
+            p.group.push_back(home != local.end() ? home->second : -1);
+        }
+        if (options.min_spacing_m > 0) {
+            for (std::size_t i = 0; i < usable.size(); ++i) {
+                for (std::size_t j = i + 1; j < usable.size(); ++j) {
+                    if (geod.distance_m(sh.sites[usable[i]].location, sh.sites[usable[j]].location) <
+                        options.min_spacing_m) {
+                        p.conflicts.emplace_back(static_cast<std::int32_t>(i), static_cast<std::int32_t>(j));
+                    }
+                }
+            }
+        }
+        plan::SolveOptions solve = options.solve;
+        solve.objective = type.minimise_cost ? plan::Objective::cost : plan::Objective::sites;
+        row.candidates = static_cast<int>(usable.size());
+        auto fill = [&](SummaryRow& r, const plan::Solution& s) {
+            r.status = std::string(plan::to_string(s.status));
+            r.method = std::string(plan::to_string(s.method));
+            r.objective = s.objective;
+            r.bound = s.bound;
+            r.gap = s.gap;
+            r.seconds = s.seconds;
+            r.sites = static_cast<int>(s.sites.size());
+            r.cost = s.cost;
+            r.reachable_share = total > 0 ? std::min(1.0, s.reachable_measure / total) : 1.0;
+            for (auto d : s.uncoverable)
+                r.uncoverable.push_back(in.villages[static_cast<std::size_t>(villages[static_cast<std::size_t>(d)])].code);
+        };
+        plan::Solution solution;
+        std::unique_lock lock(sh.solver);
+        if (max_cover) {
+            const auto& list = budgets->second;
+            std::vector<plan::Solution> solutions;
+            if (list.size() > 1 && list.front() == 1) {
+                solutions = plan::sweep_max_cover(p, list.back(), solve);
+            } else {
+                for (int b : list) solutions.push_back(plan::solve_max_cover(p, b, solve));
+            }
+            for (std::size_t k = 0; k < solutions.size(); ++k) {
+                SummaryRow r = row;
+                r.budget = list.size() > 1 && list.front() == 1 ? static_cast<int>(k + 1) : list[k];
+                fill(r, solutions[k]);
+                r.share_after = total > 0 ? std::min(1.0, solutions[k].measure / total) : 1.0;
+                out.rows.push_back(r);
+            }
+            solution = std::move(solutions.back());
+        } else {
+            solution = plan::solve_set_cover(p, inst.target, solve);
+            fill(row, solution);
+            out.rows.push_back(row);
+        }
+        lock.unlock();
+        inst.summary_row = out.rows.size() - 1;
+        inst.order = plan::order_by_gain(p, solution.sites, plan::GainBy::measure);
+        std::set<std::int32_t> newly;
+        for (const auto& step : inst.order) {
+            const auto j = static_cast<std::size_t>(step.site);
+            inst.site.push_back(usable[j]);
+            inst.cost.push_back(p.cost[j]);
+            double villages_gained = 0, people_gained = 0;
+            for (auto d = p.offsets[j]; d < p.offsets[j + 1]; ++d) {
+                const auto k = static_cast<std::size_t>(p.demands[static_cast<std::size_t>(d)]);
+                if (p.covered[k] || !newly.insert(villages[k]).second) continue;
+                villages_gained += 1;
+                people_gained += in.villages[static_cast<std::size_t>(villages[k])].population;
+            }
+            inst.gain_villages.push_back(villages_gained);
+            inst.gain_population.push_back(people_gained);
+            const auto reached = reach_all.of(j);
+            inst.reach.villages.insert(inst.reach.villages.end(), reached.begin(), reached.end());
+            inst.reach.offsets.push_back(static_cast<std::int64_t>(inst.reach.villages.size()));
+        }
+        out.instances.push_back(std::move(inst));
+    }
+    return out;
 }
 
 }  // namespace
@@ -136,165 +346,65 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
     const auto& in = a.inputs;
     Result result;
     Diagnostics diag;
-    const coverage::VillageIndex index(in);
-    const std::vector<Site> sites = candidate_sites(a, index, diag);
-    for (const auto& i : diag.issues()) reporter.warning(i.text());
     for (const auto& [type, budgets] : options.budgets) {
         if (rules.find(type) == nullptr)
             throw Error(ErrorKind::usage, "--budget: unknown facility type '" + type + "'");
     }
+    const coverage::VillageIndex index(in);
+    const std::vector<Site> sites = candidate_sites(a, index, options.threads, diag);
+    for (const auto& i : diag.issues()) reporter.warning(i.text());
+    std::vector<crs::LonLat> locations;
+    locations.reserve(sites.size());
+    for (const auto& s : sites) locations.push_back(s.location);
+    const auto sites_geocentric = index.geocentric(locations);
 
     // Candidates per county.
     std::map<std::string, std::vector<std::size_t>> sites_of_county;
     for (std::size_t s = 0; s < sites.size(); ++s) {
         sites_of_county[in.villages[static_cast<std::size_t>(sites[s].village)].county_code].push_back(s);
     }
-    const crs::Geodesic geod;
+    std::mutex solver;
+    const Shared shared{a, rules, options, index, sites, sites_geocentric, sites_of_county, solver};
 
-    std::vector<Instance> instances;
-    // New sites chosen so far, per type: --min-spacing holds across county borders too
-    // (counties are planned in code order, so the result stays deterministic).
-    std::vector<std::vector<crs::LonLat>> chosen(rules.types.size());
-    std::size_t done = 0;
-    for (const auto& county : a.counties) {
-        const auto villages = index.villages_of_county(county.code);
-        const auto& county_sites = sites_of_county[county.code];
-        for (std::size_t t = 0; t < rules.types.size(); ++t) {
-            const auto& type = rules.types[t];
-            const auto budgets = options.budgets.find(type.key);
-            const bool max_cover = budgets != options.budgets.end();
-            const auto& before = county.types[t];
-            SummaryRow row;
-            row.county_code = county.code;
-            row.type = type.key;
-            row.share_before = before.share;
-            row.target = type.target.threshold;
-            row.model = max_cover ? "max_cover" : "set_cover";
-            if (!max_cover && before.met) {
-                row.status = "met";
-                row.method = "trivial";
-                row.share_after = before.share;
-                row.reachable_share = before.share;
-                result.summary.push_back(row);
-                continue;
-            }
-            Instance inst;
-            inst.county = county.code;
-            inst.type = t;
-            inst.villages.assign(villages.begin(), villages.end());
-            std::unordered_map<std::int32_t, std::int32_t> local;
-            for (std::size_t k = 0; k < inst.villages.size(); ++k)
-                local[inst.villages[k]] = static_cast<std::int32_t>(k);
-            const rules::Measure measure =
-                type.target.measure == rules::Measure::units ? rules::Measure::villages : type.target.measure;
-            auto& p = inst.problem;
-            double total = 0;
-            for (auto v : inst.villages) {
-                const auto& village = in.villages[static_cast<std::size_t>(v)];
-                p.measure.push_back(measure_of(village, measure));
-                p.weight.push_back(village.population * village.priority);
-                p.covered.push_back(a.gaps.covered[t][static_cast<std::size_t>(v)]);
-                total += p.measure.back();
-                if (p.covered.back()) inst.base_measure += p.measure.back();
-            }
-            const double threshold = type.target.measure == rules::Measure::units
-                                         ? (type.target.threshold > 0 ? 1.0 : 0.0)
-                                         : type.target.threshold;
-            inst.target = measure == rules::Measure::villages ? std::ceil(threshold * total - 1e-9)
-                                                              : threshold * total * (1.0 - 1e-12);
-            // Reach of the county's candidates, restricted to the county's own villages.
-            std::vector<std::size_t> usable;
-            for (auto s : county_sites) {
-                const bool too_close = options.min_spacing_m > 0 &&
-                                       std::any_of(chosen[t].begin(), chosen[t].end(), [&](const crs::LonLat& c) {
-                                           return geod.distance_m(c, sites[s].location) < options.min_spacing_m;
-                                       });
-                if (!too_close) usable.push_back(s);
-            }
-            std::vector<crs::LonLat> locations;
-            std::vector<std::int32_t> homes;
-            for (auto s : usable) {
-                locations.push_back(sites[s].location);
-                homes.push_back(sites[s].village);
-            }
-            inst.reach_all = coverage::reach(index, in, type.rule, locations, homes);
-            const auto& inc = inst.reach_all;
-            p.offsets.push_back(0);
-            for (std::size_t j = 0; j < usable.size(); ++j) {
-                const auto& site = sites[usable[j]];
-                std::vector<std::int32_t> covers;
-                for (auto v : inc.of(j)) {
-                    if (auto it = local.find(v); it != local.end()) covers.push_back(it->second);
-                }
-                std::sort(covers.begin(), covers.end());
-                inst.sites.push_back(usable[j]);
-                p.cost.push_back(site.village_point ? type.default_cost : site.cost);
-                p.demands.insert(p.demands.end(), covers.begin(), covers.end());
-                p.offsets.push_back(static_cast<std::int32_t>(p.demands.size()));
-                p.group.push_back(local.count(site.village) ? local[site.village] : -1);
-            }
-            if (options.min_spacing_m > 0) {
-                for (std::size_t i = 0; i < usable.size(); ++i) {
-                    for (std::size_t j = i + 1; j < usable.size(); ++j) {
-                        if (geod.distance_m(sites[usable[i]].location, sites[usable[j]].location) <
-                            options.min_spacing_m) {
-                            p.conflicts.emplace_back(static_cast<std::int32_t>(i), static_cast<std::int32_t>(j));
-                        }
-                    }
-                }
-            }
-            plan::SolveOptions solve = options.solve;
-            solve.objective = type.minimise_cost ? plan::Objective::cost : plan::Objective::sites;
-            row.candidates = static_cast<int>(usable.size());
-            auto fill = [&](SummaryRow& r, const plan::Solution& s) {
-                r.status = std::string(plan::to_string(s.status));
-                r.method = std::string(plan::to_string(s.method));
-                r.objective = s.objective;
-                r.bound = s.bound;
-                r.gap = s.gap;
-                r.seconds = s.seconds;
-                r.sites = static_cast<int>(s.sites.size());
-                r.cost = s.cost;
-                r.reachable_share = total > 0 ? std::min(1.0, s.reachable_measure / total) : 1.0;
-                for (auto d : s.uncoverable)
-                    r.uncoverable.push_back(
-                        in.villages[static_cast<std::size_t>(inst.villages[static_cast<std::size_t>(d)])].code);
-            };
-            if (max_cover) {
-                const auto& list = budgets->second;
-                std::vector<plan::Solution> solutions;
-                if (list.size() > 1 && list.front() == 1) {
-                    solutions = plan::sweep_max_cover(p, list.back(), solve);
-                } else {
-                    for (int b : list) solutions.push_back(plan::solve_max_cover(p, b, solve));
-                }
-                for (std::size_t k = 0; k < solutions.size(); ++k) {
-                    SummaryRow r = row;
-                    r.budget = list.size() > 1 && list.front() == 1 ? static_cast<int>(k + 1) : list[k];
-                    fill(r, solutions[k]);
-                    r.share_after = total > 0 ? std::min(1.0, solutions[k].measure / total) : 1.0;
-                    result.summary.push_back(r);
-                }
-                inst.solution = solutions.back();
-            } else {
-                inst.solution = plan::solve_set_cover(p, inst.target, solve);
-                fill(row, inst.solution);
-                if (inst.solution.status == plan::Status::infeasible) {
-                    reporter.warning("county " + county.code + ": " + type.key +
-                                     ": the target cannot be reached; best share " +
-                                     std::to_string(row.reachable_share) + ", " +
-                                     std::to_string(row.uncoverable.size()) + " villages no candidate covers");
-                }
-                result.summary.push_back(row);
-            }
-            inst.order = plan::order_by_gain(p, inst.solution.sites, plan::GainBy::measure);
-            for (auto j : inst.solution.sites)
-                chosen[t].push_back(sites[inst.sites[static_cast<std::size_t>(j)]].location);
-            instances.push_back(std::move(inst));
+    // Counties are independent, so they are planned in parallel; with --min-spacing a county's
+    // sites must keep away from those its neighbours chose, so they are planned one after another
+    // in code order (which keeps the answer deterministic).
+    std::vector<CountyPlan> plans(a.counties.size());
+    auto progress = [&](std::size_t done) {
+        reporter.step("planning", static_cast<double>(done) / static_cast<double>(a.counties.size()));
+    };
+    if (options.min_spacing_m > 0) {
+        Spacing spacing(rules.types.size(), options.min_spacing_m);
+        for (std::size_t c = 0; c < a.counties.size(); ++c) {
+            plans[c] = plan_county(shared, a.counties[c], &spacing);
+            for (const auto& inst : plans[c].instances)
+                for (auto s : inst.site) spacing.add(inst.type, sites[s].location);
+            progress(c + 1);
         }
-        reporter.step("planning", static_cast<double>(++done) / static_cast<double>(a.counties.size()));
+    } else {
+        detail::parallel_for(
+            a.counties.size(), options.threads,
+            [&] { return [&](std::size_t c) { plans[c] = plan_county(shared, a.counties[c], nullptr); }; },
+            progress);
     }
     reporter.step("planning", 1.0);
+    std::vector<Instance> instances;
+    for (auto& plan : plans) {
+        const std::size_t offset = result.summary.size();
+        for (auto& row : plan.rows) {
+            if (row.status == "infeasible") {
+                reporter.warning("county " + row.county_code + ": " + row.type +
+                                 ": the target cannot be reached; best share " + std::to_string(row.reachable_share) +
+                                 ", " + std::to_string(row.uncoverable.size()) + " villages no candidate covers");
+            }
+            result.summary.push_back(std::move(row));
+        }
+        for (auto& inst : plan.instances) {
+            inst.summary_row += offset;
+            instances.push_back(std::move(inst));
+        }
+    }
+    plans.clear();
 
     // Years: per type, the per-year budget shared by the counties of a city (or per county).
     for (std::size_t t = 0; t < rules.types.size(); ++t) {
@@ -321,11 +431,7 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
             const auto phasing = plan::phase_city(lists, options.per_year, options.start_year);
             for (std::size_t k = 0; k < members.size(); ++k) {
                 members[k]->year.assign(phasing.year[k].begin(), phasing.year[k].end());
-                for (auto& row : result.summary) {
-                    if (row.county_code == members[k]->county && row.type == rules.types[t].key) {
-                        row.year_met = std::max(0, phasing.year_met[k]);
-                    }
-                }
+                result.summary[members[k]->summary_row].year_met = std::max(0, phasing.year_met[k]);
             }
             if (options.by_year >= options.start_year) {
                 const int years = options.by_year - options.start_year + 1;
@@ -340,11 +446,9 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
     result.covered_after = a.gaps.covered;
     for (const auto& inst : instances) {
         const auto& type = rules.types[inst.type];
-        std::set<std::int32_t> newly;
+        const auto budgets = options.budgets.find(type.key);
         for (std::size_t r = 0; r < inst.order.size(); ++r) {
-            const auto& step = inst.order[r];
-            const auto j = static_cast<std::size_t>(step.site);
-            const Site& site = sites[inst.sites[j]];
+            const Site& site = sites[inst.site[r]];
             const auto& home = in.villages[static_cast<std::size_t>(site.village)];
             ProposedSite ps;
             ps.type = type.key;
@@ -356,21 +460,15 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
             ps.location = site.location;
             ps.rank = static_cast<int>(r + 1);
             ps.year = r < inst.year.size() ? inst.year[r] : 0;
-            ps.cost = inst.problem.cost[j];
+            ps.cost = inst.cost[r];
             char id[64];
             std::snprintf(id, sizeof id, "%s-%s-%03d", type.key.c_str(), inst.county.c_str(), ps.rank);
             ps.id = id;
-            const auto budgets = options.budgets.find(type.key);
             ps.budget = budgets != options.budgets.end() ? budgets->second.back() : 0;
-            for (auto d = inst.problem.offsets[j]; d < inst.problem.offsets[j + 1]; ++d) {
-                const auto local = static_cast<std::size_t>(inst.problem.demands[static_cast<std::size_t>(d)]);
-                const auto v = inst.villages[local];
-                if (inst.problem.covered[local] || !newly.insert(v).second) continue;
-                ps.gain_villages += 1;
-                ps.gain_population += in.villages[static_cast<std::size_t>(v)].population;
-            }
+            ps.gain_villages = inst.gain_villages[r];
+            ps.gain_population = inst.gain_population[r];
             // Coverage after counts every village the site reaches, neighbouring counties' too.
-            for (auto v : inst.reach_all.of(j)) result.covered_after[inst.type][static_cast<std::size_t>(v)] = 1;
+            for (auto v : inst.reach.of(r)) result.covered_after[inst.type][static_cast<std::size_t>(v)] = 1;
             result.sites.push_back(std::move(ps));
         }
     }

@@ -57,6 +57,7 @@ public:
         plan_options.solve.solver = m_solver == "exact"       ? plan::Solver::exact
                                     : m_solver == "heuristic" ? plan::Solver::heuristic
                                                               : plan::Solver::automatic;
+        plan_options.threads = m_output.threads;
         analysis::Options options;
         options.read = m_inputs.read_options();
         options.gaps.threads = m_output.threads;

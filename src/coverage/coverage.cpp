@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 
+#include "../core/parallel.hpp"
 #include "../core/rtree.hpp"
 #include "scicov/geos.hpp"
 #include "scicov/proj.hpp"
@@ -86,11 +88,30 @@ VillageIndex::VillageIndex(const model::Inputs& inputs) : m_impl(std::make_uniqu
 VillageIndex::~VillageIndex() = default;
 
 std::int32_t VillageIndex::village_at(crs::LonLat p) const {
+    return village_at(p, m_impl->geos);
+}
+
+std::vector<std::int32_t> VillageIndex::villages_at(std::span<const crs::LonLat> points, unsigned threads) const {
+    std::vector<std::int32_t> out(points.size(), -1);
+    constexpr std::size_t chunk = 4096;
+    const std::size_t chunks = (points.size() + chunk - 1) / chunk;
+    parallel_for(
+        chunks, threads,
+        [&] {
+            return [&, ctx = std::make_shared<geos::GeosContext>()](std::size_t c) {
+                for (std::size_t i = c * chunk; i < std::min(points.size(), (c + 1) * chunk); ++i)
+                    out[i] = village_at(points[i], *ctx);
+            };
+        },
+        [](std::size_t) {});
+    return out;
+}
+
+std::int32_t VillageIndex::village_at(crs::LonLat p, const geos::GeosContext& ctx) const {
     const Point2 q(p.lon, p.lat);
     std::vector<Entry2> hits;
     m_impl->bbox_tree.query(bgi::intersects(q), std::back_inserter(hits));
     std::sort(hits.begin(), hits.end(), [](const Entry2& a, const Entry2& b) { return a.second < b.second; });
-    auto& ctx = m_impl->geos;
     auto point = ctx.point(p.lon, p.lat);
     for (const auto& [box, idx] : hits) {
         auto poly = ctx.from_wkb(m_impl->inputs.villages[static_cast<std::size_t>(idx)].geometry);
@@ -100,8 +121,20 @@ std::int32_t VillageIndex::village_at(crs::LonLat p) const {
 }
 
 void VillageIndex::villages_within(crs::LonLat p, double radius_m, std::vector<std::int32_t>& out) const {
+    villages_within(p, geocentric(std::span<const crs::LonLat>(&p, 1)).front(), radius_m, out);
+}
+
+std::vector<Geocentric> VillageIndex::geocentric(std::span<const crs::LonLat> points) const {
+    std::vector<Geocentric> out;
+    out.reserve(points.size());
+    for (const auto& e : to_ecef(m_impl->geocentric, points)) out.push_back({e.get<0>(), e.get<1>(), e.get<2>()});
+    return out;
+}
+
+void VillageIndex::villages_within(crs::LonLat p, const Geocentric& at, double radius_m,
+                                   std::vector<std::int32_t>& out) const {
     out.clear();
-    const Point3 centre = to_ecef(m_impl->geocentric, std::span<const crs::LonLat>(&p, 1)).front();
+    const Point3 centre(at.x, at.y, at.z);
     std::vector<Entry3> hits;
     m_impl->rep_tree.query(bgi::intersects(around(centre, radius_m)), std::back_inserter(hits));
     for (const auto& [pt, idx] : hits) {
@@ -124,6 +157,14 @@ std::span<const std::int32_t> VillageIndex::villages_of_township(const std::stri
 
 Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
                 std::span<const crs::LonLat> sites, std::span<const std::int32_t> site_village) {
+    std::vector<Geocentric> at;
+    if (rule.kind == rules::CoverageKind::radius) at = index.geocentric(sites);
+    return reach(index, inputs, rule, sites, at, site_village);
+}
+
+Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
+                std::span<const crs::LonLat> sites, std::span<const Geocentric> sites_geocentric,
+                std::span<const std::int32_t> site_village) {
     Incidence inc;
     inc.offsets.reserve(sites.size() + 1);
     std::vector<std::int32_t> found;
@@ -134,7 +175,7 @@ Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const ru
                 if (home >= 0) inc.villages.push_back(home);
                 break;
             case rules::CoverageKind::radius:
-                index.villages_within(sites[i], rule.radius_m, found);
+                index.villages_within(sites[i], sites_geocentric[i], rule.radius_m, found);
                 inc.villages.insert(inc.villages.end(), found.begin(), found.end());
                 break;
             case rules::CoverageKind::admin:
@@ -152,7 +193,8 @@ Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const ru
     return inc;
 }
 
-std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<const crs::LonLat> sites) {
+std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<const crs::LonLat> sites,
+                                       unsigned threads) {
     std::vector<double> out(inputs.villages.size(), k_no_facility);
     if (sites.empty()) return out;
     const proj::Transformer geocentric = make_geocentric();
@@ -163,33 +205,43 @@ std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<co
     for (const auto& v : inputs.villages) reps.push_back(v.rep);
     const auto rep_ecef = to_ecef(geocentric, reps);
     const crs::Geodesic geod;
-    std::vector<Entry3> hits;
-    for (std::size_t v = 0; v < reps.size(); ++v) {
-        hits.clear();
-        tree.query(bgi::nearest(rep_ecef[v], 1), std::back_inserter(hits));
-        double best = geod.distance_m(reps[v], sites[static_cast<std::size_t>(hits.front().second)]);
-        // Anything geodesically nearer is also nearer in a straight line: search that box.
-        hits.clear();
-        tree.query(bgi::intersects(around(rep_ecef[v], best)), std::back_inserter(hits));
-        for (const auto& [pt, idx] : hits)
-            best = std::min(best, geod.distance_m(reps[v], sites[static_cast<std::size_t>(idx)]));
-        out[v] = best;
-    }
+    constexpr std::size_t chunk = 4096;
+    parallel_for(
+        (reps.size() + chunk - 1) / chunk, threads,
+        [&] {
+            return [&](std::size_t c) {
+                std::vector<Entry3> hits;
+                for (std::size_t v = c * chunk; v < std::min(reps.size(), (c + 1) * chunk); ++v) {
+                    hits.clear();
+                    tree.query(bgi::nearest(rep_ecef[v], 1), std::back_inserter(hits));
+                    double best = geod.distance_m(reps[v], sites[static_cast<std::size_t>(hits.front().second)]);
+                    // Anything geodesically nearer is also nearer in a straight line: search that box.
+                    hits.clear();
+                    tree.query(bgi::intersects(around(rep_ecef[v], best)), std::back_inserter(hits));
+                    for (const auto& [pt, idx] : hits)
+                        best = std::min(best, geod.distance_m(reps[v], sites[static_cast<std::size_t>(idx)]));
+                    out[v] = best;
+                }
+            };
+        },
+        [](std::size_t) {});
     return out;
 }
 
 Coverage compute(const model::Inputs& inputs, const VillageIndex& index, const rules::Rules& rules,
-                 Diagnostics& diagnostics, const Reporter& reporter) {
+                 Diagnostics& diagnostics, const Reporter& reporter, unsigned threads) {
     Coverage cov;
-    cov.facility_village.resize(inputs.facilities.size(), -1);
+    std::vector<crs::LonLat> locations;
+    locations.reserve(inputs.facilities.size());
+    for (const auto& f : inputs.facilities) locations.push_back(f.location);
+    reporter.step("locating facilities", 0.0);
+    cov.facility_village = index.villages_at(locations, threads);
     for (std::size_t i = 0; i < inputs.facilities.size(); ++i) {
         const auto& f = inputs.facilities[i];
-        cov.facility_village[i] = index.village_at(f.location);
         if (cov.facility_village[i] < 0) {
             diagnostics.warning(Context{f.source.file, f.source.layer, f.source.fid, {}},
                                 "facility \"" + f.id + "\" lies outside every village");
         }
-        if ((i & 255) == 0) reporter.step("locating facilities", static_cast<double>(i) / inputs.facilities.size());
     }
     reporter.step("locating facilities", 1.0);
     for (std::size_t t = 0; t < rules.types.size(); ++t) {
@@ -208,7 +260,7 @@ Coverage compute(const model::Inputs& inputs, const VillageIndex& index, const r
         tc.incidence = reach(index, inputs, type.rule, sites, homes);
         tc.reached.assign(inputs.villages.size(), 0);
         for (auto v : tc.incidence.villages) tc.reached[static_cast<std::size_t>(v)] = 1;
-        tc.nearest_m = nearest_distance_m(inputs, sites);
+        tc.nearest_m = nearest_distance_m(inputs, sites, threads);
         cov.types.push_back(std::move(tc));
         reporter.step("coverage", static_cast<double>(t + 1) / static_cast<double>(rules.types.size()));
     }

@@ -2,12 +2,11 @@
 #include "scicov/gaps.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <map>
-#include <mutex>
-#include <thread>
+#include <memory>
 
+#include "../core/parallel.hpp"
 #include "../core/rtree.hpp"
 #include "scicov/geos.hpp"
 #include "scicov/proj.hpp"
@@ -322,35 +321,18 @@ Result compute(const model::Inputs& in, const coverage::Coverage& cov, const rul
         jobs.back().villages.push_back(static_cast<std::int32_t>(v));
     }
     std::vector<CountyResult> results(jobs.size());
-    std::atomic<std::size_t> next{0}, done{0};
-    std::mutex failure_mutex;
-    std::exception_ptr failure;
-    const unsigned threads =
-        std::max(1u, std::min<unsigned>(options.threads ? options.threads : std::thread::hardware_concurrency(),
-                                        static_cast<unsigned>(jobs.size())));
-    auto work = [&](bool report) {
-        try {
-            Worker worker(in, cov, rules, trees, options, result);
-            for (std::size_t j; (j = next++) < jobs.size();) {
+    parallel_for(
+        jobs.size(), options.threads,
+        [&] {
+            return [&, worker = std::make_shared<Worker>(in, cov, rules, trees, options, result)](std::size_t j) {
                 try {
-                    results[j] = worker.run(jobs[j]);
+                    results[j] = worker->run(jobs[j]);
                 } catch (Error& e) {
                     throw Error(e.kind(), "county " + jobs[j].code + ": " + e.message(), e.context());
                 }
-                ++done;
-                if (report) reporter.step("gaps", static_cast<double>(done) / static_cast<double>(jobs.size()));
-            }
-        } catch (...) {
-            std::lock_guard lock(failure_mutex);
-            if (!failure) failure = std::current_exception();
-            next = jobs.size();
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work, false);
-    work(true);  // the calling thread works too, and reports progress between its jobs
-    for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
+            };
+        },
+        [&](std::size_t done) { reporter.step("gaps", static_cast<double>(done) / static_cast<double>(jobs.size())); });
     reporter.step("gaps", 1.0);
 
     for (auto& r : results) {

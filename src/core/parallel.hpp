@@ -1,0 +1,53 @@
+// Work spread over the cores: items handed out in order to a fixed set of threads, each with its
+// own worker state (a GEOS context, PROJ transformers), the first exception stopping the rest.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace scicov::detail {
+
+/// Threads to use for `items` pieces of work: `requested`, or one per core when 0, never more
+/// than there are items, at least one.
+inline unsigned thread_count(unsigned requested, std::size_t items) {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned wanted = requested != 0 ? requested : cores;
+    return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(wanted, items)));
+}
+
+/// Calls worker(i) for every i in [0, n) on `threads` threads (see thread_count). Each thread
+/// makes its own worker with make_worker(). The calling thread works too and calls progress(done)
+/// after each of its items, so progress is only ever reported from the caller's thread. Results
+/// must go to slots indexed by i, which keeps them independent of the scheduling.
+template <class MakeWorker, class Progress>
+void parallel_for(std::size_t n, unsigned threads, MakeWorker make_worker, Progress progress) {
+    std::atomic<std::size_t> next{0}, done{0};
+    std::mutex failure_mutex;
+    std::exception_ptr failure;
+    auto run = [&](bool report) {
+        try {
+            auto worker = make_worker();
+            for (std::size_t i; (i = next++) < n;) {
+                worker(i);
+                const std::size_t finished = ++done;
+                if (report) progress(finished);
+            }
+        } catch (...) {
+            std::lock_guard lock(failure_mutex);
+            if (!failure) failure = std::current_exception();
+            next = n;
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < thread_count(threads, n); ++t) pool.emplace_back(run, false);
+    run(true);
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace scicov::detail
