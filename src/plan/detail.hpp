@@ -112,8 +112,9 @@ struct MilpResult {
 /// CBC: one thread, seeded, quiet. `cutoff`: only solutions with objective < cutoff are
 /// searched (an incumbent's value minus what counts as an improvement); `infeasible` then means
 /// no such solution exists. Stops when (incumbent − bound) ≤ absolute_gap or ≤ relative_gap·|incumbent|.
+/// `max_nodes` > 0: CBC stops after that many nodes (a deterministic limit, unlike seconds).
 MilpResult solve_milp(const Milp& milp, std::optional<double> cutoff, double seconds, double relative_gap,
-                      double absolute_gap, int seed);
+                      double absolute_gap, int seed, int max_nodes = 0);
 
 /// Clp: the LP relaxation's optimum (a valid bound) or nullopt when not proven within the time.
 std::optional<double> solve_lp(const Milp& milp, double seconds);
@@ -167,6 +168,12 @@ struct SetCoverLagrange {
 };
 SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t> start, std::int32_t iterations,
                                       const Deadline& deadline);
+
+/// Full cover, large-neighbourhood search: for each chosen column a (index order), free a and the
+/// chosen columns within two overlap hops, and let CBC (node-limited) re-cover the rows only they
+/// cover with any columns, cheaper; repeat passes while something improves. Returns the cover.
+std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32_t> cover, double unit, int seed,
+                                        const Deadline& deadline);
 
 /// Newly covered weight / measure of a selection of reduced candidates.
 double covered_weight(const Reduced& r, const std::vector<std::int32_t>& chosen);

@@ -81,7 +81,7 @@ std::string fmt17(double v) {
 }  // namespace
 
 MilpResult solve_milp(const Milp& m, std::optional<double> cutoff, double seconds, double relative_gap,
-                      double absolute_gap, int seed) {
+                      double absolute_gap, int seed, int max_nodes) {
     MilpResult res;
     CbcPtr model(Cbc_newModel());
     if (!model) throw Error(ErrorKind::solver, "CBC could not create a model");
@@ -109,6 +109,7 @@ MilpResult solve_milp(const Milp& m, std::optional<double> cutoff, double second
     // No MIP start: CBC 2.10's MIP start reads past the last column after preprocessing
     // ("Illegal index … in ClpModel::getColumnName", and with named columns an exception).
     // A cutoff works but slowed CBC 40× on the benchmarks; the callers pass none today.
+    if (max_nodes > 0) Cbc_setParameter(model.get(), "maxNodes", std::to_string(max_nodes).c_str());
     if (cutoff) Cbc_setParameter(model.get(), "cutoff", fmt17(*cutoff - m.obj_offset).c_str());
     Cbc_solve(model.get());
 

@@ -579,7 +579,15 @@ TEST_CASE("full cover: Lagrangian bound and reduced-cost fixing keep every optim
         // fixing drops j when L + C_j > UB − g; no optimal cover may hold such a j
         for (const auto& cover : covers)
             for (auto j : cover) CHECK(lg.lower + std::max(0.0, lg.reduced_cost[static_cast<std::size_t>(j)]) <= z + 1e-9);
-        // the public full cover (Lagrangian + fixing + CBC with cutoff) finds the optimum
+        // LNS from the Lagrangian cover: still a cover, never dearer, never below the optimum
+        const double g = detail::cost_unit(r.cost).value_or(1.0);
+        const auto lns = detail::lns_set_cover(r, lg.best, g, 1, detail::Deadline(60));
+        double lns_cost = 0;
+        for (auto j : lns) lns_cost += r.cost[static_cast<std::size_t>(j)];
+        CHECK(detail::must_covered(r, lns));
+        CHECK(lns_cost <= lg.upper + 1e-9);
+        CHECK(lns_cost >= z - 1e-9);
+        // the public full cover (Lagrangian + LNS + fixing + CBC with cutoff) finds the optimum
         SolveOptions o = exact_options();
         o.objective = obj;
         double reach = 0;
