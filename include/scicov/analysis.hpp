@@ -2,6 +2,7 @@
 // summarise townships and counties against the targets. `scicov analyze` is this plus writing.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,26 @@ struct Options {
     gaps::Options gaps;
 };
 
+/// One stage of a run: wall seconds, CPU seconds of the process (all threads, user + system)
+/// and the process's peak resident memory when the stage ended.
+struct StageTiming {
+    std::string stage;
+    double wall_s = 0;
+    double cpu_s = 0;
+    double peak_mib = 0;
+};
+
+/// Times consecutive stages of the process, from construction or the previous lap.
+class StageClock {
+public:
+    StageClock();
+    StageTiming lap(std::string stage);
+
+private:
+    std::chrono::steady_clock::time_point m_wall;
+    double m_cpu;
+};
+
 struct Analysis {
     model::Inputs inputs;
     coverage::Coverage coverage;
@@ -27,7 +48,7 @@ struct Analysis {
     std::vector<gaps::UnitSummary> townships;
     std::vector<gaps::UnitSummary> counties;
     Diagnostics diagnostics;                                ///< warnings only: a run with errors does not get this far
-    std::vector<std::pair<std::string, double>> timings_s;  ///< stage → wall seconds
+    std::vector<StageTiming> timings;  ///< read, coverage, gaps, summaries
 };
 
 /// Reads, checks and validates the inputs (all problems in `diagnostics`). Throws

@@ -3,24 +3,37 @@
 #include <algorithm>
 #include <chrono>
 
+#include <sys/resource.h>
+
 namespace scicov::analysis {
 
 namespace {
 
-class Stopwatch {
-public:
-    double lap() {
-        const auto now = std::chrono::steady_clock::now();
-        const double s = std::chrono::duration<double>(now - m_last).count();
-        m_last = now;
-        return s;
-    }
+double process_cpu_s() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
 
-private:
-    std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
-};
+double peak_mib() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_maxrss) / 1024.0;  // Linux: kilobytes
+}
 
 }  // namespace
+
+StageClock::StageClock() : m_wall(std::chrono::steady_clock::now()), m_cpu(process_cpu_s()) {}
+
+StageTiming StageClock::lap(std::string stage) {
+    const auto now = std::chrono::steady_clock::now();
+    const double cpu = process_cpu_s();
+    StageTiming t{std::move(stage), std::chrono::duration<double>(now - m_wall).count(), cpu - m_cpu, peak_mib()};
+    m_wall = now;
+    m_cpu = cpu;
+    return t;
+}
 
 void require_no_errors(const Diagnostics& diagnostics) {
     if (!diagnostics.has_errors()) return;
@@ -46,25 +59,25 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
 
 Analysis run(const Options& options, const rules::Rules& rules, const Reporter& reporter) {
     Analysis a;
-    Stopwatch clock;
+    StageClock clock;
     a.inputs = read_checked(options.read, rules, a.diagnostics, reporter);
     for (const auto& issue : a.diagnostics.issues()) reporter.warning(issue.text());  // errors too, then stop
     require_no_errors(a.diagnostics);
     io::assign_priority(a.inputs, rules.priority);
-    a.timings_s.emplace_back("read", clock.lap());
+    a.timings.push_back(clock.lap("read"));
 
     const coverage::VillageIndex index(a.inputs);
     a.coverage = coverage::compute(a.inputs, index, rules, a.diagnostics, reporter, options.gaps.threads);
-    a.timings_s.emplace_back("coverage", clock.lap());
+    a.timings.push_back(clock.lap("coverage"));
 
     a.gaps = gaps::compute(a.inputs, a.coverage, rules, options.gaps, reporter);
-    a.timings_s.emplace_back("gaps", clock.lap());
+    a.timings.push_back(clock.lap("gaps"));
 
     const auto& towns = a.inputs.townships.empty() ? a.gaps.dissolved_townships : a.inputs.townships;
     const auto& counties = a.inputs.counties.empty() ? a.gaps.dissolved_counties : a.inputs.counties;
     a.townships = gaps::summarise(a.inputs, a.gaps.covered, rules, rules::AdminLevel::township, towns);
     a.counties = gaps::summarise(a.inputs, a.gaps.covered, rules, rules::AdminLevel::county, counties);
-    a.timings_s.emplace_back("summaries", clock.lap());
+    a.timings.push_back(clock.lap("summaries"));
     return a;
 }
 

@@ -1,5 +1,6 @@
 #include "analyze_common.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -12,7 +13,7 @@ void OutputOptions::add_to(CLI::App& app) {
     app.add_option("--out-crs", out_crs, "CRS of every output layer")->capture_default_str();
     app.add_option("--threads", threads, "Worker threads for per-county work (0: one per core)")->capture_default_str();
     app.add_flag("--timings", timings,
-                 "Record stage timings in the run table (off by default: the same input then gives the same bytes)");
+                 "Record each stage's wall and CPU seconds and peak memory in the run table and print them on stderr (off by default: the same input then gives the same bytes)");
     app.add_option("--csv", csv, "Also write a per-county summary as CSV (UTF-8, RFC 4180)");
     app.add_option("--json", json, "Also write a per-county summary as JSON");
 }
@@ -54,7 +55,9 @@ std::string join(const std::vector<std::string>& items) {
 void write_analysis_output(
     const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules, const analysis::Analysis& a,
     const planning::Result* plan, const std::string& command,
-    const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra) {
+    const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra,
+    const std::vector<analysis::StageTiming>& later) {
+    analysis::StageClock clock;
     output::Writer writer(output.path, output::Options{output.out_crs, output.timings});
     writer.write_analysis(a, rules, plan);
     if (plan != nullptr) writer.write_plan(*plan, rules);
@@ -75,11 +78,34 @@ void write_analysis_output(
     };
     for (const auto& issue : a.diagnostics.issues()) rows.emplace_back("warning", issue.text());
     if (extra) extra(writer, rows);
+    std::vector<analysis::StageTiming> timings = a.timings;
+    timings.insert(timings.end(), later.begin(), later.end());
+    timings.push_back(clock.lap("write"));
     if (output.timings) {
-        for (const auto& [stage, s] : a.timings_s) rows.emplace_back("seconds_" + stage, fixed(s, 3));
+        for (const auto& t : timings) {
+            rows.emplace_back("seconds_" + t.stage, fixed(t.wall_s, 3));
+            rows.emplace_back("cpu_seconds_" + t.stage, fixed(t.cpu_s, 3));
+            rows.emplace_back("peak_mib_" + t.stage, fixed(t.peak_mib, 0));
+        }
     }
     writer.write_run(rows);
     writer.commit();
+    if (output.timings) {
+        timings.push_back(clock.lap("commit"));
+        std::cerr << "stage        wall s     cpu s  peak MiB\n";
+        analysis::StageTiming total{"total"};
+        for (const auto& t : timings) {
+            char line[128];
+            std::snprintf(line, sizeof line, "%-10s %8.3f  %8.3f  %8.0f\n", t.stage.c_str(), t.wall_s, t.cpu_s, t.peak_mib);
+            std::cerr << line;
+            total.wall_s += t.wall_s;
+            total.cpu_s += t.cpu_s;
+            total.peak_mib = std::max(total.peak_mib, t.peak_mib);
+        }
+        char line[128];
+        std::snprintf(line, sizeof line, "%-10s %8.3f  %8.3f  %8.0f\n", "total", total.wall_s, total.cpu_s, total.peak_mib);
+        std::cerr << line;
+    }
     output::write_county_summaries(output.csv, output.json, a, rules, plan);
 }
 

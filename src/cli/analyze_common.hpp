@@ -29,10 +29,13 @@ struct OutputOptions {
 };
 
 /// Writes the analysis (with the plan's layers when there is one; `extra` adds run rows) atomically.
+/// With --timings, the stages (the analysis's, then `later` ones such as the plan, then writing)
+/// go into the run table and, after the file is complete, to stderr.
 void write_analysis_output(
     const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules, const analysis::Analysis& a,
     const planning::Result* plan, const std::string& command,
-    const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra);
+    const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra,
+    const std::vector<analysis::StageTiming>& later = {});
 
 /// Per county and type: share and whether the target is met; then the totals.
 void print_summary(std::ostream& os, const analysis::Analysis& a, const rules::Rules& rules);

@@ -62,7 +62,9 @@ public:
         options.read = m_inputs.read_options();
         options.gaps.threads = m_output.threads;
         const analysis::Analysis a = analysis::run(options, rules, reporter);
+        analysis::StageClock clock;
         const planning::Result plan = planning::run(a, rules, plan_options, reporter);
+        const std::vector<analysis::StageTiming> later{clock.lap("plan")};
         write_analysis_output(m_output, m_inputs, rules, a, &plan, "plan",
                               [&](output::Writer&, std::vector<std::pair<std::string, std::string>>& rows) {
                                   rows.emplace_back("per_year", std::to_string(plan_options.per_year));
@@ -75,7 +77,8 @@ public:
                                                             key.first + ":" + key.second,
                                                         std::to_string(n));
                                   }
-                              });
+                              },
+                              later);
         print_summary(std::cout, a, rules);
         print_plan(std::cout, plan, rules);
         return 0;
