@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "../core/parallel.hpp"
 #include "../core/rtree.hpp"
@@ -57,8 +58,8 @@ struct CountyResult {
 class Worker {
 public:
     Worker(const model::Inputs& in, const coverage::Coverage& cov, const rules::Rules& rules,
-           const std::vector<Tree>& trees, const Options& options, Result& result)
-        : m_in(in), m_cov(cov), m_rules(rules), m_trees(trees), m_options(options), m_result(result) {}
+           const std::vector<Tree>& trees, const std::set<std::string>& given, const Options& options, Result& result)
+        : m_in(in), m_cov(cov), m_rules(rules), m_trees(trees), m_given(given), m_options(options), m_result(result) {}
 
     CountyResult run(const CountyJob& job) {
         CountyResult out;
@@ -66,20 +67,19 @@ public:
         // The county's zone: the one whose central meridian is nearest the middle of the county's
         // east-west extent, which keeps the worst scale error of the county smallest.
         // Lon/lat extent of the county: west, south, east, north.
+        std::vector<geos::GeomPtr> polys;
+        polys.reserve(villages.size());
         std::array<double, 4> extent{180, 90, -180, -90};
         for (auto v : villages) {
-            auto b = m_ctx.bounds(*m_ctx.from_wkb(m_in.villages[static_cast<std::size_t>(v)].geometry));
+            polys.push_back(m_ctx.from_wkb(m_in.villages[static_cast<std::size_t>(v)].geometry));
+            const auto b = m_ctx.bounds(*polys.back());
             extent = {std::min(extent[0], b[0]), std::min(extent[1], b[1]), std::max(extent[2], b[2]),
                       std::max(extent[3], b[3])};
         }
         const proj::Transformer& zone = transformer(crs::gk_zone_epsg(0.5 * (extent[0] + extent[2])));
-
-        std::vector<geos::GeomPtr> polys;
-        polys.reserve(villages.size());
-        for (auto v : villages) {
-            auto g = m_ctx.from_wkb(m_in.villages[static_cast<std::size_t>(v)].geometry);
-            polys.push_back(project(m_ctx, *g, zone, false));
-            m_result.village_area_m2[static_cast<std::size_t>(v)] = m_ctx.area(*polys.back());
+        for (std::size_t k = 0; k < villages.size(); ++k) {
+            polys[k] = project(m_ctx, *polys[k], zone, false);
+            m_result.village_area_m2[static_cast<std::size_t>(villages[k])] = m_ctx.area(*polys[k]);
         }
         // Townships: runs of consecutive villages (they arrive sorted by code).
         std::vector<std::pair<std::size_t, std::size_t>> towns;
@@ -96,13 +96,14 @@ public:
         std::vector<geos::GeomPtr> town_polys;
         for (const auto& [a, b] : towns) town_polys.push_back(union_of(polys, a, b, [](std::size_t) { return true; }));
         auto county = union_of(town_polys, 0, town_polys.size(), [](std::size_t) { return true; });
+        // Their output geometry only where the townships / counties layer has none.
         out.county.code = job.code;
-        out.county.geometry = to_output(*county, zone);
+        if (!m_given.count(job.code)) out.county.geometry = to_output(*county, zone);
         for (std::size_t i = 0; i < towns.size(); ++i) {
             model::AdminUnit t;
             t.code = m_in.villages[static_cast<std::size_t>(villages[towns[i].first])].township_code;
             t.parent_code = job.code;
-            t.geometry = to_output(*town_polys[i], zone);
+            if (!m_given.count(t.code)) t.geometry = to_output(*town_polys[i], zone);
             out.townships.push_back(std::move(t));
         }
 
@@ -289,6 +290,7 @@ private:
     const coverage::Coverage& m_cov;
     const rules::Rules& m_rules;
     const std::vector<Tree>& m_trees;
+    const std::set<std::string>& m_given;  // township and county codes whose layer has a geometry
     const Options& m_options;
     Result& m_result;  // per-village vectors only; each county writes its own villages
     geos::GeosContext m_ctx;
@@ -320,11 +322,15 @@ Result compute(const model::Inputs& in, const coverage::Coverage& cov, const rul
         if (jobs.empty() || jobs.back().code != code) jobs.push_back(CountyJob{code, {}});
         jobs.back().villages.push_back(static_cast<std::int32_t>(v));
     }
+    std::set<std::string> given;
+    for (const auto* units : {&in.townships, &in.counties})
+        for (const auto& u : *units)
+            if (!u.geometry.empty()) given.insert(u.code);
     std::vector<CountyResult> results(jobs.size());
     parallel_for(
         jobs.size(), options.threads,
         [&] {
-            return [&, worker = std::make_shared<Worker>(in, cov, rules, trees, options, result)](std::size_t j) {
+            return [&, worker = std::make_shared<Worker>(in, cov, rules, trees, given, options, result)](std::size_t j) {
                 try {
                     results[j] = worker->run(jobs[j]);
                 } catch (Error& e) {

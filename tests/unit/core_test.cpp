@@ -142,3 +142,38 @@ TEST_CASE("GEOS context owns what it makes and reports GEOS's reason", "[core][g
     auto prepared = ctx.prepare(*fixed);
     CHECK(GEOSPreparedIntersects_r(ctx.handle(), prepared.get(), p.get()) == 1);
 }
+
+TEST_CASE("union of tiles: coverage union for a partition, the general union otherwise", "[core][geos]") {
+    geos::GeosContext ctx;
+    auto square = [&](double x, double y, double s) {
+        return ctx.polygon({x, y, x + s, y, x + s, y + s, x, y + s, x, y});
+    };
+    SECTION("a 3 x 3 grid of unit squares with the centre missing dissolves to one ring with a hole") {
+        std::vector<geos::GeomPtr> tiles;
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j)
+                if (i != 1 || j != 1) tiles.push_back(square(i, j, 1));
+        auto u = ctx.union_of_tiles(std::move(tiles));
+        CHECK(ctx.is_valid(*u));
+        CHECK(ctx.area(*u) == Approx(8.0).epsilon(1e-12));
+        CHECK(GEOSGetNumGeometries_r(ctx.handle(), u.get()) == 1);
+        CHECK(GEOSGetNumInteriorRings_r(ctx.handle(), GEOSGetGeometryN_r(ctx.handle(), u.get(), 0)) == 1);
+        CHECK(ctx.length(*u) == Approx(16.0));  // no shared edge left inside
+    }
+    SECTION("overlapping parts are not a coverage: the answer is still their union") {
+        std::vector<geos::GeomPtr> parts;
+        parts.push_back(square(0, 0, 2));
+        parts.push_back(square(1, 1, 2));
+        auto u = ctx.union_of_tiles(std::move(parts));
+        CHECK(ctx.is_valid(*u));
+        CHECK(ctx.area(*u) == Approx(7.0).epsilon(1e-12));  // 4 + 4 - 1
+    }
+    SECTION("disjoint tiles stay separate parts, and nothing gives an empty MultiPolygon") {
+        std::vector<geos::GeomPtr> parts;
+        parts.push_back(square(0, 0, 1));
+        parts.push_back(square(5, 5, 1));
+        auto u = ctx.union_of_tiles(std::move(parts));
+        CHECK(GEOSGetNumGeometries_r(ctx.handle(), u.get()) == 2);
+        CHECK(ctx.is_empty(*ctx.union_of_tiles({})));
+    }
+}
