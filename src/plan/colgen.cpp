@@ -67,7 +67,8 @@ Classes classify(const Reduced& r, const std::vector<std::int32_t>& cols) {
     std::vector<std::vector<std::int32_t>> per(nd);
     for (std::size_t p = 0; p < cols.size(); ++p)
         for (auto k = r.cover.begin(cols[p]); k < r.cover.end(cols[p]); ++k)
-            per[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])].push_back(static_cast<std::int32_t>(p));
+            per[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])].push_back(
+                static_cast<std::int32_t>(p));
     c.class_of.assign(nd, -1);
     std::unordered_map<std::vector<std::int32_t>, std::int32_t, HashPattern> ids;
     for (std::size_t i = 0; i < nd; ++i) {
@@ -89,7 +90,9 @@ std::pair<double, double> knapsack(const Reduced& r, const std::vector<double>& 
     std::vector<std::int32_t> order;
     for (std::int32_t j = 0; j < r.n_cand(); ++j)
         if (v[static_cast<std::size_t>(j)] > 0) order.push_back(j);
-    auto ratio = [&](std::int32_t j) { return v[static_cast<std::size_t>(j)] / std::max(r.cost[static_cast<std::size_t>(j)], 1e-12); };
+    auto ratio = [&](std::int32_t j) {
+        return v[static_cast<std::size_t>(j)] / std::max(r.cost[static_cast<std::size_t>(j)], 1e-12);
+    };
     std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
         const double ra = ratio(a), rb = ratio(b);
         return ra != rb ? ra > rb : a < b;
@@ -113,10 +116,10 @@ std::pair<double, double> knapsack(const Reduced& r, const std::vector<double>& 
 }
 
 struct Master {
-    double objective = 0;             // max Σ W y
-    std::vector<double> x;            // per master column
-    std::vector<double> class_dual;   // π per class (≥ 0)
-    double budget_dual = 0;           // μ (≥ 0)
+    double objective = 0;            // max Σ W y
+    std::vector<double> x;           // per master column
+    std::vector<double> class_dual;  // π per class (≥ 0)
+    double budget_dual = 0;          // μ (≥ 0)
     bool ok = false;
 };
 
@@ -153,8 +156,8 @@ Master solve_master(const Reduced& r, const std::vector<std::int32_t>& cols, con
     row_hi[static_cast<std::size_t>(ny)] = budget;
     ClpPtr model(Clp_newModel());
     if (!model) throw Error(ErrorKind::solver, "Clp could not create a model");
-    Clp_loadProblem(model.get(), n_cols, n_rows, start.data(), index.data(), value.data(), lo.data(), hi.data(), obj.data(),
-                    row_lo.data(), row_hi.data());
+    Clp_loadProblem(model.get(), n_cols, n_rows, start.data(), index.data(), value.data(), lo.data(), hi.data(),
+                    obj.data(), row_lo.data(), row_hi.data());
     Clp_setLogLevel(model.get(), 0);
     Clp_setMaximumSeconds(model.get(), std::max(0.01, seconds));
     Clp_initialPrimalSolve(model.get());
@@ -217,7 +220,8 @@ MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::
     auto price = [&] {
         for (std::int32_t j = 0; j < n; ++j) {
             double s = 0;
-            for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k) s += pi[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+            for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
+                s += pi[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
             v[static_cast<std::size_t>(j)] = s;
         }
         double free_part = 0;
@@ -238,7 +242,9 @@ MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::
             const auto uj = static_cast<std::size_t>(j);
             if (!in_master[uj] && v[uj] - mu_price * r.cost[uj] > 1e-9 * std::max(1.0, v[uj])) order.push_back(j);
         }
-        auto rc = [&](std::int32_t j) { return v[static_cast<std::size_t>(j)] - mu_price * r.cost[static_cast<std::size_t>(j)]; };
+        auto rc = [&](std::int32_t j) {
+            return v[static_cast<std::size_t>(j)] - mu_price * r.cost[static_cast<std::size_t>(j)];
+        };
         const auto take = std::min<std::size_t>(order.size(), static_cast<std::size_t>(count));
         std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end(),
                           [&](std::int32_t a, std::int32_t b) { return rc(a) != rc(b) ? rc(a) > rc(b) : a < b; });
@@ -258,8 +264,10 @@ MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::
             std::vector<std::int32_t> sel;
             bool integral = true;
             for (std::size_t p = 0; p < cols.size(); ++p) {
-                if (m.x[p] > 1 - 1e-6) sel.push_back(cols[p]);
-                else if (m.x[p] > 1e-6) integral = false;
+                if (m.x[p] > 1 - 1e-6)
+                    sel.push_back(cols[p]);
+                else if (m.x[p] > 1e-6)
+                    integral = false;
             }
             if (integral) consider(sel);
         }

@@ -94,7 +94,8 @@ bool lagrangian_cover(const Reduced& r, const std::vector<double>& u, const std:
             needed = cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])] == 1;
         if (needed) continue;
         in[static_cast<std::size_t>(j)] = 0;
-        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k) --cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
+            --cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
     }
     out.clear();
     for (std::int32_t j = 0; j < n; ++j)
@@ -142,7 +143,7 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
     std::vector<std::int32_t> sel;
     out.lower = 0;
     out.u = u;
-    double f = 2.0;          // Beasley: f = 2, halved after 30 iterations without a better L
+    double f = 2.0;  // Beasley: f = 2, halved after 30 iterations without a better L
     const int stall = 30;
     int since = 0;
     double best_L = -std::numeric_limits<double>::infinity();
@@ -157,7 +158,8 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
         for (std::int32_t i = 0; i < nd; ++i) L += u[static_cast<std::size_t>(i)];
         for (std::int32_t j = 0; j < n; ++j) {
             double s = r.cost[static_cast<std::size_t>(j)];
-            for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k) s -= u[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+            for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
+                s -= u[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
             lc[static_cast<std::size_t>(j)] = s;
             if (s < 0) L += s;
         }
@@ -174,7 +176,7 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
         }
         if (lagrangian_cover(r, u, lc, allowed, sel)) {
             const double c = cost_of(r, sel);
-                if (c < out.upper - 1e-9 * std::max(1.0, c)) {
+            if (c < out.upper - 1e-9 * std::max(1.0, c)) {
                 out.upper = c;
                 out.best = sel;
             }
@@ -185,7 +187,8 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
         for (std::int32_t i = 0; i < nd; ++i) grad[static_cast<std::size_t>(i)] = 1.0;
         for (std::int32_t j = 0; j < n; ++j)
             if (lc[static_cast<std::size_t>(j)] < 0)
-                for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k) grad[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])] -= 1.0;
+                for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
+                    grad[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])] -= 1.0;
         for (std::int32_t i = 0; i < nd; ++i) {
             auto& gi = grad[static_cast<std::size_t>(i)];
             if (u[static_cast<std::size_t>(i)] <= 0 && gi < 0) gi = 0;
@@ -195,13 +198,15 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
         const double target = std::isfinite(out.upper) ? out.upper : 2 * std::max(L, 1.0);
         const double t = f * std::max(target - L, 1e-6 * std::max(1.0, std::abs(L))) / norm;
         for (std::int32_t i = 0; i < nd; ++i)
-            u[static_cast<std::size_t>(i)] = std::max(0.0, u[static_cast<std::size_t>(i)] + t * grad[static_cast<std::size_t>(i)]);
+            u[static_cast<std::size_t>(i)] =
+                std::max(0.0, u[static_cast<std::size_t>(i)] + t * grad[static_cast<std::size_t>(i)]);
     }
     // reduced costs at the best multipliers
     out.reduced_cost.assign(static_cast<std::size_t>(n), 0.0);
     for (std::int32_t j = 0; j < n; ++j) {
         double s = r.cost[static_cast<std::size_t>(j)];
-        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k) s -= out.u[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
+            s -= out.u[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
         out.reduced_cost[static_cast<std::size_t>(j)] = s;
     }
     out.optimal = proven();
@@ -225,7 +230,8 @@ std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32
     std::vector<std::int32_t> cnt(static_cast<std::size_t>(nd), 0);
     for (auto j : cover) {
         in[static_cast<std::size_t>(j)] = 1;
-        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k) ++cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
+            ++cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
     }
     // chosen columns sharing a row with j
     auto chosen_near = [&](std::int32_t j, std::vector<std::int32_t>& out) {
@@ -237,7 +243,8 @@ std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32
             }
         }
     };
-    std::vector<std::int32_t> freed, rows, cols, pos(static_cast<std::size_t>(n), -1), row_mark(static_cast<std::size_t>(nd), 0);
+    std::vector<std::int32_t> freed, rows, cols, pos(static_cast<std::size_t>(n), -1),
+        row_mark(static_cast<std::size_t>(nd), 0);
     bool improved = true;
     while (improved && !deadline.expired()) {
         improved = false;
@@ -256,7 +263,8 @@ std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32
             double freed_cost = 0;
             for (auto b : freed) {
                 freed_cost += r.cost[static_cast<std::size_t>(b)];
-                for (auto k = r.cover.begin(b); k < r.cover.end(b); ++k) --cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+                for (auto k = r.cover.begin(b); k < r.cover.end(b); ++k)
+                    --cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
             }
             // rows only the freed columns covered, and every column covering one of them
             rows.clear();
@@ -293,8 +301,9 @@ std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32
             }
             std::vector<std::int32_t> replacement = freed;  // unchanged unless CBC finds cheaper
             if (!rows.empty()) {
-                const auto res = solve_milp(m, freed_cost / unit - 0.5, std::max(0.01, std::min(deadline.remaining(), 10.0)),
-                                            0.0, 1e-9, seed, k_lns_nodes);
+                const auto res =
+                    solve_milp(m, freed_cost / unit - 0.5, std::max(0.01, std::min(deadline.remaining(), 10.0)), 0.0,
+                               1e-9, seed, k_lns_nodes);
                 if (res.has_solution) {
                     std::vector<std::int32_t> c;
                     double cc = 0;
@@ -314,7 +323,8 @@ std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32
             for (auto b : freed) in[static_cast<std::size_t>(b)] = 0;
             for (auto b : replacement) {
                 in[static_cast<std::size_t>(b)] = 1;
-                for (auto k = r.cover.begin(b); k < r.cover.end(b); ++k) ++cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+                for (auto k = r.cover.begin(b); k < r.cover.end(b); ++k)
+                    ++cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
             }
         }
     }
