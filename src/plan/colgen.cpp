@@ -150,7 +150,7 @@ Master solve_master(const Reduced& r, const std::vector<std::int32_t>& cols, con
         index.push_back(c);
         value.push_back(1.0);
         start.push_back(static_cast<CoinBigIndex>(index.size()));
-        obj[static_cast<std::size_t>(nx + c)] = -cl.weight[static_cast<std::size_t>(c)];
+        obj[static_cast<std::size_t>(nx) + static_cast<std::size_t>(c)] = -cl.weight[static_cast<std::size_t>(c)];
     }
     std::vector<double> row_lo(static_cast<std::size_t>(n_rows), -k_inf), row_hi(static_cast<std::size_t>(n_rows), 0.0);
     row_hi[static_cast<std::size_t>(ny)] = budget;

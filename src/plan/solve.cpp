@@ -561,7 +561,7 @@ Solution set_cover_impl(const CoverProblem& p, double target, const SolveOptions
     s.status = status_of(out);
     s.method = out.method;
     s.tie_break_optimal = out.tie_break_optimal;
-    if (r.fixed.size() > 0 && out.method == Method::trivial) s.method = Method::exact;
+    if (!r.fixed.empty() && out.method == Method::trivial) s.method = Method::exact;
     s.sites = out.have ? to_sites(p, r, out.chosen, GainBy::measure, false) : std::vector<std::int32_t>{};
     const Eval e = evaluate(p, s.sites);
     s.objective = o.objective == Objective::sites ? static_cast<double>(s.sites.size()) : e.cost;
