@@ -95,7 +95,7 @@ public:
         // clipping, and as the gap of a township or the service area of a county that is whole).
         std::vector<geos::GeomPtr> town_polys;
         for (const auto& [a, b] : towns) town_polys.push_back(union_of(polys, a, b, [](std::size_t) { return true; }));
-        auto county = union_of(town_polys, 0, town_polys.size(), [](std::size_t) { return true; });
+        auto county = merge(town_polys);
         // Their output geometry only where the townships / counties layer has none.
         out.county.code = job.code;
         if (!m_given.count(job.code)) out.county.geometry = to_output(*county, zone);
@@ -171,21 +171,28 @@ public:
                     fraction[village(k)] = covered[village(k)] ? 1.0 : 0.0;
                     gap_area[k] = covered[village(k)] ? 0.0 : m_result.village_area_m2[village(k)];
                 }
+                // Unions of whole villages, a township at a time, then of the townships' parts.
                 const auto uncovered = [&](std::size_t k) { return covered[village(k)] == 0; };
                 const auto is_covered = [&](std::size_t k) { return covered[village(k)] != 0; };
-                if (std::all_of(villages.begin(), villages.end(),
-                                [&](std::int32_t v) { return covered[static_cast<std::size_t>(v)] != 0; })) {
-                    service = m_ctx.clone(*county);
-                } else {
-                    service = union_of(polys, 0, polys.size(), is_covered);
-                }
+                std::vector<geos::GeomPtr> served;
+                bool whole = true;
                 for (std::size_t i = 0; i < towns.size(); ++i) {
                     const auto [a, b] = towns[i];
                     std::size_t open = 0;
                     for (std::size_t k = a; k < b; ++k) open += uncovered(k) ? 1 : 0;
-                    if (open == 0) continue;
+                    whole = whole && open == 0;
+                    if (open == 0) {
+                        served.push_back(m_ctx.clone(*town_polys[i]));
+                        continue;
+                    }
+                    if (open < b - a) served.push_back(union_of(polys, a, b, is_covered));
                     auto gap = open == b - a ? m_ctx.clone(*town_polys[i]) : union_of(polys, a, b, uncovered);
                     add_gap(job, type.key, a, b, gap_area, std::move(gap), zone, out);
+                }
+                if (whole) {
+                    service = m_ctx.clone(*county);
+                } else if (!served.empty()) {
+                    service = merge(served);
                 }
             }
             if (service && !m_ctx.is_empty(*service)) {
@@ -204,7 +211,16 @@ private:
         return *it->second;
     }
 
-    /// The union of the polygons [a, b) that `keep` accepts; they tile (villages, townships).
+    /// The union of neighbouring townships (or parts of them): GEOS's general union, as their
+    /// villages are cut differently on the two sides of a township border (T-junctions), which
+    /// a coverage union cannot dissolve.
+    geos::GeomPtr merge(const std::vector<geos::GeomPtr>& parts) {
+        std::vector<geos::GeomPtr> copies;
+        for (const auto& p : parts) copies.push_back(m_ctx.clone(*p));
+        return m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(copies))));
+    }
+
+    /// The union of the villages [a, b) of one township that `keep` accepts (they tile).
     template <class Keep>
     geos::GeomPtr union_of(const std::vector<geos::GeomPtr>& polys, std::size_t a, std::size_t b, Keep keep) {
         std::vector<geos::GeomPtr> parts;
