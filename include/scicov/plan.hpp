@@ -12,8 +12,9 @@
 // Exact answers come from CBC (one thread, fixed seed, quiet, time limit) — for max cover without
 // groups or conflicts first by column generation (Clp on a restricted master, a Lagrangian bound
 // at its duals that proves the incumbent when below it by the weights' unit, else reduced-cost
-// fixing and CBC on the surviving columns), for full covers after a Lagrangian heuristic with
-// reduced-cost fixing and the incumbent as CBC's cutoff. The heuristic is greedy + swap local
+// fixing and CBC on the surviving columns), for full covers after a Lagrangian heuristic, local
+// search and LNS (node-limited CBC sub-MIPs), with reduced-cost fixing and the incumbent as
+// CBC's cutoff. The heuristic is greedy + swap local
 // search (+ destroy-and-repair for set cover) with a bound — the LP relaxation through Clp for
 // set cover, the column-generation LP bound (or, with packing rows, a Lagrangian bound) for max
 // cover — so every answer carries a bound and a gap. Same input ⇒ same sites in the same order (a run cut short by the
