@@ -96,6 +96,7 @@ public:
         std::vector<geos::GeomPtr> town_polys;
         for (const auto& [a, b] : towns) town_polys.push_back(union_of(polys, a, b, [](std::size_t) { return true; }));
         auto county = merge(town_polys);
+        const auto county_prepared = m_ctx.prepare(*county);
         // Their output geometry only where the townships / counties layer has none.
         out.county.code = job.code;
         if (!m_given.count(job.code)) out.county.geometry = to_output(*county, zone);
@@ -120,7 +121,7 @@ public:
                 // the county: the same for a village, and the county's border is not an edge.
                 geos::GeomPtr merged, edge;
                 geos::PreparedPtr in_discs, on_edge;
-                if (auto discs = discs_near(extent, t, type.rule.radius_m, zone); !discs.empty()) {
+                if (auto discs = discs_near(extent, t, type.rule.radius_m, zone, *county_prepared); !discs.empty()) {
                     merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(discs)));
                     service = m_ctx.polygonal(*m_ctx.intersection(*merged, *county));
                     if (m_ctx.is_empty(*service)) service.reset();
@@ -130,39 +131,40 @@ public:
                     edge = m_ctx.own(GEOSBoundary_r(m_ctx.handle(), merged.get()), "boundary");
                     on_edge = m_ctx.prepare(*edge);
                 }
-                for (std::size_t k = 0; k < villages.size(); ++k) {
-                    const GEOSGeometry& p = *polys[k];
-                    const double area = m_result.village_area_m2[village(k)];
-                    double inside = 0;
-                    if (!service || GEOSPreparedIntersects_r(m_ctx.handle(), in_discs.get(), &p) == 0) {
-                        inside = 0;
-                    } else if (GEOSGetNumGeometries_r(m_ctx.handle(), &p) == 1 &&
-                               GEOSPreparedIntersects_r(m_ctx.handle(), on_edge.get(), &p) == 0) {
-                        inside = area;  // one connected piece that meets the discs but not their edge
-                    } else {
-                        auto piece = outside(p, *merged);
-                        inside = std::max(0.0, area - m_ctx.area(*piece));
-                    }
-                    gap_area[k] = area - inside;
-                    fraction[village(k)] = area > 0 ? std::min(1.0, inside / area) : 0.0;
-                    covered[village(k)] = type.rule.min_area_fraction
-                                              ? (fraction[village(k)] >= *type.rule.min_area_fraction - 1e-12)
-                                              : tc.reached[village(k)];
-                }
+                // A township at a time: the service area's part around the township is cut out
+                // once, and its villages are cut from that part (not from the county's whole).
                 for (std::size_t i = 0; i < towns.size(); ++i) {
                     const auto [a, b] = towns[i];
-                    geos::GeomPtr gap;
+                    const bool touched =
+                        service && GEOSPreparedIntersects_r(m_ctx.handle(), in_discs.get(), town_polys[i].get()) == 1;
+                    geos::GeomPtr near_town = touched ? clip(*merged, m_ctx.bounds(*town_polys[i])) : nullptr;
+                    const GEOSGeometry* local = near_town ? near_town.get() : merged.get();
+                    for (std::size_t k = a; k < b; ++k) {
+                        const GEOSGeometry& p = *polys[k];
+                        const double area = m_result.village_area_m2[village(k)];
+                        double inside = 0;
+                        if (!touched || GEOSPreparedIntersects_r(m_ctx.handle(), in_discs.get(), &p) == 0) {
+                            inside = 0;
+                        } else if (GEOSGetNumGeometries_r(m_ctx.handle(), &p) == 1 &&
+                                   GEOSPreparedIntersects_r(m_ctx.handle(), on_edge.get(), &p) == 0) {
+                            inside = area;  // one connected piece that meets the discs but not their edge
+                        } else {
+                            inside = std::max(0.0, area - m_ctx.area(*outside(p, *local)));
+                        }
+                        gap_area[k] = area - inside;
+                        fraction[village(k)] = area > 0 ? std::min(1.0, inside / area) : 0.0;
+                        covered[village(k)] = type.rule.min_area_fraction
+                                                  ? (fraction[village(k)] >= *type.rule.min_area_fraction - 1e-12)
+                                                  : tc.reached[village(k)];
+                    }
                     if (std::all_of(gap_area.begin() + static_cast<std::ptrdiff_t>(a),
                                     gap_area.begin() + static_cast<std::ptrdiff_t>(b),
                                     [](double g) { return g <= 0; })) {
                         continue;
                     }
                     // The township less the service area is the union of its villages' gaps.
-                    if (service && GEOSPreparedIntersects_r(m_ctx.handle(), in_discs.get(), town_polys[i].get()) == 1) {
-                        gap = outside(*town_polys[i], *merged);
-                    } else {
-                        gap = m_ctx.clone(*town_polys[i]);
-                    }
+                    auto gap = touched ? m_ctx.polygonal(*m_ctx.difference(*town_polys[i], *local))
+                                       : m_ctx.clone(*town_polys[i]);
                     add_gap(job, type.key, a, b, gap_area, std::move(gap), zone, out);
                 }
             } else {
@@ -244,11 +246,11 @@ private:
         return m_ctx.polygonal(*m_ctx.difference(a, part ? static_cast<const GEOSGeometry&>(*part) : service));
     }
 
-    /// The service discs of every facility of type t that can reach the county: regular
-    /// polygons of 4 × circle_segments vertices on the circle of radius_m around each facility
-    /// (what GEOS's buffer of a point gives, without its noding), in facility order.
+    /// The service discs of every facility of type t that reaches the county: regular polygons
+    /// of 4 × circle_segments vertices on the circle of radius_m around each facility (what
+    /// GEOS's buffer of a point gives, without its noding), in facility order.
     std::vector<geos::GeomPtr> discs_near(const std::array<double, 4>& extent, std::size_t t, double radius_m,
-                     const proj::Transformer& zone) {
+                                          const proj::Transformer& zone, const GEOSPreparedGeometry& county) {
         std::vector<geos::GeomPtr> out;
         // Facilities within the radius of the county's extent (a generous lon/lat box).
         const auto [minx, miny, maxx, maxy] = extent;
@@ -272,6 +274,9 @@ private:
         const int n = 4 * std::max(1, m_options.circle_segments);
         std::vector<double> ring(2 * static_cast<std::size_t>(n + 1));
         for (std::size_t i = 0; i < x.size(); ++i) {
+            // Facilities of the box farther than the radius from the county change nothing in it.
+            if (GEOSPreparedDistanceWithin_r(m_ctx.handle(), &county, m_ctx.point(x[i], y[i]).get(), radius_m) != 1)
+                continue;
             for (int k = 0; k <= n; ++k) {
                 const double angle = 2.0 * M_PI * (k % n) / n;
                 ring[2 * static_cast<std::size_t>(k)] = x[i] + radius_m * std::cos(angle);
