@@ -382,9 +382,12 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
             progress(c + 1);
         }
     } else {
+        const auto order = detail::largest_first(a.counties.size(), [&](std::size_t c) { return a.counties[c].villages; });
         detail::parallel_for(
             a.counties.size(), options.threads,
-            [&] { return [&](std::size_t c) { plans[c] = plan_county(shared, a.counties[c], nullptr); }; },
+            [&] {
+                return [&](std::size_t i) { plans[order[i]] = plan_county(shared, a.counties[order[i]], nullptr); };
+            },
             progress);
     }
     reporter.step("planning", 1.0);

@@ -20,6 +20,16 @@ inline unsigned thread_count(unsigned requested, std::size_t items) {
     return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(wanted, items)));
 }
 
+/// The order to hand out n jobs in: largest first (by size(j)), ties by index, so that no big
+/// job starts last and leaves the other cores idle.
+template <class Size>
+std::vector<std::size_t> largest_first(std::size_t n, Size size) {
+    std::vector<std::size_t> order(n);
+    for (std::size_t j = 0; j < n; ++j) order[j] = j;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return size(a) > size(b); });
+    return order;
+}
+
 /// Calls worker(i) for every i in [0, n) on `threads` threads (see thread_count). Each thread
 /// makes its own worker with make_worker(). The calling thread works too and calls progress(done)
 /// after each of its items, so progress is only ever reported from the caller's thread. Results

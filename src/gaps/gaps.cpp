@@ -348,10 +348,12 @@ Result compute(const model::Inputs& in, const coverage::Coverage& cov, const rul
         for (const auto& u : *units)
             if (!u.geometry.empty()) given.insert(u.code);
     std::vector<CountyResult> results(jobs.size());
+    const auto order = largest_first(jobs.size(), [&](std::size_t j) { return jobs[j].villages.size(); });
     parallel_for(
         jobs.size(), options.threads,
         [&] {
-            return [&, worker = std::make_shared<Worker>(in, cov, rules, trees, given, options, result)](std::size_t j) {
+            return [&, worker = std::make_shared<Worker>(in, cov, rules, trees, given, options, result)](std::size_t i) {
+                const std::size_t j = order[i];
                 try {
                     results[j] = worker->run(jobs[j]);
                 } catch (Error& e) {
