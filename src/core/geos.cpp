@@ -97,12 +97,8 @@ GeomPtr GeosContext::point(double x, double y) const {
 
 GeomPtr GeosContext::polygon(const std::vector<double>& xy) const {
     const auto n = static_cast<unsigned>(xy.size() / 2);
-    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(m_handle, n, 2);
+    GEOSCoordSequence* seq = GEOSCoordSeq_copyFromBuffer_r(m_handle, xy.data(), n, 0, 0);
     if (seq == nullptr) throw Error(ErrorKind::geometry, "GEOS coordinate sequence failed: " + m_last_error);
-    for (unsigned i = 0; i < n; ++i) {
-        const std::size_t k = 2 * static_cast<std::size_t>(i);
-        GEOSCoordSeq_setXY_r(m_handle, seq, i, xy[k], xy[k + 1]);
-    }
     GEOSGeometry* ring = GEOSGeom_createLinearRing_r(m_handle, seq);  // takes seq
     if (ring == nullptr) throw Error(ErrorKind::geometry, "GEOS linear ring failed: " + m_last_error);
     return own(GEOSGeom_createPolygon_r(m_handle, ring, nullptr, 0), "polygon");  // takes ring

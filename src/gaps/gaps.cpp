@@ -271,16 +271,23 @@ private:
             y.push_back(f.location.lat);
         }
         zone.forward(x, y);
-        const int n = 4 * std::max(1, m_options.circle_segments);
-        std::vector<double> ring(2 * static_cast<std::size_t>(n + 1));
+        const auto n = static_cast<std::size_t>(4 * std::max(1, m_options.circle_segments));
+        std::vector<double> unit(2 * (n + 1)), ring(2 * (n + 1));
+        for (std::size_t k = 0; k <= n; ++k) {
+            const double angle = 2.0 * M_PI * static_cast<double>(k % n) / static_cast<double>(n);
+            unit[2 * k] = radius_m * std::cos(angle);
+            unit[2 * k + 1] = radius_m * std::sin(angle);
+        }
         for (std::size_t i = 0; i < x.size(); ++i) {
             // Facilities of the box farther than the radius from the county change nothing in it.
-            if (GEOSPreparedDistanceWithin_r(m_ctx.handle(), &county, m_ctx.point(x[i], y[i]).get(), radius_m) != 1)
+            const auto centre = m_ctx.point(x[i], y[i]);
+            if (GEOSPreparedIntersects_r(m_ctx.handle(), &county, centre.get()) != 1 &&
+                GEOSPreparedDistanceWithin_r(m_ctx.handle(), &county, centre.get(), radius_m) != 1) {
                 continue;
-            for (int k = 0; k <= n; ++k) {
-                const double angle = 2.0 * M_PI * (k % n) / n;
-                ring[2 * static_cast<std::size_t>(k)] = x[i] + radius_m * std::cos(angle);
-                ring[2 * static_cast<std::size_t>(k) + 1] = y[i] + radius_m * std::sin(angle);
+            }
+            for (std::size_t k = 0; k <= n; ++k) {
+                ring[2 * k] = x[i] + unit[2 * k];
+                ring[2 * k + 1] = y[i] + unit[2 * k + 1];
             }
             out.push_back(m_ctx.polygon(ring));
         }
