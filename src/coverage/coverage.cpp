@@ -238,6 +238,37 @@ std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<co
     return out;
 }
 
+namespace {
+
+/// reach() over chunks of the sites on several threads, joined in site order.
+Incidence reach_in_parallel(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
+                            std::span<const crs::LonLat> sites, std::span<const std::int32_t> homes, unsigned threads) {
+    std::vector<Geocentric> at;
+    if (rule.kind == rules::CoverageKind::radius) at = index.geocentric(sites);
+    constexpr std::size_t chunk = 2048;
+    std::vector<Incidence> parts((sites.size() + chunk - 1) / chunk);
+    parallel_for(
+        parts.size(), threads,
+        [&] {
+            return [&](std::size_t c) {
+                const std::size_t a = c * chunk, n = std::min(chunk, sites.size() - a);
+                parts[c] = reach(index, inputs, rule, sites.subspan(a, n),
+                                 at.empty() ? std::span<const Geocentric>() : std::span<const Geocentric>(at).subspan(a, n),
+                                 homes.subspan(a, n));
+            };
+        },
+        [](std::size_t) {});
+    Incidence out;
+    for (const auto& part : parts) {
+        const auto base = static_cast<std::int64_t>(out.villages.size());
+        out.villages.insert(out.villages.end(), part.villages.begin(), part.villages.end());
+        for (std::size_t i = 1; i < part.offsets.size(); ++i) out.offsets.push_back(base + part.offsets[i]);
+    }
+    return out;
+}
+
+}  // namespace
+
 Coverage compute(const model::Inputs& inputs, const VillageIndex& index, const rules::Rules& rules,
                  Diagnostics& diagnostics, const Reporter& reporter, unsigned threads) {
     Coverage cov;
@@ -267,7 +298,7 @@ Coverage compute(const model::Inputs& inputs, const VillageIndex& index, const r
             sites.push_back(f.location);
             homes.push_back(cov.facility_village[i]);
         }
-        tc.incidence = reach(index, inputs, type.rule, sites, homes);
+        tc.incidence = reach_in_parallel(index, inputs, type.rule, sites, homes, threads);
         tc.reached.assign(inputs.villages.size(), 0);
         for (auto v : tc.incidence.villages) tc.reached[static_cast<std::size_t>(v)] = 1;
         tc.nearest_m = nearest_distance_m(inputs, sites, threads);
