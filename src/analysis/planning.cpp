@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -180,9 +179,6 @@ struct Shared {
     const std::vector<Site>& sites;
     const std::vector<coverage::Geocentric>& sites_geocentric;
     const std::map<std::string, std::vector<std::size_t>>& sites_of_county;
-    /// CBC 2.10's C interface parses its settings through process-wide statics (CbcMain1), so
-    /// two models solved at once on two threads interfere: one solve at a time.
-    std::mutex& solver;
 };
 
 /// The set cover (or max cover) problems of one county, one per type whose target it misses.
@@ -292,7 +288,6 @@ CountyPlan plan_county(const Shared& sh, const gaps::UnitSummary& county, const 
                 r.uncoverable.push_back(in.villages[static_cast<std::size_t>(villages[static_cast<std::size_t>(d)])].code);
         };
         plan::Solution solution;
-        std::unique_lock lock(sh.solver);
         if (max_cover) {
             const auto& list = budgets->second;
             std::vector<plan::Solution> solutions;
@@ -314,7 +309,6 @@ CountyPlan plan_county(const Shared& sh, const gaps::UnitSummary& county, const 
             fill(row, solution);
             out.rows.push_back(row);
         }
-        lock.unlock();
         inst.summary_row = out.rows.size() - 1;
         inst.order = plan::order_by_gain(p, solution.sites, plan::GainBy::measure);
         std::set<std::int32_t> newly;
@@ -363,8 +357,7 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
     for (std::size_t s = 0; s < sites.size(); ++s) {
         sites_of_county[in.villages[static_cast<std::size_t>(sites[s].village)].county_code].push_back(s);
     }
-    std::mutex solver;
-    const Shared shared{a, rules, options, index, sites, sites_geocentric, sites_of_county, solver};
+    const Shared shared{a, rules, options, index, sites, sites_geocentric, sites_of_county};
 
     // Counties are independent, so they are planned in parallel; with --min-spacing a county's
     // sites must keep away from those its neighbours chose, so they are planned one after another

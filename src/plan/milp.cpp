@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "detail.hpp"
@@ -80,6 +81,20 @@ std::string fmt17(double v) {
 
 }  // namespace
 
+namespace {
+
+/// CBC 2.10's C interface runs every solve through CbcMain1, which parses its settings through
+/// process-wide statics (CbcOrClpRead_mode, CbcOrClpReadCommand): two solves on two threads
+/// interfere (seen as solves that end without a bound). This lock mirrors that library-global
+/// state and is held for Cbc_solve only; model building, Clp LPs and everything else in
+/// scicov::plan run concurrently.
+std::mutex& cbc_solve_lock() {
+    static std::mutex lock;
+    return lock;
+}
+
+}  // namespace
+
 MilpResult solve_milp(const Milp& m, std::optional<double> cutoff, double seconds, double relative_gap,
                       double absolute_gap, int seed, int max_nodes) {
     MilpResult res;
@@ -111,7 +126,10 @@ MilpResult solve_milp(const Milp& m, std::optional<double> cutoff, double second
     // A cutoff works but slowed CBC 40× on the benchmarks; the callers pass none today.
     if (max_nodes > 0) Cbc_setParameter(model.get(), "maxNodes", std::to_string(max_nodes).c_str());
     if (cutoff) Cbc_setParameter(model.get(), "cutoff", fmt17(*cutoff - m.obj_offset).c_str());
-    Cbc_solve(model.get());
+    {
+        const std::lock_guard lock(cbc_solve_lock());
+        Cbc_solve(model.get());
+    }
 
     const int status = Cbc_status(model.get());
     if (status == 2) throw Error(ErrorKind::solver, "CBC abandoned the model (numerical difficulties)");
