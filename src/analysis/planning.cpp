@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include "../core/parallel.hpp"
@@ -187,9 +188,9 @@ CountyPlan plan_county(const Shared& sh, const gaps::UnitSummary& county, const 
     const auto& options = sh.options;
     CountyPlan out;
     const auto villages = sh.index.villages_of_county(county.code);
-    static const std::vector<std::size_t> none;
     const auto found = sh.sites_of_county.find(county.code);
-    const auto& county_sites = found != sh.sites_of_county.end() ? found->second : none;
+    const std::span<const std::size_t> county_sites =
+        found != sh.sites_of_county.end() ? std::span<const std::size_t>(found->second) : std::span<const std::size_t>();
     const crs::Geodesic geod;
     std::unordered_map<std::int32_t, std::int32_t> local;
     for (std::size_t k = 0; k < villages.size(); ++k) local[villages[k]] = static_cast<std::int32_t>(k);
