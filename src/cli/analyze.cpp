@@ -29,7 +29,7 @@ public:
         const rules::Rules rules = m_inputs.load_rules();
         analysis::Options options;
         options.read = m_inputs.read_options();
-        options.gaps.threads = m_output.threads;
+        options.gaps = m_output.gaps();
         const analysis::Analysis a = analysis::run(options, rules, reporter);
         write_analysis_output(m_output, m_inputs, rules, a, nullptr, "analyze", nullptr);
         print_summary(std::cout, a, rules);

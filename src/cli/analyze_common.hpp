@@ -19,6 +19,7 @@ struct OutputOptions {
     std::string path;
     std::string out_crs = crs::k_output_crs;
     unsigned threads = 0;
+    int circle_segments = gaps::Options{}.circle_segments;  ///< --circle-segments: per quarter of a service disc
     bool timings = false;
     std::string csv;   ///< --csv: per-county summary (optional)
     std::string json;  ///< --json: the same as JSON (optional)
@@ -26,6 +27,8 @@ struct OutputOptions {
     void add_to(CLI::App& app);
     /// Checks, before any work, that the output CRS is known (usage error) and the folder exists.
     void validate() const;
+    /// What the gap stage takes from these options.
+    gaps::Options gaps() const { return gaps::Options{threads, circle_segments}; }
 };
 
 /// Writes the analysis (with the plan's layers when there is one; `extra` adds run rows) atomically.

@@ -60,7 +60,7 @@ public:
         plan_options.threads = m_output.threads;
         analysis::Options options;
         options.read = m_inputs.read_options();
-        options.gaps.threads = m_output.threads;
+        options.gaps = m_output.gaps();
         const analysis::Analysis a = analysis::run(options, rules, reporter);
         analysis::StageClock clock;
         const planning::Result plan = planning::run(a, rules, plan_options, reporter);
