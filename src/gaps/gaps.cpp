@@ -121,7 +121,7 @@ public:
                 // the county: the same for a village, and the county's border is not an edge.
                 geos::GeomPtr merged, edge;
                 geos::PreparedPtr in_discs, on_edge;
-                if (auto discs = discs_near(extent, t, type.rule.radius_m, zone, *county_prepared); !discs.empty()) {
+                if (auto discs = discs_near(extent, t, type.rule.radius_m, zone, m_ctx.bounds(*county), *county_prepared); !discs.empty()) {
                     merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(discs)));
                     service = m_ctx.polygonal(*m_ctx.intersection(*merged, *county));
                     if (m_ctx.is_empty(*service)) service.reset();
@@ -246,11 +246,12 @@ private:
         return m_ctx.polygonal(*m_ctx.difference(a, part ? static_cast<const GEOSGeometry&>(*part) : service));
     }
 
-    /// The service discs of every facility of type t that reaches the county: regular polygons
-    /// of 4 × circle_segments vertices on the circle of radius_m around each facility (what
-    /// GEOS's buffer of a point gives, without its noding), in facility order.
+    /// The service discs of type t that meet the county: regular polygons of 4 × circle_segments
+    /// vertices on the circle of radius_m around each facility (what GEOS's buffer of a point
+    /// gives, without its noding), in facility order. `box` is the county's extent in the zone.
     std::vector<geos::GeomPtr> discs_near(const std::array<double, 4>& extent, std::size_t t, double radius_m,
-                                          const proj::Transformer& zone, const GEOSPreparedGeometry& county) {
+                                          const proj::Transformer& zone, const std::array<double, 4>& box,
+                                          const GEOSPreparedGeometry& county) {
         std::vector<geos::GeomPtr> out;
         // Facilities within the radius of the county's extent (a generous lon/lat box).
         const auto [minx, miny, maxx, maxy] = extent;
@@ -279,17 +280,22 @@ private:
             unit[2 * k + 1] = radius_m * std::sin(angle);
         }
         for (std::size_t i = 0; i < x.size(); ++i) {
-            // Facilities of the box farther than the radius from the county change nothing in it.
-            const auto centre = m_ctx.point(x[i], y[i]);
-            if (GEOSPreparedIntersects_r(m_ctx.handle(), &county, centre.get()) != 1 &&
-                GEOSPreparedDistanceWithin_r(m_ctx.handle(), &county, centre.get(), radius_m) != 1) {
-                continue;
-            }
+            // A disc that does not meet the county changes nothing in it. Farther than the radius
+            // from the county's extent it cannot; a centre in the county always does; otherwise
+            // the disc is tested (prepared, indexed; GEOS 3.11's prepared distance is not).
+            const double dx = std::max({box[0] - x[i], 0.0, x[i] - box[2]});
+            const double dy = std::max({box[1] - y[i], 0.0, y[i] - box[3]});
+            if (dx * dx + dy * dy > radius_m * radius_m) continue;
             for (std::size_t k = 0; k <= n; ++k) {
                 ring[2 * k] = x[i] + unit[2 * k];
                 ring[2 * k + 1] = y[i] + unit[2 * k + 1];
             }
-            out.push_back(m_ctx.polygon(ring));
+            auto disc = m_ctx.polygon(ring);
+            if (GEOSPreparedIntersects_r(m_ctx.handle(), &county, m_ctx.point(x[i], y[i]).get()) != 1 &&
+                GEOSPreparedIntersects_r(m_ctx.handle(), &county, disc.get()) != 1) {
+                continue;
+            }
+            out.push_back(std::move(disc));
         }
         return out;
     }
