@@ -36,22 +36,6 @@ namespace scicov::plan::detail {
 
 namespace {
 
-struct ClpDeleter {
-    void operator()(Clp_Simplex* m) const noexcept { Clp_deleteModel(m); }
-};
-using ClpPtr = std::unique_ptr<Clp_Simplex, ClpDeleter>;
-
-struct HashPattern {
-    std::size_t operator()(const std::vector<std::int32_t>& l) const noexcept {
-        std::uint64_t h = 1469598103934665603ULL;
-        for (auto v : l) {
-            h ^= static_cast<std::uint64_t>(static_cast<std::uint32_t>(v));
-            h *= 1099511628211ULL;
-        }
-        return static_cast<std::size_t>(h);
-    }
-};
-
 /// Demands covered by a set of columns, merged by the pattern of columns covering them.
 /// class_of[i] = −1 for demands none of the columns covers. Classes are numbered in order of
 /// their first demand; each pattern lists positions in `cols` (ascending).
@@ -70,7 +54,7 @@ Classes classify(const Reduced& r, const std::vector<std::int32_t>& cols) {
             per[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])].push_back(
                 static_cast<std::int32_t>(p));
     c.class_of.assign(nd, -1);
-    std::unordered_map<std::vector<std::int32_t>, std::int32_t, HashPattern> ids;
+    std::unordered_map<std::vector<std::int32_t>, std::int32_t, HashIndexList> ids;
     for (std::size_t i = 0; i < nd; ++i) {
         if (per[i].empty()) continue;
         const auto [it, fresh] = ids.try_emplace(std::move(per[i]), static_cast<std::int32_t>(c.pattern.size()));
@@ -196,9 +180,7 @@ MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::
     auto proven = [&] { return out.bound < best_w + step(best_w); };
     const double btol = 1e-9 * std::max(1.0, budget);
     auto consider = [&](std::vector<std::int32_t> sel) {  // a feasible selection from a master/MIP
-        double c = 0;
-        for (auto j : sel) c += r.cost[static_cast<std::size_t>(j)];
-        if (c > budget + btol || !compatible(r, sel)) return;
+        if (sum_cost(r, sel) > budget + btol || !compatible(r, sel)) return;
         const double w = covered_weight(r, sel);
         if (w > best_w + 1e-9 * std::max(1.0, best_w)) {
             best_w = w;

@@ -1,15 +1,36 @@
 // Internals of scicov::plan shared by its translation units.
 #pragma once
 
+#include <coin/Clp_C_Interface.h>
+
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "scicov/plan.hpp"
 
 namespace scicov::plan::detail {
+
+/// Owner of a Clp model (the LP relaxations of milp.cpp and the masters of colgen.cpp).
+struct ClpDeleter {
+    void operator()(Clp_Simplex* m) const noexcept { Clp_deleteModel(m); }
+};
+using ClpPtr = std::unique_ptr<Clp_Simplex, ClpDeleter>;
+
+/// FNV-1a over a list of indices: for maps keyed by covering patterns (presolve, colgen).
+struct HashIndexList {
+    std::size_t operator()(const std::vector<std::int32_t>& l) const noexcept {
+        std::uint64_t h = 1469598103934665603ULL;
+        for (auto v : l) {
+            h ^= static_cast<std::uint64_t>(static_cast<std::uint32_t>(v));
+            h *= 1099511628211ULL;
+        }
+        return static_cast<std::size_t>(h);
+    }
+};
 
 using Clock = std::chrono::steady_clock;
 
@@ -180,5 +201,9 @@ double covered_weight(const Reduced& r, const std::vector<std::int32_t>& chosen)
 double covered_measure(const Reduced& r, const std::vector<std::int32_t>& chosen);
 bool must_covered(const Reduced& r, const std::vector<std::int32_t>& chosen);
 bool compatible(const Reduced& r, const std::vector<std::int32_t>& chosen);
+/// Total cost (objective units) of a selection.
+double sum_cost(const Reduced& r, const std::vector<std::int32_t>& chosen);
+/// Whether any candidate excludes another (conflicts or groups): packing rows in the models.
+bool has_packing(const Reduced& r);
 
 }  // namespace scicov::plan::detail

@@ -482,6 +482,16 @@ double lagrangian_max_cover_bound(const Reduced& r, double budget, double incumb
     return std::max(best, incumbent);
 }
 
+double sum_cost(const Reduced& r, const std::vector<std::int32_t>& chosen) {
+    double c = 0;
+    for (auto j : chosen) c += r.cost[static_cast<std::size_t>(j)];
+    return c;
+}
+
+bool has_packing(const Reduced& r) {
+    return std::any_of(r.incompatible.begin(), r.incompatible.end(), [](const auto& l) { return !l.empty(); });
+}
+
 double covered_weight(const Reduced& r, const std::vector<std::int32_t>& chosen) {
     std::vector<std::uint8_t> hit(static_cast<std::size_t>(r.n_dem()), 0);
     double w = 0;

@@ -103,10 +103,18 @@ bool lagrangian_cover(const Reduced& r, const std::vector<double>& u, const std:
     return true;
 }
 
-double cost_of(const Reduced& r, const std::vector<std::int32_t>& sel) {
-    double c = 0;
-    for (auto j : sel) c += r.cost[static_cast<std::size_t>(j)];
-    return c;
+/// C_j = c_j − Σ_{i∈N_j} u_i for every column, into `out`; returns Σ_j min(0, C_j).
+double reduced_costs(const Reduced& r, const std::vector<double>& u, std::vector<double>& out) {
+    out.resize(static_cast<std::size_t>(r.n_cand()));
+    double negative = 0;
+    for (std::int32_t j = 0; j < r.n_cand(); ++j) {
+        double s = r.cost[static_cast<std::size_t>(j)];
+        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
+            s -= u[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+        out[static_cast<std::size_t>(j)] = s;
+        if (s < 0) negative += s;
+    }
+    return negative;
 }
 
 }  // namespace
@@ -120,7 +128,7 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
     const double g = unit ? *unit : 0.0;
     std::sort(start.begin(), start.end());
     out.best = std::move(start);
-    out.upper = out.best.empty() && nd > 0 ? std::numeric_limits<double>::infinity() : cost_of(r, out.best);
+    out.upper = out.best.empty() && nd > 0 ? std::numeric_limits<double>::infinity() : sum_cost(r, out.best);
     if (nd == 0) {
         out.lower = 0;
         out.best.clear();
@@ -154,15 +162,8 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
         return out.lower > out.upper - slack;
     };
     for (out.iterations = 0; out.iterations < iterations && !deadline.expired(); ++out.iterations) {
-        double L = 0;
+        double L = reduced_costs(r, u, lc);
         for (std::int32_t i = 0; i < nd; ++i) L += u[static_cast<std::size_t>(i)];
-        for (std::int32_t j = 0; j < n; ++j) {
-            double s = r.cost[static_cast<std::size_t>(j)];
-            for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
-                s -= u[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
-            lc[static_cast<std::size_t>(j)] = s;
-            if (s < 0) L += s;
-        }
         if (L > out.lower + 1e-9 * std::max(1.0, std::abs(out.lower))) {
             out.lower = L;
             out.u = u;
@@ -175,7 +176,7 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
             since = 0;
         }
         if (lagrangian_cover(r, u, lc, allowed, sel)) {
-            const double c = cost_of(r, sel);
+            const double c = sum_cost(r, sel);
             if (c < out.upper - 1e-9 * std::max(1.0, c)) {
                 out.upper = c;
                 out.best = sel;
@@ -201,21 +202,10 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
             u[static_cast<std::size_t>(i)] =
                 std::max(0.0, u[static_cast<std::size_t>(i)] + t * grad[static_cast<std::size_t>(i)]);
     }
-    // reduced costs at the best multipliers
-    out.reduced_cost.assign(static_cast<std::size_t>(n), 0.0);
-    for (std::int32_t j = 0; j < n; ++j) {
-        double s = r.cost[static_cast<std::size_t>(j)];
-        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
-            s -= out.u[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
-        out.reduced_cost[static_cast<std::size_t>(j)] = s;
-    }
+    reduced_costs(r, out.u, out.reduced_cost);  // at the best multipliers
     out.optimal = proven();
     return out;
 }
-
-}  // namespace scicov::plan::detail
-
-namespace scicov::plan::detail {
 
 // Two hops free ~15–25 chosen columns around a; three hops made the node-limited sub-MIPs
 // too large to improve anything further on the benchmark (126 sites either way).

@@ -37,11 +37,6 @@ struct CbcDeleter {
 };
 using CbcPtr = std::unique_ptr<Cbc_Model, CbcDeleter>;
 
-struct ClpDeleter {
-    void operator()(Clp_Simplex* m) const noexcept { Clp_deleteModel(m); }
-};
-using ClpPtr = std::unique_ptr<Clp_Simplex, ClpDeleter>;
-
 /// Column-major copy of the row-form matrix.
 struct Columns {
     std::vector<CoinBigIndex> start;

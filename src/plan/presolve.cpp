@@ -75,17 +75,6 @@ bool is_subset(const List& a, const List& b) {  // sorted a ⊆ sorted b
     return std::includes(b.begin(), b.end(), a.begin(), a.end());
 }
 
-struct HashList {
-    std::size_t operator()(const List& l) const noexcept {
-        std::uint64_t h = 1469598103934665603ULL;
-        for (auto v : l) {
-            h ^= static_cast<std::uint64_t>(static_cast<std::uint32_t>(v));
-            h *= 1099511628211ULL;
-        }
-        return static_cast<std::size_t>(h);
-    }
-};
-
 }  // namespace
 
 PresolveResult presolve(const CoverProblem& p, Model model, double target, Objective objective, bool reduce) {
@@ -293,7 +282,7 @@ PresolveResult presolve(const CoverProblem& p, Model model, double target, Objec
 
         // 4. Merge demands with identical candidate sets.
         {
-            std::unordered_map<List, std::int32_t, HashList> seen;
+            std::unordered_map<List, std::int32_t, HashIndexList> seen;
             seen.reserve(static_cast<std::size_t>(nd));
             bool merged = false;
             for (std::int32_t i = 0; i < nd; ++i) {

@@ -131,12 +131,6 @@ std::vector<std::int32_t> chosen_of(const std::vector<double>& x, std::int32_t n
     return out;
 }
 
-double sum_cost(const Reduced& r, const std::vector<std::int32_t>& chosen) {
-    double c = 0;
-    for (auto j : chosen) c += r.cost[static_cast<std::size_t>(j)];
-    return c;
-}
-
 bool sc_feasible(const Reduced& r, const std::vector<std::int32_t>& chosen) {
     const double tol = 1e-9 * std::max(1.0, std::abs(r.needed));
     return must_covered(r, chosen) && compatible(r, chosen) && covered_measure(r, chosen) >= r.needed - tol;
@@ -177,7 +171,7 @@ bool tie_break_matters(const Reduced& r) {
 bool full_cover_only(const Reduced& r) {
     if (r.n_dem() == 0) return false;
     if (!std::all_of(r.must.begin(), r.must.end(), [](std::uint8_t v) { return v != 0; })) return false;
-    return std::none_of(r.incompatible.begin(), r.incompatible.end(), [](const auto& l) { return !l.empty(); });
+    return !has_packing(r);
 }
 
 /// Iterations of the full-cover Lagrangian heuristic (an iteration limit, not a time limit, so
@@ -372,7 +366,7 @@ Outcome max_cover_reduced(const Reduced& r, double budget, const SolveOptions& o
     const Deadline heur_deadline(run_exact ? std::min(deadline.remaining() * 0.1, 1.0) : deadline.remaining() * 0.7);
     Selection h = heuristic_max_cover(r, budget, start, heur_deadline);
     Milp m = build_max_cover(r, budget);
-    const bool packing = std::any_of(r.incompatible.begin(), r.incompatible.end(), [](const auto& l) { return !l.empty(); });
+    const bool packing = has_packing(r);
     if (!run_exact && !packing) {
         // the LP bound by column generation (no CBC): faster than the Lagrangian below
         MaxCoverProof pr = prove_max_cover(r, budget, h.chosen, o.relative_gap, o.seed, deadline, false);
