@@ -94,17 +94,11 @@ std::int32_t VillageIndex::village_at(crs::LonLat p) const {
 
 std::vector<std::int32_t> VillageIndex::villages_at(std::span<const crs::LonLat> points, unsigned threads) const {
     std::vector<std::int32_t> out(points.size(), -1);
-    constexpr std::size_t chunk = 4096;
-    const std::size_t chunks = (points.size() + chunk - 1) / chunk;
-    parallel_for(
-        chunks, threads,
-        [&] {
-            return [&, ctx = std::make_shared<geos::GeosContext>()](std::size_t c) {
-                for (std::size_t i = c * chunk; i < std::min(points.size(), (c + 1) * chunk); ++i)
-                    out[i] = village_at(points[i], *ctx);
-            };
-        },
-        [](std::size_t) {});
+    parallel_for_ranges(points.size(), 4096, threads, [&] {
+        return [&, ctx = std::make_shared<geos::GeosContext>()](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) out[i] = village_at(points[i], *ctx);
+        };
+    });
     return out;
 }
 
@@ -215,26 +209,22 @@ std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<co
     for (const auto& v : inputs.villages) reps.push_back(v.rep);
     const auto rep_ecef = to_ecef(geocentric, reps);
     const crs::Geodesic geod;
-    constexpr std::size_t chunk = 4096;
-    parallel_for(
-        (reps.size() + chunk - 1) / chunk, threads,
-        [&] {
-            return [&](std::size_t c) {
-                std::vector<Entry3> hits;
-                for (std::size_t v = c * chunk; v < std::min(reps.size(), (c + 1) * chunk); ++v) {
-                    hits.clear();
-                    tree.query(bgi::nearest(rep_ecef[v], 1), std::back_inserter(hits));
-                    double best = geod.distance_m(reps[v], sites[static_cast<std::size_t>(hits.front().second)]);
-                    // Anything geodesically nearer is also nearer in a straight line: search that box.
-                    hits.clear();
-                    tree.query(bgi::intersects(around(rep_ecef[v], best)), std::back_inserter(hits));
-                    for (const auto& [pt, idx] : hits)
-                        best = std::min(best, geod.distance_m(reps[v], sites[static_cast<std::size_t>(idx)]));
-                    out[v] = best;
-                }
-            };
-        },
-        [](std::size_t) {});
+    parallel_for_ranges(reps.size(), 4096, threads, [&] {
+        return [&](std::size_t begin, std::size_t end) {
+            std::vector<Entry3> hits;
+            for (std::size_t v = begin; v < end; ++v) {
+                hits.clear();
+                tree.query(bgi::nearest(rep_ecef[v], 1), std::back_inserter(hits));
+                double best = geod.distance_m(reps[v], sites[static_cast<std::size_t>(hits.front().second)]);
+                // Anything geodesically nearer is also nearer in a straight line: search that box.
+                hits.clear();
+                tree.query(bgi::intersects(around(rep_ecef[v], best)), std::back_inserter(hits));
+                for (const auto& [pt, idx] : hits)
+                    best = std::min(best, geod.distance_m(reps[v], sites[static_cast<std::size_t>(idx)]));
+                out[v] = best;
+            }
+        };
+    });
     return out;
 }
 
@@ -247,17 +237,14 @@ Incidence reach_in_parallel(const VillageIndex& index, const model::Inputs& inpu
     if (rule.kind == rules::CoverageKind::radius) at = index.geocentric(sites);
     constexpr std::size_t chunk = 2048;
     std::vector<Incidence> parts((sites.size() + chunk - 1) / chunk);
-    parallel_for(
-        parts.size(), threads,
-        [&] {
-            return [&](std::size_t c) {
-                const std::size_t a = c * chunk, n = std::min(chunk, sites.size() - a);
-                parts[c] = reach(index, inputs, rule, sites.subspan(a, n),
-                                 at.empty() ? std::span<const Geocentric>() : std::span<const Geocentric>(at).subspan(a, n),
-                                 homes.subspan(a, n));
-            };
-        },
-        [](std::size_t) {});
+    parallel_for_ranges(sites.size(), chunk, threads, [&] {
+        return [&](std::size_t a, std::size_t b) {
+            const std::size_t n = b - a;
+            parts[a / chunk] = reach(index, inputs, rule, sites.subspan(a, n),
+                                     at.empty() ? std::span<const Geocentric>() : std::span<const Geocentric>(at).subspan(a, n),
+                                     homes.subspan(a, n));
+        };
+    });
     Incidence out;
     for (const auto& part : parts) {
         const auto base = static_cast<std::int64_t>(out.villages.size());
