@@ -99,19 +99,20 @@ void write_analysis_output(
     writer.commit();
     if (output.timings) {
         timings.push_back(clock.lap("commit"));
-        std::cerr << "stage        wall s     cpu s  peak MiB\n";
-        analysis::StageTiming total{"total"};
-        for (const auto& t : timings) {
+        const auto print = [](const analysis::StageTiming& t) {
             char line[128];
             std::snprintf(line, sizeof line, "%-10s %8.3f  %8.3f  %8.0f\n", t.stage.c_str(), t.wall_s, t.cpu_s, t.peak_mib);
             std::cerr << line;
+        };
+        std::cerr << "stage        wall s     cpu s  peak MiB\n";
+        analysis::StageTiming total{"total"};
+        for (const auto& t : timings) {
+            print(t);
             total.wall_s += t.wall_s;
             total.cpu_s += t.cpu_s;
             total.peak_mib = std::max(total.peak_mib, t.peak_mib);
         }
-        char line[128];
-        std::snprintf(line, sizeof line, "%-10s %8.3f  %8.3f  %8.0f\n", "total", total.wall_s, total.cpu_s, total.peak_mib);
-        std::cerr << line;
+        print(total);
     }
     output::write_county_summaries(output.csv, output.json, a, rules, plan);
 }
