@@ -2,13 +2,12 @@
 // summarise townships and counties against the targets. `scicov analyze` is this plus writing.
 #pragma once
 
-#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "scicov/coverage.hpp"
-#include "scicov/diagnostics.hpp"
+#include "scicov/core.hpp"
 #include "scicov/gaps.hpp"
 #include "scicov/io.hpp"
 #include "scicov/model.hpp"
@@ -19,26 +18,6 @@ namespace scicov::analysis {
 struct Options {
     io::ReadOptions read;
     gaps::Options gaps;
-};
-
-/// One stage of a run: wall seconds, CPU seconds of the process (all threads, user + system)
-/// and the process's peak resident memory when the stage ended.
-struct StageTiming {
-    std::string stage;
-    double wall_s = 0;
-    double cpu_s = 0;
-    double peak_mib = 0;
-};
-
-/// Times consecutive stages of the process, from construction or the previous lap.
-class StageClock {
-public:
-    StageClock();
-    StageTiming lap(std::string stage);
-
-private:
-    std::chrono::steady_clock::time_point m_wall;
-    double m_cpu;
 };
 
 struct Analysis {

@@ -11,10 +11,9 @@
 #include <vector>
 
 #include "scicov/crs.hpp"
-#include "scicov/diagnostics.hpp"
-#include "scicov/geos.hpp"
+#include "scicov/core.hpp"
+#include "core/geos.hpp"
 #include "scicov/model.hpp"
-#include "scicov/progress.hpp"
 #include "scicov/rules.hpp"
 
 namespace scicov::coverage {

@@ -5,8 +5,6 @@
 #include <string>
 #include <string_view>
 
-#include <geodesic.h>
-
 namespace scicov::crs {
 
 /// The CRS all output is written in unless --out-crs says otherwise.
@@ -33,17 +31,6 @@ double gk_central_meridian(int epsg);
 
 /// "EPSG:<code>".
 std::string epsg(int code);
-
-/// Geodesic distances on the GRS80 ellipsoid of CGCS2000 (PROJ's geodesic library, Karney's
-/// algorithm: exact to nanometres). Cheap to copy; initialise once and reuse.
-class Geodesic {
-public:
-    Geodesic();
-    double distance_m(LonLat a, LonLat b) const;
-
-private:
-    geod_geodesic m_geod{};
-};
 
 /// True when the point lies in the broad box of China's territory (73–136°E, 3–54°N).
 bool plausibly_in_china(LonLat p);

@@ -9,7 +9,7 @@
 
 #include "scicov/coverage.hpp"
 #include "scicov/model.hpp"
-#include "scicov/progress.hpp"
+#include "scicov/core.hpp"
 #include "scicov/rules.hpp"
 
 namespace scicov::gaps {

@@ -5,9 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "scicov/diagnostics.hpp"
+#include "scicov/core.hpp"
 #include "scicov/model.hpp"
-#include "scicov/progress.hpp"
 #include "scicov/rules.hpp"
 
 namespace scicov::io {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "scicov/analysis.hpp"
-#include "scicov/gdal.hpp"
+#include "core/gdal.hpp"
 #include "scicov/planning.hpp"
 #include "scicov/rules.hpp"
 

@@ -1,6 +1,6 @@
 // Planning on top of an analysis: for every county and facility type whose target is not met
 // (or that has a budget), build the cover problem from the candidate sites, solve it, phase the
-// chosen sites by year, and measure coverage after the plan. The solver core is scicov::plan.
+// chosen sites by year, and measure coverage after the plan. The solver core is scicov::cover.
 #pragma once
 
 #include <map>
@@ -8,14 +8,14 @@
 #include <vector>
 
 #include "scicov/analysis.hpp"
-#include "scicov/plan.hpp"
+#include "scicov/cover.hpp"
 
 namespace scicov::planning {
 
 enum class YearScope { city, county };
 
 struct Options {
-    plan::SolveOptions solve;
+    cover::SolveOptions solve;
     /// Max cover instead of set cover for a type: the budgets to solve (one, or 1..N for a sweep).
     std::map<std::string, std::vector<int>> budgets;
     int per_year = 6;  ///< new sites a year (per type), shared city-wide or per county

@@ -1,36 +1,13 @@
 #include "scicov/analysis.hpp"
 
+#include "core/timing.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <utility>
 
-#include <sys/resource.h>
-
 namespace scicov::analysis {
 
-namespace {
-
-/// The process's CPU seconds (all threads, user + system) and peak resident MiB so far.
-std::pair<double, double> process_usage() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    const double cpu = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-                       1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-    return {cpu, static_cast<double>(u.ru_maxrss) / 1024.0};  // Linux: ru_maxrss in kilobytes
-}
-
-}  // namespace
-
-StageClock::StageClock() : m_wall(std::chrono::steady_clock::now()), m_cpu(process_usage().first) {}
-
-StageTiming StageClock::lap(std::string stage) {
-    const auto now = std::chrono::steady_clock::now();
-    const auto [cpu, peak] = process_usage();
-    StageTiming t{std::move(stage), std::chrono::duration<double>(now - m_wall).count(), cpu - m_cpu, peak};
-    m_wall = now;
-    m_cpu = cpu;
-    return t;
-}
 
 void require_no_errors(const Diagnostics& diagnostics) {
     if (!diagnostics.has_errors()) return;
@@ -56,7 +33,7 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
 
 Analysis run(const Options& options, const rules::Rules& rules, const Reporter& reporter) {
     Analysis a;
-    StageClock clock;
+    core::StageClock clock;
     a.inputs = read_checked(options.read, rules, a.diagnostics, reporter);
     for (const auto& issue : a.diagnostics.issues()) reporter.warning(issue.text());  // errors too, then stop
     require_no_errors(a.diagnostics);

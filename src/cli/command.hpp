@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "scicov/progress.hpp"
+#include "scicov/core.hpp"
 
 namespace scicov::cli {
 

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "command.hpp"
-#include "scicov/error.hpp"
+#include "scicov/core.hpp"
 
 namespace scicov::cli {
 

@@ -1,6 +1,6 @@
-#include "scicov/diagnostics.hpp"
+#include "scicov/core.hpp"
 
-namespace scicov {
+namespace scicov::core {
 
 std::string Issue::text() const {
     return std::string(severity == Severity::error ? "error: " : "warning: ") + format_context(where) + message;
@@ -20,4 +20,4 @@ void Diagnostics::merge(const Diagnostics& other) {
     m_errors += other.m_errors;
 }
 
-}  // namespace scicov
+}  // namespace scicov::core

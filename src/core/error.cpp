@@ -1,6 +1,6 @@
-#include "scicov/error.hpp"
+#include "scicov/core.hpp"
 
-namespace scicov {
+namespace scicov::core {
 
 const char* to_string(ErrorKind kind) noexcept {
     switch (kind) {
@@ -74,4 +74,4 @@ Error& Error::with_field(std::string field) {
     return *this;
 }
 
-}  // namespace scicov
+}  // namespace scicov::core

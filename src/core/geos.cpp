@@ -1,4 +1,4 @@
-#include "scicov/geos.hpp"
+#include "core/geos.hpp"
 
 #include <array>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include <ogr_geometry.h>
 
-namespace scicov::geos {
+namespace scicov::core::geos {
 
 GeosContext::GeosContext() : m_handle(GEOS_init_r()) {
     if (m_handle == nullptr) throw Error(ErrorKind::internal, "GEOS_init_r failed");
@@ -213,4 +213,4 @@ std::array<double, 4> GeosContext::bounds(const GEOSGeometry& g) const {
     return b;
 }
 
-}  // namespace scicov::geos
+}  // namespace scicov::core::geos

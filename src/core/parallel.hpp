@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace scicov::detail {
+namespace scicov::core {
 
 /// Threads to use for `items` pieces of work: `requested`, or one per core when 0, never more
 /// than there are items, at least one.
@@ -74,4 +74,4 @@ void parallel_for_ranges(std::size_t n, std::size_t chunk, unsigned threads, Mak
         [](std::size_t) {});
 }
 
-}  // namespace scicov::detail
+}  // namespace scicov::core

@@ -8,7 +8,7 @@
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 
-namespace scicov::detail {
+namespace scicov::core {
 
 namespace bg = boost::geometry;
 namespace bgi = boost::geometry::index;
@@ -21,4 +21,4 @@ using Box3 = bg::model::box<Point3>;
 template <class Value>
 using RTree = bgi::rtree<Value, bgi::rstar<16>>;
 
-}  // namespace scicov::detail
+}  // namespace scicov::core

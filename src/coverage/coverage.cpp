@@ -9,16 +9,17 @@
 #include <map>
 #include <memory>
 
-#include "../core/parallel.hpp"
-#include "../core/rtree.hpp"
-#include "scicov/geos.hpp"
-#include "scicov/proj.hpp"
+#include "core/parallel.hpp"
+#include "core/rtree.hpp"
+#include "core/geos.hpp"
+#include "core/proj.hpp"
+#include "crs/geodesic.hpp"
 
 namespace scicov::coverage {
 
 namespace {
 
-using namespace scicov::detail;
+using namespace scicov::core;  // the R-tree types
 using Entry3 = std::pair<Point3, std::int32_t>;
 using Entry2 = std::pair<Box2, std::int32_t>;
 using Tree3 = RTree<Entry3>;

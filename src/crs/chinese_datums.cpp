@@ -14,7 +14,7 @@
 #include <string>
 
 #include "scicov/crs.hpp"
-#include "scicov/error.hpp"
+#include "scicov/core.hpp"
 
 namespace scicov::crs {
 

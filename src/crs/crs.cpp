@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include "crs/geodesic.hpp"
 
 namespace scicov::crs {
 

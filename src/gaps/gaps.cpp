@@ -7,16 +7,16 @@
 #include <memory>
 #include <set>
 
-#include "../core/parallel.hpp"
-#include "../core/rtree.hpp"
-#include "scicov/geos.hpp"
-#include "scicov/proj.hpp"
+#include "core/parallel.hpp"
+#include "core/rtree.hpp"
+#include "core/geos.hpp"
+#include "core/proj.hpp"
 
 namespace scicov::gaps {
 
 namespace {
 
-using namespace scicov::detail;
+using namespace scicov::core;  // the R-tree types
 using Entry = std::pair<Point2, std::size_t>;
 using Tree = RTree<Entry>;
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "scicov/io.hpp"
+#include "crs/geodesic.hpp"
 
 namespace scicov::io {
 

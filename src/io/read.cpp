@@ -14,8 +14,8 @@
 #include <ogr_spatialref.h>
 
 #include "scicov/crs.hpp"
-#include "scicov/gdal.hpp"
-#include "scicov/geos.hpp"
+#include "core/gdal.hpp"
+#include "core/geos.hpp"
 #include "scicov/io.hpp"
 
 namespace scicov::io {

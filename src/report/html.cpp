@@ -9,16 +9,16 @@
 #include <set>
 #include <sstream>
 
-#include "scicov/error.hpp"
+#include "scicov/core.hpp"
 #include "scicov/report.hpp"
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace scicov::report {
 
 namespace {
 
-using detail::fixed;
-using detail::xml_escape;
+using core::fixed;
+using core::xml_escape;
 
 
 

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <array>
 
-#include "scicov/gdal.hpp"
+#include "core/gdal.hpp"
 #include "scicov/report.hpp"
 
 namespace scicov::report {

@@ -18,19 +18,19 @@
 #include <cpl_conv.h>
 #include <cpl_string.h>
 
-#include "scicov/error.hpp"
-#include "scicov/proj.hpp"
+#include "scicov/core.hpp"
+#include "core/proj.hpp"
 
 #include "scicov/report.hpp"
-#include "palette.hpp"
-#include "text.hpp"
+#include "output/palette.hpp"
+#include "core/text.hpp"
 
 namespace scicov::report {
 
 namespace {
 
-using detail::fixed;
-using detail::xml_escape;
+using core::fixed;
+using core::xml_escape;
 
 // --- RAII over Cairo ---------------------------------------------------------------------------
 
@@ -70,23 +70,23 @@ std::string css(Rgb c) {
     return buf;
 }
 
-constexpr Rgb k_covered = hex(palette::covered);
-constexpr Rgb k_uncovered = hex(palette::uncovered);
-constexpr Rgb k_gap = hex(palette::gap);
-constexpr Rgb k_county = hex(palette::county);
-constexpr Rgb k_township = hex(palette::township);
-constexpr Rgb k_text = hex(palette::text);
+constexpr Rgb k_covered = hex(output::palette::covered);
+constexpr Rgb k_uncovered = hex(output::palette::uncovered);
+constexpr Rgb k_gap = hex(output::palette::gap);
+constexpr Rgb k_county = hex(output::palette::county);
+constexpr Rgb k_township = hex(output::palette::township);
+constexpr Rgb k_text = hex(output::palette::text);
 constexpr Rgb k_muted = hex(0x5a5a5a);
 constexpr Rgb k_frame = hex(0x6b6b6b);
 
-using palette::Symbol;
+using output::palette::Symbol;
 struct TypeStyle {
     Symbol symbol;
     Rgb colour;
     double size;  // radius in base units
 };
 TypeStyle style_of(const std::string& type) {
-    const palette::TypeMark mark = palette::mark_of(type);
+    const output::palette::TypeMark mark = output::palette::mark_of(type);
     const double size = mark.symbol == Symbol::square || mark.symbol == Symbol::triangle ? 6.5
                         : mark.symbol == Symbol::diamond                                 ? 4.2
                                                                                          : 3.4;
@@ -95,8 +95,8 @@ TypeStyle style_of(const std::string& type) {
 
 /// Sequential ramp for plan years: light yellow-orange (first year) to dark red (last).
 Rgb year_colour(int year, int first, int last) {
-    constexpr std::array<Rgb, 5> ramp = {hex(palette::year_ramp[0]), hex(palette::year_ramp[1]), hex(palette::year_ramp[2]),
-                                         hex(palette::year_ramp[3]), hex(palette::year_ramp[4])};
+    constexpr std::array<Rgb, 5> ramp = {hex(output::palette::year_ramp[0]), hex(output::palette::year_ramp[1]), hex(output::palette::year_ramp[2]),
+                                         hex(output::palette::year_ramp[3]), hex(output::palette::year_ramp[4])};
     const double t = last > first ? std::clamp(double(year - first) / double(last - first), 0.0, 1.0) : 0.0;
     const double pos = t * (ramp.size() - 1);
     const auto i = std::min<std::size_t>(static_cast<std::size_t>(pos), ramp.size() - 2);

@@ -17,7 +17,7 @@
 
 #include <toml++/toml.h>
 
-#include "scicov/error.hpp"
+#include "scicov/core.hpp"
 
 namespace scicov::rules {
 

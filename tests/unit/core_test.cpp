@@ -4,10 +4,10 @@
 #include <filesystem>
 
 #include "scicov/crs.hpp"
-#include "scicov/error.hpp"
-#include "scicov/gdal.hpp"
-#include "scicov/geos.hpp"
-#include "scicov/proj.hpp"
+#include "scicov/core.hpp"
+#include "core/gdal.hpp"
+#include "core/geos.hpp"
+#include "core/proj.hpp"
 #include "support.hpp"
 
 using namespace scicov;

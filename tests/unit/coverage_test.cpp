@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "crs/geodesic.hpp"
 #include "scicov/coverage.hpp"
 #include "scicov/crs.hpp"
-#include "scicov/geos.hpp"
+#include "core/geos.hpp"
 
 using namespace scicov;
 

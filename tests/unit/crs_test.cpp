@@ -5,8 +5,9 @@
 #include <limits>
 #include <string>
 
+#include "crs/geodesic.hpp"
 #include "scicov/crs.hpp"
-#include "scicov/error.hpp"
+#include "scicov/core.hpp"
 
 using namespace scicov;
 using namespace scicov::crs;

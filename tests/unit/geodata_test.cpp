@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "scicov/gdal.hpp"
-#include "scicov/geodata.hpp"
-#include "scicov/geos.hpp"
+#include "core/gdal.hpp"
+#include "geodata.hpp"
+#include "core/geos.hpp"
 #include "support.hpp"
 
 using namespace scicov;

@@ -6,8 +6,8 @@
 #include <set>
 #include <string>
 
-#include "scicov/error.hpp"
-#include "scicov/proj.hpp"
+#include "scicov/core.hpp"
+#include "core/proj.hpp"
 #include "scicov/report.hpp"
 #include "support.hpp"
 

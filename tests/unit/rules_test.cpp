@@ -8,7 +8,7 @@
 
 #include <sys/wait.h>
 
-#include "scicov/error.hpp"
+#include "scicov/core.hpp"
 #include "scicov/rules.hpp"
 #include "support.hpp"
 

@@ -32,13 +32,13 @@ struct GenSpec {
 };
 
 /// Demand i: measure 1 (a village), weight = population × priority (1.5 for one in ten).
-plan::CoverProblem generate(const GenSpec& g) {
+cover::CoverProblem generate(const GenSpec& g) {
     std::mt19937_64 rng(g.seed);
     std::uniform_real_distribution<double> u(0.0, g.side_m);
     std::uniform_int_distribution<int> pop(200, 3000);
     std::uniform_int_distribution<int> pri(0, 9);
     std::vector<double> dx(static_cast<std::size_t>(g.demands)), dy(dx.size());
-    plan::CoverProblem p;
+    cover::CoverProblem p;
     for (std::size_t i = 0; i < dx.size(); ++i) {
         dx[i] = u(rng);
         dy[i] = u(rng);
@@ -101,8 +101,8 @@ int main(int argc, char** argv) {
     std::string out_file, seeds = "1";
     double budget = 20, time_limit = 60, gap = 0;
     int repeat = 3;
-    plan::SolveOptions options;
-    options.solver = plan::Solver::automatic;
+    cover::SolveOptions options;
+    options.solver = cover::Solver::automatic;
     try {
         for (int a = 2; a < argc; ++a) {
             const std::string arg = argv[a];
@@ -123,9 +123,9 @@ int main(int argc, char** argv) {
             else if (arg == "--no-presolve") options.presolve = false;
             else if (arg == "--solver") {
                 const auto v = value();
-                options.solver = v == "exact" ? plan::Solver::exact
-                                 : v == "heuristic" ? plan::Solver::heuristic
-                                                    : plan::Solver::automatic;
+                options.solver = v == "exact" ? cover::Solver::exact
+                                 : v == "heuristic" ? cover::Solver::heuristic
+                                                    : cover::Solver::automatic;
             } else return usage("unknown option " + arg);
         }
     } catch (const std::exception& e) {
@@ -153,16 +153,16 @@ int main(int argc, char** argv) {
             for (int r = 0; r < repeat; ++r) {
                 const auto t0 = std::chrono::steady_clock::now();
                 const std::clock_t c0 = std::clock();
-                plan::Solution s;
+                cover::Solution s;
                 if (cmd == "mclp") {
-                    s = plan::solve_max_cover(p, budget, options);
+                    s = cover::solve_max_cover(p, budget, options);
                 } else {
                     // full cover of every demand some candidate reaches
                     std::vector<std::uint8_t> reach(p.measure.size(), 0);
                     for (auto d : p.demands) reach[static_cast<std::size_t>(d)] = 1;
                     double target = 0;
                     for (std::size_t i = 0; i < reach.size(); ++i) target += reach[i] * p.measure[i];
-                    s = plan::solve_set_cover(p, target, options);
+                    s = cover::solve_set_cover(p, target, options);
                 }
                 const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
                 const double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
@@ -171,8 +171,8 @@ int main(int argc, char** argv) {
                 gaps.push_back(s.gap);
                 std::printf("%s demands=%d candidates=%d seed=%u run=%d solver=%s status=%s method=%s objective=%.10g "
                             "bound=%.10g gap=%.6f sites=%zu seconds=%.3f cpu_seconds=%.3f presolve: demands %d->%d candidates %d->%d\n",
-                            cmd.c_str(), g.demands, g.candidates, seed, r, std::string(plan::to_string(options.solver)).c_str(),
-                            std::string(plan::to_string(s.status)).c_str(), std::string(plan::to_string(s.method)).c_str(),
+                            cmd.c_str(), g.demands, g.candidates, seed, r, std::string(cover::to_string(options.solver)).c_str(),
+                            std::string(cover::to_string(s.status)).c_str(), std::string(cover::to_string(s.method)).c_str(),
                             s.objective, s.bound, s.gap, s.sites.size(), sec, cpu, s.presolve.demands_in, s.presolve.demands_out,
                             s.presolve.candidates_in, s.presolve.candidates_out);
                 std::fflush(stdout);
@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
         }
         std::printf("summary %s demands=%d candidates=%d solver=%s runs=%zu median_seconds=%.3f max_seconds=%.3f "
                     "median_cpu_seconds=%.3f median_gap=%.6f\n",
-                    cmd.c_str(), g.demands, g.candidates, std::string(plan::to_string(options.solver)).c_str(), times.size(),
+                    cmd.c_str(), g.demands, g.candidates, std::string(cover::to_string(options.solver)).c_str(), times.size(),
                     median(times), *std::max_element(times.begin(), times.end()), median(cpu_times), median(gaps));
     } catch (const std::exception& e) {
         std::cerr << "plan-bench: " << e.what() << '\n';

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     using namespace scicov;
     enum class Mode { none, set_cover, full, max_cover, sweep } mode = Mode::none;
     double amount = 0;
-    plan::SolveOptions options;
+    cover::SolveOptions options;
     std::string file;
     try {
         for (int a = 1; a < argc; ++a) {
@@ -43,14 +43,14 @@ int main(int argc, char** argv) {
             else if (arg == "--sweep") mode = Mode::sweep, amount = std::stod(value());
             else if (arg == "--objective") {
                 const auto v = value();
-                if (v == "sites") options.objective = plan::Objective::sites;
-                else if (v == "cost") options.objective = plan::Objective::cost;
+                if (v == "sites") options.objective = cover::Objective::sites;
+                else if (v == "cost") options.objective = cover::Objective::cost;
                 else return usage("unknown objective " + v);
             } else if (arg == "--solver") {
                 const auto v = value();
-                if (v == "exact") options.solver = plan::Solver::exact;
-                else if (v == "heuristic") options.solver = plan::Solver::heuristic;
-                else if (v == "automatic") options.solver = plan::Solver::automatic;
+                if (v == "exact") options.solver = cover::Solver::exact;
+                else if (v == "heuristic") options.solver = cover::Solver::heuristic;
+                else if (v == "automatic") options.solver = cover::Solver::automatic;
                 else return usage("unknown solver " + v);
             } else if (arg == "--time-limit") options.time_limit_s = std::stod(value());
             else if (arg == "--gap") options.relative_gap = std::stod(value());
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     }
     if (mode == Mode::none) return usage("say what to solve");
     try {
-        plan::CoverProblem p;
+        cover::CoverProblem p;
         if (file.empty() || file == "-") {
             p = bench::read_instance(std::cin);
         } else {
@@ -77,15 +77,15 @@ int main(int argc, char** argv) {
             }
         }
         switch (mode) {
-            case Mode::set_cover: std::cout << bench::to_json(plan::solve_set_cover(p, amount, options)) << '\n'; break;
+            case Mode::set_cover: std::cout << bench::to_json(cover::solve_set_cover(p, amount, options)) << '\n'; break;
             case Mode::full: {
                 const double total = std::accumulate(p.measure.begin(), p.measure.end(), 0.0);
-                std::cout << bench::to_json(plan::solve_set_cover(p, total, options)) << '\n';
+                std::cout << bench::to_json(cover::solve_set_cover(p, total, options)) << '\n';
                 break;
             }
-            case Mode::max_cover: std::cout << bench::to_json(plan::solve_max_cover(p, amount, options)) << '\n'; break;
+            case Mode::max_cover: std::cout << bench::to_json(cover::solve_max_cover(p, amount, options)) << '\n'; break;
             case Mode::sweep: {
-                const auto all = plan::sweep_max_cover(p, static_cast<std::int32_t>(amount), options);
+                const auto all = cover::sweep_max_cover(p, static_cast<std::int32_t>(amount), options);
                 std::cout << "{\"sweep\":[";
                 for (std::size_t b = 0; b < all.size(); ++b) std::cout << (b ? "," : "") << bench::to_json(all[b]);
                 std::cout << "]}\n";

@@ -14,8 +14,8 @@
 #include <sstream>
 #include <string>
 
-#include "scicov/error.hpp"
-#include "scicov/plan.hpp"
+#include "scicov/core.hpp"
+#include "scicov/cover.hpp"
 
 namespace scicov::bench {
 
@@ -46,10 +46,10 @@ inline void expect(std::istream& in, const std::string& word) {
     if (t != word) throw Error(ErrorKind::input, "plan instance: expected \"" + word + "\", found \"" + t + "\"");
 }
 
-inline plan::CoverProblem read_instance(std::istream& in) {
+inline cover::CoverProblem read_instance(std::istream& in) {
     expect(in, "scicov-plan-instance");
     if (next_value<int>(in, "version") != 1) throw Error(ErrorKind::input, "plan instance: unsupported version");
-    plan::CoverProblem p;
+    cover::CoverProblem p;
     expect(in, "demands");
     const auto nd = next_value<std::int64_t>(in, "demand count");
     if (nd < 0) throw Error(ErrorKind::input, "plan instance: negative demand count");
@@ -76,11 +76,11 @@ inline plan::CoverProblem read_instance(std::istream& in) {
         const auto b = next_value<std::int32_t>(in, "conflict");
         p.conflicts.emplace_back(a, b);
     }
-    plan::validate(p);
+    cover::validate(p);
     return p;
 }
 
-inline void write_instance(std::ostream& out, const plan::CoverProblem& p) {
+inline void write_instance(std::ostream& out, const cover::CoverProblem& p) {
     out.precision(17);
     out << "scicov-plan-instance 1\ndemands " << p.measure.size() << '\n';
     for (std::size_t i = 0; i < p.measure.size(); ++i)
@@ -110,11 +110,11 @@ inline std::string ints(const std::vector<std::int32_t>& v) {
     return s + "]";
 }
 
-inline std::string to_json(const plan::Solution& s) {
+inline std::string to_json(const cover::Solution& s) {
     const auto& ps = s.presolve;
     std::string o = "{";
-    o += "\"status\":\"" + std::string(plan::to_string(s.status)) + "\"";
-    o += ",\"method\":\"" + std::string(plan::to_string(s.method)) + "\"";
+    o += "\"status\":\"" + std::string(cover::to_string(s.status)) + "\"";
+    o += ",\"method\":\"" + std::string(cover::to_string(s.method)) + "\"";
     o += ",\"objective\":" + num(s.objective) + ",\"bound\":" + num(s.bound) + ",\"gap\":" + num(s.gap);
     o += ",\"seconds\":" + num(s.seconds) + ",\"tie_break_optimal\":" + (s.tie_break_optimal ? "true" : "false");
     o += ",\"target\":" + num(s.target) + ",\"measure\":" + num(s.measure) + ",\"new_measure\":" + num(s.new_measure);

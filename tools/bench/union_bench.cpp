@@ -17,7 +17,7 @@
 
 #include <boost/geometry.hpp>
 
-#include "scicov/geos.hpp"
+#include "core/geos.hpp"
 
 namespace {
 

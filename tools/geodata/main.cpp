@@ -12,8 +12,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
-#include "scicov/error.hpp"
-#include "scicov/geodata.hpp"
+#include "scicov/core.hpp"
+#include "geodata.hpp"
 
 namespace {
 

@@ -1,0 +1,119 @@
+// RAII over GDAL/OGR. One owner per handle; failures throw scicov::Error with the dataset,
+// layer, feature and field they concern, and GDAL's own message where it gave one.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gdal_priv.h>
+#include <ogr_geometry.h>
+#include <ogrsf_frmts.h>
+
+#include "scicov/core.hpp"
+
+namespace scicov::core::gdal {
+
+/// Registers GDAL's drivers once per process (thread-safe, idempotent).
+void ensure_registered();
+
+/// While alive, GDAL errors and warnings raised on this thread are collected instead of being
+/// printed to stderr; `last_error()` gives the newest failure message.
+class ErrorCapture {
+public:
+    ErrorCapture();
+    ~ErrorCapture();
+    ErrorCapture(const ErrorCapture&) = delete;
+    ErrorCapture& operator=(const ErrorCapture&) = delete;
+
+    const std::string& last_error() const noexcept { return m_last_error; }
+    const std::vector<std::string>& warnings() const noexcept { return m_warnings; }
+
+private:
+    static void CPL_STDCALL handler(CPLErr level, CPLErrorNum num, const char* msg);
+    std::string m_last_error;
+    std::vector<std::string> m_warnings;
+};
+
+using FeaturePtr = OGRFeatureUniquePtr;
+using GeometryPtr = OGRGeometryUniquePtr;
+
+enum class Access { read, update };
+
+/// An open dataset. Non-copyable; the layers it hands out live as long as it does.
+class Dataset {
+public:
+    /// Opens any vector dataset GDAL can read (path or "PG:" string).
+    static Dataset open(const std::string& name, Access access = Access::read);
+    /// Creates a new dataset with the named driver ("GPKG", "ESRI Shapefile", ...).
+    static Dataset create(const std::string& name, const std::string& driver);
+
+    const std::string& name() const noexcept { return m_name; }
+    GDALDataset& get() const noexcept { return *m_dataset; }
+
+    std::vector<std::string> layer_names() const;
+    /// The layer, or nullptr when there is none of that name.
+    OGRLayer* find_layer(std::string_view layer) const;
+    /// The layer; throws an input error naming the dataset when it is missing.
+    OGRLayer& layer(std::string_view layer) const;
+
+    /// Creates a layer. `srs` may be null for a table without geometry (wkbNone).
+    OGRLayer& create_layer(const std::string& layer, const OGRSpatialReference* srs, OGRwkbGeometryType type,
+                           const std::vector<std::string>& options = {});
+
+    /// Runs work inside one dataset transaction (forced emulation where the driver has none).
+    void start_transaction();
+    void commit_transaction();
+
+    /// Flushes and closes; throws when GDAL reports a failure. The object is empty afterwards.
+    void close();
+
+    /// Context for errors about this dataset (and optionally one of its layers).
+    Context context(std::string_view layer = {}) const;
+
+private:
+    Dataset(GDALDatasetUniquePtr ds, std::string name) : m_dataset(std::move(ds)), m_name(std::move(name)) {}
+    GDALDatasetUniquePtr m_dataset;
+    std::string m_name;
+};
+
+/// Adds a field definition; throws with context on failure.
+void add_field(OGRLayer& layer, const char* name, OGRFieldType type, int width = 0, OGRFieldSubType subtype = OFSTNone);
+
+/// Inserts a feature; throws with context on failure.
+void create_feature(OGRLayer& layer, OGRFeature& feature);
+
+/// An SRS from an authority code ("EPSG:4490"), with the lon/lat axis order that GIS expects.
+OGRSpatialReference srs_from_user_input(const std::string& definition);
+
+/// A GeoPackage written under a temporary name in the target's folder and renamed onto the
+/// target by `commit()`. Destroyed without commit, it removes the temporary file: a failed run
+/// leaves no output and never a half-written one.
+class AtomicGpkg {
+public:
+    explicit AtomicGpkg(std::filesystem::path target);
+    ~AtomicGpkg();
+    AtomicGpkg(const AtomicGpkg&) = delete;
+    AtomicGpkg& operator=(const AtomicGpkg&) = delete;
+
+    Dataset& dataset() noexcept { return m_dataset; }
+    const std::filesystem::path& target() const noexcept { return m_target; }
+    const std::filesystem::path& temporary() const noexcept { return m_temporary; }
+
+    /// Closes the dataset and renames it onto the target.
+    void commit();
+
+private:
+    std::filesystem::path m_target;
+    std::filesystem::path m_temporary;
+    Dataset m_dataset;
+    bool m_committed = false;
+};
+
+}  // namespace scicov::core::gdal
+
+namespace scicov {
+// Modules name the wrappers as gdal::…, as they name the library itself.
+namespace gdal = core::gdal;
+}  // namespace scicov

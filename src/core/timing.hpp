@@ -1,0 +1,22 @@
+// Wall and CPU time and peak memory of consecutive stages (internal header).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "scicov/core.hpp"
+
+namespace scicov::core {
+
+/// Times consecutive stages of the process, from construction or the previous lap.
+class StageClock {
+public:
+    StageClock();
+    StageTiming lap(std::string stage);
+
+private:
+    std::chrono::steady_clock::time_point m_wall;
+    double m_cpu;
+};
+
+}  // namespace scicov::core

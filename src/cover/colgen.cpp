@@ -1,0 +1,328 @@
+// Exact max cover by column generation on the LP relaxation, with a Lagrangian proof.
+//
+// LP:  max Σ w_i y_i   s.t.  y_i ≤ Σ_{j∋i} x_j,  Σ c_j x_j ≤ B,  0 ≤ x, y ≤ 1.
+// For any multipliers π ≥ 0 on the coverage rows,
+//   L(π) = Σ_i max(0, w_i − π_i) + max{Σ_j v_j x_j : Σ c_j x_j ≤ B, 0 ≤ x ≤ 1},  v_j = Σ_{i∈N_j} π_i,
+// is an upper bound on the integer optimum (the knapsack part is solved fractionally, and
+// groups/conflicts are not used by this path at all). Column generation makes π the LP duals:
+// the restricted master holds a few columns (the incumbent's and the best by reduced cost); its
+// rows are the demands those columns cover, merged by covering pattern (same LP); its duals are
+// spread over the merged demands in proportion to weight, and demands no master column covers
+// get π_i = w_i (σ_i = 0; dual feasible). Every column is priced exactly against π, L(π) is
+// evaluated, and columns with positive reduced cost join the master until none is left (then
+// L(π) equals the LP optimum, up to the master's tolerances) or L proves the incumbent.
+//
+// Proof: weights are integer multiples of a unit g (0.5 on the benchmarks), so any selection
+// better than the incumbent w* has value ≥ w* + g; L < w* + g proves w* optimal. Without a unit,
+// the same absolute/relative tolerances as CBC's stopping rule apply.
+//
+// When the LP bound stays above that, reduced-cost fixing: with μ the knapsack's critical ratio,
+// d_j = v_j − μ c_j and D = L(π), any selection holding j has value ≤ D + min(0, d_j), so columns
+// with D + d_j < w* + g cannot be in a better selection. CBC then solves the max cover restricted
+// to the surviving columns (demands merged by pattern again); its optimum, or w* when that is
+// not better, is the optimum of the whole problem.
+#include <coin/Clp_C_Interface.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <numeric>
+#include <unordered_map>
+
+#include "cover/detail.hpp"
+#include "scicov/core.hpp"
+
+namespace scicov::cover::detail {
+
+namespace {
+
+/// Demands covered by a set of columns, merged by the pattern of columns covering them.
+/// class_of[i] = −1 for demands none of the columns covers. Classes are numbered in order of
+/// their first demand; each pattern lists positions in `cols` (ascending).
+struct Classes {
+    std::vector<std::int32_t> class_of;
+    std::vector<std::vector<std::int32_t>> pattern;
+    std::vector<double> weight;
+};
+
+Classes classify(const Reduced& r, const std::vector<std::int32_t>& cols) {
+    Classes c;
+    const auto nd = static_cast<std::size_t>(r.n_dem());
+    std::vector<std::vector<std::int32_t>> per(nd);
+    for (std::size_t p = 0; p < cols.size(); ++p)
+        for (auto k = r.cover.begin(cols[p]); k < r.cover.end(cols[p]); ++k)
+            per[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])].push_back(
+                static_cast<std::int32_t>(p));
+    c.class_of.assign(nd, -1);
+    std::unordered_map<std::vector<std::int32_t>, std::int32_t, HashIndexList> ids;
+    for (std::size_t i = 0; i < nd; ++i) {
+        if (per[i].empty()) continue;
+        const auto [it, fresh] = ids.try_emplace(std::move(per[i]), static_cast<std::int32_t>(c.pattern.size()));
+        if (fresh) {
+            c.pattern.push_back(it->first);
+            c.weight.push_back(0.0);
+        }
+        c.class_of[i] = it->second;
+        c.weight[static_cast<std::size_t>(it->second)] += r.weight[i];
+    }
+    return c;
+}
+
+/// Fractional knapsack max{Σ v_j x_j : Σ c_j x_j ≤ B, 0 ≤ x ≤ 1}: value and the critical ratio μ
+/// (the Lagrange multiplier of the budget: v_j − μ c_j ≥ 0 exactly for the columns taken).
+std::pair<double, double> knapsack(const Reduced& r, const std::vector<double>& v, double budget) {
+    std::vector<std::int32_t> order;
+    for (std::int32_t j = 0; j < r.n_cand(); ++j)
+        if (v[static_cast<std::size_t>(j)] > 0) order.push_back(j);
+    auto ratio = [&](std::int32_t j) {
+        return v[static_cast<std::size_t>(j)] / std::max(r.cost[static_cast<std::size_t>(j)], 1e-12);
+    };
+    std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+        const double ra = ratio(a), rb = ratio(b);
+        return ra != rb ? ra > rb : a < b;
+    });
+    double room = budget, value = 0, mu = 0;
+    for (auto j : order) {
+        const auto uj = static_cast<std::size_t>(j);
+        if (room <= 0) {
+            mu = ratio(j);
+            break;
+        }
+        const double take = r.cost[uj] <= room ? 1.0 : room / r.cost[uj];
+        value += take * v[uj];
+        room -= take * r.cost[uj];
+        if (take < 1.0) {
+            mu = ratio(j);
+            break;
+        }
+    }
+    return {value, mu};
+}
+
+struct Master {
+    double objective = 0;            // max Σ W y
+    std::vector<double> x;           // per master column
+    std::vector<double> class_dual;  // π per class (≥ 0)
+    double budget_dual = 0;          // μ (≥ 0)
+    bool ok = false;
+};
+
+Master solve_master(const Reduced& r, const std::vector<std::int32_t>& cols, const Classes& cl, double budget,
+                    double seconds) {
+    Master m;
+    const auto nx = static_cast<std::int32_t>(cols.size());
+    const auto ny = static_cast<std::int32_t>(cl.pattern.size());
+    const int n_cols = nx + ny, n_rows = ny + 1;
+    // column-major: x_p appears in the rows of the classes whose pattern holds p, and the budget row
+    std::vector<std::vector<std::int32_t>> rows_of(static_cast<std::size_t>(nx));
+    for (std::int32_t c = 0; c < ny; ++c)
+        for (auto p : cl.pattern[static_cast<std::size_t>(c)]) rows_of[static_cast<std::size_t>(p)].push_back(c);
+    std::vector<CoinBigIndex> start{0};
+    std::vector<int> index;
+    std::vector<double> value, lo(static_cast<std::size_t>(n_cols), 0.0), hi(static_cast<std::size_t>(n_cols), 1.0),
+        obj(static_cast<std::size_t>(n_cols), 0.0);
+    for (std::int32_t p = 0; p < nx; ++p) {
+        for (auto c : rows_of[static_cast<std::size_t>(p)]) {
+            index.push_back(c);
+            value.push_back(-1.0);
+        }
+        index.push_back(ny);
+        value.push_back(r.cost[static_cast<std::size_t>(cols[static_cast<std::size_t>(p)])]);
+        start.push_back(static_cast<CoinBigIndex>(index.size()));
+    }
+    for (std::int32_t c = 0; c < ny; ++c) {
+        index.push_back(c);
+        value.push_back(1.0);
+        start.push_back(static_cast<CoinBigIndex>(index.size()));
+        obj[static_cast<std::size_t>(nx) + static_cast<std::size_t>(c)] = -cl.weight[static_cast<std::size_t>(c)];
+    }
+    std::vector<double> row_lo(static_cast<std::size_t>(n_rows), -k_inf), row_hi(static_cast<std::size_t>(n_rows), 0.0);
+    row_hi[static_cast<std::size_t>(ny)] = budget;
+    ClpPtr model(Clp_newModel());
+    if (!model) throw Error(ErrorKind::solver, "Clp could not create a model");
+    Clp_loadProblem(model.get(), n_cols, n_rows, start.data(), index.data(), value.data(), lo.data(), hi.data(),
+                    obj.data(), row_lo.data(), row_hi.data());
+    Clp_setLogLevel(model.get(), 0);
+    Clp_setMaximumSeconds(model.get(), std::max(0.01, seconds));
+    Clp_initialPrimalSolve(model.get());
+    if (Clp_isProvenOptimal(model.get()) == 0) return m;
+    m.ok = true;
+    m.objective = -Clp_objectiveValue(model.get());
+    const double* xs = Clp_primalColumnSolution(model.get());
+    m.x.assign(xs, xs + nx);
+    const double* duals = Clp_dualRowSolution(model.get());
+    m.class_dual.resize(static_cast<std::size_t>(ny));
+    for (std::int32_t c = 0; c < ny; ++c) m.class_dual[static_cast<std::size_t>(c)] = std::max(0.0, -duals[c]);
+    m.budget_dual = std::max(0.0, -duals[ny]);
+    return m;
+}
+
+}  // namespace
+
+MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::int32_t> incumbent, double relative_gap,
+                              int seed, const Deadline& deadline, bool use_mip) {
+    MaxCoverProof out;
+    const auto n = r.n_cand();
+    const auto nd = r.n_dem();
+    std::sort(incumbent.begin(), incumbent.end());
+    out.chosen = incumbent;
+    double best_w = covered_weight(r, out.chosen);
+    const double total_w = std::accumulate(r.weight.begin(), r.weight.end(), 0.0);
+    out.bound = total_w;
+    const auto unit = cost_unit(r.weight);
+    // a selection better than w has value ≥ w + g; the bound proves w when below w + step(w),
+    // step = g less 0.1 % of g (far above the rounding error of L's sums, ~1e-12 · Σw)
+    auto step = [&](double w) {
+        const double by_gap = relative_gap * std::abs(w);
+        const double by_unit = unit ? *unit * (1 - 1e-3) : 1e-9 * std::max(1.0, std::abs(w));
+        return std::max(by_gap, by_unit);
+    };
+    auto proven = [&] { return out.bound < best_w + step(best_w); };
+    const double btol = 1e-9 * std::max(1.0, budget);
+    auto consider = [&](std::vector<std::int32_t> sel) {  // a feasible selection from a master/MIP
+        if (sum_cost(r, sel) > budget + btol || !compatible(r, sel)) return;
+        const double w = covered_weight(r, sel);
+        if (w > best_w + 1e-9 * std::max(1.0, best_w)) {
+            best_w = w;
+            out.chosen = std::move(sel);
+            out.improved = true;
+        }
+    };
+
+    std::vector<double> pi(static_cast<std::size_t>(nd)), v(static_cast<std::size_t>(n));
+    std::vector<std::uint8_t> in_master(static_cast<std::size_t>(n), 0);
+    std::vector<std::int32_t> cols;
+    auto add_col = [&](std::int32_t j) {
+        if (!in_master[static_cast<std::size_t>(j)]) in_master[static_cast<std::size_t>(j)] = 1, cols.push_back(j);
+    };
+    for (auto j : incumbent) add_col(j);
+
+    // pricing against π: v_j, L(π), μ; returns the candidates ordered by reduced cost v_j − μ c_j
+    double mu = 0, lagrangian = total_w;
+    auto price = [&] {
+        for (std::int32_t j = 0; j < n; ++j) {
+            double s = 0;
+            for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
+                s += pi[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+            v[static_cast<std::size_t>(j)] = s;
+        }
+        double free_part = 0;
+        for (std::int32_t i = 0; i < nd; ++i)
+            free_part += std::max(0.0, r.weight[static_cast<std::size_t>(i)] - pi[static_cast<std::size_t>(i)]);
+        const auto [kv, kmu] = knapsack(r, v, budget);
+        lagrangian = free_part + kv;
+        mu = kmu;
+        out.bound = std::min(out.bound, lagrangian);
+    };
+    // first π: nothing covered yet, so π = w (every column's value is its whole weight)
+    for (std::int32_t i = 0; i < nd; ++i) pi[static_cast<std::size_t>(i)] = r.weight[static_cast<std::size_t>(i)];
+    price();
+    const std::int32_t per_round = std::max<std::int32_t>(20, std::min<std::int32_t>(100, n / 50));
+    auto add_best = [&](double mu_price, std::int32_t count) {
+        std::vector<std::int32_t> order;
+        for (std::int32_t j = 0; j < n; ++j) {
+            const auto uj = static_cast<std::size_t>(j);
+            if (!in_master[uj] && v[uj] - mu_price * r.cost[uj] > 1e-9 * std::max(1.0, v[uj])) order.push_back(j);
+        }
+        auto rc = [&](std::int32_t j) {
+            return v[static_cast<std::size_t>(j)] - mu_price * r.cost[static_cast<std::size_t>(j)];
+        };
+        const auto take = std::min<std::size_t>(order.size(), static_cast<std::size_t>(count));
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end(),
+                          [&](std::int32_t a, std::int32_t b) { return rc(a) != rc(b) ? rc(a) > rc(b) : a < b; });
+        for (std::size_t k = 0; k < take; ++k) add_col(order[k]);
+        return take;
+    };
+    add_best(0.0, 2 * per_round);
+
+    Classes cl;
+    for (out.rounds = 0; !proven(); ++out.rounds) {
+        if (deadline.expired()) return out;
+        std::sort(cols.begin(), cols.end());
+        cl = classify(r, cols);
+        const Master m = solve_master(r, cols, cl, budget, deadline.remaining());
+        if (!m.ok) return out;
+        {  // an integral master solution is a selection
+            std::vector<std::int32_t> sel;
+            bool integral = true;
+            for (std::size_t p = 0; p < cols.size(); ++p) {
+                if (m.x[p] > 1 - 1e-6)
+                    sel.push_back(cols[p]);
+                else if (m.x[p] > 1e-6)
+                    integral = false;
+            }
+            if (integral) consider(sel);
+        }
+        for (std::int32_t i = 0; i < nd; ++i) {
+            const auto c = cl.class_of[static_cast<std::size_t>(i)];
+            const double w = r.weight[static_cast<std::size_t>(i)];
+            if (c < 0) {
+                pi[static_cast<std::size_t>(i)] = w;
+            } else {
+                const double W = cl.weight[static_cast<std::size_t>(c)];
+                pi[static_cast<std::size_t>(i)] = W > 0 ? m.class_dual[static_cast<std::size_t>(c)] * w / W : 0.0;
+            }
+        }
+        price();
+        if (proven()) break;
+        if (add_best(m.budget_dual, per_round) == 0) {
+            out.lp_converged = true;
+            break;
+        }
+    }
+    out.columns = static_cast<std::int32_t>(cols.size());
+    if (proven()) {
+        out.optimal = true;
+        out.bound = std::max(best_w, std::min(out.bound, best_w));
+        return out;
+    }
+    // Reduced-cost fixing with the last π (D = L(π), μ the knapsack's critical ratio).
+    const double need = best_w + step(best_w);
+    std::vector<std::int32_t> keep;
+    for (std::int32_t j = 0; j < n; ++j) {
+        const auto uj = static_cast<std::size_t>(j);
+        if (lagrangian + std::min(0.0, v[uj] - mu * r.cost[uj]) >= need) keep.push_back(j);
+    }
+    out.kept = static_cast<std::int32_t>(keep.size());
+    if (keep.empty()) {  // no column can be in a better selection
+        out.optimal = true;
+        out.bound = best_w;
+        return out;
+    }
+    if (!use_mip || deadline.expired()) return out;
+    // CBC on the kept columns; demands merged by their pattern over them.
+    const Classes kc = classify(r, keep);
+    Milp mip;
+    for (std::size_t p = 0; p < keep.size(); ++p) mip.add_col(0.0, 0, 1, true);
+    std::vector<std::int32_t> idx;
+    std::vector<double> val;
+    for (std::size_t c = 0; c < kc.pattern.size(); ++c) {
+        idx = kc.pattern[c];
+        val.assign(idx.size(), -1.0);
+        idx.push_back(mip.add_col(-kc.weight[c], 0, 1, false));
+        val.push_back(1.0);
+        mip.add_row(idx, val, -k_inf, 0.0);
+    }
+    idx.resize(keep.size());
+    std::iota(idx.begin(), idx.end(), 0);
+    val.clear();
+    for (auto j : keep) val.push_back(r.cost[static_cast<std::size_t>(j)]);
+    mip.add_row(idx, val, -k_inf, budget);
+    const auto res = solve_milp(mip, std::nullopt, deadline.remaining(), relative_gap, 1e-9, seed);
+    if (res.has_solution) {
+        std::vector<std::int32_t> sel;
+        for (std::size_t p = 0; p < keep.size(); ++p)
+            if (res.x[p] > 0.5) sel.push_back(keep[p]);
+        consider(sel);
+    }
+    if (res.optimal || res.infeasible) {
+        out.optimal = true;
+        out.bound = best_w;
+    } else if (std::isfinite(res.bound)) {
+        // better selections use kept columns only: bounded by CBC's bound there
+        out.bound = std::max(best_w, std::min(out.bound, std::max(-res.bound, need)));
+    }
+    return out;
+}
+
+}  // namespace scicov::cover::detail

@@ -1,0 +1,209 @@
+// Internals of scicov::cover shared by its translation units.
+#pragma once
+
+#include <coin/Clp_C_Interface.h>
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "scicov/cover.hpp"
+
+namespace scicov::cover::detail {
+
+/// Owner of a Clp model (the LP relaxations of milp.cpp and the masters of colgen.cpp).
+struct ClpDeleter {
+    void operator()(Clp_Simplex* m) const noexcept { Clp_deleteModel(m); }
+};
+using ClpPtr = std::unique_ptr<Clp_Simplex, ClpDeleter>;
+
+/// FNV-1a over a list of indices: for maps keyed by covering patterns (presolve, colgen).
+struct HashIndexList {
+    std::size_t operator()(const std::vector<std::int32_t>& l) const noexcept {
+        std::uint64_t h = 1469598103934665603ULL;
+        for (auto v : l) {
+            h ^= static_cast<std::uint64_t>(static_cast<std::uint32_t>(v));
+            h *= 1099511628211ULL;
+        }
+        return static_cast<std::size_t>(h);
+    }
+};
+
+using Clock = std::chrono::steady_clock;
+
+/// A wall-clock deadline for one call.
+class Deadline {
+public:
+    explicit Deadline(double seconds)
+        : m_start(Clock::now()),
+          m_end(m_start + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(std::max(0.0, std::min(seconds, 1e7))))) {}
+    double elapsed() const { return std::chrono::duration<double>(Clock::now() - m_start).count(); }
+    double remaining() const { return std::max(0.0, std::chrono::duration<double>(m_end - Clock::now()).count()); }
+    bool expired() const { return Clock::now() >= m_end; }
+
+private:
+    Clock::time_point m_start;
+    Clock::time_point m_end;
+};
+
+/// Transpose of a CSR incidence: for each row, the columns that list it (sorted).
+struct Csr {
+    std::vector<std::int32_t> offsets;
+    std::vector<std::int32_t> items;
+    std::int32_t size() const { return static_cast<std::int32_t>(offsets.size()) - 1; }
+    std::int32_t begin(std::int32_t r) const { return offsets[static_cast<std::size_t>(r)]; }
+    std::int32_t end(std::int32_t r) const { return offsets[static_cast<std::size_t>(r) + 1]; }
+    std::int32_t degree(std::int32_t r) const { return end(r) - begin(r); }
+};
+Csr transpose(const std::vector<std::int32_t>& offsets, const std::vector<std::int32_t>& items, std::int32_t n_rows);
+
+/// The problem the solvers see: presolved (or merely compacted) demands and candidates.
+struct Reduced {
+    // candidates (column j of the models)
+    std::vector<std::int32_t> orig;  ///< reduced candidate → original index
+    std::vector<double> cost;        ///< objective units (1 per site, or the cost)
+    Csr cover;                       ///< candidate → reduced demands
+    Csr covered_by;                  ///< reduced demand → candidates
+    std::vector<std::int32_t> group; ///< compact group ids, -1 none
+    std::int32_t n_groups = 0;
+    std::vector<std::pair<std::int32_t, std::int32_t>> conflicts;  ///< reduced indices, a < b, unique
+    std::vector<std::vector<std::int32_t>> incompatible;           ///< per candidate: conflicts ∪ group mates
+    // demands
+    std::vector<double> measure;
+    std::vector<double> weight;
+    std::vector<std::uint8_t> must;  ///< must be covered in every feasible solution (set cover)
+    // constants
+    std::vector<std::int32_t> fixed;  ///< original candidates chosen by presolve
+    double fixed_cost = 0;            ///< in objective units
+    double needed = 0;                ///< set cover: measure still needed from the reduced demands
+    std::vector<std::int32_t> uncoverable;  ///< original demand ids
+    double coverable_measure = 0;     ///< base + measure of everything some candidate covers
+    double base_measure = 0;
+    PresolveStats stats;
+
+    std::int32_t n_cand() const { return static_cast<std::int32_t>(cost.size()); }
+    std::int32_t n_dem() const { return static_cast<std::int32_t>(measure.size()); }
+};
+
+enum class Model { set_cover, max_cover };
+
+/// Builds the reduced problem. With `reduce` false only the constants are taken out (covered
+/// and uncoverable demands) so that the models are the textbook ones. `target` is used by the
+/// set-cover rules only. Throws Error(solver) when presolve proves the set cover infeasible?
+/// No: infeasibility is left to the solvers; `infeasible` is set when presolve sees it.
+struct PresolveResult {
+    Reduced reduced;
+    bool infeasible = false;  ///< a must-cover demand lost all its candidates
+};
+PresolveResult presolve(const CoverProblem& problem, Model model, double target, Objective objective, bool reduce);
+
+/// The objective unit g of set-cover costs: every cost is an integer multiple of g (so any two
+/// different totals differ by ≥ g). nullopt when the costs have no such common unit.
+std::optional<double> cost_unit(const std::vector<double>& cost);
+
+/// A mixed-integer linear program in row form, minimised.
+struct Milp {
+    std::int32_t n_cols = 0;
+    std::vector<double> obj, col_lo, col_hi;
+    std::vector<std::uint8_t> integer;
+    std::vector<std::int32_t> row_start{0};
+    std::vector<std::int32_t> row_index;
+    std::vector<double> row_value;
+    std::vector<double> row_lo, row_hi;
+    double obj_offset = 0;
+
+    std::int32_t add_col(double objective, double lo, double hi, bool is_integer);
+    void add_row(const std::vector<std::int32_t>& index, const std::vector<double>& value, double lo, double hi);
+    std::int32_t n_rows() const { return static_cast<std::int32_t>(row_lo.size()); }
+};
+
+struct MilpResult {
+    bool has_solution = false;
+    bool optimal = false;
+    bool infeasible = false;
+    std::vector<double> x;
+    double objective = 0;  ///< minimised, including obj_offset
+    double bound = -std::numeric_limits<double>::infinity();
+};
+
+/// CBC: one thread, seeded, quiet. `cutoff`: only solutions with objective < cutoff are
+/// searched (an incumbent's value minus what counts as an improvement); `infeasible` then means
+/// no such solution exists. Stops when (incumbent − bound) ≤ absolute_gap or ≤ relative_gap·|incumbent|.
+/// `max_nodes` > 0: CBC stops after that many nodes (a deterministic limit, unlike seconds).
+MilpResult solve_milp(const Milp& milp, std::optional<double> cutoff, double seconds, double relative_gap,
+                      double absolute_gap, int seed, int max_nodes = 0);
+
+/// Clp: the LP relaxation's optimum (a valid bound) or nullopt when not proven within the time.
+std::optional<double> solve_lp(const Milp& milp, double seconds);
+
+inline constexpr double k_inf = 1e30;
+
+// ---- Heuristics on the reduced problem ----
+
+struct Selection {
+    std::vector<std::int32_t> chosen;  ///< reduced candidate indices
+    bool feasible = false;
+};
+
+/// Greedy + redundancy elimination + swap local search for the set cover on the reduced problem;
+/// `start` (compatible sites) is completed and improved instead of an empty selection.
+Selection heuristic_set_cover(const Reduced& r, const Deadline& deadline, const std::vector<std::int32_t>& start = {});
+/// Greedy + swap local search for max cover with the budget (objective units); `start` seeds it.
+Selection heuristic_max_cover(const Reduced& r, double budget, const std::vector<std::int32_t>& start,
+                              const Deadline& deadline);
+
+/// Lagrangian upper bound of max cover (coverage rows y_i ≤ Σ x_j relaxed, subgradient steps;
+/// the budget knapsack solved fractionally; groups and conflicts dropped — all keep it valid).
+double lagrangian_max_cover_bound(const Reduced& r, double budget, double incumbent, const Deadline& deadline);
+
+/// Exact max cover without groups or conflicts (colgen.cpp): column generation on the LP
+/// relaxation from the incumbent, a Lagrangian bound L(π) at the LP duals, the proof
+/// L < w* + g (g: the weights' common unit, or CBC's gap tolerances), otherwise reduced-cost
+/// fixing and CBC on the surviving columns.
+struct MaxCoverProof {
+    bool optimal = false;               ///< `chosen` is proven optimal (within relative_gap)
+    bool improved = false;              ///< `chosen` is better than the incumbent passed in
+    bool lp_converged = false;          ///< no column with a positive reduced cost was left
+    std::vector<std::int32_t> chosen;   ///< best selection known (reduced indices, sorted)
+    double bound = 0;                   ///< valid upper bound on the optimum
+    std::int32_t rounds = 0, columns = 0, kept = -1;  ///< master rounds, master columns, columns left by fixing
+};
+/// `use_mip` false: no CBC step (the bound and the master's integral solutions only).
+MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::int32_t> incumbent, double relative_gap,
+                              int seed, const Deadline& deadline, bool use_mip = true);
+
+/// Full cover without groups or conflicts (lagrange.cpp): subgradient on the covering rows, a
+/// Lagrangian-cost greedy + redundancy removal each iteration (Beasley / Caprara–Fischetti–Toth).
+struct SetCoverLagrange {
+    std::vector<std::int32_t> best;   ///< best cover found (sorted), or `start` when none better
+    double upper = 0;                 ///< its cost (infinity when no cover is known)
+    double lower = 0;                 ///< best L(u): a valid lower bound on every cover's cost
+    std::vector<double> u;            ///< the multipliers of `lower`
+    std::vector<double> reduced_cost; ///< C_j = c_j − Σ_{i∈N_j} u_i at `u`
+    std::int32_t iterations = 0;
+    bool optimal = false;             ///< lower proves upper (costs in units of the cost unit)
+};
+SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t> start, std::int32_t iterations,
+                                      const Deadline& deadline);
+
+/// Full cover, large-neighbourhood search: for each chosen column a (index order), free a and the
+/// chosen columns within two overlap hops, and let CBC (node-limited) re-cover the rows only they
+/// cover with any columns, cheaper; repeat passes while something improves. Returns the cover.
+std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32_t> cover, double unit, int seed,
+                                        const Deadline& deadline);
+
+/// Newly covered weight / measure of a selection of reduced candidates.
+double covered_weight(const Reduced& r, const std::vector<std::int32_t>& chosen);
+double covered_measure(const Reduced& r, const std::vector<std::int32_t>& chosen);
+bool must_covered(const Reduced& r, const std::vector<std::int32_t>& chosen);
+bool compatible(const Reduced& r, const std::vector<std::int32_t>& chosen);
+/// Total cost (objective units) of a selection.
+double sum_cost(const Reduced& r, const std::vector<std::int32_t>& chosen);
+/// Whether any candidate excludes another (conflicts or groups): packing rows in the models.
+bool has_packing(const Reduced& r);
+
+}  // namespace scicov::cover::detail

