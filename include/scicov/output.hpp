@@ -1,5 +1,5 @@
 // The output GeoPackage (DESIGN "Output contract"): every layer in one CRS, written under a
-// temporary name and renamed when complete.
+// temporary name and renamed when complete; and per-county summaries as CSV and JSON.
 #pragma once
 
 #include <filesystem>
@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "scicov/analysis.hpp"
-#include "core/gdal.hpp"
 #include "scicov/planning.hpp"
 #include "scicov/rules.hpp"
 
@@ -19,6 +18,10 @@ struct Options {
     std::string crs = crs::k_output_crs;  ///< --out-crs
     bool timings = false;                 ///< write solver seconds (they differ run to run, so off by default)
 };
+
+namespace detail {
+struct WriterState;  // the open GeoPackage and the output CRS (src/output/writer.hpp)
+}
 
 class Writer {
 public:
@@ -35,36 +38,21 @@ public:
     void write_plan(const planning::Result& plan, const rules::Rules& rules);
     /// The `run` table: key/value rows in the given order.
     void write_run(const std::vector<std::pair<std::string, std::string>>& rows);
-    /// Closes and renames onto the target. Without it, nothing is left behind.
+    /// Adds the QGIS styles and field aliases, closes and renames onto the target. Without it,
+    /// nothing is left behind.
     void commit();
 
-    /// The dataset, for stages that add their own layers (the plan).
-    gdal::Dataset& dataset();
-    /// Transforms a WKB geometry (EPSG:4490) into the output CRS as an OGR geometry.
-    gdal::GeometryPtr geometry(const model::Wkb& wkb) const;
-    gdal::GeometryPtr point(crs::LonLat p) const;
-    const OGRSpatialReference& srs() const;
-
-    struct Impl;  // opaque; public only so the writer's helpers may name it
-
 private:
-    std::unique_ptr<Impl> m_impl;
+    std::unique_ptr<detail::WriterState> m_state;
 };
-
-/// Field definitions with a Chinese alias (stored in gpkg_data_columns by GDAL).
-struct FieldSpec {
-    std::string name;
-    OGRFieldType type;
-    std::string alias;
-};
-void add_fields(OGRLayer& layer, const std::vector<FieldSpec>& fields);
 
 /// One row (CSV, RFC 4180, header row, CRLF) or object (JSON array) per county: code, name,
 /// villages, population and per type share, target, met, gap (and share/met after the plan when
 /// there is one). UTF-8; the same input gives the same bytes.
 std::string county_summary_csv(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
 std::string county_summary_json(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
-/// Writes the summaries to the paths that are not empty, each under a temporary name renamed when complete.
+/// Writes the summaries to the paths that are not empty, each under a temporary name; both are
+/// renamed onto their targets only once both are complete.
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,
                             const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
 

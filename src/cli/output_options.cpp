@@ -1,3 +1,4 @@
+#include "core/gdal.hpp"
 #include "core/timing.hpp"
 #include "output_options.hpp"
 

@@ -7,18 +7,17 @@
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
-#include <unistd.h>
 
 namespace scicov::core::gdal {
 
 void ensure_registered() {
     static std::once_flag once;
-    std::call_once(once, [] {
-        GDALAllRegister();
-        // Stable output: no timestamps inside GeoPackages, so the same input gives the same bytes.
-        CPLSetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
-    });
+    std::call_once(once, [] { GDALAllRegister(); });
 }
+
+// CPLConfigOptionSetter sets the option with CPLSetThreadLocalConfigOption and restores the
+// thread's previous value when destroyed; GDAL reads thread-local options before global ones.
+FixedGpkgDate::FixedGpkgDate() : m_setter("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z", false) {}
 
 ErrorCapture::ErrorCapture() {
     CPLPushErrorHandlerEx(&ErrorCapture::handler, this);
@@ -183,54 +182,35 @@ OGRSpatialReference srs_from_user_input(const std::string& definition) {
 
 namespace {
 
-std::filesystem::path temporary_name(const std::filesystem::path& target) {
-    auto tmp = target;
-    tmp += ".tmp-" + std::to_string(::getpid()) + ".gpkg";
-    return tmp;
-}
-
-Dataset create_fresh(const std::filesystem::path& target, const std::filesystem::path& tmp) {
-    const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+Dataset create_gpkg(const AtomicFile& file) {
     std::error_code ec;
-    if (!std::filesystem::is_directory(folder, ec)) {
-        throw Error(ErrorKind::io, "the output folder " + folder.string() + " does not exist",
-                    Context{target.string(), {}, {}, {}});
-    }
-    std::filesystem::remove(tmp, ec);
+    std::filesystem::remove(file.temporary(), ec);  // a crashed run's, should its pid come again
     try {
-        return Dataset::create(tmp.string(), "GPKG");
+        return Dataset::create(file.temporary().string(), "GPKG");
     } catch (Error& e) {
-        throw Error(e.kind(), e.message(), Context{target.string(), {}, {}, {}});
+        throw Error(e.kind(), e.message(), Context{file.target().string(), {}, {}, {}});
     }
 }
 
 }  // namespace
 
-AtomicGpkg::AtomicGpkg(std::filesystem::path target)
-    : m_target(std::move(target)),
-      m_temporary(temporary_name(m_target)),
-      m_dataset(create_fresh(m_target, m_temporary)) {}
+AtomicGpkg::AtomicGpkg(std::filesystem::path target) : m_file(std::move(target)), m_dataset(create_gpkg(m_file)) {}
 
 AtomicGpkg::~AtomicGpkg() {
-    if (m_committed) return;
     try {
-        m_dataset.close();
+        m_dataset.close();  // before m_file removes the temporary, and under m_date
     } catch (const Error&) {
-        // The run already failed; the temporary file is removed below either way.
+        // The run already failed; the temporary file is removed either way.
     }
-    std::error_code ec;
-    std::filesystem::remove(m_temporary, ec);
+}
+
+AtomicFile AtomicGpkg::finish() {
+    m_dataset.close();
+    return std::move(m_file);
 }
 
 void AtomicGpkg::commit() {
-    m_dataset.close();
-    std::error_code ec;
-    std::filesystem::rename(m_temporary, m_target, ec);
-    if (ec) {
-        throw Error(ErrorKind::io, "cannot rename " + m_temporary.string() + " onto the output: " + ec.message(),
-                    Context{m_target.string(), {}, {}, {}});
-    }
-    m_committed = true;
+    finish().commit();
 }
 
 }  // namespace scicov::core::gdal

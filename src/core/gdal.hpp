@@ -7,16 +7,32 @@
 #include <string_view>
 #include <vector>
 
+#include <cpl_conv.h>
 #include <gdal_priv.h>
 #include <ogr_geometry.h>
 #include <ogrsf_frmts.h>
 
+#include "core/atomic_file.hpp"
 #include "scicov/core.hpp"
 
 namespace scicov::core::gdal {
 
-/// Registers GDAL's drivers once per process (thread-safe, idempotent).
+/// Registers GDAL's drivers once per process (thread-safe, idempotent). Changes no setting.
 void ensure_registered();
+
+/// While alive, GeoPackages written on this thread carry a fixed date (OGR_CURRENT_DATE, in
+/// gpkg_contents.last_change and the like) instead of the clock's, so the same input gives the
+/// same bytes. A thread-local GDAL setting, restored on destruction: the host's own settings and
+/// its other threads are never touched. Create and destroy it on one thread.
+class FixedGpkgDate {
+public:
+    FixedGpkgDate();
+    FixedGpkgDate(const FixedGpkgDate&) = delete;
+    FixedGpkgDate& operator=(const FixedGpkgDate&) = delete;
+
+private:
+    CPLConfigOptionSetter m_setter;
+};
 
 /// While alive, GDAL errors and warnings raised on this thread are collected instead of being
 /// printed to stderr; `last_error()` gives the newest failure message.
@@ -87,9 +103,10 @@ void create_feature(OGRLayer& layer, OGRFeature& feature);
 /// An SRS from an authority code ("EPSG:4490"), with the lon/lat axis order that GIS expects.
 OGRSpatialReference srs_from_user_input(const std::string& definition);
 
-/// A GeoPackage written under a temporary name in the target's folder and renamed onto the
-/// target by `commit()`. Destroyed without commit, it removes the temporary file: a failed run
-/// leaves no output and never a half-written one.
+/// A GeoPackage written under a temporary name beside the target (a core::AtomicFile) and
+/// renamed onto the target by `commit()`. Destroyed without commit, it removes the temporary
+/// file: a failed run leaves no output and never a half-written one. Every GDAL write to it,
+/// from creation to close, happens under FixedGpkgDate; use it on one thread.
 class AtomicGpkg {
 public:
     explicit AtomicGpkg(std::filesystem::path target);
@@ -98,17 +115,19 @@ public:
     AtomicGpkg& operator=(const AtomicGpkg&) = delete;
 
     Dataset& dataset() noexcept { return m_dataset; }
-    const std::filesystem::path& target() const noexcept { return m_target; }
-    const std::filesystem::path& temporary() const noexcept { return m_temporary; }
+    const std::filesystem::path& target() const noexcept { return m_file.target(); }
+    const std::filesystem::path& temporary() const noexcept { return m_file.temporary(); }
 
+    /// Closes the dataset and hands over the complete file, still under its temporary name, to be
+    /// committed together with a run's other outputs (core::OutputSet).
+    AtomicFile finish();
     /// Closes the dataset and renames it onto the target.
     void commit();
 
 private:
-    std::filesystem::path m_target;
-    std::filesystem::path m_temporary;
+    FixedGpkgDate m_date;  // first member: held from the creation to the close
+    AtomicFile m_file;
     Dataset m_dataset;
-    bool m_committed = false;
 };
 
 }  // namespace scicov::core::gdal

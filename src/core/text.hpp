@@ -2,36 +2,21 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <string>
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
 
 namespace scicov::core {
 
-/// Escapes the five characters XML and HTML give meaning to.
+/// Escapes text for XML and HTML content and double-quoted attributes, with GDAL's escaper:
+/// & < > " become entities; ' stays as it is (every attribute scicov writes is double-quoted);
+/// control characters XML cannot hold are dropped.
 inline std::string xml_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    const std::unique_ptr<char, decltype(&CPLFree)> escaped(
+        CPLEscapeString(s.c_str(), static_cast<int>(s.size()), CPLES_XML), &CPLFree);
+    return escaped ? std::string(escaped.get()) : std::string();
 }
 
 /// A number with a fixed count of decimals ("%.*f"), the same on every machine.

@@ -2,7 +2,7 @@
 // layer_styles (applied on open)"). One QML document (QGIS 3) per layer, generated as text, with
 // the Cairo map's palette (src/report/map.cpp) so QGIS and the PNG agree.
 #include "output/palette.hpp"
-#include "output/styles.hpp"
+#include "output/writer.hpp"
 
 #include <algorithm>
 #include <array>
@@ -295,96 +295,103 @@ struct Style {
     std::string qml;
 };
 
-}  // namespace
+/// Proposed sites graduated by year, on the map's ramp from the first year to the last.
+std::string proposed_sites_style(OGRLayer& layer, const std::vector<Field>& fields) {
+    std::string doc;
+    std::set<int> years;
+    const int year_index = layer.GetLayerDefn()->GetFieldIndex("year");
+    layer.ResetReading();
+    while (gdal::FeaturePtr f{layer.GetNextFeature()}) {
+        if (year_index >= 0 && f->IsFieldSetAndNotNull(year_index))
+            years.insert(f->GetFieldAsInteger(year_index));
+    }
+    layer.ResetReading();
+    if (years.empty()) {
+        doc = qml(single("marker", {marker("circle", year_colour(0, 0, 0), 3.0)}), {}, false, fields, 0);
+    } else {
+        doc = qml(graduated_years("year", *years.begin(), *years.rbegin()), {}, false, fields, 0);
+    }
+    return doc;
+}
 
-void write_layer_styles(gdal::Dataset& dataset) {
-    GDALDataset& ds = dataset.get();
-    OGRLayer* counties = dataset.find_layer("counties");
-    const std::vector<TypeName> types = counties != nullptr ? types_of(fields_of(*counties)) : std::vector<TypeName>{};
-    // The type villages and counties are coloured by: the village science room when the rules have it.
-    std::string focus = types.empty() ? std::string() : types.front().key;
+/// Villages by coverage of the focus type.
+std::string villages_style(const std::vector<Field>& fields, const std::string& focus) {
+    const std::string attr = "cov_" + focus;
+    if (focus.empty() || !has_field(fields, attr)) {
+        return qml(single("fill", {simple_fill(k_covered, 255, k_white, 255, 0.1)}), labeling("name", 7, false), false,
+                   fields, 2);
+    }
+    const std::vector<Category> cats{
+        {"1", "已覆盖 covered", "fill", {simple_fill(k_covered, 255, k_white, 255, 0.1)}},
+        {"0", "未覆盖 not covered", "fill", {simple_fill(k_uncovered, 255, k_white, 255, 0.1)}}};
+    return qml(categorized(attr, cats), labeling("name", 7, false), false, fields, 2);
+}
+
+/// Counties outlined by whether they meet the focus type's target.
+std::string counties_style(const std::vector<Field>& fields, const std::string& focus) {
+    const std::string attr = "met_" + focus;
+    if (focus.empty() || !has_field(fields, attr)) {
+        return qml(single("fill", {simple_fill(k_county, 0, k_county, 255, 0.6, "solid", "no")}),
+                   labeling("name", 10, true), true, fields, 2);
+    }
+    const std::vector<Category> cats{
+        {"1", "达标 met", "fill", {simple_fill(k_county, 0, k_county, 255, 0.6, "solid", "no")}},
+        {"0", "未达标 not met", "fill", {simple_fill(k_gap, 0, k_gap, 255, 0.8, "solid", "no")}}};
+    return qml(categorized(attr, cats), labeling("name", 10, true), true, fields, 2);
+}
+
+/// One class per type, hatched; only the focus type is drawn at first (the map shows one type's
+/// gaps; stacked hatching of all types is unreadable). Tick others in the legend.
+std::string gaps_style(const std::vector<Field>& fields, const std::vector<TypeName>& types, const std::string& focus) {
+    std::vector<Category> cats;
+    std::set<std::string> hidden;
     for (const auto& t : types) {
-        if (t.key == "science_room") focus = t.key;
+        cats.push_back({t.key,
+                        type_label(t),
+                        "fill",
+                        {hatch(k_gap, 200, 1.6, 0.3), simple_fill(k_gap, 0, k_gap, 180, 0.2, "solid", "no")}});
+        if (t.key != focus) hidden.insert(t.key);
     }
+    return qml(categorized("type", cats, hidden), {}, false, fields, 2);
+}
 
-    std::vector<Style> styles;
-    for (int i = 0; i < ds.GetLayerCount(); ++i) {
-        OGRLayer& layer = *ds.GetLayer(i);
-        const std::string name = layer.GetName();
-        const std::vector<Field> fields = fields_of(layer);
-        std::string doc;
-        if (name == "villages") {
-            const std::string attr = "cov_" + focus;
-            const std::string renderer =
-                !focus.empty() && has_field(fields, attr)
-                    ? categorized(
-                          attr,
-                          {{"1", "已覆盖 covered", "fill", {simple_fill(k_covered, 255, k_white, 255, 0.1)}},
-                           {"0", "未覆盖 not covered", "fill", {simple_fill(k_uncovered, 255, k_white, 255, 0.1)}}})
-                    : single("fill", {simple_fill(k_covered, 255, k_white, 255, 0.1)});
-            doc = qml(renderer, labeling("name", 7, false), false, fields, 2);
-        } else if (name == "gaps") {
-            // One class per type, hatched; only the focus type is drawn at first (the map shows one
-            // type's gaps; stacked hatching of all types is unreadable). Tick others in the legend.
-            std::vector<Category> cats;
-            std::set<std::string> hidden;
-            for (const auto& t : types) {
-                cats.push_back({t.key,
-                                type_label(t),
-                                "fill",
-                                {hatch(k_gap, 200, 1.6, 0.3), simple_fill(k_gap, 0, k_gap, 180, 0.2, "solid", "no")}});
-                if (t.key != focus) hidden.insert(t.key);
-            }
-            doc = qml(categorized("type", cats, hidden), {}, false, fields, 2);
-        } else if (name == "townships") {
-            doc = qml(single("fill", {simple_fill(k_township, 0, k_township, 230, 0.26, "dash", "no")}), {}, false,
-                      fields, 2);
-        } else if (name == "counties") {
-            const std::string attr = "met_" + focus;
-            const std::string renderer =
-                !focus.empty() && has_field(fields, attr)
-                    ? categorized(
-                          attr,
-                          {{"1", "达标 met", "fill", {simple_fill(k_county, 0, k_county, 255, 0.6, "solid", "no")}},
-                           {"0", "未达标 not met", "fill", {simple_fill(k_gap, 0, k_gap, 255, 0.8, "solid", "no")}}})
-                    : single("fill", {simple_fill(k_county, 0, k_county, 255, 0.6, "solid", "no")});
-            doc = qml(renderer, labeling("name", 10, true), true, fields, 2);
-        } else if (name == "facilities") {
-            std::vector<Category> cats;
-            for (const auto& t : types) {
-                const auto st = type_style(t.key);
-                cats.push_back({t.key, type_label(t), "marker", {marker(st.shape, st.colour, st.size_mm)}});
-            }
-            doc = qml(categorized("type", cats), {}, false, fields, 0);
-        } else if (name == "service_areas") {
-            std::vector<Category> cats;
-            for (const auto& t : types) {
-                const auto st = type_style(t.key);
-                cats.push_back({t.key, type_label(t), "fill", {simple_fill(st.colour, 50, st.colour, 140, 0.2)}});
-            }
-            doc = qml(categorized("type", cats), {}, false, fields, 2);
-        } else if (name == "proposed_sites") {
-            std::set<int> years;
-            const int year_index = layer.GetLayerDefn()->GetFieldIndex("year");
-            layer.ResetReading();
-            while (gdal::FeaturePtr f{layer.GetNextFeature()}) {
-                if (year_index >= 0 && f->IsFieldSetAndNotNull(year_index))
-                    years.insert(f->GetFieldAsInteger(year_index));
-            }
-            layer.ResetReading();
-            if (years.empty()) {
-                doc = qml(single("marker", {marker("circle", year_colour(0, 0, 0), 3.0)}), {}, false, fields, 0);
-            } else {
-                doc = qml(graduated_years("year", *years.begin(), *years.rbegin()), {}, false, fields, 0);
-            }
+enum class Geometry { point, polygon };
+
+/// Facilities (markers) or service areas (pale fills) in each type's colour.
+std::string by_type_style(const std::vector<Field>& fields, const std::vector<TypeName>& types, Geometry geometry) {
+    std::vector<Category> cats;
+    for (const auto& t : types) {
+        const auto st = type_style(t.key);
+        if (geometry == Geometry::point) {
+            cats.push_back({t.key, type_label(t), "marker", {marker(st.shape, st.colour, st.size_mm)}});
         } else {
-            continue;  // tables without geometry keep QGIS's defaults
+            cats.push_back({t.key, type_label(t), "fill", {simple_fill(st.colour, 50, st.colour, 140, 0.2)}});
         }
-        styles.push_back({name, std::move(doc)});
     }
-    if (styles.empty()) return;
+    return qml(categorized("type", cats), {}, false, fields, geometry == Geometry::point ? 0 : 2);
+}
 
-    // The table as QGIS 3.22 creates it (an OGR attribute table, fid "id", the same field types and widths).
+/// The QML of one layer, or empty for tables without geometry (they keep QGIS's defaults).
+/// `focus` is the type villages and counties are coloured by.
+std::string style_of_layer(OGRLayer& layer, const std::vector<TypeName>& types, const std::string& focus) {
+    const std::string name = layer.GetName();
+    const std::vector<Field> fields = fields_of(layer);
+    if (name == "villages") return villages_style(fields, focus);
+    if (name == "gaps") return gaps_style(fields, types, focus);
+    if (name == "townships") {
+        return qml(single("fill", {simple_fill(k_township, 0, k_township, 230, 0.26, "dash", "no")}), {}, false,
+                   fields, 2);
+    }
+    if (name == "counties") return counties_style(fields, focus);
+    if (name == "facilities") return by_type_style(fields, types, Geometry::point);
+    if (name == "service_areas") return by_type_style(fields, types, Geometry::polygon);
+    if (name == "proposed_sites") return proposed_sites_style(layer, fields);
+    return {};
+}
+
+/// The layer_styles table as QGIS 3.22 creates it, with one default style per styled layer.
+void write_styles_table(gdal::Dataset& dataset, const std::vector<Style>& styles) {
+    GDALDataset& ds = dataset.get();
     OGRLayer& table = dataset.create_layer("layer_styles", nullptr, wkbNone, {"FID=id"});
     gdal::add_field(table, "f_table_catalog", OFTString, 256);
     gdal::add_field(table, "f_table_schema", OFTString, 256);
@@ -425,6 +432,26 @@ void write_layer_styles(gdal::Dataset& dataset) {
         gdal::create_feature(table, *f);
     }
     dataset.commit_transaction();
+}
+
+}  // namespace
+
+void write_layer_styles(gdal::Dataset& dataset) {
+    GDALDataset& ds = dataset.get();
+    OGRLayer* counties = dataset.find_layer("counties");
+    const std::vector<TypeName> types = counties != nullptr ? types_of(fields_of(*counties)) : std::vector<TypeName>{};
+    // The type villages and counties are coloured by: the village science room when the rules have it.
+    std::string focus = types.empty() ? std::string() : types.front().key;
+    for (const auto& t : types) {
+        if (t.key == "science_room") focus = t.key;
+    }
+    std::vector<Style> styles;
+    for (int i = 0; i < ds.GetLayerCount(); ++i) {
+        OGRLayer& layer = *ds.GetLayer(i);
+        std::string doc = style_of_layer(layer, types, focus);
+        if (!doc.empty()) styles.push_back({layer.GetName(), std::move(doc)});
+    }
+    if (!styles.empty()) write_styles_table(dataset, styles);
 }
 
 }  // namespace scicov::output::detail

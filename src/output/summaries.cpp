@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
+#include "core/atomic_file.hpp"
 #include "scicov/output.hpp"
 
 namespace scicov::output {
@@ -77,29 +77,6 @@ const gaps::UnitSummary* after_of(const planning::Result* plan, const std::strin
     return it != plan->counties_after.end() && it->code == code ? &*it : nullptr;
 }
 
-/// Writes under a temporary name beside the target and renames it when complete.
-void write_file(const std::filesystem::path& target, const std::string& text) {
-    const auto temporary = std::filesystem::path(target.string() + ".tmp");
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(temporary, ignored);
-            throw Error(ErrorKind::io, "cannot write " + target.string(), Context{target.string(), {}, {}, {}});
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temporary, target, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
-        throw Error(ErrorKind::io, "cannot write " + target.string() + ": " + ec.message(),
-                    Context{target.string(), {}, {}, {}});
-    }
-}
-
 }  // namespace
 
 std::string county_summary_csv(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan) {
@@ -162,8 +139,10 @@ std::string county_summary_json(const analysis::Analysis& a, const rules::Rules&
 
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,
                             const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan) {
-    if (!csv.empty()) write_file(csv, county_summary_csv(a, rules, plan));
-    if (!json.empty()) write_file(json, county_summary_json(a, rules, plan));
+    core::OutputSet outputs;  // neither replaces an older file unless both are written
+    if (!csv.empty()) outputs.add(csv, county_summary_csv(a, rules, plan));
+    if (!json.empty()) outputs.add(json, county_summary_json(a, rules, plan));
+    outputs.commit();
 }
 
 }  // namespace scicov::output

@@ -1,0 +1,105 @@
+// The plan layers of the output GeoPackage: proposed_sites and plan_summary.
+#include "output/writer.hpp"
+
+namespace scicov::output {
+
+namespace {
+
+void write_sites(detail::WriterState& w, const planning::Result& plan, const rules::Rules& rules) {
+    auto& layer = w.layer("proposed_sites", wkbPoint);
+    add_fields(layer, {{"id", OFTString, "编号"},
+                       {"type", OFTString, "类型"},
+                       {"type_zh", OFTString, "类型名称"},
+                       {"county_code", OFTString, "县代码"},
+                       {"township_code", OFTString, "乡镇代码"},
+                       {"village_code", OFTString, "村(社区)代码"},
+                       {"rank", OFTInteger, "顺序"},
+                       {"year", OFTInteger, "建设年份"},
+                       {"gain_villages", OFTReal, "新增覆盖村数"},
+                       {"gain_population", OFTReal, "新增覆盖人口"},
+                       {"cost", OFTReal, "成本"},
+                       {"host_kind", OFTString, "依托场所"},
+                       {"candidate_id", OFTString, "候选点编号"},
+                       {"budget", OFTInteger, "预算(个)"}});
+    for (const auto& s : plan.sites) {
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+        f->SetField("id", s.id.c_str());
+        f->SetField("type", s.type.c_str());
+        if (const auto* t = rules.find(s.type)) f->SetField("type_zh", t->name_zh.c_str());
+        f->SetField("county_code", s.county_code.c_str());
+        f->SetField("township_code", s.township_code.c_str());
+        f->SetField("village_code", s.village_code.c_str());
+        f->SetField("rank", s.rank);
+        if (s.year > 0) f->SetField("year", s.year);
+        f->SetField("gain_villages", s.gain_villages);
+        f->SetField("gain_population", s.gain_population);
+        f->SetField("cost", s.cost);
+        f->SetField("host_kind", s.host_kind.c_str());
+        f->SetField("candidate_id", s.candidate_id.c_str());
+        f->SetField("budget", s.budget);
+        f->SetGeometryDirectly(w.point(s.location).release());
+        w.write(layer, *f);
+    }
+}
+
+void write_summary(detail::WriterState& w, const planning::Result& plan) {
+    auto& layer = w.layer("plan_summary", wkbNone);
+    add_fields(layer, {{"county_code", OFTString, "县代码"},
+                       {"type", OFTString, "类型"},
+                       {"model", OFTString, "模型"},
+                       {"status", OFTString, "求解状态"},
+                       {"method", OFTString, "求解方法"},
+                       {"objective", OFTReal, "目标值"},
+                       {"bound", OFTReal, "界"},
+                       {"gap", OFTReal, "相对间隙"},
+                       {"sites", OFTInteger, "新增设施数"},
+                       {"budget", OFTInteger, "预算(个)"},
+                       {"cost", OFTReal, "成本"},
+                       {"seconds", OFTReal, "用时(秒)"},
+                       {"candidates", OFTInteger, "候选点数"},
+                       {"target", OFTReal, "目标"},
+                       {"share_before", OFTReal, "规划前覆盖率"},
+                       {"share_after", OFTReal, "规划后覆盖率"},
+                       {"reachable_share", OFTReal, "可达最高覆盖率"},
+                       {"year_met", OFTInteger, "达标年份"},
+                       {"uncoverable", OFTInteger, "无法覆盖村数"},
+                       {"uncoverable_villages", OFTString, "无法覆盖的村(社区)"}});
+    for (const auto& r : plan.summary) {
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+        f->SetField("county_code", r.county_code.c_str());
+        f->SetField("type", r.type.c_str());
+        f->SetField("model", r.model.c_str());
+        f->SetField("status", r.status.c_str());
+        f->SetField("method", r.method.c_str());
+        f->SetField("objective", r.objective);
+        f->SetField("bound", r.bound);
+        f->SetField("gap", r.gap);
+        f->SetField("sites", r.sites);
+        f->SetField("budget", r.budget);
+        f->SetField("cost", r.cost);
+        if (w.timings) f->SetField("seconds", r.seconds);
+        f->SetField("candidates", r.candidates);
+        f->SetField("target", r.target);
+        f->SetField("share_before", r.share_before);
+        f->SetField("share_after", r.share_after);
+        f->SetField("reachable_share", r.reachable_share);
+        if (r.year_met > 0) f->SetField("year_met", r.year_met);
+        f->SetField("uncoverable", static_cast<int>(r.uncoverable.size()));
+        std::string codes;
+        for (const auto& c : r.uncoverable) codes += (codes.empty() ? "" : ",") + c;
+        f->SetField("uncoverable_villages", codes.c_str());
+        w.write(layer, *f);
+    }
+}
+
+}  // namespace
+
+void Writer::write_plan(const planning::Result& plan, const rules::Rules& rules) {
+    auto& w = *m_state;
+    w.out.dataset().start_transaction();
+    write_sites(w, plan, rules);
+    write_summary(w, plan);
+    w.out.dataset().commit_transaction();
+}
+
+}  // namespace scicov::output
