@@ -107,17 +107,4 @@ void write_report(const Output& output, const ReportOptions& options, const std:
 /// `source_date_epoch` (seconds, UTC; the reproducible-builds convention) when set, else today (UTC).
 std::string resolve_date(const std::optional<std::string>& date, const char* source_date_epoch);
 
-/// A decoded PNG, one 0xRRGGBB value per pixel (alpha dropped), for checks on rendered maps.
-struct Raster {
-    int width = 0, height = 0;
-    std::vector<std::uint32_t> pixels;  ///< row by row
-    std::uint32_t at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)]; }
-};
-
-/// Decodes PNG bytes (with Cairo); throws an input error when they are not a PNG.
-Raster decode_png(const std::vector<std::uint8_t>& png);
-
-/// Base64 of bytes (RFC 4648, with padding).
-std::string base64(const std::vector<std::uint8_t>& bytes);
-
 }  // namespace scicov::report

@@ -4,14 +4,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "scicov/core.hpp"
 #include "scicov/report.hpp"
+#include "core/atomic_file.hpp"
 #include "core/text.hpp"
+#include "report/png.hpp"
 
 namespace scicov::report {
 
@@ -19,6 +20,7 @@ namespace {
 
 using core::fixed;
 using core::xml_escape;
+using detail::base64;
 
 
 
@@ -431,25 +433,7 @@ std::string render_report(const Output& out, const ReportOptions& options) {
 }
 
 void write_report(const Output& out, const ReportOptions& options, const std::filesystem::path& file) {
-    const std::string html = render_report(out, options);
-    const std::filesystem::path tmp = file.string() + ".tmp-scicov";
-    {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        if (!o) throw Error(ErrorKind::io, "cannot write the report", Context{file.string(), {}, {}, {}});
-        o << html;
-        o.close();
-        if (!o) {
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            throw Error(ErrorKind::io, "cannot write the report", Context{file.string(), {}, {}, {}});
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, file, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw Error(ErrorKind::io, "cannot write the report: " + ec.message(), Context{file.string(), {}, {}, {}});
-    }
+    core::write_file_atomically(file, render_report(out, options));
 }
 
 }  // namespace scicov::report

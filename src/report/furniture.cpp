@@ -1,0 +1,151 @@
+// The map's furniture around the frame: title, frame, north arrow, scale bar, source line.
+#include <array>
+#include <cmath>
+#include <filesystem>
+
+#include "core/text.hpp"
+#include "report/map_scene.hpp"
+
+namespace scicov::report::detail {
+
+namespace {
+
+using core::fixed;
+
+/// 1, 2 or 5 × 10^k metres, at most `max_m`.
+double nice_length(double max_m) {
+    const double k = std::pow(10.0, std::floor(std::log10(max_m)));
+    for (double f : {5.0, 2.0, 1.0}) {
+        if (f * k <= max_m) return f * k;
+    }
+    return k;
+}
+
+std::string km_label(double m) {
+    const double km = m / 1000.0;
+    if (km >= 1) return fixed(km, 0) + " km";
+    return fixed(m, 0) + " m";
+}
+
+}  // namespace
+
+/// White background; title, the type and projection, the date.
+void draw_title(const MapScene& scene) {
+    cairo_t* cr = scene.cr;
+    Painter& p = scene.p;
+    const Layout& lay = scene.lay;
+    const double u = lay.u;
+    const Focus& focus = scene.focus;
+    const std::string& type = scene.options.type;
+    const int zone = scene.zone;
+    const MapOptions& options = scene.options;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    const std::string title = options.title.empty() ? focus.place + " " + type_name_zh(type) + "覆盖现状与规划布点图"
+                                                    : options.title;
+    p.text(lay.frame_x, 40 * u, title, 26 * u, k_text, Anchor::start, Weight::bold);
+    p.text(lay.frame_x, 68 * u,
+           type + " · " + std::to_string(focus.counties.size()) + " 个县(市、区) · " + "CGCS2000 3° Gauss-Krüger CM " +
+               fixed(crs::gk_central_meridian(zone), 0) + "°E (EPSG:" + std::to_string(zone) + ")",
+           14 * u, k_muted);
+    p.text(lay.legend_x + (lay.width - lay.legend_x - 24 * u), 68 * u, "制图日期 " + options.date, 14 * u, k_muted,
+           Anchor::end);
+}
+
+void draw_frame(const MapScene& scene) {
+    cairo_t* cr = scene.cr;
+    const Painter& p = scene.p;
+    const Layout& lay = scene.lay;
+    const double u = lay.u;
+    cairo_rectangle(cr, lay.frame_x, lay.frame_y, lay.frame_w, lay.frame_h);
+    p.colour(k_frame);
+    cairo_set_line_width(cr, 1.2 * u);
+    cairo_stroke(cr);
+}
+
+/// Points to true north (grid convergence of the zone at the centre).
+void draw_north_arrow(const MapScene& scene) {
+    cairo_t* cr = scene.cr;
+    Painter& p = scene.p;
+    const Layout& lay = scene.lay;
+    const double u = lay.u;
+    const Box& projected = scene.projected;
+    const proj::Transformer& t = scene.t;
+    const double cx = lay.frame_x + lay.frame_w - 40 * u, cy = lay.frame_y + 58 * u;
+    const double mx = (projected.min_x + projected.max_x) / 2, my = (projected.min_y + projected.max_y) / 2;
+    std::array<double, 1> xs = {mx}, ys = {my};
+    t.inverse(xs, ys);
+    ys[0] += 0.05;
+    t.forward(xs, ys);
+    const double angle = std::atan2(xs[0] - mx, ys[0] - my);
+    cairo_save(cr);
+    cairo_translate(cr, cx, cy);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    cairo_arc(cr, 0, 0, 24 * u, 0, 2 * M_PI);
+    cairo_fill(cr);
+    cairo_rotate(cr, angle);
+    const double h = 18 * u, w = 8 * u;
+    cairo_move_to(cr, 0, -h);
+    cairo_line_to(cr, w, h * 0.6);
+    cairo_line_to(cr, 0, h * 0.25);
+    cairo_close_path(cr);
+    p.colour(k_text);
+    cairo_fill(cr);
+    cairo_move_to(cr, 0, -h);
+    cairo_line_to(cr, -w, h * 0.6);
+    cairo_line_to(cr, 0, h * 0.25);
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    p.colour(k_text);
+    cairo_set_line_width(cr, 1.1 * u);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    p.text(cx, cy - 27 * u, "N 北", 13 * u, k_text, Anchor::middle, Weight::bold, true);
+}
+
+/// True length in the Gauss-Krueger plane (scale error ≤ 0.1% within a zone).
+void draw_scale_bar(const MapScene& scene) {
+    cairo_t* cr = scene.cr;
+    Painter& p = scene.p;
+    const Layout& lay = scene.lay;
+    const double u = lay.u;
+    const View& view = scene.view;
+    const double max_m = (lay.frame_w * 0.28) / view.px_per_m();
+    const double len_m = nice_length(max_m);
+    const double len_px = len_m * view.px_per_m();
+    const double x = lay.frame_x + 22 * u, y = lay.frame_y + lay.frame_h - 30 * u, h = 7 * u;
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    cairo_rectangle(cr, x - 12 * u, y - 30 * u, len_px + 24 * u + 40 * u, 50 * u);
+    cairo_fill(cr);
+    for (int i = 0; i < 4; ++i) {
+        cairo_rectangle(cr, x + len_px * i / 4, y, len_px / 4, h);
+        if (i % 2 == 0) {
+            p.colour(k_text);
+        } else {
+            cairo_set_source_rgb(cr, 1, 1, 1);
+        }
+        cairo_fill(cr);
+    }
+    cairo_rectangle(cr, x, y, len_px, h);
+    p.colour(k_text);
+    cairo_set_line_width(cr, 1.0 * u);
+    cairo_stroke(cr);
+    p.text(x, y - 6 * u, "0", 12 * u, k_text, Anchor::middle);
+    p.text(x + len_px / 2, y - 6 * u, km_label(len_m / 2), 12 * u, k_text, Anchor::middle);
+    p.text(x + len_px, y - 6 * u, km_label(len_m), 12 * u, k_text, Anchor::middle);
+    p.text(x, y + h + 14 * u, "比例尺 Scale (Gauss-Krüger)", 10.5 * u, k_muted);
+}
+
+void draw_source_line(const MapScene& scene) {
+    Painter& p = scene.p;
+    const Layout& lay = scene.lay;
+    const double u = lay.u;
+    const Output& out = scene.out;
+    p.text(lay.frame_x, lay.height - 14 * u,
+           "数据: " + std::filesystem::path(out.file).filename().string() + " · scicov " + SCICOV_VERSION +
+               " · 覆盖规则与目标见报告 run 表 · 边界为示意, 不作为权属争议依据",
+           11 * u, k_muted);
+}
+
+}  // namespace scicov::report::detail

@@ -1,0 +1,204 @@
+// The map's legend, in the column right of the frame: coverage, boundaries, existing facilities,
+// proposed sites by year, and key figures for the counties in view.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <functional>
+
+#include "core/text.hpp"
+#include "report/map_scene.hpp"
+
+namespace scicov::report::detail {
+
+namespace {
+
+std::string percent(double share) {
+    return core::fixed(share * 100.0, 1) + "%";
+}
+
+/// Draws a swatch into the box (x, y, width, height).
+using Swatch = std::function<void(double, double, double, double)>;
+
+/// The legend's pen: rows, headings and lines of text one under another.
+class Legend {
+public:
+    explicit Legend(const MapScene& scene)
+        : m_cr(scene.cr), m_p(scene.p), m_u(scene.lay.u), m_x(scene.lay.legend_x),
+          m_y(scene.lay.frame_y + 8 * m_u) {}
+
+    double u() const { return m_u; }
+    cairo_t* cr() const { return m_cr; }
+    const Painter& painter() const { return m_p; }
+
+    void title(const std::string& s) {
+        m_p.text(m_x, m_y + 18 * m_u, s, 19 * m_u, k_text, Anchor::start, Weight::bold);
+        m_y += 30 * m_u;
+    }
+    void heading(const std::string& s) {
+        m_y += 10 * m_u;
+        m_p.text(m_x, m_y + 14 * m_u, s, 15.5 * m_u, k_text, Anchor::start, Weight::bold);
+        m_y += 30 * m_u;
+    }
+    void row(const std::string& label, const Swatch& draw_swatch) {
+        const double sw = 30 * m_u, sh = 18 * m_u;
+        draw_swatch(m_x, m_y, sw, sh);
+        m_p.text(m_x + sw + 10 * m_u, m_y + sh * 0.5 + k_size * m_u * 0.36, label, k_size * m_u, k_text);
+        m_y += 30 * m_u;
+    }
+    /// A line of text, `advance` (base units) high.
+    void line(const std::string& s, double size, Rgb colour, double advance) {
+        m_p.text(m_x, m_y + 12 * m_u, s, size * m_u, colour);
+        m_y += advance * m_u;
+    }
+    static constexpr double k_size = 14;  // base units
+
+    Swatch fill(Rgb c) const {
+        return [this, c](double sx, double sy, double w, double hh) {
+            cairo_rectangle(m_cr, sx, sy, w, hh);
+            m_p.colour(c);
+            cairo_fill_preserve(m_cr);
+            m_p.colour(k_frame, 0.6);
+            cairo_set_line_width(m_cr, 0.8 * m_u);
+            cairo_stroke(m_cr);
+        };
+    }
+    Swatch border(Rgb c, double width, bool dashed) const {
+        return [this, c, width, dashed](double sx, double sy, double w, double hh) {
+            cairo_move_to(m_cr, sx, sy + hh / 2);
+            cairo_line_to(m_cr, sx + w, sy + hh / 2);
+            m_p.colour(c);
+            cairo_set_line_width(m_cr, width * m_u);
+            const std::array<double, 2> dash = {4 * m_u, 2.5 * m_u};
+            if (dashed) cairo_set_dash(m_cr, dash.data(), 2, 0);
+            cairo_stroke(m_cr);
+            if (dashed) cairo_set_dash(m_cr, nullptr, 0, 0);
+        };
+    }
+
+private:
+    cairo_t* m_cr;
+    Painter& m_p;
+    double m_u, m_x, m_y;
+};
+
+struct VillageCount {
+    std::size_t covered = 0, all = 0;
+};
+
+VillageCount villages_in_view(const MapScene& scene) {
+    VillageCount n;
+    for (const auto& v : scene.out.villages) {
+        if (!scene.in_focus(v.county_code)) continue;
+        ++n.all;
+        const auto it = v.covered.find(scene.options.type);
+        if (it != v.covered.end() && it->second != 0) ++n.covered;
+    }
+    return n;
+}
+
+void coverage_rows(Legend& legend, const MapScene& scene, const VillageCount& n) {
+    cairo_t* cr = legend.cr();
+    const double u = legend.u();
+    legend.heading("覆盖 Coverage · " + type_name_zh(scene.options.type));
+    legend.row("已覆盖 covered (" + std::to_string(n.covered) + ")", legend.fill(k_covered));
+    legend.row("未覆盖 not covered (" + std::to_string(n.all - n.covered) + ")", legend.fill(k_uncovered));
+    legend.row("覆盖缺口 gap (区域)", [&](double sx, double sy, double w, double hh) {
+        cairo_rectangle(cr, sx, sy, w, hh);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_fill(cr);
+        cairo_rectangle(cr, sx, sy, w, hh);
+        hatch(legend.painter(), 6 * u, 0.9 * u);
+        cairo_rectangle(cr, sx, sy, w, hh);
+        legend.painter().colour(k_gap, 0.7);
+        cairo_set_line_width(cr, 0.8 * u);
+        cairo_stroke(cr);
+    });
+    legend.heading("界线 Boundaries");
+    legend.row("县(市、区)界 county", legend.border(k_county, 2.2, false));
+    legend.row("乡镇(街道)界 township", legend.border(k_township, 0.9, true));
+}
+
+void facility_rows(Legend& legend, const MapScene& scene) {
+    legend.heading("现有设施 Existing");
+    for (const auto& ty : scene.drawn_types()) {
+        std::size_t n = 0;
+        for (const auto& f : scene.out.facilities) {
+            if (f.type == ty && f.status != "planned" && scene.in_focus(f.county_code)) ++n;
+        }
+        const TypeStyle st = style_of(ty);
+        legend.row(type_name_zh(ty) + " (" + std::to_string(n) + ")", [&](double sx, double sy, double w, double hh) {
+            draw_symbol(legend.painter(), st, sx + w / 2, sy + hh / 2);
+        });
+    }
+}
+
+/// Up to six classes of years, equal steps; a site's colour follows its year on the ramp.
+void site_rows(Legend& legend, const MapScene& scene, const SiteYears& years) {
+    cairo_t* cr = legend.cr();
+    const double u = legend.u();
+    legend.heading("规划新增 Proposed (" + std::to_string(years.in_view) + ")");
+    if (years.in_view == 0) {
+        legend.line("无 none", Legend::k_size, k_muted, 30);
+        return;
+    }
+    const int span = years.last - years.first + 1;
+    const int classes = std::min(span, 6);
+    for (int k = 0; k < classes; ++k) {
+        const int y0 = years.first + span * k / classes;
+        const int y1 = years.first + span * (k + 1) / classes - 1;
+        std::size_t n = 0;
+        for (const auto& s : scene.out.sites) {
+            if (s.type == scene.options.type && scene.in_focus(s.county_code) && s.year >= y0 && s.year <= y1) ++n;
+        }
+        const std::string label = (y0 == y1 ? std::to_string(y0) : std::to_string(y0) + "–" + std::to_string(y1)) +
+                                  " 年 (" + std::to_string(n) + ")";
+        const Rgb c = year_colour(y0, years.first, years.last);
+        legend.row(label, [&](double sx, double sy, double w, double hh) {
+            cairo_new_path(cr);
+            cairo_arc(cr, sx + w / 2, sy + hh / 2, 5.2 * u, 0, 2 * M_PI);
+            legend.painter().colour(c);
+            cairo_fill_preserve(cr);
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            cairo_set_line_width(cr, 1.1 * u);
+            cairo_stroke(cr);
+        });
+    }
+    if (years.labelled()) legend.line("数字: 建设顺序 rank", 12.5, k_muted, 22);
+}
+
+/// Key figures for the counties in view.
+void figure_lines(Legend& legend, const MapScene& scene, const VillageCount& n) {
+    const std::string& type = scene.options.type;
+    legend.heading("指标 Figures");
+    int met = 0, met_after = 0, counties_with_plan = 0;
+    for (const auto& c : scene.out.counties) {
+        if (!scene.in_focus(c.code)) continue;
+        const auto get = [&c](const std::string& k, double fallback) {
+            const auto it = c.values.find(k);
+            return it == c.values.end() ? fallback : it->second;
+        };
+        counties_with_plan += c.values.count("share_after_" + type) > 0 ? 1 : 0;
+        met += get("met_" + type, 0) != 0 ? 1 : 0;
+        met_after += get("met_after_" + type, get("met_" + type, 0)) != 0 ? 1 : 0;
+    }
+    const std::string n_counties = std::to_string(scene.focus.counties.size());
+    legend.line("村(社区)覆盖 " + percent(n.all ? double(n.covered) / double(n.all) : 0.0), Legend::k_size, k_text, 24);
+    legend.line("达标县 met: " + std::to_string(met) + " / " + n_counties, Legend::k_size, k_text, 24);
+    if (counties_with_plan > 0) {
+        legend.line("规划后达标 after: " + std::to_string(met_after) + " / " + n_counties, Legend::k_size, k_text, 24);
+    }
+}
+
+}  // namespace
+
+void draw_legend(const MapScene& scene, const SiteYears& years) {
+    Legend legend(scene);
+    const VillageCount n = villages_in_view(scene);
+    legend.title("图例 Legend");
+    coverage_rows(legend, scene, n);
+    facility_rows(legend, scene);
+    site_rows(legend, scene, years);
+    figure_lines(legend, scene, n);
+}
+
+}  // namespace scicov::report::detail
