@@ -176,10 +176,8 @@ std::string line_chart(const std::string& title, const std::string& x_label,
     return o.str();
 }
 
-}  // namespace
-
-std::string render_report(const Output& out, const ReportOptions& options) {
-    std::ostringstream h;
+/// The document head, title, meta line (data, date, version, command) and key figures.
+void head_section(std::ostream& h, const Output& out, const ReportOptions& options) {
     std::string version, command;
     for (const auto& [k, v] : out.run) {
         if (k == "scicov_version") version = v;
@@ -190,8 +188,6 @@ std::string render_report(const Output& out, const ReportOptions& options) {
         population += value(c, "population").value_or(0);
         villages += value(c, "villages").value_or(0);
     }
-    const bool has_plan = !out.plan_summary.empty() || !out.sites.empty();
-
     h << "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<title>科普基础设施覆盖与规划报告 · " << xml_escape(options.date) << "</title>\n<style>" << k_css << "</style>\n</head>\n<body>\n";
@@ -203,8 +199,10 @@ std::string render_report(const Output& out, const ReportOptions& options) {
       << "<div class=\"kpi\"><b>" << thousands(villages) << "</b><span>村(社区) villages</span></div>"
       << "<div class=\"kpi\"><b>" << thousands(population) << "</b><span>人口 population</span></div>"
       << "<div class=\"kpi\"><b>" << out.sites.size() << "</b><span>规划新增站点 proposed sites</span></div></div>\n";
+}
 
-    // Summary per type.
+/// 一、Summary per type: target, coverage, counties meeting it before and after the plan, sites and years.
+void summary_section(std::ostream& h, const Output& out) {
     h << "<h2 class=\"first\" id=\"summary\">一、总体情况 Summary</h2>\n<table id=\"summary-table\"><tr><th class=\"l\">设施类型<small>type</small></th>"
       << "<th>目标<small>target</small></th><th>村覆盖<small>villages_cov</small></th><th>人口覆盖<small>pop_cov</small></th>"
       << "<th>达标县<small>met</small></th><th>规划后达标<small>met_after</small></th><th>新增站点<small>sites</small></th>"
@@ -226,8 +224,10 @@ std::string render_report(const Output& out, const ReportOptions& options) {
           << "</td><td>" << (n > 0 ? std::to_string(y0) + "–" + std::to_string(y1) : "—") << "</td></tr>\n";
     }
     h << "</table>\n<p class=\"note\">目标与覆盖口径见第七节的规则 (rules)。份额 share 按目标的口径计 (村数、人口或单位)。</p>\n";
+}
 
-    // Per-county tables.
+/// 二、Per county and type: target, share, met, gap, and the same after the plan.
+void county_tables(std::ostream& h, const Output& out) {
     h << "<h2 id=\"counties\">二、各县(市、区)指标 Per county</h2>\n";
     for (const auto& type : out.types) {
         h << "<h3>" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type) << "</small></h3>\n";
@@ -247,8 +247,10 @@ std::string render_report(const Output& out, const ReportOptions& options) {
         }
         h << "</table>\n";
     }
+}
 
-    // Maps.
+/// 三、Maps as base64 PNG: one per city and type, or one per city of the default type when that is too many.
+void maps_section(std::ostream& h, const Output& out, const ReportOptions& options) {
     h << "<h2 id=\"maps\">三、地图 Maps</h2>\n";
     {
         std::vector<std::string> cities;  // 4-digit prefixes
@@ -280,8 +282,10 @@ std::string render_report(const Output& out, const ReportOptions& options) {
               << " · 浅绿: 已覆盖村(社区), 浅橙: 未覆盖, 斜线: 覆盖缺口, 圆点: 规划新增 (颜色按年份)</figcaption></figure>\n";
         }
     }
+}
 
-    // The plan year by year.
+/// 四、The plan year by year, and sites per county.
+void plan_section(std::ostream& h, const Output& out, bool has_plan) {
     h << "<h2 id=\"plan\">四、年度计划 Plan year by year</h2>\n";
     if (!has_plan) {
         h << "<p>本文件没有规划 (由 scicov analyze 生成); 运行 scicov plan 得到新增站点。</p>\n";
@@ -327,8 +331,10 @@ std::string render_report(const Output& out, const ReportOptions& options) {
         }
         h << "</table>\n";
     }
+}
 
-    // Coverage vs sites.
+/// 五、Coverage vs sites: the plan's population share by site count, and budget sweeps per county.
+void curve_section(std::ostream& h, const Output& out, bool has_plan) {
     h << "<h2 id=\"curve\">五、覆盖率与站点数 Coverage vs sites</h2>\n";
     if (!has_plan) {
         h << "<p>无规划。</p>\n";
@@ -373,8 +379,10 @@ std::string render_report(const Output& out, const ReportOptions& options) {
         }
         h << "</div>\n";
     }
+}
 
-    // Urban vs rural.
+/// 六、Urban (社区) vs rural (村) coverage per county (POLICY 003).
+void urban_rural_section(std::ostream& h, const Output& out) {
     h << "<h2 id=\"equalisation\">六、城乡均等化 Urban (社区) vs rural (村)</h2>\n"
       << "<p class=\"note\">POLICY 003 (牡丹区): 推动科普公共服务均等化 — 社区 (城镇) 与村 (农村) 的覆盖并列。</p>\n";
     for (const auto& type : out.types) {
@@ -397,8 +405,10 @@ std::string render_report(const Output& out, const ReportOptions& options) {
         }
         h << "</table>\n";
     }
+}
 
-    // Inputs and rules.
+/// 七、The inputs and rules of the run, and the solver's rows.
+void run_section(std::ostream& h, const Output& out) {
     h << "<h2 id=\"run\">七、输入与规则 Inputs and rules</h2>\n<table id=\"run-table\"><tr><th class=\"l\">key</th><th class=\"l\">value</th></tr>\n";
     for (const auto& [k, v] : out.run) {
         h << "<tr><td class=\"l\"><code>" << xml_escape(k) << "</code></td><td class=\"l\">";
@@ -429,6 +439,21 @@ std::string render_report(const Output& out, const ReportOptions& options) {
         h << "</table>\n";
     }
     h << "<p class=\"note\">scicov · 边界为示意, 不作为权属争议依据 · 打印为 PDF: 浏览器 打印 → 另存为 PDF。</p>\n</body>\n</html>\n";
+}
+
+}  // namespace
+
+std::string render_report(const Output& out, const ReportOptions& options) {
+    std::ostringstream h;
+    const bool has_plan = !out.plan_summary.empty() || !out.sites.empty();
+    head_section(h, out, options);
+    summary_section(h, out);
+    county_tables(h, out);
+    maps_section(h, out, options);
+    plan_section(h, out, has_plan);
+    curve_section(h, out, has_plan);
+    urban_rural_section(h, out);
+    run_section(h, out);
     return h.str();
 }
 

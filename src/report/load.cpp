@@ -93,6 +93,51 @@ std::vector<Output::Unit> read_units(OGRLayer& layer) {
     return units;
 }
 
+/// The types: every share_<type> field of the counties layer, the known four first.
+std::vector<std::string> types_of(OGRLayer& counties) {
+    std::vector<std::string> types;
+    std::vector<std::string> found;
+    OGRFeatureDefn* defn = counties.GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        const std::string name = defn->GetFieldDefn(i)->GetNameRef();
+        const std::string prefix = "share_";
+        if (name.rfind(prefix, 0) != 0 || name.rfind("share_after_", 0) == 0 || name.rfind("share_urban_", 0) == 0 ||
+            name.rfind("share_rural_", 0) == 0) {
+            continue;
+        }
+        found.push_back(name.substr(prefix.size()));
+    }
+    for (const char* t : k_known_types) {
+        if (std::find(found.begin(), found.end(), t) != found.end()) types.emplace_back(t);
+    }
+    for (const auto& t : found) {
+        if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
+    }
+    return types;
+}
+
+/// Proposed sites, ordered by type, county, rank.
+std::vector<Output::Site> read_sites(OGRLayer& layer) {
+    std::vector<Output::Site> sites;
+    for (auto& f : layer) {
+        Output::Site s;
+        s.type = text(*f, "type");
+        s.county_code = text(*f, "county_code");
+        s.village_code = text(*f, "village_code");
+        s.host_kind = text(*f, "host_kind");
+        s.rank = static_cast<int>(number(*f, "rank"));
+        s.year = static_cast<int>(number(*f, "year"));
+        s.gain_villages = number(*f, "gain_villages");
+        s.gain_population = number(*f, "gain_population");
+        s.at = point_of(f->GetGeometryRef());
+        sites.push_back(std::move(s));
+    }
+    std::sort(sites.begin(), sites.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.type, a.county_code, a.rank, a.year) < std::tie(b.type, b.county_code, b.rank, b.year);
+    });
+    return sites;
+}
+
 }  // namespace
 
 std::string type_name_zh(const std::string& type) {
@@ -110,24 +155,7 @@ Output load_output(const std::string& gpkg) {
     out.file = gpkg;
     try {
         OGRLayer& counties = ds.layer("counties");
-        // Types: every share_<type> field of the counties layer, the known four first.
-        std::vector<std::string> found;
-        OGRFeatureDefn* defn = counties.GetLayerDefn();
-        for (int i = 0; i < defn->GetFieldCount(); ++i) {
-            const std::string name = defn->GetFieldDefn(i)->GetNameRef();
-            const std::string prefix = "share_";
-            if (name.rfind(prefix, 0) != 0 || name.rfind("share_after_", 0) == 0 || name.rfind("share_urban_", 0) == 0 ||
-                name.rfind("share_rural_", 0) == 0) {
-                continue;
-            }
-            found.push_back(name.substr(prefix.size()));
-        }
-        for (const char* t : k_known_types) {
-            if (std::find(found.begin(), found.end(), t) != found.end()) out.types.emplace_back(t);
-        }
-        for (const auto& t : found) {
-            if (std::find(out.types.begin(), out.types.end(), t) == out.types.end()) out.types.push_back(t);
-        }
+        out.types = types_of(counties);
         out.counties = read_units(counties);
         if (OGRLayer* l = ds.find_layer("townships")) out.townships = read_units(*l);
 
@@ -155,24 +183,7 @@ Output load_output(const std::string& gpkg) {
                 out.gaps.push_back({text(*f, "type"), text(*f, "county_code"), rings_of(f->GetGeometryRef())});
             }
         }
-        if (OGRLayer* l = ds.find_layer("proposed_sites")) {
-            for (auto& f : *l) {
-                Output::Site s;
-                s.type = text(*f, "type");
-                s.county_code = text(*f, "county_code");
-                s.village_code = text(*f, "village_code");
-                s.host_kind = text(*f, "host_kind");
-                s.rank = static_cast<int>(number(*f, "rank"));
-                s.year = static_cast<int>(number(*f, "year"));
-                s.gain_villages = number(*f, "gain_villages");
-                s.gain_population = number(*f, "gain_population");
-                s.at = point_of(f->GetGeometryRef());
-                out.sites.push_back(std::move(s));
-            }
-            std::sort(out.sites.begin(), out.sites.end(), [](const auto& a, const auto& b) {
-                return std::tie(a.type, a.county_code, a.rank, a.year) < std::tie(b.type, b.county_code, b.rank, b.year);
-            });
-        }
+        if (OGRLayer* l = ds.find_layer("proposed_sites")) out.sites = read_sites(*l);
         if (OGRLayer* l = ds.find_layer("plan_summary")) {
             OGRFeatureDefn* d = l->GetLayerDefn();
             for (auto& f : *l) {

@@ -2,12 +2,22 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <thread>
+
+#include <cpl_conv.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "scicov/crs.hpp"
 #include "scicov/core.hpp"
+#include "core/atomic_file.hpp"
 #include "core/gdal.hpp"
 #include "core/geos.hpp"
 #include "core/proj.hpp"
+#include "core/text.hpp"
 #include "support.hpp"
 
 using namespace scicov;
@@ -103,6 +113,158 @@ TEST_CASE("an AtomicGpkg appears only when committed", "[core][gdal]") {
         CHECK_FALSE(std::filesystem::exists(target));
         CHECK_FALSE(std::filesystem::exists(tmp));
     }
+}
+
+namespace {
+
+std::string slurp(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::set<std::string> entries(const std::filesystem::path& dir) {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) names.insert(e.path().filename().string());
+    return names;
+}
+
+}  // namespace
+
+TEST_CASE("an AtomicFile replaces its target only on commit", "[core][atomic]") {
+    test::TempDir dir;
+    const auto target = dir / "summary.csv";
+    {
+        std::ofstream old(target);
+        old << "old";
+    }
+    SECTION("commit: the target holds the new bytes, no temporary is left") {
+        core::AtomicFile file(target);
+        CHECK(file.temporary().parent_path() == target.parent_path());
+        CHECK(file.temporary().extension() == ".csv");
+        file.write("a,b\r\n");
+        CHECK(slurp(target) == "old");  // not yet
+        file.commit();
+        CHECK(slurp(target) == "a,b\r\n");
+        CHECK(entries(dir.path()) == std::set<std::string>{"summary.csv"});
+    }
+    SECTION("no commit: the old target stays and the temporary is gone") {
+        {
+            core::AtomicFile file(target);
+            file.write("new");
+            CHECK(std::filesystem::exists(file.temporary()));
+        }
+        CHECK(slurp(target) == "old");
+        CHECK(entries(dir.path()) == std::set<std::string>{"summary.csv"});
+    }
+    SECTION("two files for one target do not share a temporary") {
+        core::AtomicFile a(target), b(target);
+        CHECK(a.temporary() != b.temporary());
+    }
+}
+
+TEST_CASE("an AtomicFile in a folder it cannot write to fails with the system's reason", "[core][atomic]") {
+    test::TempDir dir;
+    // As root, permissions do not stop writes; sysfs refuses new files even to root.
+    const bool root = ::geteuid() == 0;
+    const auto folder = root ? std::filesystem::path("/sys") : dir / "read-only";
+    if (!root) {
+        std::filesystem::create_directory(folder);
+        REQUIRE(::chmod(folder.c_str(), 0555) == 0);
+    }
+    const auto target = folder / "scicov-test.json";
+    try {
+        core::AtomicFile file(target);
+        file.write("[]");
+        file.commit();
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::io);
+        CHECK(e.context().file == target.string());
+        CHECK_THAT(e.what(), Catch::Contains("Permission denied") || Catch::Contains("Operation not permitted"));
+    }
+    CHECK_FALSE(std::filesystem::exists(target));
+    if (!root) ::chmod(folder.c_str(), 0755);
+
+    try {
+        core::AtomicFile file(dir / "missing" / "x.csv");
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("does not exist"));
+    }
+}
+
+TEST_CASE("an OutputSet commits all its files together, or none", "[core][atomic]") {
+    test::TempDir dir;
+    SECTION("committed: every target appears") {
+        core::OutputSet set;
+        set.add(dir / "a.csv", "a");
+        set.add(dir / "b.json", "b");
+        CHECK(entries(dir.path()).size() == 2);  // the temporaries
+        set.commit();
+        CHECK(entries(dir.path()) == std::set<std::string>{"a.csv", "b.json"});
+        CHECK(slurp(dir / "a.csv") == "a");
+        CHECK(slurp(dir / "b.json") == "b");
+    }
+    SECTION("a later output failing leaves the earlier one unreplaced") {
+        {
+            std::ofstream old(dir / "a.csv");
+            old << "old";
+        }
+        try {
+            core::OutputSet set;
+            set.add(dir / "a.csv", "new");
+            set.add(dir / "missing" / "b.json", "b");  // throws: no such folder
+            set.commit();
+            FAIL("no exception");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::io);
+        }
+        CHECK(slurp(dir / "a.csv") == "old");
+        CHECK(entries(dir.path()) == std::set<std::string>{"a.csv"});
+    }
+    SECTION("a GeoPackage joins the set once finished") {
+        core::OutputSet set;
+        {
+            gdal::AtomicGpkg gpkg(dir / "out.gpkg");
+            gpkg.dataset().create_layer("run", nullptr, wkbNone);
+            set.add(gpkg.finish());
+        }
+        set.add(dir / "out.csv", "x");
+        CHECK_FALSE(std::filesystem::exists(dir / "out.gpkg"));
+        set.commit();
+        CHECK(gdal::Dataset::open((dir / "out.gpkg").string()).layer_names() == std::vector<std::string>{"run"});
+        CHECK(entries(dir.path()) == std::set<std::string>{"out.csv", "out.gpkg"});
+    }
+}
+
+TEST_CASE("GeoPackages get a fixed date on the writing thread only", "[core][gdal]") {
+    gdal::ensure_registered();
+    CHECK(CPLGetConfigOption("OGR_CURRENT_DATE", nullptr) == nullptr);  // registering changes no setting
+    {
+        const gdal::FixedGpkgDate fixed;
+        CHECK(std::string(CPLGetConfigOption("OGR_CURRENT_DATE", "")) == "2000-01-01T00:00:00.000Z");
+        const char* seen_elsewhere = "unset";
+        std::thread other([&seen_elsewhere] { seen_elsewhere = CPLGetConfigOption("OGR_CURRENT_DATE", nullptr); });
+        other.join();
+        CHECK(seen_elsewhere == nullptr);
+    }
+    CHECK(CPLGetConfigOption("OGR_CURRENT_DATE", nullptr) == nullptr);
+
+    // Written twice, a GeoPackage has the same bytes (no clock in gpkg_contents.last_change).
+    test::TempDir dir;
+    for (const char* name : {"a.gpkg", "b.gpkg"}) {
+        gdal::AtomicGpkg out(dir / name);
+        auto srs = gdal::srs_from_user_input("EPSG:4490");
+        out.dataset().create_layer("villages", &srs, wkbMultiPolygon);
+        out.commit();
+    }
+    CHECK(slurp(dir / "a.gpkg") == slurp(dir / "b.gpkg"));
+}
+
+TEST_CASE("XML escaping is GDAL's: entities for & < > \" and no control characters", "[core][text]") {
+    CHECK(core::xml_escape("a & b <c> \"d\" 'e' 县") == "a &amp; b &lt;c&gt; &quot;d&quot; 'e' 县");
+    CHECK(core::xml_escape(std::string("x\x01y")) == "xy");
+    CHECK(core::xml_escape("") == "");
 }
 
 TEST_CASE("Gauss-Krueger zones of CGCS2000", "[core][crs]") {

@@ -2,12 +2,15 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
 #include "scicov/core.hpp"
 #include "core/proj.hpp"
+#include "report/png.hpp"
 #include "scicov/report.hpp"
 #include "support.hpp"
 
@@ -49,7 +52,7 @@ constexpr std::uint32_t k_covered = 0xcfe6c1;
 constexpr std::uint32_t k_uncovered = 0xf6d5c3;
 
 /// Counts the pixels of exactly this colour in the columns [x0, x1).
-std::size_t count(const report::Raster& r, std::uint32_t colour, int x0, int x1) {
+std::size_t count(const report::detail::Raster& r, std::uint32_t colour, int x0, int x1) {
     std::size_t n = 0;
     for (int y = 0; y < r.height; ++y) {
         for (int x = x0; x < x1; ++x) n += r.at(x, y) == colour ? 1 : 0;
@@ -68,7 +71,7 @@ TEST_CASE("a PNG map has the asked width, is not blank, and colours villages by 
     if (const char* keep = std::getenv("SCICOV_KEEP_PNG")) {
         std::ofstream(keep, std::ios::binary).write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
     }
-    const report::Raster r = report::decode_png(png);
+    const report::detail::Raster r = report::detail::decode_png(png);
     CHECK(r.width == 800);
     CHECK(r.height > 300);
 
@@ -121,7 +124,7 @@ TEST_CASE("a PNG map has the asked width, is not blank, and colours villages by 
         report::Output swapped = out;
         swapped.villages[0].covered["science_room"] = 0;
         swapped.villages[1].covered["science_room"] = 1;
-        const report::Raster s = report::decode_png(report::render_map(swapped, options, report::Format::png));
+        const report::detail::Raster s = report::detail::decode_png(report::render_map(swapped, options, report::Format::png));
         const int wx = (west_x + last_covered) / 2, ex = (first_uncovered + east_x) / 2;
         CHECK(r.at(wx, mid_y) == k_covered);
         CHECK(r.at(ex, mid_y) == k_uncovered);
@@ -202,9 +205,12 @@ TEST_CASE("the report date comes from --date, else SOURCE_DATE_EPOCH", "[report]
     CHECK(report::resolve_date(std::nullopt, "1700000000") == "2023-11-14");
     CHECK_THROWS_AS(report::resolve_date(std::string("29.2.2024"), nullptr), Error);
     CHECK_THROWS_AS(report::resolve_date(std::nullopt, "soon"), Error);
-    CHECK(report::base64({'M', 'a', 'n'}) == "TWFu");
-    CHECK(report::base64({'M', 'a'}) == "TWE=");
-    CHECK(report::base64({'M'}) == "TQ==");
+}
+
+TEST_CASE("base64 for embedded maps is GDAL's, RFC 4648 with padding", "[report]") {
+    CHECK(report::detail::base64({'M', 'a', 'n'}) == "TWFu");
+    CHECK(report::detail::base64({'M', 'a'}) == "TWE=");
+    CHECK(report::detail::base64({'M'}) == "TQ==");
 }
 
 TEST_CASE("the HTML report is self-contained and holds the county table", "[report][html]") {
@@ -230,7 +236,7 @@ TEST_CASE("the scale bar is true: its length matches the county's geodesic width
     report::MapOptions options;
     options.width_px = 800;
     options.date = "2025-06-01";
-    const report::Raster r = report::decode_png(report::render_map(out, options, report::Format::png));
+    const report::detail::Raster r = report::detail::decode_png(report::render_map(out, options, report::Format::png));
     const int frame_right = r.width * 3 / 4;
 
     // Pixels per metre from the drawing: the county's width on the row through the villages'
@@ -283,4 +289,52 @@ TEST_CASE("the scale bar is true: its length matches the county's geodesic width
     }
     INFO("bar " << bar_px << " px = " << bar_m << " m, nearest round length " << nearest << " m");
     CHECK(std::abs(bar_m - nearest) / nearest < 0.02);
+}
+
+TEST_CASE("maps and reports are written whole: renamed when complete, nothing left on failure", "[report][io]") {
+    test::TempDir dir;
+    const report::Output out = tiny_world();
+    report::MapOptions map;
+    map.width_px = 400;
+    map.date = "2025-06-01";
+    report::ReportOptions rep;
+    rep.date = "2025-06-01";
+    rep.map_width_px = 400;
+    const auto entries = [&dir] {
+        std::set<std::string> names;
+        for (const auto& e : std::filesystem::directory_iterator(dir.path())) names.insert(e.path().filename().string());
+        return names;
+    };
+
+    SECTION("written files hold exactly the rendered bytes and replace older ones") {
+        {
+            std::ofstream old(dir / "map.svg");
+            old << "old";
+        }
+        report::write_map(out, map, dir / "map.svg");
+        report::write_report(out, rep, dir / "report.html");
+        CHECK(entries() == std::set<std::string>{"map.svg", "report.html"});
+        std::ifstream svg(dir / "map.svg", std::ios::binary);
+        const std::string svg_bytes((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+        const auto rendered = report::render_map(out, map, report::Format::svg);
+        CHECK(svg_bytes == std::string(rendered.begin(), rendered.end()));
+        std::ifstream html(dir / "report.html", std::ios::binary);
+        const std::string html_bytes((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+        CHECK(html_bytes == report::render_report(out, rep));
+    }
+    SECTION("a failed map (unknown type) leaves neither the target nor a temporary") {
+        report::MapOptions bad = map;
+        bad.type = "museum_of_nothing";
+        CHECK_THROWS_AS(report::write_map(out, bad, dir / "map.png"), Error);
+        CHECK(entries().empty());
+    }
+    SECTION("a missing folder is an io error naming the file") {
+        try {
+            report::write_report(out, rep, dir / "no-such-folder" / "report.html");
+            FAIL("no exception");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::io);
+            CHECK_THAT(e.what(), Catch::Contains("does not exist"));
+        }
+    }
 }

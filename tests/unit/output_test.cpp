@@ -1,0 +1,156 @@
+// The output module: the GeoPackage writer (layers, fields, aliases, QGIS styles, atomic commit,
+// reproducible bytes) and the county summaries, on one small county of the committed sample.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+
+#include "core/gdal.hpp"
+#include "scicov/analysis.hpp"
+#include "scicov/output.hpp"
+#include "scicov/planning.hpp"
+#include "scicov/rules.hpp"
+#include "support.hpp"
+
+using namespace scicov;
+
+namespace {
+
+/// 510403 (26 villages), analysed and planned once for every test.
+struct Tiny {
+    rules::Rules rules = rules::default_rules();
+    analysis::Analysis analysis;
+    planning::Result plan;
+
+    Tiny() {
+        analysis::Options options;
+        options.read.inputs = {test::geodata("sample.gpkg").string()};
+        options.read.counties = {"510403"};
+        analysis = analysis::run(options, rules, Reporter{});
+        planning::Options p = planning::defaults(rules);
+        p.threads = 1;
+        plan = planning::run(analysis, rules, p, Reporter{});
+    }
+};
+
+const Tiny& tiny() {
+    static const Tiny t;
+    return t;
+}
+
+void write_output(const std::filesystem::path& target) {
+    output::Writer writer(target, output::Options{});
+    writer.write_analysis(tiny().analysis, tiny().rules, &tiny().plan);
+    writer.write_plan(tiny().plan, tiny().rules);
+    writer.write_run({{"scicov_version", "test"}, {"command", "plan"}});
+    writer.commit();
+}
+
+std::string slurp(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::set<std::string> entries(const std::filesystem::path& dir) {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) names.insert(e.path().filename().string());
+    return names;
+}
+
+/// The first column of the first row of an SQL query, as text ("" when there is no row).
+std::string query(const gdal::Dataset& ds, const std::string& sql) {
+    OGRLayer* result = ds.get().ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    REQUIRE(result != nullptr);
+    std::string value;
+    if (gdal::FeaturePtr f{result->GetNextFeature()}) value = f->GetFieldAsString(0);
+    ds.get().ReleaseResultSet(result);
+    return value;
+}
+
+}  // namespace
+
+TEST_CASE("the writer puts every layer of the output contract, with fields", "[output][gpkg]") {
+    test::TempDir dir;
+    write_output(dir / "out.gpkg");
+    CHECK(entries(dir.path()) == std::set<std::string>{"out.gpkg"});
+    const auto ds = gdal::Dataset::open((dir / "out.gpkg").string());
+    const auto names = ds.layer_names();
+    const std::set<std::string> layers(names.begin(), names.end());
+    for (const char* layer : {"villages", "townships", "counties", "facilities", "service_areas", "gaps",
+                              "proposed_sites", "plan_summary", "run", "layer_styles"}) {
+        CHECK(layers.count(layer) == 1);
+    }
+    CHECK(ds.layer("villages").GetFeatureCount() == static_cast<GIntBig>(tiny().analysis.inputs.villages.size()));
+    CHECK(ds.layer("counties").GetFeatureCount() == 1);
+    CHECK(ds.layer("proposed_sites").GetFeatureCount() == static_cast<GIntBig>(tiny().plan.sites.size()));
+    OGRFeatureDefn* counties = ds.layer("counties").GetLayerDefn();
+    for (const char* field : {"code", "share_science_room", "met_science_room", "share_after_science_room",
+                              "year_met_science_room", "share_urban_e_station"}) {
+        CHECK(counties->GetFieldIndex(field) >= 0);
+    }
+    CHECK(ds.layer("villages").GetSpatialRef()->GetAuthorityCode(nullptr) == std::string("4490"));
+    CHECK(query(ds, "SELECT value FROM run WHERE key = 'command'") == "plan");
+}
+
+TEST_CASE("field aliases are in gpkg_data_columns and styles in layer_styles", "[output][gpkg]") {
+    test::TempDir dir;
+    write_output(dir / "out.gpkg");
+    const auto ds = gdal::Dataset::open((dir / "out.gpkg").string());
+    CHECK(query(ds, "SELECT name FROM gpkg_data_columns WHERE table_name = 'villages' AND column_name = "
+                    "'population'") == "人口");
+    CHECK(query(ds, "SELECT title FROM gpkg_data_columns WHERE table_name = 'counties' AND column_name = "
+                    "'share_science_room'") == "村(社区)科普室覆盖率");
+    CHECK(query(ds, "SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_schema'") == "2");
+    // One default style per layer with geometry; tables without geometry keep QGIS's defaults.
+    CHECK(query(ds, "SELECT count(*) FROM layer_styles WHERE useAsDefault = 1") == "7");
+    CHECK(query(ds, "SELECT count(*) FROM layer_styles WHERE f_table_name = 'run'") == "0");
+    const std::string qml = query(ds, "SELECT styleQML FROM layer_styles WHERE f_table_name = 'villages'");
+    CHECK_THAT(qml, Catch::Contains("attr=\"cov_science_room\""));
+    CHECK_THAT(qml, Catch::Contains("<alias field=\"population\" index=\"5\" name=\"人口\"/>"));
+    CHECK(query(ds, "SELECT update_time FROM layer_styles LIMIT 1") == "2000/01/01 00:00:00+00");
+}
+
+TEST_CASE("the output GeoPackage has the same bytes when written twice", "[output][gpkg]") {
+    test::TempDir dir;
+    write_output(dir / "a.gpkg");
+    write_output(dir / "b.gpkg");
+    CHECK(slurp(dir / "a.gpkg") == slurp(dir / "b.gpkg"));
+}
+
+TEST_CASE("an uncommitted writer leaves nothing; a missing folder is an io error", "[output][gpkg]") {
+    test::TempDir dir;
+    {
+        output::Writer writer(dir / "out.gpkg", output::Options{});
+        writer.write_analysis(tiny().analysis, tiny().rules);
+        CHECK_FALSE(entries(dir.path()).empty());  // the temporary, while writing
+    }
+    CHECK(entries(dir.path()).empty());
+    try {
+        output::Writer writer(dir / "missing" / "out.gpkg", output::Options{});
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::io);
+        CHECK(e.context().file == (dir / "missing" / "out.gpkg").string());
+    }
+}
+
+TEST_CASE("county summaries are written together, or neither", "[output][summaries]") {
+    test::TempDir dir;
+    const auto& t = tiny();
+    SECTION("both") {
+        output::write_county_summaries(dir / "s.csv", dir / "s.json", t.analysis, t.rules, &t.plan);
+        CHECK(slurp(dir / "s.csv") == output::county_summary_csv(t.analysis, t.rules, &t.plan));
+        CHECK(slurp(dir / "s.json") == output::county_summary_json(t.analysis, t.rules, &t.plan));
+        CHECK_THAT(slurp(dir / "s.csv"), Catch::StartsWith("code,name,villages,population,share_science_museum,"));
+        CHECK(entries(dir.path()) == std::set<std::string>{"s.csv", "s.json"});
+    }
+    SECTION("the JSON's folder is missing: no CSV either, no leftovers") {
+        CHECK_THROWS_AS(output::write_county_summaries(dir / "s.csv", dir / "missing" / "s.json", t.analysis,
+                                                       t.rules, nullptr),
+                        Error);
+        CHECK(entries(dir.path()).empty());
+    }
+}
