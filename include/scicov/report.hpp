@@ -33,8 +33,8 @@ using Rings = std::vector<std::vector<crs::LonLat>>;
 struct Output {
     struct Village {
         std::string code, name, county_code;
-        bool urban = false;                 ///< settlement 社区 (else 村)
-        std::map<std::string, int> covered; ///< type → cov_<type>
+        bool urban = false;                  ///< settlement 社区 (else 村)
+        std::map<std::string, int> covered;  ///< type → cov_<type>
         Rings rings;
     };
     struct Unit {  ///< a county or township
@@ -63,12 +63,12 @@ struct Output {
     std::string file;
     std::vector<std::string> types;  ///< from the counties' share_<type> fields, known order first
     std::vector<Village> villages;
-    std::vector<Unit> counties;      ///< ordered by code
+    std::vector<Unit> counties;  ///< ordered by code
     std::vector<Unit> townships;
     std::vector<Facility> facilities;
     std::vector<Gap> gaps;
-    std::vector<Site> sites;         ///< ordered by type, county, rank
-    std::vector<Row> plan_summary;   ///< empty when the file holds no plan
+    std::vector<Site> sites;                               ///< ordered by type, county, rank
+    std::vector<Row> plan_summary;                         ///< empty when the file holds no plan
     std::vector<std::pair<std::string, std::string>> run;  ///< key/value, in file order
 };
 
@@ -92,7 +92,7 @@ std::vector<std::uint8_t> render_map(const Output& output, const MapOptions& opt
 void write_map(const Output& output, const MapOptions& options, const std::filesystem::path& file);
 
 struct ReportOptions {
-    std::string date;       ///< YYYY-MM-DD
+    std::string date;  ///< YYYY-MM-DD
     int map_width_px = 1400;
 };
 

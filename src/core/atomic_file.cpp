@@ -91,7 +91,9 @@ void AtomicFile::write(std::string_view bytes) {
 }
 
 void AtomicFile::commit() {
-    if (!m_active) throw Error(ErrorKind::internal, "output committed twice or after discard", Context{m_target.string(), {}, {}, {}});
+    if (!m_active)
+        throw Error(ErrorKind::internal, "output committed twice or after discard",
+                    Context{m_target.string(), {}, {}, {}});
     sync_file(m_temporary, m_target);
     if (::rename(m_temporary.c_str(), m_target.c_str()) != 0) {
         const int err = errno;

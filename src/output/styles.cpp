@@ -54,18 +54,23 @@ struct TypeStyle {
 TypeStyle type_style(const std::string& type) {
     const palette::TypeMark mark = palette::mark_of(type);
     switch (mark.symbol) {
-        case palette::Symbol::square: return {"square", hex(mark.colour), 3.6};
-        case palette::Symbol::triangle: return {"triangle", hex(mark.colour), 3.6};
-        case palette::Symbol::diamond: return {"diamond", hex(mark.colour), 2.8};
-        case palette::Symbol::circle: break;
+        case palette::Symbol::square:
+            return {"square", hex(mark.colour), 3.6};
+        case palette::Symbol::triangle:
+            return {"triangle", hex(mark.colour), 3.6};
+        case palette::Symbol::diamond:
+            return {"diamond", hex(mark.colour), 2.8};
+        case palette::Symbol::circle:
+            break;
     }
     return {"circle", hex(mark.colour), 2.2};
 }
 
 /// The map's ramp for plan years: light yellow-orange (first year) to dark red (last).
 Rgb year_colour(int year, int first, int last) {
-    constexpr std::array<Rgb, 5> ramp = {hex(palette::year_ramp[0]), hex(palette::year_ramp[1]), hex(palette::year_ramp[2]),
-                                         hex(palette::year_ramp[3]), hex(palette::year_ramp[4])};
+    constexpr std::array<Rgb, 5> ramp = {hex(palette::year_ramp[0]), hex(palette::year_ramp[1]),
+                                         hex(palette::year_ramp[2]), hex(palette::year_ramp[3]),
+                                         hex(palette::year_ramp[4])};
     const double t = last > first ? std::clamp(double(year - first) / double(last - first), 0.0, 1.0) : 0.0;
     const double pos = t * (ramp.size() - 1);
     const auto i = std::min<std::size_t>(static_cast<std::size_t>(pos), ramp.size() - 2);
@@ -302,8 +307,7 @@ std::string proposed_sites_style(OGRLayer& layer, const std::vector<Field>& fiel
     const int year_index = layer.GetLayerDefn()->GetFieldIndex("year");
     layer.ResetReading();
     while (gdal::FeaturePtr f{layer.GetNextFeature()}) {
-        if (year_index >= 0 && f->IsFieldSetAndNotNull(year_index))
-            years.insert(f->GetFieldAsInteger(year_index));
+        if (year_index >= 0 && f->IsFieldSetAndNotNull(year_index)) years.insert(f->GetFieldAsInteger(year_index));
     }
     layer.ResetReading();
     if (years.empty()) {
@@ -379,8 +383,8 @@ std::string style_of_layer(OGRLayer& layer, const std::vector<TypeName>& types, 
     if (name == "villages") return villages_style(fields, focus);
     if (name == "gaps") return gaps_style(fields, types, focus);
     if (name == "townships") {
-        return qml(single("fill", {simple_fill(k_township, 0, k_township, 230, 0.26, "dash", "no")}), {}, false,
-                   fields, 2);
+        return qml(single("fill", {simple_fill(k_township, 0, k_township, 230, 0.26, "dash", "no")}), {}, false, fields,
+                   2);
     }
     if (name == "counties") return counties_style(fields, focus);
     if (name == "facilities") return by_type_style(fields, types, Geometry::point);

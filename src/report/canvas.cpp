@@ -42,9 +42,11 @@ std::string Painter::svg_texts() const {
     std::ostringstream o;
     o << "<g id=\"labels\" font-family=\"'" << k_font << "', 'Noto Sans CJK', 'Source Han Sans SC', sans-serif\">\n";
     for (const auto& t : m_texts) {
-        o << "<text x=\"" << fixed(t.x, 2) << "\" y=\"" << fixed(t.y, 2) << "\" font-size=\"" << fixed(t.size, 2) << "\"";
+        o << "<text x=\"" << fixed(t.x, 2) << "\" y=\"" << fixed(t.y, 2) << "\" font-size=\"" << fixed(t.size, 2)
+          << "\"";
         if (t.weight == Weight::bold) o << " font-weight=\"bold\"";
-        if (t.anchor != Anchor::start) o << " text-anchor=\"" << (t.anchor == Anchor::middle ? "middle" : "end") << "\"";
+        if (t.anchor != Anchor::start)
+            o << " text-anchor=\"" << (t.anchor == Anchor::middle ? "middle" : "end") << "\"";
         o << " fill=\"" << css(t.colour) << "\"";
         if (t.halo) {
             o << " stroke=\"#ffffff\" stroke-opacity=\"0.9\" stroke-width=\"" << fixed(std::max(2.0, t.size * 0.22), 2)
@@ -85,8 +87,9 @@ TypeStyle style_of(const std::string& type) {
 
 /// Sequential ramp for plan years: light yellow-orange (first year) to dark red (last).
 Rgb year_colour(int year, int first, int last) {
-    constexpr std::array<Rgb, 5> ramp = {hex(output::palette::year_ramp[0]), hex(output::palette::year_ramp[1]), hex(output::palette::year_ramp[2]),
-                                         hex(output::palette::year_ramp[3]), hex(output::palette::year_ramp[4])};
+    constexpr std::array<Rgb, 5> ramp = {hex(output::palette::year_ramp[0]), hex(output::palette::year_ramp[1]),
+                                         hex(output::palette::year_ramp[2]), hex(output::palette::year_ramp[3]),
+                                         hex(output::palette::year_ramp[4])};
     const double t = last > first ? std::clamp(double(year - first) / double(last - first), 0.0, 1.0) : 0.0;
     const double pos = t * (ramp.size() - 1);
     const auto i = std::min<std::size_t>(static_cast<std::size_t>(pos), ramp.size() - 2);
@@ -97,26 +100,26 @@ Rgb year_colour(int year, int first, int last) {
 
 void symbol(cairo_t* cr, Symbol s, double x, double y, double r) {
     switch (s) {
-    case Symbol::square:
-        cairo_rectangle(cr, x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7);
-        break;
-    case Symbol::triangle:
-        cairo_move_to(cr, x, y - r * 1.1);
-        cairo_line_to(cr, x + r, y + r * 0.7);
-        cairo_line_to(cr, x - r, y + r * 0.7);
-        cairo_close_path(cr);
-        break;
-    case Symbol::diamond:
-        cairo_move_to(cr, x, y - r * 1.15);
-        cairo_line_to(cr, x + r * 0.9, y);
-        cairo_line_to(cr, x, y + r * 1.15);
-        cairo_line_to(cr, x - r * 0.9, y);
-        cairo_close_path(cr);
-        break;
-    case Symbol::circle:
-        cairo_new_sub_path(cr);
-        cairo_arc(cr, x, y, r, 0, 2 * M_PI);
-        break;
+        case Symbol::square:
+            cairo_rectangle(cr, x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7);
+            break;
+        case Symbol::triangle:
+            cairo_move_to(cr, x, y - r * 1.1);
+            cairo_line_to(cr, x + r, y + r * 0.7);
+            cairo_line_to(cr, x - r, y + r * 0.7);
+            cairo_close_path(cr);
+            break;
+        case Symbol::diamond:
+            cairo_move_to(cr, x, y - r * 1.15);
+            cairo_line_to(cr, x + r * 0.9, y);
+            cairo_line_to(cr, x, y + r * 1.15);
+            cairo_line_to(cr, x - r * 0.9, y);
+            cairo_close_path(cr);
+            break;
+        case Symbol::circle:
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+            break;
     }
 }
 
@@ -150,6 +153,5 @@ void hatch(const Painter& p, double spacing, double width) {
     }
     cairo_restore(cr);
 }
-
 
 }  // namespace scicov::report::detail

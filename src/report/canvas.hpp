@@ -145,8 +145,7 @@ inline Box box_of(const Rings& rings) {
 
 class View {
 public:
-    View(const proj::Transformer& t, Box projected, double left, double top, double width, double height)
-        : m_t(t) {
+    View(const proj::Transformer& t, Box projected, double left, double top, double width, double height) : m_t(t) {
         const double sx = width / (projected.max_x - projected.min_x);
         const double sy = height / (projected.max_y - projected.min_y);
         m_scale = std::min(sx, sy);

@@ -8,11 +8,11 @@
 #include <set>
 #include <sstream>
 
-#include "scicov/core.hpp"
-#include "scicov/report.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
 #include "report/png.hpp"
+#include "scicov/core.hpp"
+#include "scicov/report.hpp"
 
 namespace scicov::report {
 
@@ -22,9 +22,9 @@ using core::fixed;
 using core::xml_escape;
 using detail::base64;
 
-
-
-std::string pct(double share) { return fixed(share * 100.0, 1) + "%"; }
+std::string pct(double share) {
+    return fixed(share * 100.0, 1) + "%";
+}
 
 std::string thousands(double v) {
     const long long n = std::llround(v);
@@ -39,7 +39,9 @@ std::optional<double> value(const Output::Unit& u, const std::string& key) {
     return it->second;
 }
 
-std::string opt_pct(const std::optional<double>& v) { return v ? pct(*v) : "—"; }
+std::string opt_pct(const std::optional<double>& v) {
+    return v ? pct(*v) : "—";
+}
 
 std::string yes_no(const std::optional<double>& v) {
     if (!v) return "—";
@@ -134,8 +136,8 @@ std::string line_chart(const std::string& title, const std::string& x_label,
     const auto sx = [&](double x) { return l + x / max_x * (w - l - r); };
     const auto sy = [&](double y) { return t + (1.0 - (y - min_y) / (1.0 - min_y)) * (h - t - b); };
     std::ostringstream o;
-    o << "<svg class=\"chart\" viewBox=\"0 0 " << w << ' ' << h << "\" width=\"100%\" role=\"img\" aria-label=\"" << xml_escape(title)
-      << "\">\n";
+    o << "<svg class=\"chart\" viewBox=\"0 0 " << w << ' ' << h << "\" width=\"100%\" role=\"img\" aria-label=\""
+      << xml_escape(title) << "\">\n";
     o << "<text x=\"" << l << "\" y=\"18\" font-size=\"14\" font-weight=\"bold\">" << xml_escape(title) << "</text>\n";
     for (int i = 0; i <= 5; ++i) {
         const double y = min_y + (1.0 - min_y) * i / 5.0;
@@ -149,13 +151,14 @@ std::string line_chart(const std::string& title, const std::string& x_label,
         o << "<text x=\"" << fixed(sx(x), 1) << "\" y=\"" << h - b + 16 << "\" font-size=\"11\" text-anchor=\"middle\">"
           << fixed(x, 0) << "</text>\n";
     }
-    o << "<text x=\"" << (l + w - r) / 2 << "\" y=\"" << h - 8 << "\" font-size=\"12\" text-anchor=\"middle\">" << xml_escape(x_label)
-      << "</text>\n";
+    o << "<text x=\"" << (l + w - r) / 2 << "\" y=\"" << h - 8 << "\" font-size=\"12\" text-anchor=\"middle\">"
+      << xml_escape(x_label) << "</text>\n";
     o << "<line x1=\"" << l << "\" x2=\"" << l << "\" y1=\"" << t << "\" y2=\"" << h - b << "\" stroke=\"#444\"/>\n";
-    o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << h - b << "\" y2=\"" << h - b << "\" stroke=\"#444\"/>\n";
+    o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << h - b << "\" y2=\"" << h - b
+      << "\" stroke=\"#444\"/>\n";
     if (target) {
-        o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << fixed(sy(*target), 1) << "\" y2=\"" << fixed(sy(*target), 1)
-          << "\" stroke=\"#b03a2e\" stroke-dasharray=\"5 4\"/>\n";
+        o << "<line x1=\"" << l << "\" x2=\"" << w - r << "\" y1=\"" << fixed(sy(*target), 1) << "\" y2=\""
+          << fixed(sy(*target), 1) << "\" stroke=\"#b03a2e\" stroke-dasharray=\"5 4\"/>\n";
         o << "<text x=\"" << w - r - 4 << "\" y=\"" << fixed(sy(*target) - 5, 1)
           << "\" font-size=\"11\" fill=\"#b03a2e\" text-anchor=\"end\">目标 target " << pct(*target) << "</text>\n";
     }
@@ -167,8 +170,8 @@ std::string line_chart(const std::string& title, const std::string& x_label,
         for (const auto& [x, y] : pts) o << fixed(sx(x), 1) << ',' << fixed(sy(y), 1) << ' ';
         o << "\"/>\n";
         if (series.size() > 1) {
-            o << "<text x=\"" << l + 10 << "\" y=\"" << t + 14 + 14 * i << "\" font-size=\"11\" fill=\"" << colour << "\">"
-              << xml_escape(name) << "</text>\n";
+            o << "<text x=\"" << l + 10 << "\" y=\"" << t + 14 + 14 * i << "\" font-size=\"11\" fill=\"" << colour
+              << "\">" << xml_escape(name) << "</text>\n";
         }
         ++i;
     }
@@ -190,12 +193,15 @@ void head_section(std::ostream& h, const Output& out, const ReportOptions& optio
     }
     h << "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<title>科普基础设施覆盖与规划报告 · " << xml_escape(options.date) << "</title>\n<style>" << k_css << "</style>\n</head>\n<body>\n";
+      << "<title>科普基础设施覆盖与规划报告 · " << xml_escape(options.date) << "</title>\n<style>" << k_css
+      << "</style>\n</head>\n<body>\n";
     h << "<h1>科普基础设施覆盖与规划报告</h1>\n";
-    h << "<p class=\"meta\">Science-popularisation facility coverage and plan · 数据 " << xml_escape(std::filesystem::path(out.file).filename().string())
-      << " · 日期 " << xml_escape(options.date) << " · scicov " << xml_escape(version.empty() ? SCICOV_VERSION : version)
+    h << "<p class=\"meta\">Science-popularisation facility coverage and plan · 数据 "
+      << xml_escape(std::filesystem::path(out.file).filename().string()) << " · 日期 " << xml_escape(options.date)
+      << " · scicov " << xml_escape(version.empty() ? SCICOV_VERSION : version)
       << (command.empty() ? "" : " " + xml_escape(command)) << "</p>\n";
-    h << "<div class=\"kpis\"><div class=\"kpi\"><b>" << out.counties.size() << "</b><span>县(市、区) counties</span></div>"
+    h << "<div class=\"kpis\"><div class=\"kpi\"><b>" << out.counties.size()
+      << "</b><span>县(市、区) counties</span></div>"
       << "<div class=\"kpi\"><b>" << thousands(villages) << "</b><span>村(社区) villages</span></div>"
       << "<div class=\"kpi\"><b>" << thousands(population) << "</b><span>人口 population</span></div>"
       << "<div class=\"kpi\"><b>" << out.sites.size() << "</b><span>规划新增站点 proposed sites</span></div></div>\n";
@@ -203,9 +209,12 @@ void head_section(std::ostream& h, const Output& out, const ReportOptions& optio
 
 /// 一、Summary per type: target, coverage, counties meeting it before and after the plan, sites and years.
 void summary_section(std::ostream& h, const Output& out) {
-    h << "<h2 class=\"first\" id=\"summary\">一、总体情况 Summary</h2>\n<table id=\"summary-table\"><tr><th class=\"l\">设施类型<small>type</small></th>"
-      << "<th>目标<small>target</small></th><th>村覆盖<small>villages_cov</small></th><th>人口覆盖<small>pop_cov</small></th>"
-      << "<th>达标县<small>met</small></th><th>规划后达标<small>met_after</small></th><th>新增站点<small>sites</small></th>"
+    h << "<h2 class=\"first\" id=\"summary\">一、总体情况 Summary</h2>\n<table id=\"summary-table\"><tr><th "
+         "class=\"l\">设施类型<small>type</small></th>"
+      << "<th>目标<small>target</small></th><th>村覆盖<small>villages_cov</small></th><th>人口覆盖<small>pop_cov</"
+         "small></th>"
+      << "<th>达标县<small>met</small></th><th>规划后达标<small>met_after</small></th><th>新增站点<small>sites</"
+         "small></th>"
       << "<th>年份<small>years</small></th></tr>\n";
     for (const auto& type : out.types) {
         const Totals t = totals(out, type);
@@ -216,14 +225,17 @@ void summary_section(std::ostream& h, const Output& out) {
             y0 = y0 == 0 ? s.year : std::min(y0, s.year);
             y1 = std::max(y1, s.year);
         }
-        h << "<tr><td class=\"l\">" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type) << "</small></td><td>"
-          << measure_of_target(out, type) << "</td><td>" << thousands(t.vil_cov) << " / " << thousands(t.villages) << " ("
-          << pct(t.villages > 0 ? t.vil_cov / t.villages : 0) << ")</td><td>" << pct(t.population > 0 ? t.pop_cov / t.population : 0)
-          << "</td><td>" << t.met << " / " << out.counties.size() << "</td><td>"
-          << (t.with_after > 0 ? std::to_string(t.met_after) + " / " + std::to_string(out.counties.size()) : "—") << "</td><td>" << n
-          << "</td><td>" << (n > 0 ? std::to_string(y0) + "–" + std::to_string(y1) : "—") << "</td></tr>\n";
+        h << "<tr><td class=\"l\">" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type)
+          << "</small></td><td>" << measure_of_target(out, type) << "</td><td>" << thousands(t.vil_cov) << " / "
+          << thousands(t.villages) << " (" << pct(t.villages > 0 ? t.vil_cov / t.villages : 0) << ")</td><td>"
+          << pct(t.population > 0 ? t.pop_cov / t.population : 0) << "</td><td>" << t.met << " / "
+          << out.counties.size() << "</td><td>"
+          << (t.with_after > 0 ? std::to_string(t.met_after) + " / " + std::to_string(out.counties.size()) : "—")
+          << "</td><td>" << n << "</td><td>" << (n > 0 ? std::to_string(y0) + "–" + std::to_string(y1) : "—")
+          << "</td></tr>\n";
     }
-    h << "</table>\n<p class=\"note\">目标与覆盖口径见第七节的规则 (rules)。份额 share 按目标的口径计 (村数、人口或单位)。</p>\n";
+    h << "</table>\n<p class=\"note\">目标与覆盖口径见第七节的规则 (rules)。份额 share 按目标的口径计 "
+         "(村数、人口或单位)。</p>\n";
 }
 
 /// 二、Per county and type: target, share, met, gap, and the same after the plan.
@@ -231,18 +243,21 @@ void county_tables(std::ostream& h, const Output& out) {
     h << "<h2 id=\"counties\">二、各县(市、区)指标 Per county</h2>\n";
     for (const auto& type : out.types) {
         h << "<h3>" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type) << "</small></h3>\n";
-        h << "<table class=\"county-table\" data-type=\"" << xml_escape(type) << "\"><tr><th class=\"l\">代码<small>code</small></th>"
+        h << "<table class=\"county-table\" data-type=\"" << xml_escape(type)
+          << "\"><tr><th class=\"l\">代码<small>code</small></th>"
           << "<th class=\"l\">名称<small>name</small></th><th>目标<small>target_" << xml_escape(type) << "</small></th>"
-          << "<th>现状<small>share_" << xml_escape(type) << "</small></th><th>达标<small>met</small></th><th>缺口<small>gap (村/人/个)</small></th>"
+          << "<th>现状<small>share_" << xml_escape(type)
+          << "</small></th><th>达标<small>met</small></th><th>缺口<small>gap (村/人/个)</small></th>"
           << "<th>规划后<small>share_after</small></th><th>规划后达标<small>met_after</small></th>"
           << "<th>新增<small>sites</small></th><th>达标年份<small>year_met</small></th></tr>\n";
         for (const auto& c : out.counties) {
             const auto year_met = value(c, "year_met_" + type);
-            h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name) << "</td><td>"
-              << opt_pct(value(c, "target_" + type)) << "</td><td>" << opt_pct(value(c, "share_" + type)) << "</td><td>"
-              << yes_no(value(c, "met_" + type)) << "</td><td>" << (value(c, "gap_" + type) ? thousands(*value(c, "gap_" + type)) : "—") << "</td><td>"
-              << opt_pct(value(c, "share_after_" + type)) << "</td><td>" << yes_no(value(c, "met_after_" + type)) << "</td><td>"
-              << (value(c, "sites_" + type) ? fixed(*value(c, "sites_" + type), 0) : "—") << "</td><td>"
+            h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name)
+              << "</td><td>" << opt_pct(value(c, "target_" + type)) << "</td><td>" << opt_pct(value(c, "share_" + type))
+              << "</td><td>" << yes_no(value(c, "met_" + type)) << "</td><td>"
+              << (value(c, "gap_" + type) ? thousands(*value(c, "gap_" + type)) : "—") << "</td><td>"
+              << opt_pct(value(c, "share_after_" + type)) << "</td><td>" << yes_no(value(c, "met_after_" + type))
+              << "</td><td>" << (value(c, "sites_" + type) ? fixed(*value(c, "sites_" + type), 0) : "—") << "</td><td>"
               << (year_met && *year_met > 0 ? fixed(*year_met, 0) : "—") << "</td></tr>\n";
         }
         h << "</table>\n";
@@ -264,10 +279,12 @@ void maps_section(std::ostream& h, const Output& out, const ReportOptions& optio
                 for (const auto& type : out.types) maps.emplace_back(p, type);
             }
         } else {
-            const std::string type =
-                std::find(out.types.begin(), out.types.end(), k_default_type) != out.types.end() ? k_default_type : out.types.front();
+            const std::string type = std::find(out.types.begin(), out.types.end(), k_default_type) != out.types.end()
+                                         ? k_default_type
+                                         : out.types.front();
             for (const auto& p : cities) maps.emplace_back(p, type);
-            h << "<p class=\"note\">每个市一幅" << xml_escape(type_name_zh(type)) << "地图; 其他类型用 <code>scicov map --type T --county CODE</code> 生成。</p>\n";
+            h << "<p class=\"note\">每个市一幅" << xml_escape(type_name_zh(type))
+              << "地图; 其他类型用 <code>scicov map --type T --county CODE</code> 生成。</p>\n";
         }
         for (const auto& [prefix, type] : maps) {
             MapOptions m;
@@ -276,10 +293,12 @@ void maps_section(std::ostream& h, const Output& out, const ReportOptions& optio
             m.width_px = options.map_width_px;
             m.date = options.date;
             const std::vector<std::uint8_t> png = render_map(out, m, Format::png);
-            h << "<figure><img alt=\"" << xml_escape(type_name_zh(type)) << " " << xml_escape(prefix) << "\" src=\"data:image/png;base64,"
-              << base64(png) << "\"><figcaption>" << xml_escape(type_name_zh(type)) << " (" << xml_escape(type) << ") · "
+            h << "<figure><img alt=\"" << xml_escape(type_name_zh(type)) << " " << xml_escape(prefix)
+              << "\" src=\"data:image/png;base64," << base64(png) << "\"><figcaption>" << xml_escape(type_name_zh(type))
+              << " (" << xml_escape(type) << ") · "
               << (m.county.empty() ? "全部县(市、区)" : "代码 " + xml_escape(prefix) + "xx")
-              << " · 浅绿: 已覆盖村(社区), 浅橙: 未覆盖, 斜线: 覆盖缺口, 圆点: 规划新增 (颜色按年份)</figcaption></figure>\n";
+              << " · 浅绿: 已覆盖村(社区), 浅橙: 未覆盖, 斜线: 覆盖缺口, 圆点: 规划新增 "
+                 "(颜色按年份)</figcaption></figure>\n";
         }
     }
 }
@@ -293,7 +312,8 @@ void plan_section(std::ostream& h, const Output& out, bool has_plan) {
         std::map<int, std::map<std::string, int>> by_year;
         for (const auto& s : out.sites) by_year[s.year][s.type]++;
         h << "<table id=\"plan-years\"><tr><th>年份<small>year</small></th>";
-        for (const auto& type : out.types) h << "<th>" << xml_escape(type_name_zh(type)) << "<small>" << xml_escape(type) << "</small></th>";
+        for (const auto& type : out.types)
+            h << "<th>" << xml_escape(type_name_zh(type)) << "<small>" << xml_escape(type) << "</small></th>";
         h << "<th>合计<small>total</small></th><th>累计<small>cumulative</small></th></tr>\n";
         int cumulative = 0;
         for (const auto& [year, counts] : by_year) {
@@ -310,12 +330,15 @@ void plan_section(std::ostream& h, const Output& out, bool has_plan) {
         }
         h << "</table>\n";
         // Sites per county and type: years of the first and last site.
-        h << "<h3>各县新增站点 Sites per county</h3>\n<table id=\"plan-counties\"><tr><th class=\"l\">代码<small>code</small></th>"
+        h << "<h3>各县新增站点 Sites per county</h3>\n<table id=\"plan-counties\"><tr><th "
+             "class=\"l\">代码<small>code</small></th>"
           << "<th class=\"l\">名称<small>name</small></th>";
-        for (const auto& type : out.types) h << "<th>" << xml_escape(type_name_zh(type)) << "<small>sites (years)</small></th>";
+        for (const auto& type : out.types)
+            h << "<th>" << xml_escape(type_name_zh(type)) << "<small>sites (years)</small></th>";
         h << "</tr>\n";
         for (const auto& c : out.counties) {
-            h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name) << "</td>";
+            h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name)
+              << "</td>";
             for (const auto& type : out.types) {
                 int n = 0, y0 = 0, y1 = 0;
                 for (const auto& s : out.sites) {
@@ -324,7 +347,10 @@ void plan_section(std::ostream& h, const Output& out, bool has_plan) {
                     y0 = y0 == 0 ? s.year : std::min(y0, s.year);
                     y1 = std::max(y1, s.year);
                 }
-                h << "<td>" << (n == 0 ? "—" : std::to_string(n) + " (" + std::to_string(y0) + (y1 != y0 ? "–" + std::to_string(y1) : "") + ")")
+                h << "<td>"
+                  << (n == 0 ? "—"
+                             : std::to_string(n) + " (" + std::to_string(y0) +
+                                   (y1 != y0 ? "–" + std::to_string(y1) : "") + ")")
                   << "</td>";
             }
             h << "</tr>\n";
@@ -339,7 +365,8 @@ void curve_section(std::ostream& h, const Output& out, bool has_plan) {
     if (!has_plan) {
         h << "<p>无规划。</p>\n";
     } else {
-        h << "<p class=\"note\">人口覆盖率随新增站点数的变化: 站点按年份与建设顺序累加各自的新增覆盖人口 (gain_population); "
+        h << "<p class=\"note\">人口覆盖率随新增站点数的变化: 站点按年份与建设顺序累加各自的新增覆盖人口 "
+             "(gain_population); "
              "有 max_cover 预算扫描 (plan --budget TYPE=1..N) 时按县另绘其曲线。</p>\n<div class=\"pair\">\n";
         for (const auto& type : out.types) {
             std::vector<const Output::Site*> order;
@@ -368,13 +395,15 @@ void curve_section(std::ostream& h, const Output& out, bool has_plan) {
                 };
                 if (get("type") != type || get("model") != "max_cover" || get("share_after").empty()) continue;
                 const std::string budget = get("budget").empty() ? get("sites") : get("budget");
-                sweep[get("county_code")].emplace_back(std::atof(budget.c_str()), std::atof(get("share_after").c_str()));
+                sweep[get("county_code")].emplace_back(std::atof(budget.c_str()),
+                                                       std::atof(get("share_after").c_str()));
             }
             for (auto& [county, p] : sweep) {
                 std::sort(p.begin(), p.end());
                 series.emplace_back("max_cover " + county, p);
             }
-            h << "<div>" << line_chart(type_name_zh(type) + " 人口覆盖率", "新增站点数 sites (按年份)", series, std::nullopt)
+            h << "<div>"
+              << line_chart(type_name_zh(type) + " 人口覆盖率", "新增站点数 sites (按年份)", series, std::nullopt)
               << "</div>\n";
         }
         h << "</div>\n";
@@ -386,21 +415,23 @@ void urban_rural_section(std::ostream& h, const Output& out) {
     h << "<h2 id=\"equalisation\">六、城乡均等化 Urban (社区) vs rural (村)</h2>\n"
       << "<p class=\"note\">POLICY 003 (牡丹区): 推动科普公共服务均等化 — 社区 (城镇) 与村 (农村) 的覆盖并列。</p>\n";
     for (const auto& type : out.types) {
-        h << "<h3>" << xml_escape(type_name_zh(type)) << "</h3>\n<table class=\"urban-rural\" data-type=\"" << xml_escape(type)
+        h << "<h3>" << xml_escape(type_name_zh(type)) << "</h3>\n<table class=\"urban-rural\" data-type=\""
+          << xml_escape(type)
           << "\"><tr><th class=\"l\">代码<small>code</small></th><th class=\"l\">名称<small>name</small></th>"
-          << "<th class=\"l\">社区 urban<small>share_urban_" << xml_escape(type) << "</small></th><th class=\"l\">村 rural<small>share_rural_"
-          << xml_escape(type) << "</small></th><th>差<small>urban − rural</small></th></tr>\n";
+          << "<th class=\"l\">社区 urban<small>share_urban_" << xml_escape(type)
+          << "</small></th><th class=\"l\">村 rural<small>share_rural_" << xml_escape(type)
+          << "</small></th><th>差<small>urban − rural</small></th></tr>\n";
         for (const auto& c : out.counties) {
             // A county without communities (or without villages) has no urban (rural) share to show.
             const auto u = value(c, "urban_villages").value_or(1) > 0 ? value(c, "share_urban_" + type) : std::nullopt;
             const auto r = value(c, "rural_villages").value_or(1) > 0 ? value(c, "share_rural_" + type) : std::nullopt;
             const auto bar = [](const std::optional<double>& v, const char* cls) {
                 if (!v) return std::string("— <small>(无 none)</small>");
-                return "<span class=\"bar" + std::string(cls) + "\" style=\"width:" + fixed(std::clamp(*v, 0.0, 1.0) * 120, 0) +
-                       "px\"></span>" + pct(*v);
+                return "<span class=\"bar" + std::string(cls) +
+                       "\" style=\"width:" + fixed(std::clamp(*v, 0.0, 1.0) * 120, 0) + "px\"></span>" + pct(*v);
             };
-            h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name) << "</td><td class=\"l\">" << bar(u, "")
-              << "</td><td class=\"l\">" << bar(r, " r") << "</td><td>"
+            h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name)
+              << "</td><td class=\"l\">" << bar(u, "") << "</td><td class=\"l\">" << bar(r, " r") << "</td><td>"
               << (u && r ? fixed((*u - *r) * 100, 1) + " pp" : "—") << "</td></tr>\n";
         }
         h << "</table>\n";
@@ -409,7 +440,8 @@ void urban_rural_section(std::ostream& h, const Output& out) {
 
 /// 七、The inputs and rules of the run, and the solver's rows.
 void run_section(std::ostream& h, const Output& out) {
-    h << "<h2 id=\"run\">七、输入与规则 Inputs and rules</h2>\n<table id=\"run-table\"><tr><th class=\"l\">key</th><th class=\"l\">value</th></tr>\n";
+    h << "<h2 id=\"run\">七、输入与规则 Inputs and rules</h2>\n<table id=\"run-table\"><tr><th class=\"l\">key</th><th "
+         "class=\"l\">value</th></tr>\n";
     for (const auto& [k, v] : out.run) {
         h << "<tr><td class=\"l\"><code>" << xml_escape(k) << "</code></td><td class=\"l\">";
         if (v.find('\n') != std::string::npos) {
@@ -422,8 +454,9 @@ void run_section(std::ostream& h, const Output& out) {
     h << "</table>\n";
     if (!out.plan_summary.empty()) {
         h << "<h3>求解 Solver (plan_summary)</h3>\n<table id=\"plan-summary\"><tr>";
-        const std::vector<std::string> cols = {"county_code", "type", "model", "status", "method", "sites", "objective", "bound", "gap",
-                                               "share_before", "share_after", "year_met"};
+        const std::vector<std::string> cols = {"county_code", "type",         "model",       "status",
+                                               "method",      "sites",        "objective",   "bound",
+                                               "gap",         "share_before", "share_after", "year_met"};
         for (const auto& c : cols) h << "<th class=\"l\">" << c << "</th>";
         h << "</tr>\n";
         for (const auto& row : out.plan_summary) {
@@ -438,7 +471,8 @@ void run_section(std::ostream& h, const Output& out) {
         }
         h << "</table>\n";
     }
-    h << "<p class=\"note\">scicov · 边界为示意, 不作为权属争议依据 · 打印为 PDF: 浏览器 打印 → 另存为 PDF。</p>\n</body>\n</html>\n";
+    h << "<p class=\"note\">scicov · 边界为示意, 不作为权属争议依据 · 打印为 PDF: 浏览器 打印 → 另存为 "
+         "PDF。</p>\n</body>\n</html>\n";
 }
 
 }  // namespace

@@ -23,8 +23,7 @@ using Swatch = std::function<void(double, double, double, double)>;
 class Legend {
 public:
     explicit Legend(const MapScene& scene)
-        : m_cr(scene.cr), m_p(scene.p), m_u(scene.lay.u), m_x(scene.lay.legend_x),
-          m_y(scene.lay.frame_y + 8 * m_u) {}
+        : m_cr(scene.cr), m_p(scene.p), m_u(scene.lay.u), m_x(scene.lay.legend_x), m_y(scene.lay.frame_y + 8 * m_u) {}
 
     double u() const { return m_u; }
     cairo_t* cr() const { return m_cr; }

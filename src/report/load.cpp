@@ -27,20 +27,20 @@ Rings rings_of(const OGRGeometry* g) {
     Rings rings;
     if (g == nullptr || g->IsEmpty()) return rings;
     switch (wkbFlatten(g->getGeometryType())) {
-    case wkbPolygon:
-        append_polygon(*g->toPolygon(), rings);
-        break;
-    case wkbMultiPolygon:
-        for (const OGRPolygon* p : *g->toMultiPolygon()) append_polygon(*p, rings);
-        break;
-    case wkbGeometryCollection:
-        for (const OGRGeometry* part : *g->toGeometryCollection()) {
-            const Rings more = rings_of(part);
-            rings.insert(rings.end(), more.begin(), more.end());
-        }
-        break;
-    default:
-        break;
+        case wkbPolygon:
+            append_polygon(*g->toPolygon(), rings);
+            break;
+        case wkbMultiPolygon:
+            for (const OGRPolygon* p : *g->toMultiPolygon()) append_polygon(*p, rings);
+            break;
+        case wkbGeometryCollection:
+            for (const OGRGeometry* part : *g->toGeometryCollection()) {
+                const Rings more = rings_of(part);
+                rings.insert(rings.end(), more.begin(), more.end());
+            }
+            break;
+        default:
+            break;
     }
     return rings;
 }
@@ -52,8 +52,10 @@ crs::LonLat point_of(const OGRGeometry* g) {
         return {p->getX(), p->getY()};
     }
     // GEOS's point on surface: inside the polygon, where a centroid may not be.
-    const gdal::GeometryPtr p(OGRGeometry::FromHandle(OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)))));
-    if (p && !p->IsEmpty() && wkbFlatten(p->getGeometryType()) == wkbPoint) return {p->toPoint()->getX(), p->toPoint()->getY()};
+    const gdal::GeometryPtr p(
+        OGRGeometry::FromHandle(OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(g)))));
+    if (p && !p->IsEmpty() && wkbFlatten(p->getGeometryType()) == wkbPoint)
+        return {p->toPoint()->getX(), p->toPoint()->getY()};
     OGREnvelope e;
     g->getEnvelope(&e);
     return {(e.MinX + e.MaxX) / 2, (e.MinY + e.MaxY) / 2};
@@ -170,12 +172,13 @@ Output load_output(const std::string& gpkg) {
             v.rings = rings_of(f->GetGeometryRef());
             out.villages.push_back(std::move(v));
         }
-        std::sort(out.villages.begin(), out.villages.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
+        std::sort(out.villages.begin(), out.villages.end(),
+                  [](const auto& a, const auto& b) { return a.code < b.code; });
 
         if (OGRLayer* l = ds.find_layer("facilities")) {
             for (auto& f : *l) {
-                out.facilities.push_back({text(*f, "type"), text(*f, "name"), text(*f, "status"), text(*f, "county_code"),
-                                          point_of(f->GetGeometryRef())});
+                out.facilities.push_back({text(*f, "type"), text(*f, "name"), text(*f, "status"),
+                                          text(*f, "county_code"), point_of(f->GetGeometryRef())});
             }
         }
         if (OGRLayer* l = ds.find_layer("gaps")) {

@@ -23,8 +23,16 @@ namespace detail {
 
 MapScene::MapScene(const Output& out_, const MapOptions& options_, cairo_t* cr_, Painter& p_, const Layout& lay_,
                    const Focus& focus_, const proj::Transformer& t_, const Box& projected_, int zone_)
-    : out(out_), options(options_), cr(cr_), p(p_), lay(lay_), focus(focus_), t(t_), projected(projected_),
-      zone(zone_), view(t_, projected_, lay_.frame_x, lay_.frame_y, lay_.frame_w, lay_.frame_h),
+    : out(out_),
+      options(options_),
+      cr(cr_),
+      p(p_),
+      lay(lay_),
+      focus(focus_),
+      t(t_),
+      projected(projected_),
+      zone(zone_),
+      view(t_, projected_, lay_.frame_x, lay_.frame_y, lay_.frame_w, lay_.frame_h),
       // Smaller symbols on small-scale maps (more than ~150 m a pixel at 1600 px), so places stay legible.
       detail(std::clamp(0.15 / (1.0 / view.px_per_m() / 1000.0 / lay_.u), 0.45, 1.0)) {
     // The frame's extent padded by its size on every side, back in lon/lat.
@@ -194,24 +202,25 @@ SurfacePtr create_surface(Format format, const Layout& lay, const MapOptions& op
                           std::vector<std::uint8_t>& bytes) {
     SurfacePtr surface;
     switch (format) {
-    case Format::png:
-        surface.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, lay.width, lay.height));
-        break;
-    case Format::svg:
-        surface.reset(cairo_svg_surface_create_for_stream(append_bytes, &bytes, lay.width, lay.height));
-        cairo_svg_surface_restrict_to_version(surface.get(), CAIRO_SVG_VERSION_1_1);
-        break;
-    case Format::pdf: {
-        // Points: a page as many points wide as the map has pixels would be 56 cm; scale to A3-ish.
-        surface.reset(cairo_pdf_surface_create_for_stream(append_bytes, &bytes, lay.width * 0.75, lay.height * 0.75));
-        const std::string stamp = options.date.empty() ? "2000-01-01T00:00:00" : options.date + "T00:00:00";
-        cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, stamp.c_str());
-        cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, stamp.c_str());
-        cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "scicov");
-        cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
-                                       (type_name_zh(options.type) + " " + focus.place).c_str());
-        break;
-    }
+        case Format::png:
+            surface.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, lay.width, lay.height));
+            break;
+        case Format::svg:
+            surface.reset(cairo_svg_surface_create_for_stream(append_bytes, &bytes, lay.width, lay.height));
+            cairo_svg_surface_restrict_to_version(surface.get(), CAIRO_SVG_VERSION_1_1);
+            break;
+        case Format::pdf: {
+            // Points: a page as many points wide as the map has pixels would be 56 cm; scale to A3-ish.
+            surface.reset(
+                cairo_pdf_surface_create_for_stream(append_bytes, &bytes, lay.width * 0.75, lay.height * 0.75));
+            const std::string stamp = options.date.empty() ? "2000-01-01T00:00:00" : options.date + "T00:00:00";
+            cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, stamp.c_str());
+            cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, stamp.c_str());
+            cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "scicov");
+            cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
+                                           (type_name_zh(options.type) + " " + focus.place).c_str());
+            break;
+        }
     }
     check(cairo_surface_status(surface.get()), "cannot create the map surface");
     return surface;
@@ -254,7 +263,8 @@ std::vector<std::uint8_t> finish(Format format, cairo_surface_t* surface, std::v
 
 Format format_for(const std::filesystem::path& file) {
     std::string ext = file.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (ext == ".png") return Format::png;
     if (ext == ".svg") return Format::svg;
     if (ext == ".pdf") return Format::pdf;
@@ -293,8 +303,8 @@ std::string resolve_date(const std::optional<std::string>& date, const char* sou
     if (date) {
         int y = 0, m = 0, d = 0;
         char tail = 0;
-        if (date->size() != 10 || std::sscanf(date->c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
-            d < 1 || d > 31) {
+        if (date->size() != 10 || std::sscanf(date->c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 ||
+            m > 12 || d < 1 || d > 31) {
             throw Error(ErrorKind::usage, "--date " + *date + ": use YYYY-MM-DD");
         }
         return *date;
@@ -304,7 +314,8 @@ std::string resolve_date(const std::optional<std::string>& date, const char* sou
         char* end = nullptr;
         const long long v = std::strtoll(source_date_epoch, &end, 10);
         if (end == nullptr || *end != '\0' || v < 0) {
-            throw Error(ErrorKind::usage, std::string("SOURCE_DATE_EPOCH=") + source_date_epoch + ": not a number of seconds");
+            throw Error(ErrorKind::usage,
+                        std::string("SOURCE_DATE_EPOCH=") + source_date_epoch + ": not a number of seconds");
         }
         when = static_cast<std::time_t>(v);
     }

@@ -113,10 +113,9 @@ void draw_ranks(const MapScene& scene, const std::vector<const Output::Site*>& o
         const crs::XY d = view.device(s->at);
         const std::string label = std::to_string(s->rank);
         const double w = p.text_width(label, fs, Weight::bold);
-        const std::array<crs::XY, 4> spots = {crs::XY{d.x + r + 2 * u, d.y + fs * 0.35},
-                                              crs::XY{d.x - r - 2 * u - w, d.y + fs * 0.35},
-                                              crs::XY{d.x - w / 2, d.y - r - 2 * u},
-                                              crs::XY{d.x - w / 2, d.y + r + fs}};
+        const std::array<crs::XY, 4> spots = {
+            crs::XY{d.x + r + 2 * u, d.y + fs * 0.35}, crs::XY{d.x - r - 2 * u - w, d.y + fs * 0.35},
+            crs::XY{d.x - w / 2, d.y - r - 2 * u}, crs::XY{d.x - w / 2, d.y + r + fs}};
         for (const auto& at : spots) {
             Box b;
             b.add(at.x, at.y - fs * 0.85);

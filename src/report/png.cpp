@@ -25,7 +25,8 @@ Raster decode_png(const std::vector<std::uint8_t>& png) {
     };
     const SurfacePtr surface(cairo_image_surface_create_from_png_stream(read, &reader));
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
-        throw Error(ErrorKind::input, std::string("not a PNG: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
+        throw Error(ErrorKind::input,
+                    std::string("not a PNG: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
     }
     cairo_surface_flush(surface.get());
     Raster r;

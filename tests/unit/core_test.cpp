@@ -11,13 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scicov/crs.hpp"
-#include "scicov/core.hpp"
 #include "core/atomic_file.hpp"
 #include "core/gdal.hpp"
 #include "core/geos.hpp"
 #include "core/proj.hpp"
 #include "core/text.hpp"
+#include "scicov/core.hpp"
+#include "scicov/crs.hpp"
 #include "support.hpp"
 
 using namespace scicov;
@@ -115,21 +115,6 @@ TEST_CASE("an AtomicGpkg appears only when committed", "[core][gdal]") {
     }
 }
 
-namespace {
-
-std::string slurp(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::set<std::string> entries(const std::filesystem::path& dir) {
-    std::set<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) names.insert(e.path().filename().string());
-    return names;
-}
-
-}  // namespace
-
 TEST_CASE("an AtomicFile replaces its target only on commit", "[core][atomic]") {
     test::TempDir dir;
     const auto target = dir / "summary.csv";
@@ -142,10 +127,10 @@ TEST_CASE("an AtomicFile replaces its target only on commit", "[core][atomic]") 
         CHECK(file.temporary().parent_path() == target.parent_path());
         CHECK(file.temporary().extension() == ".csv");
         file.write("a,b\r\n");
-        CHECK(slurp(target) == "old");  // not yet
+        CHECK(test::read_file(target) == "old");  // not yet
         file.commit();
-        CHECK(slurp(target) == "a,b\r\n");
-        CHECK(entries(dir.path()) == std::set<std::string>{"summary.csv"});
+        CHECK(test::read_file(target) == "a,b\r\n");
+        CHECK(test::file_names(dir.path()) == std::set<std::string>{"summary.csv"});
     }
     SECTION("no commit: the old target stays and the temporary is gone") {
         {
@@ -153,8 +138,8 @@ TEST_CASE("an AtomicFile replaces its target only on commit", "[core][atomic]") 
             file.write("new");
             CHECK(std::filesystem::exists(file.temporary()));
         }
-        CHECK(slurp(target) == "old");
-        CHECK(entries(dir.path()) == std::set<std::string>{"summary.csv"});
+        CHECK(test::read_file(target) == "old");
+        CHECK(test::file_names(dir.path()) == std::set<std::string>{"summary.csv"});
     }
     SECTION("two files for one target do not share a temporary") {
         core::AtomicFile a(target), b(target);
@@ -199,11 +184,11 @@ TEST_CASE("an OutputSet commits all its files together, or none", "[core][atomic
         core::OutputSet set;
         set.add(dir / "a.csv", "a");
         set.add(dir / "b.json", "b");
-        CHECK(entries(dir.path()).size() == 2);  // the temporaries
+        CHECK(test::file_names(dir.path()).size() == 2);  // the temporaries
         set.commit();
-        CHECK(entries(dir.path()) == std::set<std::string>{"a.csv", "b.json"});
-        CHECK(slurp(dir / "a.csv") == "a");
-        CHECK(slurp(dir / "b.json") == "b");
+        CHECK(test::file_names(dir.path()) == std::set<std::string>{"a.csv", "b.json"});
+        CHECK(test::read_file(dir / "a.csv") == "a");
+        CHECK(test::read_file(dir / "b.json") == "b");
     }
     SECTION("a later output failing leaves the earlier one unreplaced") {
         {
@@ -219,8 +204,8 @@ TEST_CASE("an OutputSet commits all its files together, or none", "[core][atomic
         } catch (const Error& e) {
             CHECK(e.kind() == ErrorKind::io);
         }
-        CHECK(slurp(dir / "a.csv") == "old");
-        CHECK(entries(dir.path()) == std::set<std::string>{"a.csv"});
+        CHECK(test::read_file(dir / "a.csv") == "old");
+        CHECK(test::file_names(dir.path()) == std::set<std::string>{"a.csv"});
     }
     SECTION("a GeoPackage joins the set once finished") {
         core::OutputSet set;
@@ -233,7 +218,7 @@ TEST_CASE("an OutputSet commits all its files together, or none", "[core][atomic
         CHECK_FALSE(std::filesystem::exists(dir / "out.gpkg"));
         set.commit();
         CHECK(gdal::Dataset::open((dir / "out.gpkg").string()).layer_names() == std::vector<std::string>{"run"});
-        CHECK(entries(dir.path()) == std::set<std::string>{"out.csv", "out.gpkg"});
+        CHECK(test::file_names(dir.path()) == std::set<std::string>{"out.csv", "out.gpkg"});
     }
 }
 
@@ -258,7 +243,7 @@ TEST_CASE("GeoPackages get a fixed date on the writing thread only", "[core][gda
         out.dataset().create_layer("villages", &srs, wkbMultiPolygon);
         out.commit();
     }
-    CHECK(slurp(dir / "a.gpkg") == slurp(dir / "b.gpkg"));
+    CHECK(test::read_file(dir / "a.gpkg") == test::read_file(dir / "b.gpkg"));
 }
 
 TEST_CASE("XML escaping is GDAL's: entities for & < > \" and no control characters", "[core][text]") {

@@ -49,17 +49,6 @@ void write_output(const std::filesystem::path& target) {
     writer.commit();
 }
 
-std::string slurp(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::set<std::string> entries(const std::filesystem::path& dir) {
-    std::set<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) names.insert(e.path().filename().string());
-    return names;
-}
-
 /// The first column of the first row of an SQL query, as text ("" when there is no row).
 std::string query(const gdal::Dataset& ds, const std::string& sql) {
     OGRLayer* result = ds.get().ExecuteSQL(sql.c_str(), nullptr, nullptr);
@@ -75,7 +64,7 @@ std::string query(const gdal::Dataset& ds, const std::string& sql) {
 TEST_CASE("the writer puts every layer of the output contract, with fields", "[output][gpkg]") {
     test::TempDir dir;
     write_output(dir / "out.gpkg");
-    CHECK(entries(dir.path()) == std::set<std::string>{"out.gpkg"});
+    CHECK(test::file_names(dir.path()) == std::set<std::string>{"out.gpkg"});
     const auto ds = gdal::Dataset::open((dir / "out.gpkg").string());
     const auto names = ds.layer_names();
     const std::set<std::string> layers(names.begin(), names.end());
@@ -99,10 +88,12 @@ TEST_CASE("field aliases are in gpkg_data_columns and styles in layer_styles", "
     test::TempDir dir;
     write_output(dir / "out.gpkg");
     const auto ds = gdal::Dataset::open((dir / "out.gpkg").string());
-    CHECK(query(ds, "SELECT name FROM gpkg_data_columns WHERE table_name = 'villages' AND column_name = "
-                    "'population'") == "人口");
-    CHECK(query(ds, "SELECT title FROM gpkg_data_columns WHERE table_name = 'counties' AND column_name = "
-                    "'share_science_room'") == "村(社区)科普室覆盖率");
+    CHECK(query(ds,
+                "SELECT name FROM gpkg_data_columns WHERE table_name = 'villages' AND column_name = "
+                "'population'") == "人口");
+    CHECK(query(ds,
+                "SELECT title FROM gpkg_data_columns WHERE table_name = 'counties' AND column_name = "
+                "'share_science_room'") == "村(社区)科普室覆盖率");
     CHECK(query(ds, "SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_schema'") == "2");
     // One default style per layer with geometry; tables without geometry keep QGIS's defaults.
     CHECK(query(ds, "SELECT count(*) FROM layer_styles WHERE useAsDefault = 1") == "7");
@@ -117,7 +108,7 @@ TEST_CASE("the output GeoPackage has the same bytes when written twice", "[outpu
     test::TempDir dir;
     write_output(dir / "a.gpkg");
     write_output(dir / "b.gpkg");
-    CHECK(slurp(dir / "a.gpkg") == slurp(dir / "b.gpkg"));
+    CHECK(test::read_file(dir / "a.gpkg") == test::read_file(dir / "b.gpkg"));
 }
 
 TEST_CASE("an uncommitted writer leaves nothing; a missing folder is an io error", "[output][gpkg]") {
@@ -125,9 +116,9 @@ TEST_CASE("an uncommitted writer leaves nothing; a missing folder is an io error
     {
         output::Writer writer(dir / "out.gpkg", output::Options{});
         writer.write_analysis(tiny().analysis, tiny().rules);
-        CHECK_FALSE(entries(dir.path()).empty());  // the temporary, while writing
+        CHECK_FALSE(test::file_names(dir.path()).empty());  // the temporary, while writing
     }
-    CHECK(entries(dir.path()).empty());
+    CHECK(test::file_names(dir.path()).empty());
     try {
         output::Writer writer(dir / "missing" / "out.gpkg", output::Options{});
         FAIL("no exception");
@@ -142,15 +133,16 @@ TEST_CASE("county summaries are written together, or neither", "[output][summari
     const auto& t = tiny();
     SECTION("both") {
         output::write_county_summaries(dir / "s.csv", dir / "s.json", t.analysis, t.rules, &t.plan);
-        CHECK(slurp(dir / "s.csv") == output::county_summary_csv(t.analysis, t.rules, &t.plan));
-        CHECK(slurp(dir / "s.json") == output::county_summary_json(t.analysis, t.rules, &t.plan));
-        CHECK_THAT(slurp(dir / "s.csv"), Catch::StartsWith("code,name,villages,population,share_science_museum,"));
-        CHECK(entries(dir.path()) == std::set<std::string>{"s.csv", "s.json"});
+        CHECK(test::read_file(dir / "s.csv") == output::county_summary_csv(t.analysis, t.rules, &t.plan));
+        CHECK(test::read_file(dir / "s.json") == output::county_summary_json(t.analysis, t.rules, &t.plan));
+        CHECK_THAT(test::read_file(dir / "s.csv"),
+                   Catch::StartsWith("code,name,villages,population,share_science_museum,"));
+        CHECK(test::file_names(dir.path()) == std::set<std::string>{"s.csv", "s.json"});
     }
     SECTION("the JSON's folder is missing: no CSV either, no leftovers") {
-        CHECK_THROWS_AS(output::write_county_summaries(dir / "s.csv", dir / "missing" / "s.json", t.analysis,
-                                                       t.rules, nullptr),
-                        Error);
-        CHECK(entries(dir.path()).empty());
+        CHECK_THROWS_AS(
+            output::write_county_summaries(dir / "s.csv", dir / "missing" / "s.json", t.analysis, t.rules, nullptr),
+            Error);
+        CHECK(test::file_names(dir.path()).empty());
     }
 }

@@ -8,9 +8,9 @@
 #include <set>
 #include <string>
 
-#include "scicov/core.hpp"
 #include "core/proj.hpp"
 #include "report/png.hpp"
+#include "scicov/core.hpp"
 #include "scicov/report.hpp"
 #include "support.hpp"
 
@@ -69,7 +69,8 @@ TEST_CASE("a PNG map has the asked width, is not blank, and colours villages by 
     options.date = "2025-06-01";
     const auto png = report::render_map(out, options, report::Format::png);
     if (const char* keep = std::getenv("SCICOV_KEEP_PNG")) {
-        std::ofstream(keep, std::ios::binary).write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+        std::ofstream(keep, std::ios::binary)
+            .write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
     }
     const report::detail::Raster r = report::detail::decode_png(png);
     CHECK(r.width == 800);
@@ -77,7 +78,8 @@ TEST_CASE("a PNG map has the asked width, is not blank, and colours villages by 
 
     std::set<std::uint32_t> colours(r.pixels.begin(), r.pixels.end());
     CHECK(colours.size() > 50);  // text, borders, fills, symbols, antialiasing
-    const auto non_white = std::count_if(r.pixels.begin(), r.pixels.end(), [](std::uint32_t p) { return p != 0xffffff; });
+    const auto non_white =
+        std::count_if(r.pixels.begin(), r.pixels.end(), [](std::uint32_t p) { return p != 0xffffff; });
     CHECK(non_white > r.width * r.height / 4);
 
     // The county (0.2° × 0.1°, ~19 × 11 km) is centred in the map frame: the west village fills its
@@ -124,7 +126,8 @@ TEST_CASE("a PNG map has the asked width, is not blank, and colours villages by 
         report::Output swapped = out;
         swapped.villages[0].covered["science_room"] = 0;
         swapped.villages[1].covered["science_room"] = 1;
-        const report::detail::Raster s = report::detail::decode_png(report::render_map(swapped, options, report::Format::png));
+        const report::detail::Raster s =
+            report::detail::decode_png(report::render_map(swapped, options, report::Format::png));
         const int wx = (west_x + last_covered) / 2, ex = (first_uncovered + east_x) / 2;
         CHECK(r.at(wx, mid_y) == k_covered);
         CHECK(r.at(ex, mid_y) == k_uncovered);
@@ -138,9 +141,12 @@ TEST_CASE("maps are deterministic: same input and options, same bytes", "[report
     report::MapOptions options;
     options.width_px = 640;
     options.date = "2025-06-01";
-    CHECK(report::render_map(out, options, report::Format::png) == report::render_map(out, options, report::Format::png));
-    CHECK(report::render_map(out, options, report::Format::svg) == report::render_map(out, options, report::Format::svg));
-    CHECK(report::render_map(out, options, report::Format::pdf) == report::render_map(out, options, report::Format::pdf));
+    CHECK(report::render_map(out, options, report::Format::png) ==
+          report::render_map(out, options, report::Format::png));
+    CHECK(report::render_map(out, options, report::Format::svg) ==
+          report::render_map(out, options, report::Format::svg));
+    CHECK(report::render_map(out, options, report::Format::pdf) ==
+          report::render_map(out, options, report::Format::pdf));
     report::MapOptions other = options;
     other.date = "2025-06-02";
     CHECK(report::render_map(out, options, report::Format::png) != report::render_map(out, other, report::Format::png));
@@ -277,7 +283,8 @@ TEST_CASE("the scale bar is true: its length matches the county's geodesic width
             while (x < frame_right && r.at(x, y) == k_dark) ++x;
             if (x - start >= 8) runs.emplace_back(start, x - start);
         }
-        if (runs.size() == 2 && std::abs(runs[0].second - runs[1].second) <= 2) bar_px = 2.0 * (runs[1].first - runs[0].first);
+        if (runs.size() == 2 && std::abs(runs[0].second - runs[1].second) <= 2)
+            bar_px = 2.0 * (runs[1].first - runs[0].first);
     }
     REQUIRE(bar_px > 0);
     const double bar_m = bar_px / px_per_m;
@@ -300,11 +307,7 @@ TEST_CASE("maps and reports are written whole: renamed when complete, nothing le
     report::ReportOptions rep;
     rep.date = "2025-06-01";
     rep.map_width_px = 400;
-    const auto entries = [&dir] {
-        std::set<std::string> names;
-        for (const auto& e : std::filesystem::directory_iterator(dir.path())) names.insert(e.path().filename().string());
-        return names;
-    };
+    const auto entries = [&dir] { return test::file_names(dir.path()); };
 
     SECTION("written files hold exactly the rendered bytes and replace older ones") {
         {
@@ -314,13 +317,10 @@ TEST_CASE("maps and reports are written whole: renamed when complete, nothing le
         report::write_map(out, map, dir / "map.svg");
         report::write_report(out, rep, dir / "report.html");
         CHECK(entries() == std::set<std::string>{"map.svg", "report.html"});
-        std::ifstream svg(dir / "map.svg", std::ios::binary);
-        const std::string svg_bytes((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+        const std::string svg_bytes = test::read_file(dir / "map.svg");
         const auto rendered = report::render_map(out, map, report::Format::svg);
         CHECK(svg_bytes == std::string(rendered.begin(), rendered.end()));
-        std::ifstream html(dir / "report.html", std::ios::binary);
-        const std::string html_bytes((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
-        CHECK(html_bytes == report::render_report(out, rep));
+        CHECK(test::read_file(dir / "report.html") == report::render_report(out, rep));
     }
     SECTION("a failed map (unknown type) leaves neither the target nor a temporary") {
         report::MapOptions bad = map;

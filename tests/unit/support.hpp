@@ -2,7 +2,10 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <set>
 #include <string>
 
 namespace scicov::test {
@@ -12,6 +15,19 @@ inline std::filesystem::path datapath(const std::string& relative) {
 }
 inline std::filesystem::path geodata(const std::string& relative) {
     return std::filesystem::path(SCICOV_GEODATA) / relative;
+}
+
+/// The whole content of a file (empty when it cannot be read).
+inline std::string read_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// The names of the entries of a folder, to check what a writer left there.
+inline std::set<std::string> file_names(const std::filesystem::path& folder) {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(folder)) names.insert(e.path().filename().string());
+    return names;
 }
 
 class TempDir {
