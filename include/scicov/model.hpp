@@ -88,5 +88,10 @@ inline std::string code_prefix(std::string_view code, std::size_t n) {
 inline constexpr std::size_t k_county_digits = 6;
 inline constexpr std::size_t k_township_digits = 9;
 inline constexpr std::size_t k_village_digits = 12;
+/// Bounds of plausible values, to tell an input error (1e308 people, a cost of infinity) from data:
+/// China's most populous communities hold some 100,000 people; a site's cost is in any unit the
+/// planner likes (sites, 万元), but not beyond a trillion of them.
+inline constexpr double k_max_village_population = 10'000'000;
+inline constexpr double k_max_site_cost = 1e12;
 
 }  // namespace scicov::model

@@ -4,18 +4,21 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include <cpl_string.h>
+#include <ogr_geometry.h>
 #include <ogr_spatialref.h>
 
-#include "scicov/crs.hpp"
 #include "core/gdal.hpp"
 #include "core/geos.hpp"
+#include "scicov/crs.hpp"
 #include "scicov/io.hpp"
 
 namespace scicov::io {
@@ -58,6 +61,28 @@ struct Found {
 };
 
 enum class Shape { polygon, point };
+
+/// True when every coordinate of the geometry is finite.
+bool all_finite(const OGRGeometry& g) {
+    struct Visitor final : OGRDefaultConstGeometryVisitor {
+        bool finite = true;
+        using OGRDefaultConstGeometryVisitor::visit;
+        void visit(const OGRPoint* p) override {
+            finite = finite && std::isfinite(p->getX()) && std::isfinite(p->getY());
+        }
+    } visitor;
+    g.accept(&visitor);
+    return visitor.finite;
+}
+
+/// A CRS that says only that there is none: a GeoPackage's srs_id 0 ("undefined geographic")
+/// or -1 ("undefined Cartesian"), which GDAL reports as an SRS without an authority.
+bool undefined_srs(const OGRSpatialReference& srs) {
+    if (srs.IsEmpty()) return true;
+    const char* name = srs.GetName();
+    return srs.GetAuthorityCode(nullptr) == nullptr && name != nullptr &&
+           std::string_view(name).rfind("Undefined", 0) == 0;
+}
 
 class Reader {
 public:
@@ -107,7 +132,7 @@ public:
         if (auto it = m_options.crs.find(f.role); it != m_options.crs.end()) {
             declared = gdal::srs_from_user_input(it->second);
             source = &declared;
-        } else if (source == nullptr) {
+        } else if (source == nullptr || undefined_srs(*source)) {
             const std::string driver =
                 f.dataset->get().GetDriver() ? f.dataset->get().GetDriver()->GetDescription() : "";
             if (driver == "CSV") {
@@ -196,6 +221,10 @@ public:
             }
         }
         out->flattenTo2D();
+        if (!all_finite(*out)) {
+            m_diag.error(f.context(fid), "a coordinate is not a finite number (NaN or infinity)");
+            return nullptr;
+        }
         if (ct != nullptr && out->transform(ct) != OGRERR_NONE) {
             m_diag.error(f.context(fid), "coordinates cannot be transformed to EPSG:4490");
             return nullptr;
@@ -227,8 +256,15 @@ public:
         std::string value;
         if (defn->GetType() == OFTReal) {
             // Codes stored as numbers (a common Shapefile habit): print the whole number.
+            const double v = feat.GetFieldAsDouble(idx);
+            if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) >= 1e15) {
+                m_diag.error(
+                    f.context(feat.GetFID(), defn->GetNameRef()),
+                    std::string(feat.GetFieldAsString(idx)) + " is not a whole number (a code is digits only)");
+                return {};
+            }
             char buf[64];
-            std::snprintf(buf, sizeof buf, "%.0f", feat.GetFieldAsDouble(idx));
+            std::snprintf(buf, sizeof buf, "%.0f", v);
             value = buf;
         } else {
             value = feat.GetFieldAsString(idx);
@@ -241,6 +277,36 @@ public:
         return value;
     }
 
+    /// SQLite-based layers (GeoPackage, SQLite) can hold text in a numeric column, which GDAL
+    /// reads as 0 without a word. Each such value is an error naming its feature and field.
+    void check_stored_numbers(const Found& f, const std::vector<std::string>& fields) {
+        GDALDataset& ds = f.dataset->get();
+        const std::string driver = ds.GetDriver() != nullptr ? ds.GetDriver()->GetDescription() : "";
+        if (driver != "GPKG" && driver != "SQLite") return;
+        const std::string fid =
+            f.layer->GetFIDColumn() != nullptr && *f.layer->GetFIDColumn() != '\0' ? f.layer->GetFIDColumn() : "rowid";
+        const auto quoted = [](const std::string& name) {
+            return "\"" + std::string(CPLString(name).replaceAll("\"", "\"\"")) + "\"";
+        };
+        for (const auto& field : fields) {
+            // The FID as text: GDAL would otherwise take it for the result's own FID column.
+            const std::string sql = "SELECT CAST(" + quoted(fid) + " AS TEXT) AS scicov_row, CAST(" + quoted(field) +
+                                    " AS TEXT) AS scicov_value FROM " + quoted(f.name) + " WHERE typeof(" +
+                                    quoted(field) + ") NOT IN ('integer', 'real', 'null') ORDER BY " + quoted(fid) +
+                                    " LIMIT 100";
+            gdal::ErrorCapture capture;  // a layer that is a view or lacks the column: nothing to check
+            OGRLayer* rows = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+            if (rows == nullptr) continue;
+            while (gdal::FeaturePtr row{rows->GetNextFeature()}) {
+                const std::string value = row->GetFieldAsString(1);
+                m_diag.error(f.context(std::strtoll(row->GetFieldAsString(0), nullptr, 10), field),
+                             "\"" + (CPLIsUTF8(value.c_str(), -1) ? value : std::string("<not UTF-8>")) +
+                                 "\" is text in a numeric column (GDAL would read it as 0)");
+            }
+            ds.ReleaseResultSet(rows);
+        }
+    }
+
     /// A number field: accepts numeric types and numeric text; reports null and non-numbers.
     std::optional<double> number(const Found& f, OGRFeature& feat, int idx, bool required) {
         if (idx < 0) return std::nullopt;
@@ -251,7 +317,18 @@ public:
             return std::nullopt;
         }
         const OGRFieldType type = defn->GetType();
-        if (type == OFTInteger || type == OFTInteger64 || type == OFTReal) return feat.GetFieldAsDouble(idx);
+        if (defn->GetSubType() == OFSTBoolean) {
+            m_diag.error(where, "a yes/no (boolean) field, not a number");
+            return std::nullopt;
+        }
+        if (type == OFTInteger || type == OFTInteger64 || type == OFTReal) {
+            const double v = feat.GetFieldAsDouble(idx);
+            if (!std::isfinite(v)) {
+                m_diag.error(where, std::string(feat.GetFieldAsString(idx)) + " is not a finite number");
+                return std::nullopt;
+            }
+            return v;
+        }
         std::string s = feat.GetFieldAsString(idx);
         s.erase(0, s.find_first_not_of(" \t"));
         s.erase(s.find_last_not_of(" \t") + 1);
@@ -265,14 +342,48 @@ public:
         return v;
     }
 
+    /// Calls fn on every feature of the layer. A read that GDAL fails part-way (a damaged page,
+    /// a lost connection) is an error naming the layer and how far it got — never a shorter
+    /// layer; so is a count that differs from what the layer says it holds. A feature that GDAL
+    /// could read only in part (it warns, e.g. text in a numeric column read as 0) is an error
+    /// naming that feature, and is not used.
     template <class Fn>
     void each(const Found& f, const char* stage, Fn&& fn) {
-        const GIntBig total = std::max<GIntBig>(1, f.layer->GetFeatureCount(TRUE));
+        const GIntBig expected = f.layer->GetFeatureCount(TRUE);
+        const double total = static_cast<double>(std::max<GIntBig>(1, expected));
         f.layer->ResetReading();
         GIntBig n = 0;
-        while (gdal::FeaturePtr feat{f.layer->GetNextFeature()}) {
-            fn(*feat);
-            if ((++n & 1023) == 0) m_reporter.step(stage, static_cast<double>(n) / static_cast<double>(total));
+        for (;;) {
+            gdal::FeaturePtr feat;
+            std::string failure;
+            std::vector<std::string> warnings;
+            {
+                gdal::ErrorCapture capture;
+                feat.reset(f.layer->GetNextFeature());
+                failure = capture.last_error();
+                warnings = capture.warnings();
+            }
+            if (!failure.empty()) {
+                throw Error(ErrorKind::input,
+                            "reading stopped after " + std::to_string(n) + " of " + std::to_string(expected) +
+                                " features: " + failure + " (is the file damaged or incomplete?)",
+                            f.context());
+            }
+            if (!feat) break;
+            ++n;
+            if (!warnings.empty()) {
+                m_diag.error(f.context(feat->GetFID()),
+                             "GDAL could not read the feature as stored: " + warnings.front());
+            } else {
+                fn(*feat);
+            }
+            if ((n & 1023) == 0) m_reporter.step(stage, static_cast<double>(n) / total);
+        }
+        if (expected >= 0 && n != expected) {
+            throw Error(ErrorKind::input,
+                        "read " + std::to_string(n) + " features but the layer says it holds " +
+                            std::to_string(expected) + " (is the file damaged or incomplete?)",
+                        f.context());
         }
         m_reporter.step(stage, 1.0);
     }
@@ -347,6 +458,7 @@ void read_villages(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) 
     const int i_town = r.field(*found, fm.village_township_code, false);
     const int i_county = r.field(*found, fm.village_county_code, false);
     if (!crs_ok || i_code < 0 || i_name < 0 || i_pop < 0) return;
+    r.check_stored_numbers(*found, {fm.village_population});
 
     std::unordered_map<std::string, std::int64_t> seen;
     r.each(*found, "reading villages", [&](OGRFeature& feat) {
@@ -379,9 +491,12 @@ void read_villages(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) 
         v.name = r.text(*found, feat, i_name);
         auto pop = r.number(*found, feat, i_pop, true);
         if (!pop) return;
-        if (*pop < 0) {
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "population %g is negative", *pop);
+        if (*pop < 0 || *pop > model::k_max_village_population) {
+            char buf[128];
+            std::snprintf(
+                buf, sizeof buf,
+                *pop < 0 ? "population %g is negative" : "population %g is not plausible for one village (at most %g)",
+                *pop, model::k_max_village_population);
             r.diag().error(found->context(fid, fm.village_population), buf);
             return;
         }
@@ -515,6 +630,7 @@ void read_candidates(Reader& r, model::Inputs& out) {
     const int i_cost = r.field(*found, fm.candidate_cost, false);
     const int i_village = r.field(*found, fm.candidate_village_code, false);
     const crs::Datum datum = r.datum(*found);
+    if (i_cost >= 0) r.check_stored_numbers(*found, {fm.candidate_cost});
     r.each(*found, "reading candidates", [&](OGRFeature& feat) {
         const auto fid = feat.GetFID();
         model::Candidate c;
@@ -524,8 +640,10 @@ void read_candidates(Reader& r, model::Inputs& out) {
         c.kind = r.text(*found, feat, i_kind);
         c.village_code = r.text(*found, feat, i_village);
         if (auto cost = r.number(*found, feat, i_cost, false)) {
-            if (*cost < 0) {
-                r.diag().error(found->context(fid, fm.candidate_cost), "cost must not be negative");
+            if (*cost < 0 || *cost > model::k_max_site_cost) {
+                char buf[128];
+                std::snprintf(buf, sizeof buf, "cost %g must lie between 0 and %g", *cost, model::k_max_site_cost);
+                r.diag().error(found->context(fid, fm.candidate_cost), buf);
                 return;
             }
             c.cost = *cost;

@@ -211,6 +211,26 @@ def main():
         rows.append(f"{i},{t},{n},{s},{'东经102度' if i == 'f2' else lon},{lat}")
     write_text("csv_lon_not_number.csv", "\n".join(rows) + "\n")
 
+    # Non-finite and absurd numbers (JSON's NaN/Infinity as Python writes them, which GDAL reads).
+    write_geojson("attr_population_inf.geojson", "villages", villages_with(1, population=float("inf")))
+    write_geojson("attr_population_huge.geojson", "villages", villages_with(2, population=1e308))
+    feats = village_features()
+    for f, flag in zip(feats, [True, False, True]):  # a yes/no column mapped as the population
+        f["properties"]["population"] = flag
+    write_geojson("attr_population_bool.geojson", "villages", feats)
+    feats = village_features()
+    for f in feats:  # codes stored as numbers (a Shapefile habit), one of them not whole
+        f["properties"]["code"] = int(f["properties"]["code"])
+    feats[1]["properties"]["code"] = 990101001002.4
+    write_geojson("attr_code_fraction.geojson", "villages", feats)
+    nan_ring = square(*VILLAGES[1][4])
+    nan_ring["coordinates"][0][2] = [float("nan"), nan_ring["coordinates"][0][2][1]]
+    write_geojson("geom_nan_vertex.geojson", "villages", villages_with(1, geometry=nan_ring))
+    candidates = [{"properties": {"id": "c%d" % i, "kind": "党群服务中心", "cost": cost},
+                   "geometry": point(lon + 0.01, lat + 0.01)}
+                  for i, (cost, (_, _, _, _, (lon, lat))) in enumerate(zip([1.0, float("inf"), 0.5], VILLAGES))]
+    write_geojson("attr_candidate_cost_inf.geojson", "candidates", candidates)
+
     # --- CRS
     write_shapefile("shp_no_prj", "villages", village_features(), encoding="UTF-8", prj=False, cpg="UTF-8\n")
     swapped = villages_with(2)
