@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "scicov/coverage.hpp"
 #include "scicov/core.hpp"
+#include "scicov/coverage.hpp"
 #include "scicov/gaps.hpp"
 #include "scicov/io.hpp"
 #include "scicov/model.hpp"
@@ -20,15 +20,32 @@ struct Options {
     gaps::Options gaps;
 };
 
-struct Analysis {
-    model::Inputs inputs;
-    coverage::Coverage coverage;
+/// The analysis of one run's inputs. It holds the inputs and the village index over them, built
+/// once and reused by planning. The index refers to the inputs, so an Analysis stays where it was
+/// made: it is neither copied nor moved (run() returns it in place, C++17's guaranteed elision).
+class Analysis {
+public:
+    /// Analyses inputs already read and checked: coverage, gaps, summaries. `diagnostics` and
+    /// `timings` carry on from reading.
+    Analysis(model::Inputs inputs, const rules::Rules& rules, const Options& options, const Reporter& reporter,
+             Diagnostics diagnostics = {}, std::vector<StageTiming> timings = {});
+    Analysis(const Analysis&) = delete;
+    Analysis& operator=(const Analysis&) = delete;
+    Analysis(Analysis&&) = delete;
+    Analysis& operator=(Analysis&&) = delete;
+
+    const model::Inputs inputs;
+    const coverage::VillageIndex index;  ///< over `inputs`
+    coverage::Coverage coverage;         ///< reach and the verdict per type and village
     gaps::Result gaps;
     std::vector<gaps::UnitSummary> townships;
     std::vector<gaps::UnitSummary> counties;
-    Diagnostics diagnostics;                                ///< warnings only: a run with errors does not get this far
+    Diagnostics diagnostics;           ///< warnings only: a run with errors does not get this far
     std::vector<StageTiming> timings;  ///< read, coverage, gaps, summaries
 };
+
+/// The verdicts of every type, [type][village], as gaps::summarise takes them.
+std::vector<std::vector<std::uint8_t>> verdicts(const coverage::Coverage& coverage);
 
 /// Reads, checks and validates the inputs (all problems in `diagnostics`). Throws
 /// Error(input) when any problem is an error, after the caller has had the diagnostics.

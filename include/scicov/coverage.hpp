@@ -1,8 +1,11 @@
-// Who reaches whom, per facility type: which villages each facility (or candidate site) reaches
-// under the type's rule, the nearest facility of each type to every village, and where each
-// facility lies. Distances are geodesic on the CGCS2000 ellipsoid.
+// Who covers whom, per facility type. `Rule` is the one place that says which villages a site of a
+// type covers (an existing facility or a candidate) and whether a village ends up covered; a new
+// coverage kind is added there. Also: the village index every stage shares, the nearest facility
+// of each type to every village, and where each facility lies. Distances are geodesic on the
+// CGCS2000 ellipsoid; areas are measured in the CGCS2000 Gauss-Krueger zone of the village's county.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -10,9 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "scicov/crs.hpp"
 #include "scicov/core.hpp"
-#include "core/geos.hpp"
+#include "scicov/crs.hpp"
 #include "scicov/model.hpp"
 #include "scicov/rules.hpp"
 
@@ -35,8 +37,15 @@ struct Geocentric {
     double x = 0, y = 0, z = 0;
 };
 
-/// Spatial indexes over the villages of one Inputs, built once and shared by every query.
-/// Queries that take their GEOS context or geocentric coordinates from the caller may run on
+/// Where a site stands (an existing facility or a candidate) and the village holding it (-1: none).
+struct Site {
+    crs::LonLat location;
+    std::int32_t village = -1;
+};
+
+/// Spatial indexes over the villages of one Inputs, built once per run and handed to every stage.
+/// It refers to `inputs`, which must outlive it and not change (analysis::Analysis holds both).
+/// Queries taking geocentric coordinates from the caller, villages_at, and Rule::reach may run on
 /// several threads at once; the others use the index's own handles (one thread at a time).
 class VillageIndex {
 public:
@@ -45,47 +54,87 @@ public:
     VillageIndex(const VillageIndex&) = delete;
     VillageIndex& operator=(const VillageIndex&) = delete;
 
+    const model::Inputs& inputs() const noexcept;
     /// Index of the village whose polygon holds the point, or -1. Ties (shared borders) go to
     /// the lowest code.
     std::int32_t village_at(crs::LonLat p) const;
-    std::int32_t village_at(crs::LonLat p, const geos::GeosContext& ctx) const;
     /// village_at for many points, spread over `threads` threads (0: one per core).
     std::vector<std::int32_t> villages_at(std::span<const crs::LonLat> points, unsigned threads) const;
     /// Villages whose representative point lies within `radius_m` (geodesic) of p, ascending.
     void villages_within(crs::LonLat p, double radius_m, std::vector<std::int32_t>& out) const;
     void villages_within(crs::LonLat p, const Geocentric& at, double radius_m, std::vector<std::int32_t>& out) const;
+    /// Villages whose lon/lat bounding box meets the box [west, south, east, north], ascending.
+    void villages_meeting(const std::array<double, 4>& box, std::vector<std::int32_t>& out) const;
     /// Geocentric coordinates of lon/lat points on the CGCS2000 ellipsoid (through PROJ).
     std::vector<Geocentric> geocentric(std::span<const crs::LonLat> points) const;
     /// Villages of a county / township (by code), ascending; empty when unknown.
     std::span<const std::int32_t> villages_of_county(const std::string& code) const;
     std::span<const std::int32_t> villages_of_township(const std::string& code) const;
+    /// Lon/lat extent [west, south, east, north] of a county's villages (all zero when unknown).
+    std::array<double, 4> county_extent(const std::string& code) const;
 
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
 
-/// Which villages each site (a facility or a candidate point) reaches under `rule`. `site_village`
-/// is each site's containing village (-1 when none), as from VillageIndex::village_at.
-Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
-                std::span<const crs::LonLat> sites, std::span<const std::int32_t> site_village);
-/// The same with the sites' geocentric coordinates given (VillageIndex::geocentric): safe to call
-/// from several threads at once.
-Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
-                std::span<const crs::LonLat> sites, std::span<const Geocentric> sites_geocentric,
-                std::span<const std::int32_t> site_village);
+struct Options {
+    unsigned threads = 0;      ///< 0: one per core
+    int circle_segments = 32;  ///< per quarter circle of a service disc (area-share rules)
+};
+
+/// One facility type's coverage rule over the villages of an index. Small and copyable; it refers
+/// to the index, which must outlive it.
+///
+/// What a site covers on its own (reach), by kind:
+///  - contains: the village holding the site;
+///  - radius: the villages whose representative point lies within radius_m (geodesic);
+///  - admin: every village of the county (or township) holding the site;
+///  - radius with min_area_fraction (area share): the villages with at least that share of their
+///    area inside the site's own service disc (a regular polygon of 4 × circle_segments vertices
+///    of radius radius_m in the Gauss-Krueger zone of the village's county).
+/// The verdict for a set of existing sites: a village is covered when some site reaches it; for an
+/// area-share rule, when at least min_area_fraction of its area lies inside the union of all the
+/// sites' discs (as gaps measures it), so several discs may cover a village none covers alone.
+/// A candidate is planned with its reach, which the verdict never contradicts: a plan meets its
+/// target on re-analysis with its sites as facilities.
+class Rule {
+public:
+    Rule(const rules::FacilityType& type, const VillageIndex& index, const Options& options);
+
+    const std::string& type() const noexcept { return m_type; }
+    const rules::CoverageRule& rule() const noexcept { return m_rule; }
+    /// True when the service area of a site is a disc (radius rules): gaps then measure area shares.
+    bool has_discs() const noexcept { return m_rule.kind == rules::CoverageKind::radius; }
+    bool area_share() const noexcept { return has_discs() && m_rule.min_area_fraction.has_value(); }
+    int circle_segments() const noexcept { return m_circle_segments; }
+
+    /// The villages each site covers on its own (see above), ascending per site. Safe to call from
+    /// several threads at once; `threads` spreads one call's sites (0: one per core).
+    Incidence reach(std::span<const Site> sites, unsigned threads = 1) const;
+    /// The same with the sites' geocentric coordinates given (VillageIndex::geocentric).
+    Incidence reach(std::span<const Site> sites, std::span<const Geocentric> sites_geocentric) const;
+    /// The verdict per village for existing sites and their reach (see above).
+    std::vector<std::uint8_t> covered(std::span<const Site> sites, const Incidence& reach, unsigned threads = 0) const;
+
+private:
+    std::string m_type;
+    rules::CoverageRule m_rule;
+    const VillageIndex* m_index;
+    int m_circle_segments;
+};
 
 /// Nearest-site distances: for every village, the geodesic distance from its representative point
 /// to the nearest of `sites` (infinity when there is none).
 std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<const crs::LonLat> sites,
                                        unsigned threads = 0);
 
-/// Coverage of one facility type before any area rule is applied.
+/// Coverage of one facility type by the existing facilities.
 struct TypeCoverage {
-    std::string type;
+    Rule rule;
     std::vector<std::size_t> facilities;  ///< indices into Inputs::facilities of this type
-    Incidence incidence;                  ///< facility (in `facilities` order) → villages reached
-    std::vector<std::uint8_t> reached;    ///< per village: reached by ≥ 1 facility
+    Incidence incidence;                  ///< facility (in `facilities` order) → villages it reaches
+    std::vector<std::uint8_t> covered;    ///< per village: the rule's verdict
     std::vector<double> nearest_m;        ///< per village
 };
 
@@ -94,10 +143,13 @@ struct Coverage {
     std::vector<std::int32_t> facility_village;  ///< per facility: its village, or -1
 };
 
-/// Coverage of every type of the rules. Facilities outside every village are warned about (they
-/// still reach villages by radius). Only existing facilities count; planned ones are ignored.
-Coverage compute(const model::Inputs& inputs, const VillageIndex& index, const rules::Rules& rules,
-                 Diagnostics& diagnostics, const Reporter& reporter, unsigned threads = 0);
+/// The village holding each facility (-1: none), warning about those outside every village.
+std::vector<std::int32_t> locate_facilities(const VillageIndex& index, Diagnostics& diagnostics, unsigned threads);
+
+/// Coverage of every type of the rules by the existing facilities (planned ones are ignored).
+/// Facilities outside every village are warned about (they still reach villages by radius).
+Coverage compute(const VillageIndex& index, const rules::Rules& rules, const Options& options, Diagnostics& diagnostics,
+                 const Reporter& reporter);
 
 inline constexpr double k_no_facility = std::numeric_limits<double>::infinity();
 

@@ -1,15 +1,16 @@
-// What is not covered: per village the share of its area inside each type's service areas,
-// the final covered flags, gap polygons (village area outside every service area, with the
+// What is not covered, as geometry: per village its area and the share of it inside each type's
+// service areas, gap polygons (village area outside every service area, with the
 // people in it), dissolved service areas, and township/county summaries against the targets.
-// Geometry work happens per county in the CGCS2000 Gauss-Krueger zone of its centre.
+// Geometry work happens per county in the CGCS2000 Gauss-Krueger zone of its centre. Whether a
+// village is covered is coverage's verdict (coverage::TypeCoverage::covered), which gaps take.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "scicov/core.hpp"
 #include "scicov/coverage.hpp"
 #include "scicov/model.hpp"
-#include "scicov/core.hpp"
 #include "scicov/rules.hpp"
 
 namespace scicov::gaps {
@@ -32,7 +33,6 @@ struct ServiceArea {
 struct Result {
     std::vector<double> village_area_m2;                ///< per village
     std::vector<std::vector<double>> covered_fraction;  ///< [type][village]: area share in service areas
-    std::vector<std::vector<std::uint8_t>> covered;     ///< [type][village]: the rule's verdict
     std::vector<GapFeature> gaps;                       ///< by type, county, township
     std::vector<ServiceArea> service_areas;             ///< by type, county
     std::vector<model::AdminUnit> dissolved_townships;  ///< from villages, for townships without a layer
@@ -41,11 +41,13 @@ struct Result {
 
 struct Options {
     unsigned threads = 0;      ///< 0: one per core
-    int circle_segments = 32;  ///< per quarter circle of a service disc
+    int circle_segments = 32;  ///< per quarter circle of a service disc (analysis hands it to coverage's rules)
 };
 
-Result compute(const model::Inputs& inputs, const coverage::Coverage& coverage, const rules::Rules& rules,
-               const Options& options, const Reporter& reporter);
+/// Gap geometry of every type of `coverage` (in its order), against coverage's verdicts and with
+/// the service discs of its rules.
+Result compute(const model::Inputs& inputs, const coverage::Coverage& coverage, const Options& options,
+               const Reporter& reporter);
 
 /// Coverage of one type in one unit.
 struct TypeSummary {

@@ -1,13 +1,11 @@
 #include "scicov/analysis.hpp"
 
-#include "core/timing.hpp"
-
 #include <algorithm>
-#include <chrono>
 #include <utility>
 
-namespace scicov::analysis {
+#include "core/timing.hpp"
 
+namespace scicov::analysis {
 
 void require_no_errors(const Diagnostics& diagnostics) {
     if (!diagnostics.has_errors()) return;
@@ -31,28 +29,41 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
     return inputs;
 }
 
-Analysis run(const Options& options, const rules::Rules& rules, const Reporter& reporter) {
-    Analysis a;
+std::vector<std::vector<std::uint8_t>> verdicts(const coverage::Coverage& coverage) {
+    std::vector<std::vector<std::uint8_t>> out;
+    out.reserve(coverage.types.size());
+    for (const auto& tc : coverage.types) out.push_back(tc.covered);
+    return out;
+}
+
+Analysis::Analysis(model::Inputs in, const rules::Rules& rules, const Options& options, const Reporter& reporter,
+                   Diagnostics diag, std::vector<StageTiming> laps)
+    : inputs(std::move(in)), index(inputs), diagnostics(std::move(diag)), timings(std::move(laps)) {
     core::StageClock clock;
-    a.inputs = read_checked(options.read, rules, a.diagnostics, reporter);
-    for (const auto& issue : a.diagnostics.issues()) reporter.warning(issue.text());  // errors too, then stop
-    require_no_errors(a.diagnostics);
-    io::assign_priority(a.inputs, rules.priority);
-    a.timings.push_back(clock.lap("read"));
+    const coverage::Options cover{options.gaps.threads, options.gaps.circle_segments};
+    coverage = coverage::compute(index, rules, cover, diagnostics, reporter);
+    timings.push_back(clock.lap("coverage"));
 
-    const coverage::VillageIndex index(a.inputs);
-    a.coverage = coverage::compute(a.inputs, index, rules, a.diagnostics, reporter, options.gaps.threads);
-    a.timings.push_back(clock.lap("coverage"));
+    gaps = gaps::compute(inputs, coverage, options.gaps, reporter);
+    timings.push_back(clock.lap("gaps"));
 
-    a.gaps = gaps::compute(a.inputs, a.coverage, rules, options.gaps, reporter);
-    a.timings.push_back(clock.lap("gaps"));
+    const auto& towns = inputs.townships.empty() ? gaps.dissolved_townships : inputs.townships;
+    const auto& units = inputs.counties.empty() ? gaps.dissolved_counties : inputs.counties;
+    const auto covered = verdicts(coverage);
+    townships = gaps::summarise(inputs, covered, rules, rules::AdminLevel::township, towns);
+    counties = gaps::summarise(inputs, covered, rules, rules::AdminLevel::county, units);
+    timings.push_back(clock.lap("summaries"));
+}
 
-    const auto& towns = a.inputs.townships.empty() ? a.gaps.dissolved_townships : a.inputs.townships;
-    const auto& counties = a.inputs.counties.empty() ? a.gaps.dissolved_counties : a.inputs.counties;
-    a.townships = gaps::summarise(a.inputs, a.gaps.covered, rules, rules::AdminLevel::township, towns);
-    a.counties = gaps::summarise(a.inputs, a.gaps.covered, rules, rules::AdminLevel::county, counties);
-    a.timings.push_back(clock.lap("summaries"));
-    return a;
+Analysis run(const Options& options, const rules::Rules& rules, const Reporter& reporter) {
+    core::StageClock clock;
+    Diagnostics diagnostics;
+    model::Inputs inputs = read_checked(options.read, rules, diagnostics, reporter);
+    for (const auto& issue : diagnostics.issues()) reporter.warning(issue.text());  // errors too, then stop
+    require_no_errors(diagnostics);
+    io::assign_priority(inputs, rules.priority);
+    std::vector<StageTiming> timings{clock.lap("read")};
+    return Analysis(std::move(inputs), rules, options, reporter, std::move(diagnostics), std::move(timings));
 }
 
 }  // namespace scicov::analysis

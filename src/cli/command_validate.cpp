@@ -27,14 +27,10 @@ public:
         Diagnostics diagnostics;
         model::Inputs inputs = analysis::read_checked(m_inputs.read_options(), rules, diagnostics, reporter);
         if (!diagnostics.has_errors() && !inputs.villages.empty()) {
-            // Locating facilities is part of the checks (a facility outside every village).
+            // Locating facilities is part of the checks (a facility outside every village), with
+            // the same index and warning as an analysis.
             const coverage::VillageIndex index(inputs);
-            for (const auto& f : inputs.facilities) {
-                if (index.village_at(f.location) < 0) {
-                    diagnostics.warning(Context{f.source.file, f.source.layer, f.source.fid, {}},
-                                        "facility \"" + f.id + "\" lies outside every village");
-                }
-            }
+            coverage::locate_facilities(index, diagnostics, 0);
         }
         print_issues(diagnostics.issues());
         std::cout << inputs.villages.size() << " villages, " << inputs.townships.size() << " townships, "

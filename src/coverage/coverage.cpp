@@ -1,295 +1,47 @@
-// Coverage queries. Villages' representative points and sites go into Boost.Geometry R-trees
-// in geocentric (ECEF, metres) coordinates: the straight-line distance between two points
-// never exceeds their geodesic distance, so a box of half-width r around a point holds every
-// point within r geodesic metres; candidates are then measured exactly with PROJ's geodesic.
+// Coverage of every type by the existing facilities: where they stand, whom they reach, the
+// verdict per village (Rule) and the nearest facility of each type.
 #include "scicov/coverage.hpp"
-
-#include <algorithm>
-#include <cmath>
-#include <map>
-#include <memory>
-
-#include "core/parallel.hpp"
-#include "core/rtree.hpp"
-#include "core/geos.hpp"
-#include "core/proj.hpp"
-#include "crs/geodesic.hpp"
 
 namespace scicov::coverage {
 
-namespace {
-
-using namespace scicov::core;  // the R-tree types
-using Entry3 = std::pair<Point3, std::int32_t>;
-using Entry2 = std::pair<Box2, std::int32_t>;
-using Tree3 = RTree<Entry3>;
-using Tree2 = RTree<Entry2>;
-
-/// Lon/lat on the CGCS2000 ellipsoid to geocentric coordinates (EPSG:4479), via PROJ.
-proj::Transformer make_geocentric() {
-    return proj::Transformer("EPSG:4490", "EPSG:4479");
-}
-
-std::vector<Point3> to_ecef(const proj::Transformer& to_geocentric, std::span<const crs::LonLat> points) {
-    std::vector<double> x(points.size()), y(points.size()), z(points.size(), 0.0);
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        x[i] = points[i].lon;
-        y[i] = points[i].lat;
-    }
-    to_geocentric.forward(x, y, z);
-    std::vector<Point3> out;
-    out.reserve(points.size());
-    for (std::size_t i = 0; i < points.size(); ++i) out.emplace_back(x[i], y[i], z[i]);
-    return out;
-}
-
-Box3 around(const Point3& p, double half) {
-    return {Point3(p.get<0>() - half, p.get<1>() - half, p.get<2>() - half),
-            Point3(p.get<0>() + half, p.get<1>() + half, p.get<2>() + half)};
-}
-
-Tree3 build_tree(const std::vector<Point3>& points) {
-    std::vector<Entry3> entries;
-    entries.reserve(points.size());
-    for (std::size_t i = 0; i < points.size(); ++i) entries.emplace_back(points[i], static_cast<std::int32_t>(i));
-    return Tree3(entries.begin(), entries.end());  // packed (STR) bulk load
-}
-
-}  // namespace
-
-struct VillageIndex::Impl {
-    const model::Inputs& inputs;
-    std::vector<crs::LonLat> reps;
-    Tree3 rep_tree;
-    Tree2 bbox_tree;
-    std::map<std::string, std::vector<std::int32_t>, std::less<>> by_county, by_township;
-    crs::Geodesic geod;
-    // Queries use these two C handles: a VillageIndex is queried from one thread at a time.
-    geos::GeosContext geos;
-    proj::Transformer geocentric = make_geocentric();
-
-    explicit Impl(const model::Inputs& in) : inputs(in) {
-        reps.reserve(in.villages.size());
-        for (const auto& v : in.villages) reps.push_back(v.rep);
-        rep_tree = build_tree(to_ecef(geocentric, reps));
-        std::vector<Entry2> boxes;
-        boxes.reserve(in.villages.size());
-        for (std::size_t i = 0; i < in.villages.size(); ++i) {
-            const auto& v = in.villages[i];
-            auto g = geos.from_wkb(v.geometry);
-            auto b = geos.bounds(*g);
-            boxes.emplace_back(Box2(Point2(b[0], b[1]), Point2(b[2], b[3])), static_cast<std::int32_t>(i));
-            by_county[v.county_code].push_back(static_cast<std::int32_t>(i));
-            by_township[v.township_code].push_back(static_cast<std::int32_t>(i));
-        }
-        bbox_tree = Tree2(boxes.begin(), boxes.end());
-    }
-};
-
-VillageIndex::VillageIndex(const model::Inputs& inputs) : m_impl(std::make_unique<Impl>(inputs)) {}
-VillageIndex::~VillageIndex() = default;
-
-std::int32_t VillageIndex::village_at(crs::LonLat p) const {
-    return village_at(p, m_impl->geos);
-}
-
-std::vector<std::int32_t> VillageIndex::villages_at(std::span<const crs::LonLat> points, unsigned threads) const {
-    std::vector<std::int32_t> out(points.size(), -1);
-    parallel_for_ranges(points.size(), 4096, threads, [&] {
-        return [&, ctx = std::make_shared<geos::GeosContext>()](std::size_t begin, std::size_t end) {
-            for (std::size_t i = begin; i < end; ++i) out[i] = village_at(points[i], *ctx);
-        };
-    });
-    return out;
-}
-
-std::int32_t VillageIndex::village_at(crs::LonLat p, const geos::GeosContext& ctx) const {
-    const Point2 q(p.lon, p.lat);
-    std::vector<Entry2> hits;
-    m_impl->bbox_tree.query(bgi::intersects(q), std::back_inserter(hits));
-    std::sort(hits.begin(), hits.end(), [](const Entry2& a, const Entry2& b) { return a.second < b.second; });
-    auto point = ctx.point(p.lon, p.lat);
-    for (const auto& [box, idx] : hits) {
-        auto poly = ctx.from_wkb(m_impl->inputs.villages[static_cast<std::size_t>(idx)].geometry);
-        if (GEOSIntersects_r(ctx.handle(), poly.get(), point.get()) == 1) return idx;
-    }
-    return -1;
-}
-
-void VillageIndex::villages_within(crs::LonLat p, double radius_m, std::vector<std::int32_t>& out) const {
-    villages_within(p, geocentric(std::span<const crs::LonLat>(&p, 1)).front(), radius_m, out);
-}
-
-std::vector<Geocentric> VillageIndex::geocentric(std::span<const crs::LonLat> points) const {
-    std::vector<Geocentric> out;
-    out.reserve(points.size());
-    for (const auto& e : to_ecef(m_impl->geocentric, points)) out.push_back({e.get<0>(), e.get<1>(), e.get<2>()});
-    return out;
-}
-
-void VillageIndex::villages_within(crs::LonLat p, const Geocentric& at, double radius_m,
-                                   std::vector<std::int32_t>& out) const {
-    out.clear();
-    const Point3 centre(at.x, at.y, at.z);
-    std::vector<Entry3> hits;
-    m_impl->rep_tree.query(bgi::intersects(around(centre, radius_m)), std::back_inserter(hits));
-    for (const auto& [pt, idx] : hits) {
-        const double chord = std::sqrt(bg::comparable_distance(pt, centre));
-        if (chord > radius_m) continue;  // the geodesic is longer still
-        // The geodesic exceeds the chord by about chord³ / (24 R²) (on a sphere of radius R);
-        // a bound 24 times that (R = 6,300 km, below every radius of curvature of the ellipsoid)
-        // settles all but the points within centimetres of the circle, which are measured.
-        const double slack = chord * std::max(1e-9, (chord / 6.3e6) * (chord / 6.3e6));
-        if (chord + slack < radius_m ||
-            m_impl->geod.distance_m(p, m_impl->reps[static_cast<std::size_t>(idx)]) <= radius_m) {
-            out.push_back(idx);
-        }
-    }
-    std::sort(out.begin(), out.end());
-}
-
-std::span<const std::int32_t> VillageIndex::villages_of_county(const std::string& code) const {
-    auto it = m_impl->by_county.find(code);
-    if (it == m_impl->by_county.end()) return {};
-    return it->second;
-}
-
-std::span<const std::int32_t> VillageIndex::villages_of_township(const std::string& code) const {
-    auto it = m_impl->by_township.find(code);
-    if (it == m_impl->by_township.end()) return {};
-    return it->second;
-}
-
-Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
-                std::span<const crs::LonLat> sites, std::span<const std::int32_t> site_village) {
-    std::vector<Geocentric> at;
-    if (rule.kind == rules::CoverageKind::radius) at = index.geocentric(sites);
-    return reach(index, inputs, rule, sites, at, site_village);
-}
-
-Incidence reach(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
-                std::span<const crs::LonLat> sites, std::span<const Geocentric> sites_geocentric,
-                std::span<const std::int32_t> site_village) {
-    Incidence inc;
-    inc.offsets.reserve(sites.size() + 1);
-    std::vector<std::int32_t> found;
-    for (std::size_t i = 0; i < sites.size(); ++i) {
-        const std::int32_t home = site_village[i];
-        switch (rule.kind) {
-            case rules::CoverageKind::contains:
-                if (home >= 0) inc.villages.push_back(home);
-                break;
-            case rules::CoverageKind::radius:
-                index.villages_within(sites[i], sites_geocentric[i], rule.radius_m, found);
-                inc.villages.insert(inc.villages.end(), found.begin(), found.end());
-                break;
-            case rules::CoverageKind::admin:
-                if (home >= 0) {
-                    const auto& v = inputs.villages[static_cast<std::size_t>(home)];
-                    auto members = rule.admin_level == rules::AdminLevel::county
-                                       ? index.villages_of_county(v.county_code)
-                                       : index.villages_of_township(v.township_code);
-                    inc.villages.insert(inc.villages.end(), members.begin(), members.end());
-                }
-                break;
-        }
-        inc.offsets.push_back(static_cast<std::int64_t>(inc.villages.size()));
-    }
-    return inc;
-}
-
-std::vector<double> nearest_distance_m(const model::Inputs& inputs, std::span<const crs::LonLat> sites,
-                                       unsigned threads) {
-    std::vector<double> out(inputs.villages.size(), k_no_facility);
-    if (sites.empty()) return out;
-    const proj::Transformer geocentric = make_geocentric();
-    const auto site_ecef = to_ecef(geocentric, sites);
-    const Tree3 tree = build_tree(site_ecef);
-    std::vector<crs::LonLat> reps;
-    reps.reserve(inputs.villages.size());
-    for (const auto& v : inputs.villages) reps.push_back(v.rep);
-    const auto rep_ecef = to_ecef(geocentric, reps);
-    const crs::Geodesic geod;
-    parallel_for_ranges(reps.size(), 4096, threads, [&] {
-        return [&](std::size_t begin, std::size_t end) {
-            std::vector<Entry3> hits;
-            for (std::size_t v = begin; v < end; ++v) {
-                hits.clear();
-                tree.query(bgi::nearest(rep_ecef[v], 1), std::back_inserter(hits));
-                double best = geod.distance_m(reps[v], sites[static_cast<std::size_t>(hits.front().second)]);
-                // Anything geodesically nearer is also nearer in a straight line: search that box.
-                hits.clear();
-                tree.query(bgi::intersects(around(rep_ecef[v], best)), std::back_inserter(hits));
-                for (const auto& [pt, idx] : hits)
-                    best = std::min(best, geod.distance_m(reps[v], sites[static_cast<std::size_t>(idx)]));
-                out[v] = best;
-            }
-        };
-    });
-    return out;
-}
-
-namespace {
-
-/// reach() over chunks of the sites on several threads, joined in site order.
-Incidence reach_in_parallel(const VillageIndex& index, const model::Inputs& inputs, const rules::CoverageRule& rule,
-                            std::span<const crs::LonLat> sites, std::span<const std::int32_t> homes, unsigned threads) {
-    std::vector<Geocentric> at;
-    if (rule.kind == rules::CoverageKind::radius) at = index.geocentric(sites);
-    constexpr std::size_t chunk = 2048;
-    std::vector<Incidence> parts((sites.size() + chunk - 1) / chunk);
-    parallel_for_ranges(sites.size(), chunk, threads, [&] {
-        return [&](std::size_t a, std::size_t b) {
-            const std::size_t n = b - a;
-            parts[a / chunk] = reach(index, inputs, rule, sites.subspan(a, n),
-                                     at.empty() ? std::span<const Geocentric>() : std::span<const Geocentric>(at).subspan(a, n),
-                                     homes.subspan(a, n));
-        };
-    });
-    Incidence out;
-    for (const auto& part : parts) {
-        const auto base = static_cast<std::int64_t>(out.villages.size());
-        out.villages.insert(out.villages.end(), part.villages.begin(), part.villages.end());
-        for (std::size_t i = 1; i < part.offsets.size(); ++i) out.offsets.push_back(base + part.offsets[i]);
-    }
-    return out;
-}
-
-}  // namespace
-
-Coverage compute(const model::Inputs& inputs, const VillageIndex& index, const rules::Rules& rules,
-                 Diagnostics& diagnostics, const Reporter& reporter, unsigned threads) {
-    Coverage cov;
+std::vector<std::int32_t> locate_facilities(const VillageIndex& index, Diagnostics& diagnostics, unsigned threads) {
+    const auto& facilities = index.inputs().facilities;
     std::vector<crs::LonLat> locations;
-    locations.reserve(inputs.facilities.size());
-    for (const auto& f : inputs.facilities) locations.push_back(f.location);
-    reporter.step("locating facilities", 0.0);
-    cov.facility_village = index.villages_at(locations, threads);
-    for (std::size_t i = 0; i < inputs.facilities.size(); ++i) {
-        const auto& f = inputs.facilities[i];
-        if (cov.facility_village[i] < 0) {
+    locations.reserve(facilities.size());
+    for (const auto& f : facilities) locations.push_back(f.location);
+    auto homes = index.villages_at(locations, threads);
+    for (std::size_t i = 0; i < facilities.size(); ++i) {
+        const auto& f = facilities[i];
+        if (homes[i] < 0) {
             diagnostics.warning(Context{f.source.file, f.source.layer, f.source.fid, {}},
                                 "facility \"" + f.id + "\" lies outside every village");
         }
     }
+    return homes;
+}
+
+Coverage compute(const VillageIndex& index, const rules::Rules& rules, const Options& options, Diagnostics& diagnostics,
+                 const Reporter& reporter) {
+    const auto& inputs = index.inputs();
+    Coverage cov;
+    reporter.step("locating facilities", 0.0);
+    cov.facility_village = locate_facilities(index, diagnostics, options.threads);
     reporter.step("locating facilities", 1.0);
     for (std::size_t t = 0; t < rules.types.size(); ++t) {
         const auto& type = rules.types[t];
-        TypeCoverage tc;
-        tc.type = type.key;
-        std::vector<crs::LonLat> sites;
-        std::vector<std::int32_t> homes;
+        TypeCoverage tc{Rule(type, index, options), {}, {}, {}, {}};
+        std::vector<Site> sites;
+        std::vector<crs::LonLat> locations;
         for (std::size_t i = 0; i < inputs.facilities.size(); ++i) {
             const auto& f = inputs.facilities[i];
             if (f.type != type.key || f.status != model::FacilityStatus::existing) continue;
             tc.facilities.push_back(i);
-            sites.push_back(f.location);
-            homes.push_back(cov.facility_village[i]);
+            sites.push_back(Site{f.location, cov.facility_village[i]});
+            locations.push_back(f.location);
         }
-        tc.incidence = reach_in_parallel(index, inputs, type.rule, sites, homes, threads);
-        tc.reached.assign(inputs.villages.size(), 0);
-        for (auto v : tc.incidence.villages) tc.reached[static_cast<std::size_t>(v)] = 1;
-        tc.nearest_m = nearest_distance_m(inputs, sites, threads);
+        tc.incidence = tc.rule.reach(sites, options.threads);
+        tc.covered = tc.rule.covered(sites, tc.incidence, options.threads);
+        tc.nearest_m = nearest_distance_m(inputs, locations, options.threads);
         cov.types.push_back(std::move(tc));
         reporter.step("coverage", static_cast<double>(t + 1) / static_cast<double>(rules.types.size()));
     }

@@ -43,7 +43,7 @@ void write_villages(detail::WriterState& w, const analysis::Analysis& a, const r
         f->SetField("area_m2", a.gaps.village_area_m2[v]);
         for (std::size_t t = 0; t < rules.types.size(); ++t) {
             const auto& key = rules.types[t].key;
-            f->SetField(("cov_" + key).c_str(), a.gaps.covered[t][v] ? 1 : 0);
+            f->SetField(("cov_" + key).c_str(), a.coverage.types[t].covered[v] ? 1 : 0);
             const double d = a.coverage.types[t].nearest_m[v];
             if (std::isfinite(d)) {
                 f->SetField(("dist_" + key + "_m").c_str(), d);

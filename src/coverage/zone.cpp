@@ -1,0 +1,208 @@
+// Geometry in a county's Gauss-Krueger zone (see zone.hpp).
+#include "coverage/zone.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace scicov::coverage::detail {
+
+using namespace scicov::core;  // the R-tree types
+
+SiteTree site_tree(std::span<const crs::LonLat> sites) {
+    std::vector<SiteEntry> entries;
+    entries.reserve(sites.size());
+    for (std::size_t i = 0; i < sites.size(); ++i) entries.emplace_back(Point2(sites[i].lon, sites[i].lat), i);
+    return SiteTree(entries.begin(), entries.end());
+}
+
+std::vector<CountyVillages> county_runs(const model::Inputs& in) {
+    std::vector<CountyVillages> out;
+    for (std::size_t v = 0; v < in.villages.size(); ++v) {
+        const auto& code = in.villages[v].county_code;
+        if (out.empty() || out.back().code != code) out.push_back(CountyVillages{code, {}});
+        out.back().villages.push_back(static_cast<std::int32_t>(v));
+    }
+    return out;
+}
+
+DiscShape::DiscShape(double radius_m, int segments) : m_radius_m(radius_m) {
+    const auto n = static_cast<std::size_t>(4 * std::max(1, segments));
+    m_unit.resize(2 * (n + 1));
+    for (std::size_t k = 0; k <= n; ++k) {
+        const double angle = 2.0 * M_PI * static_cast<double>(k % n) / static_cast<double>(n);
+        m_unit[2 * k] = radius_m * std::cos(angle);
+        m_unit[2 * k + 1] = radius_m * std::sin(angle);
+    }
+}
+
+std::vector<double> DiscShape::ring(double x, double y) const {
+    std::vector<double> out(m_unit.size());
+    for (std::size_t k = 0; k < m_unit.size(); k += 2) {
+        out[k] = x + m_unit[k];
+        out[k + 1] = y + m_unit[k + 1];
+    }
+    return out;
+}
+
+const proj::Transformer& ZoneGeometry::transformer(int epsg) {
+    auto it = m_zones.find(epsg);
+    if (it == m_zones.end()) {
+        it = m_zones.emplace(epsg, std::make_unique<proj::Transformer>(crs::k_output_crs, crs::epsg(epsg))).first;
+    }
+    return *it->second;
+}
+
+const proj::Transformer& ZoneGeometry::zone_of(const std::array<double, 4>& extent) {
+    return transformer(crs::gk_zone_epsg(0.5 * (extent[0] + extent[2])));
+}
+
+geos::GeomPtr ZoneGeometry::project(const GEOSGeometry& g, const proj::Transformer& zone, bool inverse) const {
+    // Every coordinate through PROJ, by GEOS's own coordinate walk.
+    struct Job {
+        PJ* pj;
+        PJ_DIRECTION dir;
+    } job{zone.get(), inverse ? PJ_INV : PJ_FWD};
+    auto callback = [](double* x, double* y, void* userdata) -> int {
+        auto* j = static_cast<Job*>(userdata);
+        PJ_COORD c = proj_coord(*x, *y, 0, 0);
+        c = proj_trans(j->pj, j->dir, c);
+        if (!std::isfinite(c.xy.x) || !std::isfinite(c.xy.y)) return 0;
+        *x = c.xy.x;
+        *y = c.xy.y;
+        return 1;
+    };
+    return m_ctx.own(GEOSGeom_transformXY_r(m_ctx.handle(), &g, callback, &job), "coordinate transformation");
+}
+
+CountyGeometry ZoneGeometry::county(const model::Inputs& in, std::vector<std::int32_t> villages) {
+    CountyGeometry cg;
+    cg.villages = std::move(villages);
+    cg.polys.reserve(cg.villages.size());
+    cg.extent = {180, 90, -180, -90};
+    for (auto v : cg.villages) {
+        cg.polys.push_back(m_ctx.from_wkb(in.villages[static_cast<std::size_t>(v)].geometry));
+        const auto b = m_ctx.bounds(*cg.polys.back());
+        cg.extent = {std::min(cg.extent[0], b[0]), std::min(cg.extent[1], b[1]), std::max(cg.extent[2], b[2]),
+                     std::max(cg.extent[3], b[3])};
+    }
+    cg.zone = &zone_of(cg.extent);
+    cg.area_m2.resize(cg.villages.size());
+    for (std::size_t k = 0; k < cg.villages.size(); ++k) {
+        cg.polys[k] = project(*cg.polys[k], *cg.zone, false);
+        cg.area_m2[k] = m_ctx.area(*cg.polys[k]);
+    }
+    // Townships: runs of consecutive villages (they arrive sorted by code).
+    const auto town_of = [&](std::size_t k) -> const std::string& {
+        return in.villages[static_cast<std::size_t>(cg.villages[k])].township_code;
+    };
+    for (std::size_t a = 0; a < cg.villages.size();) {
+        std::size_t b = a;
+        while (b < cg.villages.size() && town_of(b) == town_of(a)) ++b;
+        cg.towns.emplace_back(a, b);
+        a = b;
+    }
+    for (const auto& [a, b] : cg.towns)
+        cg.town_polys.push_back(union_of(cg.polys, a, b, [](std::size_t) { return true; }));
+    cg.county = merge(cg.town_polys);
+    cg.county_prepared = m_ctx.prepare(*cg.county);
+    return cg;
+}
+
+DiscUnion ZoneGeometry::discs(const CountyGeometry& cg, const SiteTree& tree, std::span<const crs::LonLat> sites,
+                              const DiscShape& shape) {
+    DiscUnion du;
+    const double radius_m = shape.radius_m();
+    // Sites within the radius of the county's extent (a generous lon/lat box).
+    const auto [minx, miny, maxx, maxy] = cg.extent;
+    const double dlat = radius_m / 110'000.0 * 1.05;
+    const double dlon =
+        radius_m /
+        (111'320.0 * std::cos(std::min(89.0, std::max(std::abs(miny), std::abs(maxy)) + dlat) * M_PI / 180.0)) * 1.05;
+    std::vector<SiteEntry> hits;
+    tree.query(bgi::intersects(Box2(Point2(minx - dlon, miny - dlat), Point2(maxx + dlon, maxy + dlat))),
+               std::back_inserter(hits));
+    if (hits.empty()) return du;
+    std::sort(hits.begin(), hits.end(), [](const SiteEntry& a, const SiteEntry& b) { return a.second < b.second; });
+    std::vector<double> x, y;
+    for (const auto& [pt, i] : hits) {
+        x.push_back(sites[i].lon);
+        y.push_back(sites[i].lat);
+    }
+    cg.zone->forward(x, y);
+    const auto box = m_ctx.bounds(*cg.county);
+    std::vector<geos::GeomPtr> discs;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        // A disc that does not meet the county changes nothing in it. Farther than the radius
+        // from the county's extent it cannot; a centre in the county always does; otherwise
+        // the disc is tested (prepared, indexed; GEOS 3.11's prepared distance is not).
+        const double dx = std::max({box[0] - x[i], 0.0, x[i] - box[2]});
+        const double dy = std::max({box[1] - y[i], 0.0, y[i] - box[3]});
+        if (dx * dx + dy * dy > radius_m * radius_m) continue;
+        auto disc = m_ctx.polygon(shape.ring(x[i], y[i]));
+        const auto* county = cg.county_prepared.get();
+        if (GEOSPreparedIntersects_r(m_ctx.handle(), county, m_ctx.point(x[i], y[i]).get()) != 1 &&
+            GEOSPreparedIntersects_r(m_ctx.handle(), county, disc.get()) != 1) {
+            continue;
+        }
+        discs.push_back(std::move(disc));
+    }
+    if (discs.empty()) return du;
+    du.merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(discs)));
+    du.service = m_ctx.polygonal(*m_ctx.intersection(*du.merged, *cg.county));
+    if (m_ctx.is_empty(*du.service)) {
+        du.service.reset();
+        return du;
+    }
+    du.in_discs = m_ctx.prepare(*du.merged);
+    du.edge = m_ctx.own(GEOSBoundary_r(m_ctx.handle(), du.merged.get()), "boundary");
+    du.on_edge = m_ctx.prepare(*du.edge);
+    return du;
+}
+
+geos::GeomPtr ZoneGeometry::inside_of_town(const CountyGeometry& cg, const DiscUnion& du, std::size_t town,
+                                           std::vector<double>& inside_m2, bool& touched) {
+    // The union's part around the township is cut out once, and its villages are cut from that
+    // part (not from the county's whole).
+    const auto [a, b] = cg.towns[town];
+    const auto h = m_ctx.handle();
+    touched = du.service && GEOSPreparedIntersects_r(h, du.in_discs.get(), cg.town_polys[town].get()) == 1;
+    geos::GeomPtr near_town = touched ? clip(*du.merged, m_ctx.bounds(*cg.town_polys[town])) : nullptr;
+    const GEOSGeometry* local = near_town ? near_town.get() : du.merged.get();
+    for (std::size_t k = a; k < b; ++k) {
+        const GEOSGeometry& p = *cg.polys[k];
+        const double area = cg.area_m2[k];
+        if (!touched || GEOSPreparedIntersects_r(h, du.in_discs.get(), &p) == 0) {
+            inside_m2[k] = 0;
+        } else if (GEOSGetNumGeometries_r(h, &p) == 1 && GEOSPreparedIntersects_r(h, du.on_edge.get(), &p) == 0) {
+            inside_m2[k] = area;  // one connected piece that meets the discs but not their edge
+        } else {
+            inside_m2[k] = std::max(0.0, area - m_ctx.area(*outside(p, *local)));
+        }
+    }
+    return near_town;
+}
+
+double ZoneGeometry::inside_disc(const GEOSGeometry& village, double area_m2, crs::XY centre, const DiscShape& shape) {
+    const auto disc = m_ctx.polygon(shape.ring(centre.x, centre.y));
+    if (GEOSIntersects_r(m_ctx.handle(), disc.get(), &village) != 1) return 0.0;
+    return std::max(0.0, area_m2 - m_ctx.area(*outside(village, *disc)));
+}
+
+geos::GeomPtr ZoneGeometry::merge(const std::vector<geos::GeomPtr>& parts) const {
+    std::vector<geos::GeomPtr> copies;
+    for (const auto& p : parts) copies.push_back(m_ctx.clone(*p));
+    return m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(copies))));
+}
+
+geos::GeomPtr ZoneGeometry::clip(const GEOSGeometry& service, const std::array<double, 4>& b) const {
+    auto part = m_ctx.own_nullable(GEOSClipByRect_r(m_ctx.handle(), &service, b[0], b[1], b[2], b[3]));
+    if (part && GEOSisValid_r(m_ctx.handle(), part.get()) != 1) part.reset();
+    return part;
+}
+
+geos::GeomPtr ZoneGeometry::outside(const GEOSGeometry& a, const GEOSGeometry& service) const {
+    const auto part = clip(service, m_ctx.bounds(a));
+    return m_ctx.polygonal(*m_ctx.difference(a, part ? static_cast<const GEOSGeometry&>(*part) : service));
+}
+
+}  // namespace scicov::coverage::detail

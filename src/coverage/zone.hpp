@@ -1,0 +1,125 @@
+// Geometry in a county's Gauss-Krueger zone, shared by the area-share verdict (coverage) and the
+// gap geometry (gaps): the county's villages projected, its townships and its outline, the
+// service discs of sites around it and the part of each village's area inside their union.
+// Both modules measure through these functions, so a verdict and the area shares written beside
+// it are the same numbers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/geos.hpp"
+#include "core/proj.hpp"
+#include "core/rtree.hpp"
+#include "scicov/crs.hpp"
+#include "scicov/model.hpp"
+
+namespace scicov::coverage::detail {
+
+/// Lon/lat points of sites in an R-tree, with their index into the caller's list.
+using SiteEntry = std::pair<core::Point2, std::size_t>;
+using SiteTree = core::RTree<SiteEntry>;
+SiteTree site_tree(std::span<const crs::LonLat> sites);
+
+/// A county's villages: a run of consecutive villages with one county code (they arrive sorted).
+struct CountyVillages {
+    std::string code;
+    std::vector<std::int32_t> villages;  ///< ascending
+};
+std::vector<CountyVillages> county_runs(const model::Inputs& in);
+
+/// The villages of one county in the zone of its centre (the zone whose central meridian is
+/// nearest the middle of the county's east-west extent, which keeps the worst scale error of
+/// the county smallest).
+struct CountyGeometry {
+    std::vector<std::int32_t> villages;  ///< ascending, so a township's villages are consecutive
+    std::array<double, 4> extent{};      ///< lon/lat: west, south, east, north
+    const proj::Transformer* zone = nullptr;
+    std::vector<geos::GeomPtr> polys;                        ///< per village, projected
+    std::vector<double> area_m2;                             ///< per village
+    std::vector<std::pair<std::size_t, std::size_t>> towns;  ///< runs [a, b) of one township
+    std::vector<geos::GeomPtr> town_polys;                   ///< dissolved townships
+    geos::GeomPtr county;                                    ///< dissolved county
+    geos::PreparedPtr county_prepared;
+};
+
+/// The union of the service discs meeting a county, with what tests against it need. Villages
+/// are tested against the whole union, not its part in the county: the same for a village, and
+/// the county's border is not an edge.
+struct DiscUnion {
+    geos::GeomPtr merged;   ///< null when no disc meets the county
+    geos::GeomPtr service;  ///< merged ∩ county (null when empty)
+    geos::PreparedPtr in_discs;
+    geos::GeomPtr edge;
+    geos::PreparedPtr on_edge;
+};
+
+/// A service disc: a regular polygon of 4 × segments vertices on the circle of radius_m (what
+/// GEOS's buffer of a point gives, without its noding).
+class DiscShape {
+public:
+    DiscShape(double radius_m, int segments);
+    double radius_m() const noexcept { return m_radius_m; }
+    /// The closed ring around (x, y), in the zone's metres.
+    std::vector<double> ring(double x, double y) const;
+
+private:
+    double m_radius_m;
+    std::vector<double> m_unit;
+};
+
+/// One thread's geometry workshop: a GEOS context and the zone transformers met so far.
+class ZoneGeometry {
+public:
+    const geos::GeosContext& ctx() const noexcept { return m_ctx; }
+    /// Lon/lat (EPSG:4490) → the Gauss-Krueger zone `epsg`.
+    const proj::Transformer& transformer(int epsg);
+    /// The zone of a county whose villages span `extent` (lon/lat).
+    const proj::Transformer& zone_of(const std::array<double, 4>& extent);
+
+    /// The county's villages projected, its townships and its outline.
+    CountyGeometry county(const model::Inputs& in, std::vector<std::int32_t> villages);
+    /// The union of the discs of radius_m (4 × segments vertices) around the sites that meet the county.
+    DiscUnion discs(const CountyGeometry& cg, const SiteTree& tree, std::span<const crs::LonLat> sites,
+                    const DiscShape& shape);
+    /// The area of each village of township `town` inside the discs (into inside_m2, by the
+    /// county's village order). Returns the part of the union around the township it measured
+    /// against (null: the whole union, or nothing touched when `touched` comes back false).
+    geos::GeomPtr inside_of_town(const CountyGeometry& cg, const DiscUnion& du, std::size_t town,
+                                 std::vector<double>& inside_m2, bool& touched);
+    /// The area of `village` (projected) inside one disc around `centre` (projected).
+    double inside_disc(const GEOSGeometry& village, double area_m2, crs::XY centre, const DiscShape& shape);
+
+    /// Projects a lon/lat geometry into the zone, and back.
+    geos::GeomPtr project(const GEOSGeometry& g, const proj::Transformer& zone, bool inverse) const;
+    /// The union of neighbouring townships (or parts of them): GEOS's general union, as their
+    /// villages are cut differently on the two sides of a township border (T-junctions), which
+    /// a coverage union cannot dissolve.
+    geos::GeomPtr merge(const std::vector<geos::GeomPtr>& parts) const;
+    /// The union of the villages [a, b) of one township that `keep` accepts (they tile).
+    template <class Keep>
+    geos::GeomPtr union_of(const std::vector<geos::GeomPtr>& polys, std::size_t a, std::size_t b, Keep keep) const {
+        std::vector<geos::GeomPtr> parts;
+        for (std::size_t i = a; i < b; ++i)
+            if (keep(i)) parts.push_back(m_ctx.clone(*polys[i]));
+        return m_ctx.union_of_tiles(std::move(parts));
+    }
+    /// The part of a service area in a box, when GEOS's rectangle clipping gives a valid geometry
+    /// (a difference with the whole service area would clip all of its rings again for every
+    /// village); null otherwise.
+    geos::GeomPtr clip(const GEOSGeometry& service, const std::array<double, 4>& box) const;
+    /// a less the service area, through the service area's part around a.
+    geos::GeomPtr outside(const GEOSGeometry& a, const GEOSGeometry& service) const;
+
+private:
+    geos::GeosContext m_ctx;
+    std::map<int, std::unique_ptr<proj::Transformer>> m_zones;
+};
+
+}  // namespace scicov::coverage::detail

@@ -1,0 +1,103 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "scicov/analysis.hpp"
+#include "scicov/planning.hpp"
+#include "tiny_world.hpp"
+
+using namespace scicov;
+
+namespace {
+
+/// The inputs with the plan's sites added as existing facilities.
+model::Inputs with_sites(model::Inputs in, const planning::Result& plan) {
+    for (const auto& s : plan.sites) {
+        model::Facility f;
+        f.id = s.id;
+        f.type = s.type;
+        f.name = s.id;
+        f.location = s.location;
+        in.facilities.push_back(f);
+    }
+    return in;
+}
+
+std::map<std::string, int> sites_per_county(const planning::Result& plan) {
+    std::map<std::string, int> out;
+    for (const auto& s : plan.sites) ++out[s.county_code];
+    return out;
+}
+
+planning::Options options() {
+    planning::Options o;
+    o.per_year = 1;
+    o.start_year = 2026;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("planning uses coverage's verdict: an area-share plan meets its target on re-analysis", "[planning]") {
+    // Every village covered, a village by 95% of its area inside one 10 km disc. A site at a
+    // village's centre holds the whole village (its corners are 7.07 km away) but only 46% of a
+    // neighbour: each village needs its own site. The point rule alone (the neighbours' centres
+    // are 10 km away) would take two sites for county 990101 and leave V2 and V3 short.
+    rules::Rules rules;
+    rules.types = {test::tiny_type("share", test::radius_rule(10'001, 0.95), 1.0)};
+    const model::Inputs in = test::tiny_world();
+    const analysis::Analysis before(model::Inputs(in), rules, analysis::Options{}, Reporter{});
+    const auto plan = planning::run(before, rules, options(), Reporter{});
+
+    CHECK(sites_per_county(plan) == std::map<std::string, int>{{"990101", 4}, {"990102", 1}});
+    REQUIRE(plan.summary.size() == 2);
+    for (const auto& row : plan.summary) {
+        CHECK(row.status == "optimal");
+        CHECK(row.share_after == 1.0);
+    }
+    const analysis::Analysis after(with_sites(in, plan), rules, analysis::Options{}, Reporter{});
+    for (const auto& county : after.counties) CHECK(county.types[0].met);
+    CHECK(after.coverage.types[0].covered == plan.covered_after[0]);
+
+    SECTION("the point rule plans fewer sites for the same radius") {
+        rules.types[0].rule.min_area_fraction.reset();
+        const analysis::Analysis points(model::Inputs(in), rules, analysis::Options{}, Reporter{});
+        const auto point_plan = planning::run(points, rules, options(), Reporter{});
+        CHECK(sites_per_county(point_plan) == std::map<std::string, int>{{"990101", 2}, {"990102", 1}});
+        // ... which the area-share verdict does not accept.
+        rules.types[0].rule.min_area_fraction = 0.95;
+        const analysis::Analysis check(with_sites(in, point_plan), rules, analysis::Options{}, Reporter{});
+        CHECK_FALSE(check.counties[0].types[0].met);
+    }
+}
+
+TEST_CASE("planning: targets met are left alone, the rest planned, phased and summed up", "[planning]") {
+    rules::Rules rules;
+    rules::CoverageRule contains;
+    contains.kind = rules::CoverageKind::contains;
+    rules.types = {test::tiny_type("room", contains, 0.5)};
+    auto in = test::tiny_world();
+    in.facilities = {test::tiny_facility("r5", "room", 25'000, 5'000)};  // county 990102 is met
+    const analysis::Analysis a(std::move(in), rules, analysis::Options{}, Reporter{});
+    const auto plan = planning::run(a, rules, options(), Reporter{});
+
+    REQUIRE(plan.summary.size() == 2);
+    CHECK(plan.summary[0].county_code == "990101");
+    CHECK(plan.summary[0].sites == 2);  // half of four villages
+    CHECK(plan.summary[0].status == "optimal");
+    CHECK(plan.summary[1].status == "met");
+    REQUIRE(plan.sites.size() == 2);
+    // One site a year: ranks 1 and 2 in 2026 and 2027, and the target met in 2027.
+    CHECK(plan.sites[0].id == "room-990101-001");
+    CHECK(plan.sites[0].year == 2026);
+    CHECK(plan.sites[1].year == 2027);
+    CHECK(plan.summary[0].year_met == 2027);
+    CHECK(plan.counties_after[0].types[0].villages_cov == 2);
+    CHECK(plan.summary[0].share_after == 0.5);
+
+    SECTION("an unknown type in a budget is refused") {
+        auto o = options();
+        o.budgets["nope"] = {1};
+        CHECK_THROWS_AS(planning::run(a, rules, o, Reporter{}), Error);
+    }
+}
