@@ -417,3 +417,23 @@ TEST_CASE("io: --layer ROLE=DATASET[:LAYER]") {
     CHECK_THROWS_AS(io::parse_layer_override("villages"), Error);
     CHECK_THROWS_AS(io::parse_layer_override("=x.gpkg"), Error);
 }
+
+TEST_CASE("io: a village whose township the townships layer lacks is reported at the village") {
+    test::TempDir dir;
+    const std::string path = (dir / "in.gpkg").string();
+    {
+        auto ds = gdal::Dataset::create(path, "GPKG");
+        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
+        add_layer(ds, "townships", wkbPolygon, {{"code", OFTString}, {"name", OFTString}},
+                  {{{{"code", "990101001"}, {"name", "城关镇"}}, square(102.0, 26.5)}});
+        ds.close();
+    }
+    Diagnostics diagnostics;
+    const auto in = read(options_for({path}), diagnostics);
+    CHECK(diagnostics.errors() == 1);
+    const Issue& issue = issue_with(diagnostics, "belongs to township 990101002");
+    CHECK(issue.where.file == path);
+    CHECK(issue.where.layer == "villages");
+    CHECK(issue.where.feature == 3);  // 北山, the third feature written
+    CHECK(in.villages.size() == 3);
+}
