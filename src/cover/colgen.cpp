@@ -157,140 +157,188 @@ Master solve_master(const Reduced& r, const std::vector<std::int32_t>& cols, con
     return m;
 }
 
-}  // namespace
+/// Column generation for one call of prove_max_cover: the master's columns, the multipliers π,
+/// the priced column values v and the best selection known.
+class ColumnGeneration {
+public:
+    ColumnGeneration(const Reduced& r, double budget, std::vector<std::int32_t> incumbent, double relative_gap);
 
-MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::int32_t> incumbent, double relative_gap,
-                              int seed, const Deadline& deadline, bool use_mip) {
-    MaxCoverProof out;
-    const auto n = r.n_cand();
-    const auto nd = r.n_dem();
-    std::sort(incumbent.begin(), incumbent.end());
-    out.chosen = incumbent;
-    double best_w = covered_weight(r, out.chosen);
-    const double total_w = std::accumulate(r.weight.begin(), r.weight.end(), 0.0);
-    out.bound = total_w;
-    const auto unit = cost_unit(r.weight);
+    /// Master rounds until L(π) proves the incumbent, no column prices out, or the time is up.
+    /// False when the time ran out or Clp failed: the proof so far is all there is.
+    bool generate_columns(const Deadline& deadline);
+    /// After the rounds: done when proven, else reduced-cost fixing and CBC on the columns left.
+    MaxCoverProof conclude(int seed, const Deadline& deadline, bool use_mip);
+    const MaxCoverProof& proof() const { return m_out; }
+
+private:
     // a selection better than w has value ≥ w + g; the bound proves w when below w + step(w),
     // step = g less 0.1 % of g (far above the rounding error of L's sums, ~1e-12 · Σw)
-    auto step = [&](double w) {
-        const double by_gap = relative_gap * std::abs(w);
-        const double by_unit = unit ? *unit * (1 - 1e-3) : 1e-9 * std::max(1.0, std::abs(w));
+    double step(double w) const {
+        const double by_gap = m_relative_gap * std::abs(w);
+        const double by_unit = m_unit ? *m_unit * (1 - 1e-3) : 1e-9 * std::max(1.0, std::abs(w));
         return std::max(by_gap, by_unit);
-    };
-    auto proven = [&] { return out.bound < best_w + step(best_w); };
-    const double btol = 1e-9 * std::max(1.0, budget);
-    auto consider = [&](std::vector<std::int32_t> sel) {  // a feasible selection from a master/MIP
-        if (sum_cost(r, sel) > budget + btol || !compatible(r, sel)) return;
-        const double w = covered_weight(r, sel);
-        if (w > best_w + 1e-9 * std::max(1.0, best_w)) {
-            best_w = w;
-            out.chosen = std::move(sel);
-            out.improved = true;
-        }
-    };
+    }
+    bool proven() const { return m_out.bound < m_best_w + step(m_best_w); }
+    void consider(std::vector<std::int32_t> selection);
+    void consider_integral(const Master& m);
+    void add_column(std::int32_t j);
+    std::size_t add_best(double mu_price, std::int32_t count);
+    void spread_duals(const Classes& cl, const Master& m);
+    void price();
+    std::vector<std::int32_t> columns_left_by_fixing() const;
+    void solve_kept(const std::vector<std::int32_t>& keep, int seed, const Deadline& deadline);
 
-    std::vector<double> pi(static_cast<std::size_t>(nd)), v(static_cast<std::size_t>(n));
-    std::vector<std::uint8_t> in_master(static_cast<std::size_t>(n), 0);
-    std::vector<std::int32_t> cols;
-    auto add_col = [&](std::int32_t j) {
-        if (!in_master[static_cast<std::size_t>(j)]) in_master[static_cast<std::size_t>(j)] = 1, cols.push_back(j);
-    };
-    for (auto j : incumbent) add_col(j);
+    const Reduced& m_r;
+    const double m_budget;
+    const double m_relative_gap;
+    const std::optional<double> m_unit;  // the weights' common unit g
+    const std::int32_t m_per_round;      // columns added per round
+    MaxCoverProof m_out;
+    double m_best_w = 0;
+    std::vector<double> m_pi;  // per demand
+    std::vector<double> m_v;   // per candidate: Σ_{i∈N_j} π_i
+    std::vector<std::uint8_t> m_in_master;
+    std::vector<std::int32_t> m_cols;
+    double m_mu = 0;          // the knapsack's critical ratio at π
+    double m_lagrangian = 0;  // L(π)
+};
 
-    // pricing against π: v_j, L(π), μ; returns the candidates ordered by reduced cost v_j − μ c_j
-    double mu = 0, lagrangian = total_w;
-    auto price = [&] {
-        for (std::int32_t j = 0; j < n; ++j) {
-            double s = 0;
-            for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
-                s += pi[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
-            v[static_cast<std::size_t>(j)] = s;
-        }
-        double free_part = 0;
-        for (std::int32_t i = 0; i < nd; ++i)
-            free_part += std::max(0.0, r.weight[static_cast<std::size_t>(i)] - pi[static_cast<std::size_t>(i)]);
-        const auto [kv, kmu] = knapsack(r, v, budget);
-        lagrangian = free_part + kv;
-        mu = kmu;
-        out.bound = std::min(out.bound, lagrangian);
-    };
+ColumnGeneration::ColumnGeneration(const Reduced& r, double budget, std::vector<std::int32_t> incumbent,
+                                   double relative_gap)
+    : m_r(r),
+      m_budget(budget),
+      m_relative_gap(relative_gap),
+      m_unit(cost_unit(r.weight)),
+      m_per_round(std::max<std::int32_t>(20, std::min<std::int32_t>(100, r.n_cand() / 50))),
+      m_pi(static_cast<std::size_t>(r.n_dem())),
+      m_v(static_cast<std::size_t>(r.n_cand())),
+      m_in_master(static_cast<std::size_t>(r.n_cand()), 0) {
+    std::sort(incumbent.begin(), incumbent.end());
+    m_out.chosen = incumbent;
+    m_best_w = covered_weight(r, m_out.chosen);
+    const double total_w = std::accumulate(r.weight.begin(), r.weight.end(), 0.0);
+    m_out.bound = total_w;
+    m_lagrangian = total_w;
+    for (auto j : incumbent) add_column(j);
     // first π: nothing covered yet, so π = w (every column's value is its whole weight)
-    for (std::int32_t i = 0; i < nd; ++i) pi[static_cast<std::size_t>(i)] = r.weight[static_cast<std::size_t>(i)];
+    for (std::int32_t i = 0; i < r.n_dem(); ++i)
+        m_pi[static_cast<std::size_t>(i)] = r.weight[static_cast<std::size_t>(i)];
     price();
-    const std::int32_t per_round = std::max<std::int32_t>(20, std::min<std::int32_t>(100, n / 50));
-    auto add_best = [&](double mu_price, std::int32_t count) {
-        std::vector<std::int32_t> order;
-        for (std::int32_t j = 0; j < n; ++j) {
-            const auto uj = static_cast<std::size_t>(j);
-            if (!in_master[uj] && v[uj] - mu_price * r.cost[uj] > 1e-9 * std::max(1.0, v[uj])) order.push_back(j);
-        }
-        auto rc = [&](std::int32_t j) {
-            return v[static_cast<std::size_t>(j)] - mu_price * r.cost[static_cast<std::size_t>(j)];
-        };
-        const auto take = std::min<std::size_t>(order.size(), static_cast<std::size_t>(count));
-        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end(),
-                          [&](std::int32_t a, std::int32_t b) { return rc(a) != rc(b) ? rc(a) > rc(b) : a < b; });
-        for (std::size_t k = 0; k < take; ++k) add_col(order[k]);
-        return take;
-    };
-    add_best(0.0, 2 * per_round);
+    add_best(0.0, 2 * m_per_round);
+}
 
-    Classes cl;
-    for (out.rounds = 0; !proven(); ++out.rounds) {
-        if (deadline.expired()) return out;
-        std::sort(cols.begin(), cols.end());
-        cl = classify(r, cols);
-        const Master m = solve_master(r, cols, cl, budget, deadline.remaining());
-        if (!m.ok) return out;
-        {  // an integral master solution is a selection
-            std::vector<std::int32_t> sel;
-            bool integral = true;
-            for (std::size_t p = 0; p < cols.size(); ++p) {
-                if (m.x[p] > 1 - 1e-6)
-                    sel.push_back(cols[p]);
-                else if (m.x[p] > 1e-6)
-                    integral = false;
-            }
-            if (integral) consider(sel);
+// A feasible selection from a master or the MIP replaces the best when it covers more weight.
+void ColumnGeneration::consider(std::vector<std::int32_t> selection) {
+    const double btol = 1e-9 * std::max(1.0, m_budget);
+    if (sum_cost(m_r, selection) > m_budget + btol || !compatible(m_r, selection)) return;
+    const double w = covered_weight(m_r, selection);
+    if (w > m_best_w + 1e-9 * std::max(1.0, m_best_w)) {
+        m_best_w = w;
+        m_out.chosen = std::move(selection);
+        m_out.improved = true;
+    }
+}
+
+// An integral master solution is a selection.
+void ColumnGeneration::consider_integral(const Master& m) {
+    std::vector<std::int32_t> selection;
+    for (std::size_t p = 0; p < m_cols.size(); ++p) {
+        if (m.x[p] > 1 - 1e-6)
+            selection.push_back(m_cols[p]);
+        else if (m.x[p] > 1e-6)
+            return;
+    }
+    consider(std::move(selection));
+}
+
+void ColumnGeneration::add_column(std::int32_t j) {
+    if (!m_in_master[static_cast<std::size_t>(j)]) m_in_master[static_cast<std::size_t>(j)] = 1, m_cols.push_back(j);
+}
+
+// Adds up to `count` columns outside the master with the largest positive reduced cost
+// v_j − μ c_j (ties by index); returns how many.
+std::size_t ColumnGeneration::add_best(double mu_price, std::int32_t count) {
+    std::vector<std::int32_t> order;
+    for (std::int32_t j = 0; j < m_r.n_cand(); ++j) {
+        const auto uj = static_cast<std::size_t>(j);
+        if (!m_in_master[uj] && m_v[uj] - mu_price * m_r.cost[uj] > 1e-9 * std::max(1.0, m_v[uj])) order.push_back(j);
+    }
+    auto rc = [&](std::int32_t j) {
+        return m_v[static_cast<std::size_t>(j)] - mu_price * m_r.cost[static_cast<std::size_t>(j)];
+    };
+    const auto take = std::min<std::size_t>(order.size(), static_cast<std::size_t>(count));
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end(),
+                      [&](std::int32_t a, std::int32_t b) { return rc(a) != rc(b) ? rc(a) > rc(b) : a < b; });
+    for (std::size_t k = 0; k < take; ++k) add_column(order[k]);
+    return take;
+}
+
+// π from the master's duals: a class's dual spread over its demands in proportion to weight;
+// demands no master column covers get π_i = w_i.
+void ColumnGeneration::spread_duals(const Classes& cl, const Master& m) {
+    for (std::int32_t i = 0; i < m_r.n_dem(); ++i) {
+        const auto c = cl.class_of[static_cast<std::size_t>(i)];
+        const double w = m_r.weight[static_cast<std::size_t>(i)];
+        if (c < 0) {
+            m_pi[static_cast<std::size_t>(i)] = w;
+        } else {
+            const double W = cl.weight[static_cast<std::size_t>(c)];
+            m_pi[static_cast<std::size_t>(i)] = W > 0 ? m.class_dual[static_cast<std::size_t>(c)] * w / W : 0.0;
         }
-        for (std::int32_t i = 0; i < nd; ++i) {
-            const auto c = cl.class_of[static_cast<std::size_t>(i)];
-            const double w = r.weight[static_cast<std::size_t>(i)];
-            if (c < 0) {
-                pi[static_cast<std::size_t>(i)] = w;
-            } else {
-                const double W = cl.weight[static_cast<std::size_t>(c)];
-                pi[static_cast<std::size_t>(i)] = W > 0 ? m.class_dual[static_cast<std::size_t>(c)] * w / W : 0.0;
-            }
-        }
+    }
+}
+
+// Pricing against π: v_j, L(π) and μ; L(π) tightens the bound.
+void ColumnGeneration::price() {
+    for (std::int32_t j = 0; j < m_r.n_cand(); ++j) {
+        double s = 0;
+        for (auto k = m_r.cover.begin(j); k < m_r.cover.end(j); ++k)
+            s += m_pi[static_cast<std::size_t>(m_r.cover.items[static_cast<std::size_t>(k)])];
+        m_v[static_cast<std::size_t>(j)] = s;
+    }
+    double free_part = 0;
+    for (std::int32_t i = 0; i < m_r.n_dem(); ++i)
+        free_part += std::max(0.0, m_r.weight[static_cast<std::size_t>(i)] - m_pi[static_cast<std::size_t>(i)]);
+    const auto [kv, kmu] = knapsack(m_r, m_v, m_budget);
+    m_lagrangian = free_part + kv;
+    m_mu = kmu;
+    m_out.bound = std::min(m_out.bound, m_lagrangian);
+}
+
+bool ColumnGeneration::generate_columns(const Deadline& deadline) {
+    for (m_out.rounds = 0; !proven(); ++m_out.rounds) {
+        if (deadline.expired()) return false;
+        std::sort(m_cols.begin(), m_cols.end());
+        const Classes cl = classify(m_r, m_cols);
+        const Master m = solve_master(m_r, m_cols, cl, m_budget, deadline.remaining());
+        if (!m.ok) return false;
+        consider_integral(m);
+        spread_duals(cl, m);
         price();
         if (proven()) break;
-        if (add_best(m.budget_dual, per_round) == 0) {
-            out.lp_converged = true;
+        if (add_best(m.budget_dual, m_per_round) == 0) {
+            m_out.lp_converged = true;
             break;
         }
     }
-    out.columns = static_cast<std::int32_t>(cols.size());
-    if (proven()) {
-        out.optimal = true;
-        out.bound = std::max(best_w, std::min(out.bound, best_w));
-        return out;
-    }
-    // Reduced-cost fixing with the last π (D = L(π), μ the knapsack's critical ratio).
-    const double need = best_w + step(best_w);
+    m_out.columns = static_cast<std::int32_t>(m_cols.size());
+    return true;
+}
+
+// Reduced-cost fixing with the last π (D = L(π), μ the knapsack's critical ratio): the columns
+// that can still be in a better selection.
+std::vector<std::int32_t> ColumnGeneration::columns_left_by_fixing() const {
+    const double need = m_best_w + step(m_best_w);
     std::vector<std::int32_t> keep;
-    for (std::int32_t j = 0; j < n; ++j) {
+    for (std::int32_t j = 0; j < m_r.n_cand(); ++j) {
         const auto uj = static_cast<std::size_t>(j);
-        if (lagrangian + std::min(0.0, v[uj] - mu * r.cost[uj]) >= need) keep.push_back(j);
+        if (m_lagrangian + std::min(0.0, m_v[uj] - m_mu * m_r.cost[uj]) >= need) keep.push_back(j);
     }
-    out.kept = static_cast<std::int32_t>(keep.size());
-    if (keep.empty()) {  // no column can be in a better selection
-        out.optimal = true;
-        out.bound = best_w;
-        return out;
-    }
-    if (!use_mip || deadline.expired()) return out;
-    // CBC on the kept columns; demands merged by their pattern over them.
+    return keep;
+}
+
+/// The max cover restricted to the `keep` columns, demands merged by their pattern over them.
+Milp kept_columns_milp(const Reduced& r, const std::vector<std::int32_t>& keep, double budget) {
     const Classes kc = classify(r, keep);
     Milp mip;
     for (std::size_t p = 0; p < keep.size(); ++p) mip.add_col(0.0, 0, 1, true);
@@ -308,21 +356,53 @@ MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::
     val.clear();
     for (auto j : keep) val.push_back(r.cost[static_cast<std::size_t>(j)]);
     mip.add_row(idx, val, -k_inf, budget);
-    const auto res = solve_milp(mip, std::nullopt, deadline.remaining(), relative_gap, 1e-9, seed);
+    return mip;
+}
+
+// CBC on the kept columns: its optimum, or the incumbent when that is not better, is optimal
+// for the whole problem; otherwise CBC's bound limits every better selection.
+void ColumnGeneration::solve_kept(const std::vector<std::int32_t>& keep, int seed, const Deadline& deadline) {
+    const double need = m_best_w + step(m_best_w);
+    const auto res = solve_milp(kept_columns_milp(m_r, keep, m_budget), std::nullopt, deadline.remaining(),
+                                m_relative_gap, 1e-9, seed);
     if (res.has_solution) {
-        std::vector<std::int32_t> sel;
+        std::vector<std::int32_t> selection;
         for (std::size_t p = 0; p < keep.size(); ++p)
-            if (res.x[p] > 0.5) sel.push_back(keep[p]);
-        consider(sel);
+            if (res.x[p] > 0.5) selection.push_back(keep[p]);
+        consider(std::move(selection));
     }
     if (res.optimal || res.infeasible) {
-        out.optimal = true;
-        out.bound = best_w;
+        m_out.optimal = true;
+        m_out.bound = m_best_w;
     } else if (std::isfinite(res.bound)) {
-        // better selections use kept columns only: bounded by CBC's bound there
-        out.bound = std::max(best_w, std::min(out.bound, std::max(-res.bound, need)));
+        m_out.bound = std::max(m_best_w, std::min(m_out.bound, std::max(-res.bound, need)));
     }
-    return out;
+}
+
+MaxCoverProof ColumnGeneration::conclude(int seed, const Deadline& deadline, bool use_mip) {
+    if (proven()) {
+        m_out.optimal = true;
+        m_out.bound = std::max(m_best_w, std::min(m_out.bound, m_best_w));
+        return m_out;
+    }
+    const std::vector<std::int32_t> keep = columns_left_by_fixing();
+    m_out.kept = static_cast<std::int32_t>(keep.size());
+    if (keep.empty()) {  // no column can be in a better selection
+        m_out.optimal = true;
+        m_out.bound = m_best_w;
+        return m_out;
+    }
+    if (use_mip && !deadline.expired()) solve_kept(keep, seed, deadline);
+    return m_out;
+}
+
+}  // namespace
+
+MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::int32_t> incumbent, double relative_gap,
+                              int seed, const Deadline& deadline, bool use_mip) {
+    ColumnGeneration generation(r, budget, std::move(incumbent), relative_gap);
+    if (!generation.generate_columns(deadline)) return generation.proof();
+    return generation.conclude(seed, deadline, use_mip);
 }
 
 }  // namespace scicov::cover::detail

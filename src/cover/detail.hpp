@@ -64,11 +64,11 @@ Csr transpose(const std::vector<std::int32_t>& offsets, const std::vector<std::i
 /// The problem the solvers see: presolved (or merely compacted) demands and candidates.
 struct Reduced {
     // candidates (column j of the models)
-    std::vector<std::int32_t> orig;  ///< reduced candidate → original index
-    std::vector<double> cost;        ///< objective units (1 per site, or the cost)
-    Csr cover;                       ///< candidate → reduced demands
-    Csr covered_by;                  ///< reduced demand → candidates
-    std::vector<std::int32_t> group; ///< compact group ids, -1 none
+    std::vector<std::int32_t> orig;   ///< reduced candidate → original index
+    std::vector<double> cost;         ///< objective units (1 per site, or the cost)
+    Csr cover;                        ///< candidate → reduced demands
+    Csr covered_by;                   ///< reduced demand → candidates
+    std::vector<std::int32_t> group;  ///< compact group ids, -1 none
     std::int32_t n_groups = 0;
     std::vector<std::pair<std::int32_t, std::int32_t>> conflicts;  ///< reduced indices, a < b, unique
     std::vector<std::vector<std::int32_t>> incompatible;           ///< per candidate: conflicts ∪ group mates
@@ -77,11 +77,11 @@ struct Reduced {
     std::vector<double> weight;
     std::vector<std::uint8_t> must;  ///< must be covered in every feasible solution (set cover)
     // constants
-    std::vector<std::int32_t> fixed;  ///< original candidates chosen by presolve
-    double fixed_cost = 0;            ///< in objective units
-    double needed = 0;                ///< set cover: measure still needed from the reduced demands
+    std::vector<std::int32_t> fixed;        ///< original candidates chosen by presolve
+    double fixed_cost = 0;                  ///< in objective units
+    double needed = 0;                      ///< set cover: measure still needed from the reduced demands
     std::vector<std::int32_t> uncoverable;  ///< original demand ids
-    double coverable_measure = 0;     ///< base + measure of everything some candidate covers
+    double coverable_measure = 0;           ///< base + measure of everything some candidate covers
     double base_measure = 0;
     PresolveStats stats;
 
@@ -91,10 +91,10 @@ struct Reduced {
 
 enum class Model { set_cover, max_cover };
 
-/// Builds the reduced problem. With `reduce` false only the constants are taken out (covered
-/// and uncoverable demands) so that the models are the textbook ones. `target` is used by the
-/// set-cover rules only. Throws Error(solver) when presolve proves the set cover infeasible?
-/// No: infeasibility is left to the solvers; `infeasible` is set when presolve sees it.
+/// Builds the reduced problem (presolve.cpp). With `reduce` false only the constants are taken
+/// out (covered, uncoverable and, for max cover, weightless demands) so that the models are the
+/// textbook ones. `target` is used by the set-cover rules only. Presolve does not throw on an
+/// infeasible set cover: it sets `infeasible` when it sees one and leaves the rest to the solvers.
 struct PresolveResult {
     Reduced reduced;
     bool infeasible = false;  ///< a must-cover demand lost all its candidates
@@ -165,11 +165,11 @@ double lagrangian_max_cover_bound(const Reduced& r, double budget, double incumb
 /// L < w* + g (g: the weights' common unit, or CBC's gap tolerances), otherwise reduced-cost
 /// fixing and CBC on the surviving columns.
 struct MaxCoverProof {
-    bool optimal = false;               ///< `chosen` is proven optimal (within relative_gap)
-    bool improved = false;              ///< `chosen` is better than the incumbent passed in
-    bool lp_converged = false;          ///< no column with a positive reduced cost was left
-    std::vector<std::int32_t> chosen;   ///< best selection known (reduced indices, sorted)
-    double bound = 0;                   ///< valid upper bound on the optimum
+    bool optimal = false;                             ///< `chosen` is proven optimal (within relative_gap)
+    bool improved = false;                            ///< `chosen` is better than the incumbent passed in
+    bool lp_converged = false;                        ///< no column with a positive reduced cost was left
+    std::vector<std::int32_t> chosen;                 ///< best selection known (reduced indices, sorted)
+    double bound = 0;                                 ///< valid upper bound on the optimum
     std::int32_t rounds = 0, columns = 0, kept = -1;  ///< master rounds, master columns, columns left by fixing
 };
 /// `use_mip` false: no CBC step (the bound and the master's integral solutions only).
@@ -179,13 +179,13 @@ MaxCoverProof prove_max_cover(const Reduced& r, double budget, std::vector<std::
 /// Full cover without groups or conflicts (lagrange.cpp): subgradient on the covering rows, a
 /// Lagrangian-cost greedy + redundancy removal each iteration (Beasley / Caprara–Fischetti–Toth).
 struct SetCoverLagrange {
-    std::vector<std::int32_t> best;   ///< best cover found (sorted), or `start` when none better
-    double upper = 0;                 ///< its cost (infinity when no cover is known)
-    double lower = 0;                 ///< best L(u): a valid lower bound on every cover's cost
-    std::vector<double> u;            ///< the multipliers of `lower`
-    std::vector<double> reduced_cost; ///< C_j = c_j − Σ_{i∈N_j} u_i at `u`
+    std::vector<std::int32_t> best;    ///< best cover found (sorted), or `start` when none better
+    double upper = 0;                  ///< its cost (infinity when no cover is known)
+    double lower = 0;                  ///< best L(u): a valid lower bound on every cover's cost
+    std::vector<double> u;             ///< the multipliers of `lower`
+    std::vector<double> reduced_cost;  ///< C_j = c_j − Σ_{i∈N_j} u_i at `u`
     std::int32_t iterations = 0;
-    bool optimal = false;             ///< lower proves upper (costs in units of the cost unit)
+    bool optimal = false;  ///< lower proves upper (costs in units of the cost unit)
 };
 SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t> start, std::int32_t iterations,
                                       const Deadline& deadline);

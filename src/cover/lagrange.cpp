@@ -212,116 +212,176 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
 constexpr int k_lns_hops = 2;
 constexpr int k_lns_nodes = 200;  // per sub-MIP: a deterministic limit
 
-std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32_t> cover, double unit, int seed,
-                                        const Deadline& deadline) {
-    const auto n = r.n_cand();
-    const auto nd = r.n_dem();
-    std::vector<std::uint8_t> in(static_cast<std::size_t>(n), 0);
-    std::vector<std::int32_t> cnt(static_cast<std::size_t>(nd), 0);
-    for (auto j : cover) {
-        in[static_cast<std::size_t>(j)] = 1;
-        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
-            ++cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
+namespace {
+
+/// One cover under large-neighbourhood search: which columns are chosen, how often each row is
+/// covered, and the scratch lists of one sub-MIP.
+class CoverNeighbourhoods {
+public:
+    CoverNeighbourhoods(const Reduced& r, const std::vector<std::int32_t>& cover, double unit, int seed)
+        : m_r(r),
+          m_unit(unit),
+          m_seed(seed),
+          m_in(static_cast<std::size_t>(r.n_cand()), 0),
+          m_count(static_cast<std::size_t>(r.n_dem()), 0),
+          m_pos(static_cast<std::size_t>(r.n_cand()), -1),
+          m_row_mark(static_cast<std::size_t>(r.n_dem()), 0) {
+        for (auto j : cover) add(j);
     }
-    // chosen columns sharing a row with j
-    auto chosen_near = [&](std::int32_t j, std::vector<std::int32_t>& out) {
-        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k) {
-            const auto i = r.cover.items[static_cast<std::size_t>(k)];
-            for (auto q = r.covered_by.begin(i); q < r.covered_by.end(i); ++q) {
-                const auto b = r.covered_by.items[static_cast<std::size_t>(q)];
-                if (in[static_cast<std::size_t>(b)]) out.push_back(b);
+
+    bool chosen(std::int32_t j) const { return m_in[static_cast<std::size_t>(j)] != 0; }
+
+    /// Frees a and the chosen columns within k_lns_hops overlap hops, and re-covers the rows only
+    /// they covered, cheaper if CBC can; true when the cover got cheaper (or lost redundant columns).
+    bool reoptimise_around(std::int32_t a, const Deadline& deadline) {
+        free_around(a);
+        const double freed_cost = release_freed();
+        collect_rows_and_columns();
+        std::vector<std::int32_t> replacement = m_freed;  // unchanged unless CBC finds cheaper
+        bool improved = false;
+        if (!m_rows.empty()) {
+            improved = recover_cheaper(freed_cost, deadline, replacement);
+        } else {
+            replacement.clear();  // the freed columns were redundant
+            improved = true;
+        }
+        for (auto i : m_rows) m_row_mark[static_cast<std::size_t>(i)] = 0;
+        for (auto c : m_cols) m_pos[static_cast<std::size_t>(c)] = -1;
+        for (auto b : m_freed) m_in[static_cast<std::size_t>(b)] = 0;
+        for (auto b : replacement) add(b);
+        return improved;
+    }
+
+    std::vector<std::int32_t> cover() const {
+        std::vector<std::int32_t> out;
+        for (std::int32_t j = 0; j < m_r.n_cand(); ++j)
+            if (chosen(j)) out.push_back(j);
+        return out;
+    }
+
+private:
+    void add(std::int32_t j) {
+        m_in[static_cast<std::size_t>(j)] = 1;
+        for (auto k = m_r.cover.begin(j); k < m_r.cover.end(j); ++k)
+            ++m_count[static_cast<std::size_t>(m_r.cover.items[static_cast<std::size_t>(k)])];
+    }
+
+    // chosen columns sharing a row with j, appended to `out`
+    void chosen_near(std::int32_t j, std::vector<std::int32_t>& out) const {
+        for (auto k = m_r.cover.begin(j); k < m_r.cover.end(j); ++k) {
+            const auto i = m_r.cover.items[static_cast<std::size_t>(k)];
+            for (auto q = m_r.covered_by.begin(i); q < m_r.covered_by.end(i); ++q) {
+                const auto b = m_r.covered_by.items[static_cast<std::size_t>(q)];
+                if (m_in[static_cast<std::size_t>(b)]) out.push_back(b);
             }
         }
-    };
-    std::vector<std::int32_t> freed, rows, cols, pos(static_cast<std::size_t>(n), -1),
-        row_mark(static_cast<std::size_t>(nd), 0);
+    }
+
+    void free_around(std::int32_t a) {
+        m_freed.assign(1, a);
+        chosen_near(a, m_freed);
+        for (int h = 1; h < k_lns_hops; ++h) {
+            const auto layer = m_freed;
+            for (auto b : layer) chosen_near(b, m_freed);
+            std::sort(m_freed.begin(), m_freed.end());
+            m_freed.erase(std::unique(m_freed.begin(), m_freed.end()), m_freed.end());
+        }
+        std::sort(m_freed.begin(), m_freed.end());
+        m_freed.erase(std::unique(m_freed.begin(), m_freed.end()), m_freed.end());
+    }
+
+    // Takes the freed columns' coverage off the row counts; returns their cost.
+    double release_freed() {
+        double freed_cost = 0;
+        for (auto b : m_freed) {
+            freed_cost += m_r.cost[static_cast<std::size_t>(b)];
+            for (auto k = m_r.cover.begin(b); k < m_r.cover.end(b); ++k)
+                --m_count[static_cast<std::size_t>(m_r.cover.items[static_cast<std::size_t>(k)])];
+        }
+        return freed_cost;
+    }
+
+    // Rows only the freed columns covered, and every column covering one of them (both sorted).
+    void collect_rows_and_columns() {
+        m_rows.clear();
+        m_cols.clear();
+        for (auto b : m_freed)
+            for (auto k = m_r.cover.begin(b); k < m_r.cover.end(b); ++k) {
+                const auto i = m_r.cover.items[static_cast<std::size_t>(k)];
+                if (m_count[static_cast<std::size_t>(i)] == 0 && !m_row_mark[static_cast<std::size_t>(i)]) {
+                    m_row_mark[static_cast<std::size_t>(i)] = 1;
+                    m_rows.push_back(i);
+                }
+            }
+        std::sort(m_rows.begin(), m_rows.end());
+        for (auto i : m_rows)
+            for (auto q = m_r.covered_by.begin(i); q < m_r.covered_by.end(i); ++q) {
+                const auto c = m_r.covered_by.items[static_cast<std::size_t>(q)];
+                if (m_pos[static_cast<std::size_t>(c)] < 0) {
+                    m_pos[static_cast<std::size_t>(c)] = 0;
+                    m_cols.push_back(c);
+                }
+            }
+        std::sort(m_cols.begin(), m_cols.end());
+    }
+
+    // The sub-MIP: cover m_rows with m_cols at least cost (in units); numbers m_pos.
+    Milp sub_milp() {
+        Milp m;
+        for (std::size_t p = 0; p < m_cols.size(); ++p) {
+            m_pos[static_cast<std::size_t>(m_cols[p])] = static_cast<std::int32_t>(p);
+            m.add_col(m_r.cost[static_cast<std::size_t>(m_cols[p])] / m_unit, 0, 1, true);
+        }
+        std::vector<std::int32_t> idx;
+        for (auto i : m_rows) {
+            idx.clear();
+            for (auto q = m_r.covered_by.begin(i); q < m_r.covered_by.end(i); ++q)
+                idx.push_back(m_pos[static_cast<std::size_t>(m_r.covered_by.items[static_cast<std::size_t>(q)])]);
+            m.add_row(idx, std::vector<double>(idx.size(), 1.0), 1.0, k_inf);
+        }
+        return m;
+    }
+
+    // Node-limited CBC with the freed cost (less half a unit) as cutoff; a cheaper re-cover
+    // replaces `replacement`.
+    bool recover_cheaper(double freed_cost, const Deadline& deadline, std::vector<std::int32_t>& replacement) {
+        const auto res =
+            solve_milp(sub_milp(), freed_cost / m_unit - 0.5, std::max(0.01, std::min(deadline.remaining(), 10.0)), 0.0,
+                       1e-9, m_seed, k_lns_nodes);
+        if (!res.has_solution) return false;
+        std::vector<std::int32_t> c;
+        double cc = 0;
+        for (std::size_t p = 0; p < m_cols.size(); ++p)
+            if (res.x[p] > 0.5) c.push_back(m_cols[p]), cc += m_r.cost[static_cast<std::size_t>(m_cols[p])];
+        if (cc >= freed_cost - 0.5 * m_unit) return false;
+        replacement = std::move(c);
+        return true;
+    }
+
+    const Reduced& m_r;
+    const double m_unit;
+    const int m_seed;
+    std::vector<std::uint8_t> m_in;     // per column: chosen
+    std::vector<std::int32_t> m_count;  // per row: chosen columns covering it
+    std::vector<std::int32_t> m_pos;    // per column: position in the sub-MIP, -1 outside
+    std::vector<std::uint8_t> m_row_mark;
+    std::vector<std::int32_t> m_freed, m_rows, m_cols;
+};
+
+}  // namespace
+
+std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32_t> cover, double unit, int seed,
+                                        const Deadline& deadline) {
+    CoverNeighbourhoods search(r, cover, unit, seed);
     bool improved = true;
     while (improved && !deadline.expired()) {
         improved = false;
-        for (std::int32_t a = 0; a < n && !deadline.expired(); ++a) {
-            if (!in[static_cast<std::size_t>(a)]) continue;
-            freed.assign(1, a);
-            chosen_near(a, freed);
-            for (int h = 1; h < k_lns_hops; ++h) {
-                const auto layer = freed;
-                for (auto b : layer) chosen_near(b, freed);
-                std::sort(freed.begin(), freed.end());
-                freed.erase(std::unique(freed.begin(), freed.end()), freed.end());
-            }
-            std::sort(freed.begin(), freed.end());
-            freed.erase(std::unique(freed.begin(), freed.end()), freed.end());
-            double freed_cost = 0;
-            for (auto b : freed) {
-                freed_cost += r.cost[static_cast<std::size_t>(b)];
-                for (auto k = r.cover.begin(b); k < r.cover.end(b); ++k)
-                    --cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
-            }
-            // rows only the freed columns covered, and every column covering one of them
-            rows.clear();
-            cols.clear();
-            for (auto b : freed)
-                for (auto k = r.cover.begin(b); k < r.cover.end(b); ++k) {
-                    const auto i = r.cover.items[static_cast<std::size_t>(k)];
-                    if (cnt[static_cast<std::size_t>(i)] == 0 && !row_mark[static_cast<std::size_t>(i)]) {
-                        row_mark[static_cast<std::size_t>(i)] = 1;
-                        rows.push_back(i);
-                    }
-                }
-            std::sort(rows.begin(), rows.end());
-            for (auto i : rows)
-                for (auto q = r.covered_by.begin(i); q < r.covered_by.end(i); ++q) {
-                    const auto c = r.covered_by.items[static_cast<std::size_t>(q)];
-                    if (pos[static_cast<std::size_t>(c)] < 0) {
-                        pos[static_cast<std::size_t>(c)] = 0;
-                        cols.push_back(c);
-                    }
-                }
-            std::sort(cols.begin(), cols.end());
-            Milp m;
-            for (std::size_t p = 0; p < cols.size(); ++p) {
-                pos[static_cast<std::size_t>(cols[p])] = static_cast<std::int32_t>(p);
-                m.add_col(r.cost[static_cast<std::size_t>(cols[p])] / unit, 0, 1, true);
-            }
-            std::vector<std::int32_t> idx;
-            for (auto i : rows) {
-                idx.clear();
-                for (auto q = r.covered_by.begin(i); q < r.covered_by.end(i); ++q)
-                    idx.push_back(pos[static_cast<std::size_t>(r.covered_by.items[static_cast<std::size_t>(q)])]);
-                m.add_row(idx, std::vector<double>(idx.size(), 1.0), 1.0, k_inf);
-            }
-            std::vector<std::int32_t> replacement = freed;  // unchanged unless CBC finds cheaper
-            if (!rows.empty()) {
-                const auto res =
-                    solve_milp(m, freed_cost / unit - 0.5, std::max(0.01, std::min(deadline.remaining(), 10.0)), 0.0,
-                               1e-9, seed, k_lns_nodes);
-                if (res.has_solution) {
-                    std::vector<std::int32_t> c;
-                    double cc = 0;
-                    for (std::size_t p = 0; p < cols.size(); ++p)
-                        if (res.x[p] > 0.5) c.push_back(cols[p]), cc += r.cost[static_cast<std::size_t>(cols[p])];
-                    if (cc < freed_cost - 0.5 * unit) {
-                        replacement = std::move(c);
-                        improved = true;
-                    }
-                }
-            } else {
-                replacement.clear();  // the freed columns were redundant
-                improved = true;
-            }
-            for (auto i : rows) row_mark[static_cast<std::size_t>(i)] = 0;
-            for (auto c : cols) pos[static_cast<std::size_t>(c)] = -1;
-            for (auto b : freed) in[static_cast<std::size_t>(b)] = 0;
-            for (auto b : replacement) {
-                in[static_cast<std::size_t>(b)] = 1;
-                for (auto k = r.cover.begin(b); k < r.cover.end(b); ++k)
-                    ++cnt[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])];
-            }
+        for (std::int32_t a = 0; a < r.n_cand() && !deadline.expired(); ++a) {
+            if (!search.chosen(a)) continue;
+            if (search.reoptimise_around(a, deadline)) improved = true;
         }
     }
-    cover.clear();
-    for (std::int32_t j = 0; j < n; ++j)
-        if (in[static_cast<std::size_t>(j)]) cover.push_back(j);
-    return cover;
+    return search.cover();
 }
 
 }  // namespace scicov::cover::detail

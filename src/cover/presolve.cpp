@@ -1,28 +1,10 @@
 // Presolve for the cover models: reductions that keep at least one optimal solution.
 //
-// Rules, each exact (an optimal solution of the reduced problem plus the fixed candidates is an
-// optimal solution of the original problem):
-//  1. Demands already covered are constants (their measure counts for every selection).
-//  2. Demands no candidate covers are constants at 0 (reported as uncoverable).
-//  3. Max cover: demands of weight 0 cannot change the objective.
-//  4. Demands with the same set of alive covering candidates are covered together by every
-//     selection: one demand with the summed measure and weight is the same model.
-//  5. Set cover, must-cover: if the open measure without demand i is below the measure still
-//     needed, every feasible selection covers i.
-//  6. Set cover, fixing: a must-cover demand with one alive candidate k forces x_k = 1; k's
-//     demands become covered, and candidates incompatible with k (group mates, conflicts) can
-//     never be chosen. A must-cover demand left with no candidate proves infeasibility.
-//  7. Set cover, implied rows: must-cover demands i, i' with cands(i) ⊆ cands(i'): covering i
-//     covers i', so i' leaves the model with its measure counted as covered.
-//  8. Useless candidates (cover no open demand) never help: dropping one from a selection keeps
-//     it feasible (all packing constraints are ≤) and changes no coverage.
-//  9. Dominance: j is dominated by an alive k when dem(j) ⊆ dem(k), cost(j) ≥ cost(k), and every
-//     candidate other than j incompatible with k is incompatible with j (or already out). In
-//     any feasible selection holding j, no candidate incompatible with k is chosen, so j can be
-//     swapped for k (or simply dropped if k is chosen) without losing coverage, target,
-//     tie-break weight or budget. Candidates are scanned from the highest index down and a
-//     dominator must be alive then, so swaps chain towards alive candidates and never cycle
-//     (of mutually dominating twins the lower index stays).
+// Each reduction is exact: an optimal solution of the reduced problem plus the fixed candidates
+// is an optimal solution of the original problem. The constants go first (covered, uncoverable
+// and weightless demands); then rounds of forced candidates, useless and dominated candidates,
+// demands merged by covering set and implied must-cover demands, until a round changes nothing.
+// Each reduction's function says what it removes and why that is safe.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -70,324 +52,433 @@ namespace {
 
 using List = std::vector<std::int32_t>;
 
+constexpr std::size_t ix(std::int32_t i) {
+    return static_cast<std::size_t>(i);
+}
+
 bool is_subset(const List& a, const List& b) {  // sorted a ⊆ sorted b
     if (a.size() > b.size()) return false;
     return std::includes(b.begin(), b.end(), a.begin(), a.end());
 }
 
-}  // namespace
-
-PresolveResult presolve(const CoverProblem& p, Model model, double target, Objective objective, bool reduce) {
-    PresolveResult result;
-    Reduced& r = result.reduced;
-    PresolveStats& st = r.stats;
-    const auto nd = static_cast<std::int32_t>(p.demand_count());
+/// Per candidate (original ids): the candidates it cannot be chosen with, group mates and
+/// conflicts, sorted and unique.
+std::vector<List> incompatibility(const CoverProblem& p) {
     const auto nc = static_cast<std::int32_t>(p.candidate_count());
-    st.demands_in = nd;
-    st.candidates_in = nc;
-    const bool set_cover = model == Model::set_cover;
+    std::vector<List> incompatible(ix(nc));
+    std::unordered_map<std::int32_t, List> members;
+    if (!p.group.empty())
+        for (std::int32_t j = 0; j < nc; ++j)
+            if (p.group[ix(j)] >= 0) members[p.group[ix(j)]].push_back(j);
+    for (const auto& [g, m] : members)
+        if (m.size() > 1)
+            for (auto a : m)
+                for (auto b : m)
+                    if (a != b) incompatible[ix(a)].push_back(b);
+    for (const auto& [a, b] : p.conflicts) {
+        if (a == b) continue;
+        incompatible[ix(a)].push_back(b);
+        incompatible[ix(b)].push_back(a);
+    }
+    for (auto& l : incompatible) {
+        std::sort(l.begin(), l.end());
+        l.erase(std::unique(l.begin(), l.end()), l.end());
+    }
+    return incompatible;
+}
 
-    auto ucost = [&](std::int32_t j) {
-        return objective == Objective::sites ? 1.0 : p.cost[static_cast<std::size_t>(j)];
-    };
+/// The working problem over original ids while the reductions run: which demands and
+/// candidates are still open, the incidence between them, and the constants taken out so far.
+class Presolver {
+public:
+    Presolver(const CoverProblem& p, Model model, double target, Objective objective);
 
-    // Working lists over original ids.
-    std::vector<List> cd(static_cast<std::size_t>(nc));  // candidate → open demands (alive)
-    std::vector<List> dc(static_cast<std::size_t>(nd));  // demand → candidates (alive)
-    std::vector<std::uint8_t> dem_alive(static_cast<std::size_t>(nd), 1);
-    std::vector<std::uint8_t> cand_alive(static_cast<std::size_t>(nc), 1);
-    std::vector<double> meas(p.measure.begin(), p.measure.end());
-    std::vector<double> wt(p.weight.begin(), p.weight.end());
+    /// Runs the reduction rounds until one changes nothing (at most 50) or infeasibility shows.
+    void reduce();
+    /// The reduced problem: survivors renumbered, packing rows and must-cover flags rebuilt.
+    PresolveResult finish();
 
-    double base = 0;
-    double total_all = 0;
-    for (std::int32_t i = 0; i < nd; ++i) {
-        total_all += meas[static_cast<std::size_t>(i)];
-        if (p.covered[static_cast<std::size_t>(i)]) {
-            base += meas[static_cast<std::size_t>(i)];
-            dem_alive[static_cast<std::size_t>(i)] = 0;
-            ++st.demands_already_covered;
+private:
+    void take_out_covered();
+    void take_out_uncoverable_and_weightless();
+
+    bool fix_forced_candidates();
+    bool drop_useless_candidates();
+    bool drop_dominated_candidates();
+    bool dominates(std::int32_t k, std::int32_t j) const;
+    bool merge_demands_by_covering_set();
+    bool drop_implied_demands();
+
+    void rebuild_candidate_lists();
+    double open_measure() const;
+    void compute_must();
+    double unit_cost(std::int32_t j) const { return m_objective == Objective::sites ? 1.0 : m_p.cost[ix(j)]; }
+
+    void renumber(Reduced& r, List& cand_new) const;
+    void copy_packing(Reduced& r, const List& cand_new) const;
+    void set_must(PresolveResult& result) const;
+
+    const CoverProblem& m_p;
+    const bool m_set_cover;
+    const double m_target;
+    const Objective m_objective;
+    const std::int32_t m_nd;
+    const std::int32_t m_nc;
+    PresolveResult m_result;
+    PresolveStats& m_stats;
+    std::vector<List> m_cd;  // candidate → open demands (alive)
+    std::vector<List> m_dc;  // demand → candidates (alive after each rebuild)
+    std::vector<std::uint8_t> m_dem_alive;
+    std::vector<std::uint8_t> m_cand_alive;
+    std::vector<double> m_meas;
+    std::vector<double> m_wt;
+    std::vector<List> m_incompatible;
+    bool m_any_incompatible = false;
+    double m_base = 0;           // measure of demands already covered
+    double m_total = 0;          // measure of every demand
+    double m_tol = 0;            // tolerance on measure comparisons
+    double m_fixed_measure = 0;  // measure of demands covered by fixed candidates or implied
+    std::vector<std::uint8_t> m_must;
+};
+
+Presolver::Presolver(const CoverProblem& p, Model model, double target, Objective objective)
+    : m_p(p),
+      m_set_cover(model == Model::set_cover),
+      m_target(target),
+      m_objective(objective),
+      m_nd(static_cast<std::int32_t>(p.demand_count())),
+      m_nc(static_cast<std::int32_t>(p.candidate_count())),
+      m_stats(m_result.reduced.stats),
+      m_cd(ix(m_nc)),
+      m_dc(ix(m_nd)),
+      m_dem_alive(ix(m_nd), 1),
+      m_cand_alive(ix(m_nc), 1),
+      m_meas(p.measure.begin(), p.measure.end()),
+      m_wt(p.weight.begin(), p.weight.end()),
+      m_incompatible(incompatibility(p)),
+      m_must(ix(m_nd), 0) {
+    m_stats.demands_in = m_nd;
+    m_stats.candidates_in = m_nc;
+    take_out_covered();
+    for (std::int32_t j = 0; j < m_nc; ++j)
+        for (auto k = p.offsets[ix(j)]; k < p.offsets[ix(j) + 1]; ++k) {
+            const auto i = p.demands[ix(k)];
+            if (m_dem_alive[ix(i)]) m_dc[ix(i)].push_back(j);
+        }
+    take_out_uncoverable_and_weightless();
+    m_tol = 1e-9 * std::max(1.0, m_total);
+    m_any_incompatible =
+        std::any_of(m_incompatible.begin(), m_incompatible.end(), [](const List& l) { return !l.empty(); });
+    rebuild_candidate_lists();
+    if (m_set_cover) compute_must();
+}
+
+// Demands already covered count for every selection: a constant (the base measure).
+void Presolver::take_out_covered() {
+    for (std::int32_t i = 0; i < m_nd; ++i) {
+        m_total += m_meas[ix(i)];
+        if (m_p.covered[ix(i)]) {
+            m_base += m_meas[ix(i)];
+            m_dem_alive[ix(i)] = 0;
+            ++m_stats.demands_already_covered;
         }
     }
-    r.base_measure = base;
-    for (std::int32_t j = 0; j < nc; ++j)
-        for (auto k = p.offsets[static_cast<std::size_t>(j)]; k < p.offsets[static_cast<std::size_t>(j) + 1]; ++k) {
-            const auto i = p.demands[static_cast<std::size_t>(k)];
-            if (dem_alive[static_cast<std::size_t>(i)]) dc[static_cast<std::size_t>(i)].push_back(j);
-        }
-    double coverable = base;
-    for (std::int32_t i = 0; i < nd; ++i) {
-        if (!dem_alive[static_cast<std::size_t>(i)]) continue;
-        if (dc[static_cast<std::size_t>(i)].empty()) {
-            dem_alive[static_cast<std::size_t>(i)] = 0;
+    m_result.reduced.base_measure = m_base;
+}
+
+// Demands no candidate covers are constants at 0 (reported as uncoverable). In max cover a
+// demand of weight 0 cannot change the objective, so it leaves the model too (its measure still
+// counts as coverable).
+void Presolver::take_out_uncoverable_and_weightless() {
+    Reduced& r = m_result.reduced;
+    double coverable = m_base;
+    for (std::int32_t i = 0; i < m_nd; ++i) {
+        if (!m_dem_alive[ix(i)]) continue;
+        if (m_dc[ix(i)].empty()) {
+            m_dem_alive[ix(i)] = 0;
             r.uncoverable.push_back(i);
-            ++st.demands_uncoverable;
+            ++m_stats.demands_uncoverable;
         } else {
-            coverable += meas[static_cast<std::size_t>(i)];
-            if (!set_cover && wt[static_cast<std::size_t>(i)] <= 0) {
-                dem_alive[static_cast<std::size_t>(i)] = 0;
-                dc[static_cast<std::size_t>(i)].clear();
-                ++st.demands_weightless;
+            coverable += m_meas[ix(i)];
+            if (!m_set_cover && m_wt[ix(i)] <= 0) {
+                m_dem_alive[ix(i)] = 0;
+                m_dc[ix(i)].clear();
+                ++m_stats.demands_weightless;
             }
         }
     }
     r.coverable_measure = coverable;
-    const double tol = 1e-9 * std::max(1.0, total_all);
+}
 
-    // Incompatibility (group mates + conflicts), original ids, sorted.
-    std::vector<List> incompatible(static_cast<std::size_t>(nc));
-    {
-        std::unordered_map<std::int32_t, List> members;
-        if (!p.group.empty())
-            for (std::int32_t j = 0; j < nc; ++j)
-                if (p.group[static_cast<std::size_t>(j)] >= 0) members[p.group[static_cast<std::size_t>(j)]].push_back(j);
-        for (const auto& [g, m] : members)
-            if (m.size() > 1)
-                for (auto a : m)
-                    for (auto b : m)
-                        if (a != b) incompatible[static_cast<std::size_t>(a)].push_back(b);
-        for (const auto& [a, b] : p.conflicts) {
-            if (a == b) continue;
-            incompatible[static_cast<std::size_t>(a)].push_back(b);
-            incompatible[static_cast<std::size_t>(b)].push_back(a);
-        }
-        for (auto& l : incompatible) {
-            std::sort(l.begin(), l.end());
-            l.erase(std::unique(l.begin(), l.end()), l.end());
-        }
-    }
-    const bool any_incompat = std::any_of(incompatible.begin(), incompatible.end(), [](const List& l) { return !l.empty(); });
-
-    double fixed_measure = 0;  // measure of demands covered by fixed candidates or implied
-    std::vector<std::uint8_t> must(static_cast<std::size_t>(nd), 0);
-
-    auto rebuild_cd = [&] {
-        for (auto& l : cd) l.clear();
-        for (std::int32_t i = 0; i < nd; ++i) {
-            if (!dem_alive[static_cast<std::size_t>(i)]) continue;
-            auto& l = dc[static_cast<std::size_t>(i)];
-            l.erase(std::remove_if(l.begin(), l.end(), [&](std::int32_t j) { return !cand_alive[static_cast<std::size_t>(j)]; }),
-                    l.end());
-            for (auto j : l) cd[static_cast<std::size_t>(j)].push_back(i);
-        }
-    };
-    auto open_measure = [&] {
-        double s = 0;
-        for (std::int32_t i = 0; i < nd; ++i)
-            if (dem_alive[static_cast<std::size_t>(i)]) s += meas[static_cast<std::size_t>(i)];
-        return s;
-    };
-    auto compute_must = [&] {
-        const double needed = target - base - fixed_measure;
-        const double open = open_measure();
-        for (std::int32_t i = 0; i < nd; ++i)
-            must[static_cast<std::size_t>(i)] =
-                dem_alive[static_cast<std::size_t>(i)] && meas[static_cast<std::size_t>(i)] > 0 &&
-                open - meas[static_cast<std::size_t>(i)] < needed - tol;
-    };
-
-    rebuild_cd();
-    if (set_cover) compute_must();
-
-    for (int round = 0; reduce && round < 50; ++round) {
+void Presolver::reduce() {
+    for (int round = 0; round < 50; ++round) {
         bool changed = false;
-
-        // 6. Fixing.
-        if (set_cover) {
-            for (std::int32_t i = 0; i < nd; ++i) {
-                if (!dem_alive[static_cast<std::size_t>(i)] || !must[static_cast<std::size_t>(i)]) continue;
-                auto& l = dc[static_cast<std::size_t>(i)];
-                l.erase(std::remove_if(l.begin(), l.end(),
-                                       [&](std::int32_t j) { return !cand_alive[static_cast<std::size_t>(j)]; }),
-                        l.end());
-                if (l.empty()) {
-                    result.infeasible = true;
-                    break;
-                }
-                if (l.size() != 1) continue;
-                const auto k = l.front();
-                r.fixed.push_back(k);
-                r.fixed_cost += ucost(k);
-                ++st.candidates_fixed;
-                cand_alive[static_cast<std::size_t>(k)] = 0;
-                for (auto d : cd[static_cast<std::size_t>(k)]) {
-                    if (!dem_alive[static_cast<std::size_t>(d)]) continue;
-                    dem_alive[static_cast<std::size_t>(d)] = 0;
-                    fixed_measure += meas[static_cast<std::size_t>(d)];
-                }
-                for (auto o : incompatible[static_cast<std::size_t>(k)])
-                    if (cand_alive[static_cast<std::size_t>(o)]) {
-                        cand_alive[static_cast<std::size_t>(o)] = 0;
-                        ++st.candidates_excluded;
-                    }
-                changed = true;
-            }
-            if (result.infeasible) break;
-            if (changed) {
-                rebuild_cd();
-                compute_must();
-            }
+        if (m_set_cover) {
+            changed = fix_forced_candidates();
+            if (m_result.infeasible) break;
         }
-
-        // 8. Useless candidates.
-        for (std::int32_t j = 0; j < nc; ++j)
-            if (cand_alive[static_cast<std::size_t>(j)] && cd[static_cast<std::size_t>(j)].empty()) {
-                cand_alive[static_cast<std::size_t>(j)] = 0;
-                ++st.candidates_useless;
-                changed = true;
-            }
-
-        // 9. Dominance, highest index first.
-        {
-            bool removed = false;
-            for (std::int32_t j = nc - 1; j >= 0; --j) {
-                if (!cand_alive[static_cast<std::size_t>(j)]) continue;
-                const auto& dj = cd[static_cast<std::size_t>(j)];
-                if (dj.empty()) continue;
-                // rarest demand of j
-                std::int32_t rare = dj.front();
-                std::size_t best = SIZE_MAX;
-                for (auto d : dj) {
-                    const auto s = dc[static_cast<std::size_t>(d)].size();
-                    if (s < best) best = s, rare = d;
-                }
-                for (auto k : dc[static_cast<std::size_t>(rare)]) {
-                    if (k == j || !cand_alive[static_cast<std::size_t>(k)]) continue;
-                    if (ucost(j) < ucost(k)) continue;
-                    const auto& dk = cd[static_cast<std::size_t>(k)];
-                    if (!is_subset(dj, dk)) continue;
-                    if (any_incompat) {
-                        const auto& ij = incompatible[static_cast<std::size_t>(j)];
-                        bool ok = true;
-                        for (auto o : incompatible[static_cast<std::size_t>(k)]) {
-                            if (o == j || !cand_alive[static_cast<std::size_t>(o)]) continue;
-                            if (!std::binary_search(ij.begin(), ij.end(), o)) {
-                                ok = false;
-                                break;
-                            }
-                        }
-                        if (!ok) continue;
-                    }
-                    cand_alive[static_cast<std::size_t>(j)] = 0;
-                    ++st.candidates_dominated;
-                    removed = true;
-                    break;
-                }
-            }
-            if (removed) {
-                changed = true;
-                rebuild_cd();
-            }
-        }
-
-        // 4. Merge demands with identical candidate sets.
-        {
-            std::unordered_map<List, std::int32_t, HashIndexList> seen;
-            seen.reserve(static_cast<std::size_t>(nd));
-            bool merged = false;
-            for (std::int32_t i = 0; i < nd; ++i) {
-                if (!dem_alive[static_cast<std::size_t>(i)]) continue;
-                auto [it, inserted] = seen.emplace(dc[static_cast<std::size_t>(i)], i);
-                if (inserted) continue;
-                const auto rep = it->second;
-                meas[static_cast<std::size_t>(rep)] += meas[static_cast<std::size_t>(i)];
-                wt[static_cast<std::size_t>(rep)] += wt[static_cast<std::size_t>(i)];
-                dem_alive[static_cast<std::size_t>(i)] = 0;
-                ++st.demands_merged;
-                merged = true;
-            }
-            if (merged) {
-                changed = true;
-                rebuild_cd();
-            }
-        }
-
-        // 7. Implied must-cover rows.
-        if (set_cover) {
-            compute_must();
-            bool dropped = false;
-            for (std::int32_t i = 0; i < nd; ++i) {
-                if (!dem_alive[static_cast<std::size_t>(i)] || !must[static_cast<std::size_t>(i)]) continue;
-                const auto& di = dc[static_cast<std::size_t>(i)];
-                if (di.empty()) continue;
-                // supersets of di are among the demands of di's first candidate
-                for (auto i2 : cd[static_cast<std::size_t>(di.front())]) {
-                    if (i2 == i || !dem_alive[static_cast<std::size_t>(i2)] || !must[static_cast<std::size_t>(i2)]) continue;
-                    const auto& d2 = dc[static_cast<std::size_t>(i2)];
-                    if (d2.size() <= di.size() || !is_subset(di, d2)) continue;
-                    dem_alive[static_cast<std::size_t>(i2)] = 0;
-                    fixed_measure += meas[static_cast<std::size_t>(i2)];
-                    ++st.demands_implied;
-                    dropped = true;
-                }
-            }
-            if (dropped) {
-                changed = true;
-                rebuild_cd();
-                compute_must();
-            }
-        }
-
+        changed = drop_useless_candidates() || changed;
+        changed = drop_dominated_candidates() || changed;
+        changed = merge_demands_by_covering_set() || changed;
+        if (m_set_cover) changed = drop_implied_demands() || changed;
         if (!changed) break;
     }
+}
 
-    // Build the reduced problem.
-    std::vector<std::int32_t> cand_new(static_cast<std::size_t>(nc), -1), dem_new(static_cast<std::size_t>(nd), -1);
-    for (std::int32_t j = 0; j < nc; ++j)
-        if (cand_alive[static_cast<std::size_t>(j)]) {
-            cand_new[static_cast<std::size_t>(j)] = static_cast<std::int32_t>(r.orig.size());
-            r.orig.push_back(j);
-            r.cost.push_back(ucost(j));
+// Set cover, forced candidates. A demand is must-cover when the open measure without it is
+// below the measure still needed: every feasible selection covers it. A must-cover demand with
+// one alive candidate k forces x_k = 1; k's demands become covered, and the candidates
+// incompatible with k (group mates, conflicts) can never be chosen. A must-cover demand left
+// with no candidate proves the set cover infeasible.
+bool Presolver::fix_forced_candidates() {
+    Reduced& r = m_result.reduced;
+    bool fixed = false;
+    for (std::int32_t i = 0; i < m_nd; ++i) {
+        if (!m_dem_alive[ix(i)] || !m_must[ix(i)]) continue;
+        auto& l = m_dc[ix(i)];
+        l.erase(std::remove_if(l.begin(), l.end(), [&](std::int32_t j) { return !m_cand_alive[ix(j)]; }), l.end());
+        if (l.empty()) {
+            m_result.infeasible = true;
+            return fixed;
         }
-    for (std::int32_t i = 0; i < nd; ++i)
-        if (dem_alive[static_cast<std::size_t>(i)]) {
-            dem_new[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(r.measure.size());
-            r.measure.push_back(meas[static_cast<std::size_t>(i)]);
-            r.weight.push_back(wt[static_cast<std::size_t>(i)]);
+        if (l.size() != 1) continue;
+        const auto k = l.front();
+        r.fixed.push_back(k);
+        r.fixed_cost += unit_cost(k);
+        ++m_stats.candidates_fixed;
+        m_cand_alive[ix(k)] = 0;
+        for (auto d : m_cd[ix(k)]) {
+            if (!m_dem_alive[ix(d)]) continue;
+            m_dem_alive[ix(d)] = 0;
+            m_fixed_measure += m_meas[ix(d)];
+        }
+        for (auto o : m_incompatible[ix(k)])
+            if (m_cand_alive[ix(o)]) {
+                m_cand_alive[ix(o)] = 0;
+                ++m_stats.candidates_excluded;
+            }
+        fixed = true;
+    }
+    if (fixed) {
+        rebuild_candidate_lists();
+        compute_must();
+    }
+    return fixed;
+}
+
+// Useless candidates (covering no open demand) never help: dropping one from a selection keeps
+// it feasible (every packing constraint is ≤) and changes no coverage.
+bool Presolver::drop_useless_candidates() {
+    bool dropped = false;
+    for (std::int32_t j = 0; j < m_nc; ++j)
+        if (m_cand_alive[ix(j)] && m_cd[ix(j)].empty()) {
+            m_cand_alive[ix(j)] = 0;
+            ++m_stats.candidates_useless;
+            dropped = true;
+        }
+    return dropped;
+}
+
+// Dominated candidates. j is dominated by an alive k when dem(j) ⊆ dem(k), cost(j) ≥ cost(k),
+// and every candidate other than j incompatible with k is incompatible with j (or already out).
+// In any feasible selection holding j no candidate incompatible with k is chosen, so j can be
+// swapped for k (or simply dropped when k is chosen) without losing coverage, target, tie-break
+// weight or budget. Candidates are scanned from the highest index down and a dominator must be
+// alive then, so swaps chain towards alive candidates and never cycle (of mutually dominating
+// twins the lower index stays).
+bool Presolver::drop_dominated_candidates() {
+    bool removed = false;
+    for (std::int32_t j = m_nc - 1; j >= 0; --j) {
+        if (!m_cand_alive[ix(j)]) continue;
+        const auto& dj = m_cd[ix(j)];
+        if (dj.empty()) continue;
+        // a dominator covers j's rarest demand too: only its candidates need a look
+        std::int32_t rare = dj.front();
+        std::size_t best = SIZE_MAX;
+        for (auto d : dj) {
+            const auto s = m_dc[ix(d)].size();
+            if (s < best) best = s, rare = d;
+        }
+        for (auto k : m_dc[ix(rare)]) {
+            if (!dominates(k, j)) continue;
+            m_cand_alive[ix(j)] = 0;
+            ++m_stats.candidates_dominated;
+            removed = true;
+            break;
+        }
+    }
+    if (removed) rebuild_candidate_lists();
+    return removed;
+}
+
+bool Presolver::dominates(std::int32_t k, std::int32_t j) const {
+    if (k == j || !m_cand_alive[ix(k)]) return false;
+    if (unit_cost(j) < unit_cost(k)) return false;
+    if (!is_subset(m_cd[ix(j)], m_cd[ix(k)])) return false;
+    if (!m_any_incompatible) return true;
+    const auto& ij = m_incompatible[ix(j)];
+    for (auto o : m_incompatible[ix(k)]) {
+        if (o == j || !m_cand_alive[ix(o)]) continue;
+        if (!std::binary_search(ij.begin(), ij.end(), o)) return false;
+    }
+    return true;
+}
+
+// Demands with the same set of alive covering candidates are covered together by every
+// selection: one demand with their summed measure and weight is the same model.
+bool Presolver::merge_demands_by_covering_set() {
+    std::unordered_map<List, std::int32_t, HashIndexList> seen;
+    seen.reserve(ix(m_nd));
+    bool merged = false;
+    for (std::int32_t i = 0; i < m_nd; ++i) {
+        if (!m_dem_alive[ix(i)]) continue;
+        auto [it, inserted] = seen.emplace(m_dc[ix(i)], i);
+        if (inserted) continue;
+        const auto rep = it->second;
+        m_meas[ix(rep)] += m_meas[ix(i)];
+        m_wt[ix(rep)] += m_wt[ix(i)];
+        m_dem_alive[ix(i)] = 0;
+        ++m_stats.demands_merged;
+        merged = true;
+    }
+    if (merged) rebuild_candidate_lists();
+    return merged;
+}
+
+// Set cover, implied demands. For must-cover demands i, i' with cands(i) ⊊ cands(i'), covering i
+// covers i': i' leaves the model with its measure counted as covered.
+bool Presolver::drop_implied_demands() {
+    compute_must();
+    bool dropped = false;
+    for (std::int32_t i = 0; i < m_nd; ++i) {
+        if (!m_dem_alive[ix(i)] || !m_must[ix(i)]) continue;
+        const auto& di = m_dc[ix(i)];
+        if (di.empty()) continue;
+        // supersets of di are among the demands of di's first candidate
+        for (auto i2 : m_cd[ix(di.front())]) {
+            if (i2 == i || !m_dem_alive[ix(i2)] || !m_must[ix(i2)]) continue;
+            const auto& d2 = m_dc[ix(i2)];
+            if (d2.size() <= di.size() || !is_subset(di, d2)) continue;
+            m_dem_alive[ix(i2)] = 0;
+            m_fixed_measure += m_meas[ix(i2)];
+            ++m_stats.demands_implied;
+            dropped = true;
+        }
+    }
+    if (dropped) {
+        rebuild_candidate_lists();
+        compute_must();
+    }
+    return dropped;
+}
+
+// Drops the dead candidates from the open demands' lists and rebuilds candidate → demands.
+void Presolver::rebuild_candidate_lists() {
+    for (auto& l : m_cd) l.clear();
+    for (std::int32_t i = 0; i < m_nd; ++i) {
+        if (!m_dem_alive[ix(i)]) continue;
+        auto& l = m_dc[ix(i)];
+        l.erase(std::remove_if(l.begin(), l.end(), [&](std::int32_t j) { return !m_cand_alive[ix(j)]; }), l.end());
+        for (auto j : l) m_cd[ix(j)].push_back(i);
+    }
+}
+
+double Presolver::open_measure() const {
+    double s = 0;
+    for (std::int32_t i = 0; i < m_nd; ++i)
+        if (m_dem_alive[ix(i)]) s += m_meas[ix(i)];
+    return s;
+}
+
+void Presolver::compute_must() {
+    const double needed = m_target - m_base - m_fixed_measure;
+    const double open = open_measure();
+    for (std::int32_t i = 0; i < m_nd; ++i)
+        m_must[ix(i)] = m_dem_alive[ix(i)] && m_meas[ix(i)] > 0 && open - m_meas[ix(i)] < needed - m_tol;
+}
+
+PresolveResult Presolver::finish() {
+    Reduced& r = m_result.reduced;
+    List cand_new;
+    renumber(r, cand_new);
+    copy_packing(r, cand_new);
+    r.needed = m_target - m_base - m_fixed_measure;
+    set_must(m_result);
+    m_stats.demands_out = r.n_dem();
+    m_stats.candidates_out = r.n_cand();
+    return std::move(m_result);
+}
+
+// Numbers the alive candidates and demands in original order and builds both incidences.
+void Presolver::renumber(Reduced& r, List& cand_new) const {
+    cand_new.assign(ix(m_nc), -1);
+    List dem_new(ix(m_nd), -1);
+    for (std::int32_t j = 0; j < m_nc; ++j)
+        if (m_cand_alive[ix(j)]) {
+            cand_new[ix(j)] = static_cast<std::int32_t>(r.orig.size());
+            r.orig.push_back(j);
+            r.cost.push_back(unit_cost(j));
+        }
+    for (std::int32_t i = 0; i < m_nd; ++i)
+        if (m_dem_alive[ix(i)]) {
+            dem_new[ix(i)] = static_cast<std::int32_t>(r.measure.size());
+            r.measure.push_back(m_meas[ix(i)]);
+            r.weight.push_back(m_wt[ix(i)]);
         }
     r.cover.offsets.assign(1, 0);
     for (auto j : r.orig) {
-        for (auto d : cd[static_cast<std::size_t>(j)])
-            if (dem_new[static_cast<std::size_t>(d)] >= 0) r.cover.items.push_back(dem_new[static_cast<std::size_t>(d)]);
+        for (auto d : m_cd[ix(j)])
+            if (dem_new[ix(d)] >= 0) r.cover.items.push_back(dem_new[ix(d)]);
         r.cover.offsets.push_back(static_cast<std::int32_t>(r.cover.items.size()));
     }
     r.covered_by = transpose(r.cover.offsets, r.cover.items, r.n_dem());
-    {
-        std::unordered_map<std::int32_t, std::int32_t> gid;
-        r.group.assign(r.orig.size(), -1);
-        if (!p.group.empty())
-            for (std::size_t n = 0; n < r.orig.size(); ++n) {
-                const auto g = p.group[static_cast<std::size_t>(r.orig[n])];
-                if (g < 0) continue;
-                auto [it, ins] = gid.emplace(g, r.n_groups);
-                if (ins) ++r.n_groups;
-                r.group[n] = it->second;
-            }
-        // only groups with ≥ 2 alive members constrain anything, but keep ids simple
-        for (const auto& [a, b] : p.conflicts) {
-            const auto na = cand_new[static_cast<std::size_t>(a)], nb = cand_new[static_cast<std::size_t>(b)];
-            if (na < 0 || nb < 0 || na == nb) continue;
-            r.conflicts.emplace_back(std::min(na, nb), std::max(na, nb));
+}
+
+// Groups (compact ids in order of first alive member), conflicts and incompatibility lists
+// between the alive candidates, in reduced indices.
+void Presolver::copy_packing(Reduced& r, const List& cand_new) const {
+    std::unordered_map<std::int32_t, std::int32_t> gid;
+    r.group.assign(r.orig.size(), -1);
+    if (!m_p.group.empty())
+        for (std::size_t n = 0; n < r.orig.size(); ++n) {
+            const auto g = m_p.group[ix(r.orig[n])];
+            if (g < 0) continue;
+            auto [it, ins] = gid.emplace(g, r.n_groups);
+            if (ins) ++r.n_groups;
+            r.group[n] = it->second;
         }
-        std::sort(r.conflicts.begin(), r.conflicts.end());
-        r.conflicts.erase(std::unique(r.conflicts.begin(), r.conflicts.end()), r.conflicts.end());
-        r.incompatible.assign(r.orig.size(), {});
-        for (std::size_t n = 0; n < r.orig.size(); ++n)
-            for (auto o : incompatible[static_cast<std::size_t>(r.orig[n])])
-                if (cand_new[static_cast<std::size_t>(o)] >= 0) r.incompatible[n].push_back(cand_new[static_cast<std::size_t>(o)]);
+    // only groups with ≥ 2 alive members constrain anything, but keep ids simple
+    for (const auto& [a, b] : m_p.conflicts) {
+        const auto na = cand_new[ix(a)], nb = cand_new[ix(b)];
+        if (na < 0 || nb < 0 || na == nb) continue;
+        r.conflicts.emplace_back(std::min(na, nb), std::max(na, nb));
     }
-    r.needed = target - base - fixed_measure;
-    {
-        const double open = std::accumulate(r.measure.begin(), r.measure.end(), 0.0);
-        r.must.assign(r.measure.size(), 0);
-        if (set_cover)
-            for (std::size_t i = 0; i < r.measure.size(); ++i)
-                r.must[i] = r.measure[i] > 0 && open - r.measure[i] < r.needed - tol;
-        if (set_cover && open < r.needed - tol) result.infeasible = true;
-    }
-    st.demands_out = r.n_dem();
-    st.candidates_out = r.n_cand();
-    return result;
+    std::sort(r.conflicts.begin(), r.conflicts.end());
+    r.conflicts.erase(std::unique(r.conflicts.begin(), r.conflicts.end()), r.conflicts.end());
+    r.incompatible.assign(r.orig.size(), {});
+    for (std::size_t n = 0; n < r.orig.size(); ++n)
+        for (auto o : m_incompatible[ix(r.orig[n])])
+            if (cand_new[ix(o)] >= 0) r.incompatible[n].push_back(cand_new[ix(o)]);
+}
+
+// Set cover: the must-cover flags of the reduced demands, and infeasibility when even all of
+// them fall short of the measure needed.
+void Presolver::set_must(PresolveResult& result) const {
+    Reduced& r = result.reduced;
+    const double open = std::accumulate(r.measure.begin(), r.measure.end(), 0.0);
+    r.must.assign(r.measure.size(), 0);
+    if (!m_set_cover) return;
+    for (std::size_t i = 0; i < r.measure.size(); ++i)
+        r.must[i] = r.measure[i] > 0 && open - r.measure[i] < r.needed - m_tol;
+    if (open < r.needed - m_tol) result.infeasible = true;
+}
+
+}  // namespace
+
+PresolveResult presolve(const CoverProblem& problem, Model model, double target, Objective objective, bool reduce) {
+    Presolver presolver(problem, model, target, objective);
+    if (reduce) presolver.reduce();
+    return presolver.finish();
 }
 
 }  // namespace scicov::cover::detail

@@ -27,7 +27,7 @@ using namespace detail;
 
 namespace {
 
-struct Outcome {  // a selection on the reduced problem with what is known about it
+struct Outcome {                       // a selection on the reduced problem with what is known about it
     std::vector<std::int32_t> chosen;  // reduced indices
     bool have = false;
     bool optimal = false;
@@ -40,7 +40,8 @@ struct Outcome {  // a selection on the reduced problem with what is known about
 void add_packing_rows(const Reduced& r, Milp& m) {
     std::vector<std::vector<std::int32_t>> members(static_cast<std::size_t>(r.n_groups));
     for (std::int32_t j = 0; j < r.n_cand(); ++j)
-        if (r.group[static_cast<std::size_t>(j)] >= 0) members[static_cast<std::size_t>(r.group[static_cast<std::size_t>(j)])].push_back(j);
+        if (r.group[static_cast<std::size_t>(j)] >= 0)
+            members[static_cast<std::size_t>(r.group[static_cast<std::size_t>(j)])].push_back(j);
     for (const auto& g : members)
         if (g.size() > 1) m.add_row(g, std::vector<double>(g.size(), 1.0), -k_inf, 1.0);
     for (const auto& [a, b] : r.conflicts) m.add_row({a, b}, {1.0, 1.0}, -k_inf, 1.0);
@@ -109,7 +110,8 @@ Milp build_max_cover(const Reduced& r, double budget) {
     std::vector<double> val;
     for (std::int32_t i = 0; i < r.n_dem(); ++i) {
         idx.clear();
-        for (auto k = r.covered_by.begin(i); k < r.covered_by.end(i); ++k) idx.push_back(r.covered_by.items[static_cast<std::size_t>(k)]);
+        for (auto k = r.covered_by.begin(i); k < r.covered_by.end(i); ++k)
+            idx.push_back(r.covered_by.items[static_cast<std::size_t>(k)]);
         const auto y = m.add_col(-r.weight[static_cast<std::size_t>(i)], 0, 1, false);
         val.assign(idx.size(), -1.0);
         idx.push_back(y);
@@ -180,8 +182,8 @@ constexpr std::int32_t k_lagrange_iterations = 1500;
 
 /// Full cover: Lagrangian heuristic (upper and lower bound), local search and LNS from its best
 /// cover, reduced-cost fixing, then CBC on the surviving columns searching only covers cheaper
-/// than the incumbent (cutoff UB − g): when CBC proves there is none, the incumbent is optimal. Ties need no second stage (every demand is
-/// covered by every feasible selection, so all have the same weight).
+/// than the incumbent (cutoff UB − g): when CBC proves there is none, the incumbent is optimal. Ties need no second
+/// stage (every demand is covered by every feasible selection, so all have the same weight).
 Outcome full_cover_reduced(const Reduced& r, double unit, const SolveOptions& o, const Deadline& deadline,
                            const std::vector<std::int32_t>& start) {
     Outcome out;
@@ -246,6 +248,88 @@ Outcome full_cover_reduced(const Reduced& r, double unit, const SolveOptions& o,
     return finish(false);
 }
 
+// Solver::heuristic: the heuristic's cover with the LP relaxation's bound.
+Outcome set_cover_by_heuristic(const Reduced& r, std::optional<double> unit, bool ties, const Selection& h,
+                               const Deadline& deadline) {
+    Outcome out;
+    out.method = Method::heuristic;
+    out.have = h.feasible;
+    out.chosen = h.chosen;
+    Milp relax = build_set_cover(r, unit ? *unit : 1.0, false, false, 0);
+    const auto lp = solve_lp(relax, std::max(0.05, deadline.remaining()));
+    out.bound = lp ? sc_bound(*lp, unit) : 0.0;
+    if (out.have) out.bound = std::min(out.bound, sum_cost(r, out.chosen));
+    if (out.have && std::abs(sum_cost(r, out.chosen) - out.bound) <= 1e-9 * std::max(1.0, out.bound))
+        out.optimal = true;
+    out.tie_break_optimal = out.optimal && !ties;
+    return out;
+}
+
+// When the LP bound (Clp, which unlike CBC may run on several threads at once) already meets
+// the heuristic's cost, that proves it and CBC is not called: most county instances end here.
+bool proven_by_lp(const Reduced& r, std::optional<double> unit, const Selection& h, const Deadline& deadline,
+                  Outcome& out) {
+    if (!h.feasible) return false;
+    const auto lp =
+        solve_lp(build_set_cover(r, unit ? *unit : 1.0, false, false, 0), std::max(0.05, deadline.remaining()));
+    const double cost = sum_cost(r, h.chosen);
+    if (!lp || cost > sc_bound(*lp, unit) + 1e-9 * std::max(1.0, cost)) return false;
+    out.chosen = h.chosen;
+    out.have = out.optimal = true;
+    out.bound = cost;
+    return true;
+}
+
+// CBC on the primary objective; the better of its answer and the heuristic's is kept. Sets
+// out.infeasible when neither has a cover.
+void solve_primary_by_cbc(const Reduced& r, std::optional<double> unit, const SolveOptions& o, const Selection& h,
+                          const Deadline& deadline, Outcome& out) {
+    // Costs in units of g, so CBC sees an integral objective and prunes by whole units.
+    Milp m = build_set_cover(r, unit ? *unit : 1.0, false, false, 0);
+    // No cutoff from the heuristic: on the benchmark instances a CBC cutoff made the same model
+    // 40× slower (54 s instead of 1.4 s); the better of both answers is kept below instead.
+    const auto res = solve_milp(m, std::nullopt, deadline.remaining(), o.relative_gap, 1e-9, o.seed);
+    if (res.infeasible && !h.feasible) {
+        out.infeasible = true;
+        return;
+    }
+    if (res.infeasible) {  // nothing cheaper than the heuristic's selection
+        out.chosen = h.chosen;
+        out.have = out.optimal = true;
+        out.bound = sum_cost(r, h.chosen);
+        return;
+    }
+    out.bound = sc_bound(res.bound, unit);
+    if (res.has_solution) {
+        out.chosen = chosen_of(res.x, r.n_cand());
+        out.have = sc_feasible(r, out.chosen);
+        out.optimal = res.optimal && out.have;
+    }
+    if (h.feasible && (!out.have || sc_better(r, h.chosen, out.chosen))) {
+        // as cheap as a proven optimum (more weight): still optimal
+        const bool as_cheap = out.optimal && sum_cost(r, h.chosen) <= sum_cost(r, out.chosen) + 1e-9;
+        out.chosen = h.chosen;
+        out.optimal = as_cheap;
+        if (!as_cheap) out.method = Method::heuristic;
+        out.have = true;
+    }
+}
+
+// The tie-break: most weight with total cost ≤ the optimum (and every other row).
+void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadline, double stage1_seconds,
+                Outcome& out) {
+    const double cap = sum_cost(r, out.chosen);
+    const double seconds = std::min(deadline.remaining(), std::max(2.0, 2.0 * stage1_seconds));
+    Milp m2 = build_set_cover(r, 1.0, true, true, cap);
+    const auto res2 = solve_milp(m2, std::nullopt, seconds, 0.0, 1e-9, o.seed);
+    if (res2.has_solution) {
+        auto c2 = chosen_of(res2.x, r.n_cand());
+        if (sc_feasible(r, c2) && sum_cost(r, c2) <= cap + 1e-9 * std::max(1.0, cap) && sc_better(r, c2, out.chosen))
+            out.chosen = std::move(c2);
+    }
+    out.tie_break_optimal = res2.optimal;
+}
+
 Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadline& deadline) {
     Outcome out;
     const double tol = 1e-9 * std::max(1.0, std::abs(r.needed));
@@ -262,68 +346,15 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
     const Deadline heur_deadline(run_exact ? std::min(deadline.remaining() * 0.1, 2.0) : deadline.remaining() * 0.7);
     Selection h = heuristic_set_cover(r, heur_deadline);
     if (h.feasible && !sc_feasible(r, h.chosen)) h.feasible = false;
-
-    if (!run_exact) {
-        out.method = Method::heuristic;
-        out.have = h.feasible;
-        out.chosen = h.chosen;
-        Milp relax = build_set_cover(r, unit ? *unit : 1.0, false, false, 0);
-        const auto lp = solve_lp(relax, std::max(0.05, deadline.remaining()));
-        out.bound = lp ? sc_bound(*lp, unit) : 0.0;
-        if (out.have) out.bound = std::min(out.bound, sum_cost(r, out.chosen));
-        if (out.have && std::abs(sum_cost(r, out.chosen) - out.bound) <= 1e-9 * std::max(1.0, out.bound)) out.optimal = true;
-        out.tie_break_optimal = out.optimal && !ties;
-        return out;
-    }
-
+    if (!run_exact) return set_cover_by_heuristic(r, unit, ties, h, deadline);
     if (h.feasible && unit && full_cover_only(r)) return full_cover_reduced(r, *unit, o, deadline, h.chosen);
 
-    // Stage 1: the primary objective alone. When the LP bound (Clp, which unlike CBC may run on
-    // several threads at once) already meets the heuristic's cost, that proves it and CBC is
-    // not called: most county instances end here. Otherwise CBC solves the model.
+    // Stage 1: the primary objective alone, proven by the LP bound or else solved by CBC.
     out.method = Method::exact;
     const Deadline stage1(deadline.remaining());
-    bool proven = false;
-    if (h.feasible) {
-        const auto lp = solve_lp(build_set_cover(r, unit ? *unit : 1.0, false, false, 0),
-                                 std::max(0.05, deadline.remaining()));
-        const double cost = sum_cost(r, h.chosen);
-        if (lp && cost <= sc_bound(*lp, unit) + 1e-9 * std::max(1.0, cost)) {
-            out.chosen = h.chosen;
-            out.have = out.optimal = proven = true;
-            out.bound = cost;
-        }
-    }
-    if (!proven) {
-        // Costs in units of g, so CBC sees an integral objective and prunes by whole units.
-        Milp m = build_set_cover(r, unit ? *unit : 1.0, false, false, 0);
-        // No cutoff from the heuristic: on the benchmark instances a CBC cutoff made the same model
-        // 40× slower (54 s instead of 1.4 s); the better of both answers is kept below instead.
-        const auto res = solve_milp(m, std::nullopt, deadline.remaining(), o.relative_gap, 1e-9, o.seed);
-        if (res.infeasible && !h.feasible) {
-            out.infeasible = true;
-            return out;
-        }
-        if (res.infeasible) {  // nothing cheaper than the heuristic's selection
-            out.chosen = h.chosen;
-            out.have = out.optimal = true;
-            out.bound = sum_cost(r, h.chosen);
-        } else {
-            out.bound = sc_bound(res.bound, unit);
-            if (res.has_solution) {
-                out.chosen = chosen_of(res.x, r.n_cand());
-                out.have = sc_feasible(r, out.chosen);
-                out.optimal = res.optimal && out.have;
-            }
-            if (h.feasible && (!out.have || sc_better(r, h.chosen, out.chosen))) {
-                // as cheap as a proven optimum (more weight): still optimal
-                const bool as_cheap = out.optimal && sum_cost(r, h.chosen) <= sum_cost(r, out.chosen) + 1e-9;
-                out.chosen = h.chosen;
-                out.optimal = as_cheap;
-                if (!as_cheap) out.method = Method::heuristic;
-                out.have = true;
-            }
-        }
+    if (!proven_by_lp(r, unit, h, deadline, out)) {
+        solve_primary_by_cbc(r, unit, o, h, deadline, out);
+        if (out.infeasible) return out;
     }
     if (!out.have) return out;
     if (!out.optimal && o.solver == Solver::automatic && !deadline.expired()) {
@@ -334,20 +365,9 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
             out.method = Method::heuristic;
         }
     }
-    // Stage 2, the tie-break: most weight with total cost ≤ the optimum (and every other row).
+    // Stage 2: the tie-break among optimal selections.
     out.tie_break_optimal = out.optimal && !ties;
-    if (out.optimal && ties && !deadline.expired()) {
-        const double cap = sum_cost(r, out.chosen);
-        const double seconds = std::min(deadline.remaining(), std::max(2.0, 2.0 * stage1.elapsed()));
-        Milp m2 = build_set_cover(r, 1.0, true, true, cap);
-        const auto res2 = solve_milp(m2, std::nullopt, seconds, 0.0, 1e-9, o.seed);
-        if (res2.has_solution) {
-            auto c2 = chosen_of(res2.x, r.n_cand());
-            if (sc_feasible(r, c2) && sum_cost(r, c2) <= cap + 1e-9 * std::max(1.0, cap) && sc_better(r, c2, out.chosen))
-                out.chosen = std::move(c2);
-        }
-        out.tie_break_optimal = res2.optimal;
-    }
+    if (out.optimal && ties && !deadline.expired()) break_ties(r, o, deadline, stage1.elapsed(), out);
     const double obj = sum_cost(r, out.chosen);
     if (out.optimal) out.bound = obj;
     out.bound = std::min(out.bound, obj);
@@ -424,7 +444,8 @@ Outcome max_cover_reduced(const Reduced& r, double budget, const SolveOptions& o
         out.bound = std::min(colgen_bound, std::isfinite(res.bound) ? -res.bound : total_w);
         if (res.has_solution) {
             auto c = chosen_of(res.x, r.n_cand());
-            if (compatible(r, c) && sum_cost(r, c) <= budget + 1e-9 * std::max(1.0, budget) && mc_better(r, c, h.chosen)) {
+            if (compatible(r, c) && sum_cost(r, c) <= budget + 1e-9 * std::max(1.0, budget) &&
+                mc_better(r, c, h.chosen)) {
                 out.chosen = std::move(c);
                 from_cbc = true;
             }
@@ -487,7 +508,9 @@ std::vector<std::int32_t> to_sites(const CoverProblem& p, const Reduced& r, cons
     return out;
 }
 
-double measure_total(const CoverProblem& p) { return std::accumulate(p.measure.begin(), p.measure.end(), 0.0); }
+double measure_total(const CoverProblem& p) {
+    return std::accumulate(p.measure.begin(), p.measure.end(), 0.0);
+}
 
 Solution set_cover_impl(const CoverProblem& p, double target, const SolveOptions& o, const Deadline& deadline,
                         bool allow_infeasible_repair);
@@ -609,7 +632,8 @@ Solution solve_max_cover(const CoverProblem& problem, double budget, const Solve
     return max_cover_impl(problem, budget, options, Deadline(options.time_limit_s));
 }
 
-std::vector<Solution> sweep_max_cover(const CoverProblem& problem, std::int32_t max_budget, const SolveOptions& options) {
+std::vector<Solution> sweep_max_cover(const CoverProblem& problem, std::int32_t max_budget,
+                                      const SolveOptions& options) {
     validate(problem);
     check_options(options);
     if (max_budget < 0) throw Error(ErrorKind::solver, "max cover sweep: budget must be ≥ 0");

@@ -14,8 +14,8 @@
 #include <ogr_geometry.h>
 
 #include "core/gdal.hpp"
-#include "geodata.hpp"
 #include "core/geos.hpp"
+#include "geodata.hpp"
 
 namespace scicov::geodata::detail {
 
@@ -181,5 +181,11 @@ struct CountyInput {
 
 /// Generates one county's townships, villages, facilities and candidates.
 CountyOut build_county(const geos::GeosContext& ctx, const CountyInput& input, std::uint64_t seed);
+
+/// Writes the built counties into a new GeoPackage (EPSG:4490) at `output`, atomically, one
+/// layer after the other in county code order, and counts what it writes into `summary`. The
+/// geometries and lists are moved out of `results` as they are written.
+void write_geopackage(std::vector<CountyOut>& results, const std::filesystem::path& output, const Reporter& reporter,
+                      Summary& summary);
 
 }  // namespace scicov::geodata::detail

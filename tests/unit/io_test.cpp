@@ -1,0 +1,439 @@
+// scicov::io: reading inputs. Each test writes a few small layers into a temporary folder with
+// GDAL (GeoPackage, Shapefile) or as text (CSV), reads them back with read_inputs and checks what
+// arrives in the model, or which problems are reported and where (file, layer, feature, field).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <cpl_string.h>
+#include <ogrsf_frmts.h>
+
+#include "core/gdal.hpp"
+#include "scicov/core.hpp"
+#include "scicov/io.hpp"
+#include "support.hpp"
+
+using namespace scicov;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> k_type_keys = {"science_museum", "science_base", "e_station", "science_room"};
+
+/// One feature: field values as text (GDAL converts them to the field's type) and a WKT geometry.
+struct Row {
+    std::vector<std::pair<std::string, std::string>> values;
+    std::string wkt;
+};
+
+using Fields = std::vector<std::pair<const char*, OGRFieldType>>;
+
+void add_layer(gdal::Dataset& ds, const std::string& name, OGRwkbGeometryType type, const Fields& fields,
+               const std::vector<Row>& rows, const std::vector<std::string>& options = {}) {
+    const OGRSpatialReference srs = gdal::srs_from_user_input("EPSG:4490");
+    OGRLayer& layer = ds.create_layer(name, &srs, type, options);
+    for (const auto& [field, ftype] : fields) gdal::add_field(layer, field, ftype);
+    for (const auto& row : rows) {
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+        for (const auto& [field, value] : row.values) f->SetField(field.c_str(), value.c_str());
+        OGRGeometry* g = nullptr;
+        REQUIRE(OGRGeometryFactory::createFromWkt(row.wkt.c_str(), nullptr, &g) == OGRERR_NONE);
+        f->SetGeometryDirectly(g);
+        gdal::create_feature(layer, *f);
+    }
+}
+
+/// A 0.05° square village with its lower-left corner at (lon, lat).
+std::string square(double lon, double lat) {
+    const auto s = [](double v) { return std::to_string(v); };
+    const double d = 0.05;
+    return "POLYGON((" + s(lon) + " " + s(lat) + "," + s(lon + d) + " " + s(lat) + "," + s(lon + d) + " " + s(lat + d) +
+           "," + s(lon) + " " + s(lat + d) + "," + s(lon) + " " + s(lat) + "))";
+}
+
+std::string point(double lon, double lat) {
+    return "POINT(" + std::to_string(lon) + " " + std::to_string(lat) + ")";
+}
+
+const Fields k_village_fields = {{"code", OFTString}, {"name", OFTString}, {"population", OFTInteger}};
+
+/// Three villages of county 990101: two in township 990101001, one in 990101002.
+std::vector<Row> three_villages() {
+    return {{{{"code", "990101001002"}, {"name", "东村村民委员会"}, {"population", "800"}}, square(102.05, 26.50)},
+            {{{"code", "990101001001"}, {"name", "城关社区居民委员会"}, {"population", "1200"}}, square(102.00, 26.50)},
+            {{{"code", "990101002001"}, {"name", "北山村民委员会"}, {"population", "600"}}, square(102.00, 26.55)}};
+}
+
+io::ReadOptions options_for(std::vector<std::string> inputs) {
+    io::ReadOptions o;
+    o.inputs = std::move(inputs);
+    o.type_keys = k_type_keys;
+    return o;
+}
+
+model::Inputs read(const io::ReadOptions& options, Diagnostics& diagnostics) {
+    return io::read_inputs(options, diagnostics, Reporter{});
+}
+
+std::string all_issues(const Diagnostics& d) {
+    std::string s;
+    for (const auto& issue : d.issues()) s += issue.text() + "\n";
+    return s;
+}
+
+/// The issue whose message holds `part`; fails the test when there is none.
+const Issue& issue_with(const Diagnostics& d, const std::string& part) {
+    const auto& issues = d.issues();
+    auto it = std::find_if(issues.begin(), issues.end(),
+                           [&](const Issue& i) { return i.message.find(part) != std::string::npos; });
+    INFO(all_issues(d));
+    REQUIRE(it != issues.end());
+    return *it;
+}
+
+std::string file_bytes(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("io: each role's layer is found by name across the inputs; facilities also by type key") {
+    test::TempDir dir;
+    const std::string admin = (dir / "admin.gpkg").string();
+    const std::string sites = (dir / "sites.gpkg").string();
+    {
+        auto ds = gdal::Dataset::create(admin, "GPKG");
+        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
+        add_layer(ds, "townships", wkbPolygon, {{"code", OFTString}, {"name", OFTString}},
+                  {{{{"code", "990101001"}, {"name", "城关镇"}}, square(102.0, 26.5)},
+                   {{{"code", "990101002"}, {"name", "北山彝族乡"}}, square(102.0, 26.55)}});
+        add_layer(ds, "counties", wkbPolygon, {{"code", OFTString}, {"name", OFTString}},
+                  {{{{"code", "990101"}, {"name", "测试县"}}, square(102.0, 26.5)}});
+        ds.close();
+    }
+    {
+        auto ds = gdal::Dataset::create(sites, "GPKG");
+        add_layer(ds, "facilities", wkbPoint, {{"id", OFTString}, {"type", OFTString}, {"name", OFTString}},
+                  {{{{"id", "f2"}, {"type", "science_room"}, {"name", "城关社区科普室"}}, point(102.025, 26.525)},
+                   {{{"id", "f1"}, {"type", "e_station"}, {"name", "东村科普e站"}}, point(102.075, 26.525)}});
+        // A layer named by a type key: its features are of that type, no type field needed.
+        add_layer(ds, "science_museum", wkbPoint, {{"name", OFTString}},
+                  {{{{"name", "县科技馆"}}, point(102.03, 26.57)}});
+        add_layer(ds, "candidates", wkbPoint, {{"id", OFTString}, {"kind", OFTString}, {"cost", OFTReal}},
+                  {{{{"id", "c1"}, {"kind", "学校"}, {"cost", "0.8"}}, point(102.07, 26.52)}});
+        add_layer(ds, "roads", wkbLineString, {}, {{{}, "LINESTRING(102 26.5,102.1 26.6)"}});  // no role: ignored
+        ds.close();
+    }
+    Diagnostics diagnostics;
+    model::Inputs in = read(options_for({admin, sites}), diagnostics);
+    INFO(all_issues(diagnostics));
+    CHECK(diagnostics.issues().empty());
+
+    REQUIRE(in.villages.size() == 3);
+    CHECK(in.villages[0].code == "990101001001");  // sorted by code
+    CHECK(in.villages[0].name == "城关社区居民委员会");
+    CHECK(in.villages[0].population == 1200);
+    CHECK(in.villages[0].township_code == "990101001");
+    CHECK(in.villages[0].county_code == "990101");
+    CHECK(in.villages[0].source.file == admin);
+    CHECK(in.villages[0].source.layer == "villages");
+    // the representative point lies inside the village's square
+    CHECK(in.villages[0].rep.lon > 102.0);
+    CHECK(in.villages[0].rep.lon < 102.05);
+    CHECK(in.villages[0].rep.lat > 26.5);
+    CHECK(in.villages[0].rep.lat < 26.55);
+
+    REQUIRE(in.facilities.size() == 3);  // sorted by type, then id
+    CHECK(in.facilities[0].type == "e_station");
+    CHECK(in.facilities[0].id == "f1");
+    CHECK(in.facilities[0].location.lon == Approx(102.075).margin(1e-9));
+    CHECK(in.facilities[0].location.lat == Approx(26.525).margin(1e-9));
+    CHECK(in.facilities[1].type == "science_museum");
+    CHECK(in.facilities[1].name == "县科技馆");
+    CHECK(in.facilities[1].id == "science_museum:1");  // no id field: layer name and feature id
+    CHECK(in.facilities[1].source.file == sites);
+    CHECK(in.facilities[2].type == "science_room");
+    CHECK(in.facilities[2].status == model::FacilityStatus::existing);
+
+    REQUIRE(in.candidates.size() == 1);
+    CHECK(in.candidates[0].kind == "学校");
+    CHECK(in.candidates[0].cost == 0.8);
+    REQUIRE(in.townships.size() == 2);
+    CHECK(in.townships[1].parent_code == "990101");
+    REQUIRE(in.counties.size() == 1);
+    CHECK(in.counties[0].name == "测试县");
+
+    // Priority: villages of a 族乡 get the ethnic-township weight; with three villages the 0.8
+    // quantile is the farthest one, so nobody is "remote".
+    io::assign_priority(in, rules::PriorityRules{});
+    CHECK(in.villages[0].priority == 1.0);
+    CHECK(in.villages[1].priority == 1.0);
+    CHECK(in.villages[2].priority == 1.5);
+}
+
+TEST_CASE("io: a role found in two inputs is an error that names both and the way out") {
+    test::TempDir dir;
+    const std::string a = (dir / "a.gpkg").string();
+    const std::string b = (dir / "b.gpkg").string();
+    for (const auto& path : {a, b}) {
+        auto ds = gdal::Dataset::create(path, "GPKG");
+        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
+        ds.close();
+    }
+    Diagnostics diagnostics;
+    const auto in = read(options_for({a, b}), diagnostics);
+    const Issue& issue = issue_with(diagnostics, "also in " + a);
+    CHECK(issue.where.file == b);
+    CHECK(issue.where.layer == "villages");
+    CHECK(issue.message.find("--layer villages=") != std::string::npos);
+    CHECK(in.villages.size() == 3);  // the first one is read
+
+    SECTION("--layer picks one") {
+        io::ReadOptions o = options_for({a, b});
+        o.layers["villages"] = io::LayerSpec{b, "villages"};
+        Diagnostics d;
+        const auto chosen = read(o, d);
+        CHECK(d.issues().empty());
+        REQUIRE(chosen.villages.size() == 3);
+        CHECK(chosen.villages[0].source.file == b);
+    }
+}
+
+TEST_CASE("io: the rules' field map names the fields read") {
+    test::TempDir dir;
+    const std::string path = (dir / "villages.gpkg").string();
+    {
+        auto ds = gdal::Dataset::create(path, "GPKG");
+        add_layer(
+            ds, "villages", wkbPolygon, {{"村代码", OFTString}, {"村名", OFTString}, {"人口", OFTInteger}},
+            {{{{"村代码", "990101001001"}, {"村名", "城关社区居民委员会"}, {"人口", "1200"}}, square(102.0, 26.5)}});
+        ds.close();
+    }
+    io::ReadOptions o = options_for({path});
+    SECTION("mapped") {
+        o.fields.village_code = "村代码";
+        o.fields.village_name = "村名";
+        o.fields.village_population = "人口";
+        Diagnostics diagnostics;
+        const auto in = read(o, diagnostics);
+        INFO(all_issues(diagnostics));
+        CHECK(!diagnostics.has_errors());
+        REQUIRE(in.villages.size() == 1);
+        CHECK(in.villages[0].code == "990101001001");
+        CHECK(in.villages[0].name == "城关社区居民委员会");
+        CHECK(in.villages[0].population == 1200);
+    }
+    SECTION("not mapped: each missing field is named, with the fields the layer has") {
+        Diagnostics diagnostics;
+        const auto in = read(o, diagnostics);
+        CHECK(in.villages.empty());
+        CHECK(diagnostics.errors() == 3);
+        const Issue& issue = issue_with(diagnostics, "missing field");
+        CHECK(issue.where.file == path);
+        CHECK(issue.where.layer == "villages");
+        CHECK(issue.where.field == "code");
+        CHECK(issue.message.find("村代码, 村名, 人口") != std::string::npos);
+    }
+}
+
+TEST_CASE("io: a GBK Shapefile is read through its .cpg; without one the text is refused") {
+    test::TempDir dir;
+    const fs::path shp = dir / "villages.shp";
+    {
+        // GDAL recodes the UTF-8 values to CP936 (GBK) on write.
+        auto ds = gdal::Dataset::create(shp.string(), "ESRI Shapefile");
+        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages(), {"ENCODING=CP936"});
+        ds.close();
+    }
+    // Only the .cpg may say what the text is: no code page in the DBF header (LDID byte 29 = 0).
+    {
+        std::fstream dbf(dir / "villages.dbf", std::ios::in | std::ios::out | std::ios::binary);
+        dbf.seekp(29);
+        dbf.put('\0');
+    }
+    const std::string dbf = file_bytes(dir / "villages.dbf");
+    CHECK(dbf.find("城关") == std::string::npos);  // not UTF-8 …
+    char* gbk = CPLRecode("城关", CPL_ENC_UTF8, "CP936");
+    CHECK(dbf.find(gbk) != std::string::npos);  // … but GBK
+    CPLFree(gbk);
+
+    SECTION("with a .cpg saying GBK the names arrive intact") {
+        std::ofstream(dir / "villages.cpg") << "GBK\n";
+        Diagnostics diagnostics;
+        const auto in = read(options_for({shp.string()}), diagnostics);
+        INFO(all_issues(diagnostics));
+        CHECK(!diagnostics.has_errors());
+        REQUIRE(in.villages.size() == 3);
+        CHECK(in.villages[0].name == "城关社区居民委员会");
+        CHECK(in.villages[2].name == "北山村民委员会");
+    }
+    SECTION("without a .cpg: an error at the first feature's name field") {
+        fs::remove(dir / "villages.cpg");
+        Diagnostics diagnostics;
+        const auto in = read(options_for({shp.string()}), diagnostics);
+        const Issue& issue = issue_with(diagnostics, "not UTF-8");
+        CHECK(issue.where.file == shp.string());
+        CHECK(issue.where.layer == "villages");
+        CHECK(issue.where.feature == 0);
+        CHECK(issue.where.field == "name");
+        CHECK(issue.message.find(".cpg") != std::string::npos);
+    }
+}
+
+TEST_CASE("io: facilities from a CSV with lon/lat columns") {
+    test::TempDir dir;
+    const std::string villages = (dir / "villages.gpkg").string();
+    {
+        auto ds = gdal::Dataset::create(villages, "GPKG");
+        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
+        ds.close();
+    }
+    const fs::path csv = dir / "stations.csv";
+    io::ReadOptions o = options_for({villages});
+    o.layers["facilities"] = io::LayerSpec{csv.string(), ""};
+
+    SECTION("good: points from the lon/lat columns, WGS84 by convention") {
+        std::ofstream(csv) << "id,type,name,lon,lat\n"
+                              "f1,science_room,城关社区科普室,102.025,26.525\n"
+                              "f2,e_station,东村科普e站,102.075,26.535\n";
+        Diagnostics diagnostics;
+        const auto in = read(o, diagnostics);
+        INFO(all_issues(diagnostics));
+        CHECK(!diagnostics.has_errors());
+        REQUIRE(in.facilities.size() == 2);
+        CHECK(in.facilities[0].id == "f2");
+        CHECK(in.facilities[0].name == "东村科普e站");
+        CHECK(in.facilities[0].location.lon == Approx(102.075).margin(1e-9));
+        CHECK(in.facilities[0].location.lat == Approx(26.535).margin(1e-9));
+        CHECK(in.facilities[0].source.layer == "stations");
+    }
+    SECTION("a longitude that is not a number: an error at that row's geometry") {
+        std::ofstream(csv) << "id,type,name,lon,lat\n"
+                              "f1,science_room,城关社区科普室,102.025,26.525\n"
+                              "f2,e_station,东村科普e站,东经102度,26.525\n";
+        Diagnostics diagnostics;
+        const auto in = read(o, diagnostics);
+        CHECK(in.facilities.size() == 1);
+        const Issue& issue = issue_with(diagnostics, "geometry");
+        CHECK(issue.where.file == csv.string());
+        CHECK(issue.where.layer == "stations");
+        CHECK(issue.where.feature == 2);  // GDAL numbers CSV rows from 1
+    }
+}
+
+TEST_CASE("io: bad values are reported with file, layer, feature and field, and the rest is read") {
+    test::TempDir dir;
+    const std::string path = (dir / "in.gpkg").string();
+    {
+        auto ds = gdal::Dataset::create(path, "GPKG");
+        add_layer(ds, "villages", wkbPolygon, {{"code", OFTString}, {"name", OFTString}, {"population", OFTString}},
+                  {{{{"code", "990101001001"}, {"name", "城关社区"}, {"population", "1200"}}, square(102.0, 26.5)},
+                   {{{"code", "990101001002"}, {"name", "东村"}, {"population", "abc"}}, square(102.05, 26.5)},
+                   {{{"code", "990101001003"}, {"name", "西村"}, {"population", "-5"}}, square(102.1, 26.5)},
+                   {{{"code", "99010100100"}, {"name", "短码村"}, {"population", "7"}}, square(102.15, 26.5)},
+                   {{{"code", "990101001001"}, {"name", "重码村"}, {"population", "9"}}, square(102.2, 26.5)},
+                   {{{"code", "990101001006"}, {"name", "柏林村"}, {"population", "9"}}, square(13.4, 52.5)}});
+        add_layer(ds, "facilities", wkbPoint, {{"id", OFTString}, {"type", OFTString}, {"status", OFTString}},
+                  {{{{"id", "f1"}, {"type", "science_centre"}}, point(102.02, 26.52)},
+                   {{{"id", "f2"}, {"type", "science_room"}, {"status", "demolished"}}, point(102.02, 26.52)},
+                   {{{"id", "f3"}, {"type", "science_room"}, {"status", "规划"}}, point(102.02, 26.52)}});
+        ds.close();
+    }
+    Diagnostics diagnostics;
+    const auto in = read(options_for({path}), diagnostics);
+    REQUIRE(in.villages.size() == 1);
+    CHECK(in.villages[0].name == "城关社区");
+    REQUIRE(in.facilities.size() == 1);
+    CHECK(in.facilities[0].status == model::FacilityStatus::planned);
+    CHECK(diagnostics.errors() == 7);
+
+    struct Expect {
+        const char* message;
+        const char* layer;
+        std::int64_t feature;
+        const char* field;
+    };
+    for (const auto& e : std::vector<Expect>{{"\"abc\" is not a number", "villages", 2, "population"},
+                                             {"population -5 is negative", "villages", 3, "population"},
+                                             {"is not a 12-digit division code", "villages", 4, "code"},
+                                             {"duplicate code 990101001001 (also feature 1)", "villages", 5, "code"},
+                                             {"cannot be in China", "villages", 6, ""},
+                                             {"unknown facility type \"science_centre\"", "facilities", 1, "type"},
+                                             {"status \"demolished\"", "facilities", 2, "status"}}) {
+        INFO(e.message);
+        const Issue& issue = issue_with(diagnostics, e.message);
+        CHECK(issue.severity == Severity::error);
+        CHECK(issue.where.file == path);
+        CHECK(issue.where.layer == e.layer);
+        CHECK(issue.where.feature == e.feature);
+        CHECK(issue.where.field == e.field);
+    }
+}
+
+TEST_CASE("io: what cannot be opened throws, naming the dataset") {
+    test::TempDir dir;
+    const std::string missing = (dir / "no_such.gpkg").string();
+    Diagnostics diagnostics;
+    try {
+        read(options_for({missing}), diagnostics);
+        FAIL("read_inputs did not throw");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::input);
+        CHECK(e.context().file == missing);
+        CHECK(std::string(e.what()).find("no such file") != std::string::npos);
+    }
+    CHECK_THROWS_AS(read(io::ReadOptions{}, diagnostics), Error);  // no inputs at all: usage
+}
+
+TEST_CASE("io: --layer ROLE=DATASET[:LAYER]") {
+    test::TempDir dir;
+    const std::string gpkg = (dir / "in.gpkg").string();
+    std::ofstream(gpkg) << "";  // exists: a layer name may follow its last colon
+    {
+        const auto [role, spec] = io::parse_layer_override("villages=" + gpkg + ":dorf");
+        CHECK(role == "villages");
+        CHECK(spec.dataset == gpkg);
+        CHECK(spec.layer == "dorf");
+    }
+    {
+        const auto [role, spec] = io::parse_layer_override("facilities=" + gpkg);
+        CHECK(role == "facilities");
+        CHECK(spec.dataset == gpkg);
+        CHECK(spec.layer.empty());
+    }
+    {  // a PostgreSQL connection keeps its colons
+        const auto [role, spec] = io::parse_layer_override("villages=PG:dbname=gis host=db:5432");
+        CHECK(spec.dataset == "PG:dbname=gis host=db:5432");
+        CHECK(spec.layer.empty());
+    }
+    CHECK_THROWS_AS(io::parse_layer_override("villages"), Error);
+    CHECK_THROWS_AS(io::parse_layer_override("=x.gpkg"), Error);
+}
+
+TEST_CASE("io: a village whose township the townships layer lacks is reported at the village") {
+    test::TempDir dir;
+    const std::string path = (dir / "in.gpkg").string();
+    {
+        auto ds = gdal::Dataset::create(path, "GPKG");
+        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
+        add_layer(ds, "townships", wkbPolygon, {{"code", OFTString}, {"name", OFTString}},
+                  {{{{"code", "990101001"}, {"name", "城关镇"}}, square(102.0, 26.5)}});
+        ds.close();
+    }
+    Diagnostics diagnostics;
+    const auto in = read(options_for({path}), diagnostics);
+    CHECK(diagnostics.errors() == 1);
+    const Issue& issue = issue_with(diagnostics, "belongs to township 990101002");
+    CHECK(issue.where.file == path);
+    CHECK(issue.where.layer == "villages");
+    CHECK(issue.where.feature == 3);  // 北山, the third feature written
+    CHECK(in.villages.size() == 3);
+}
