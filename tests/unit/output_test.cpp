@@ -19,21 +19,24 @@ using namespace scicov;
 
 namespace {
 
+analysis::Options tiny_options() {
+    analysis::Options options;
+    options.read.inputs = {test::geodata("sample.gpkg").string()};
+    options.read.counties = {"510403"};
+    return options;
+}
+
+planning::Result plan_of(const analysis::Analysis& a, const rules::Rules& rules) {
+    planning::Options p = planning::defaults(rules);
+    p.threads = 1;
+    return planning::run(a, rules, p, Reporter{});
+}
+
 /// 510403 (26 villages), analysed and planned once for every test.
 struct Tiny {
     rules::Rules rules = rules::default_rules();
-    analysis::Analysis analysis;
-    planning::Result plan;
-
-    Tiny() {
-        analysis::Options options;
-        options.read.inputs = {test::geodata("sample.gpkg").string()};
-        options.read.counties = {"510403"};
-        analysis = analysis::run(options, rules, Reporter{});
-        planning::Options p = planning::defaults(rules);
-        p.threads = 1;
-        plan = planning::run(analysis, rules, p, Reporter{});
-    }
+    analysis::Analysis analysis = analysis::run(tiny_options(), rules, Reporter{});
+    planning::Result plan = plan_of(analysis, rules);
 };
 
 const Tiny& tiny() {
