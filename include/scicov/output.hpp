@@ -56,4 +56,29 @@ std::string county_summary_json(const analysis::Analysis& a, const rules::Rules&
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,
                             const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
 
+// ---------------------------------------------------------------------------------------------
+// Provenance (src/output/provenance.cpp): the `run` table, built from what a run used.
+
+/// What one run used, as the caller ran it. The rules are those read (the file over the
+/// defaults); values given for the run alone show in plan_options (per_year, start_year, …).
+struct RunRecord {
+    std::string command;                       ///< analyze | plan | demo
+    std::vector<std::string> inputs;           ///< datasets, as given
+    std::vector<std::string> layer_overrides;  ///< ROLE=DATASET[:LAYER], as given
+    std::vector<std::string> counties;         ///< counties requested (empty: all)
+    std::string rules_file;                    ///< empty: the default rules
+    const rules::Rules* rules = nullptr;       ///< required
+    std::string output_crs = crs::k_output_crs;
+    int circle_segments = 0;
+    const analysis::Analysis* analysis = nullptr;     ///< required
+    const planning::Options* plan_options = nullptr;  ///< with a plan
+    const planning::Result* plan = nullptr;           ///< with a plan
+    std::vector<StageTiming> timings;                 ///< empty unless the caller asks for timings
+};
+
+/// The `run` table's key/value rows, in a fixed order: version, command, inputs, rules, output
+/// CRS, counts, warnings; with a plan its options (per_year, start_year, year_scope, solver,
+/// budgets, a time limit or spacing that differs from the rules) and results; then timings.
+std::vector<std::pair<std::string, std::string>> run_table(const RunRecord& record);
+
 }  // namespace scicov::output

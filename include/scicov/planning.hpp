@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scicov/analysis.hpp"
@@ -13,21 +14,34 @@
 namespace scicov::planning {
 
 enum class YearScope { city, county };
+const char* to_string(YearScope scope);
 
+/// How a plan is made. Start from defaults(rules): the rules' [planning] table holds the defaults
+/// (per_year, start_year, time limit, spacing); the zeros here are no plan's values.
 struct Options {
     cover::SolveOptions solve;
     /// Max cover instead of set cover for a type: the budgets to solve (one, or 1..N for a sweep).
     std::map<std::string, std::vector<int>> budgets;
-    int per_year = 6;  ///< new sites a year (per type), shared city-wide or per county
-    int start_year = 2026;
+    int per_year = 0;  ///< new sites a year (per type), shared city-wide or per county
+    int start_year = 0;
     YearScope scope = YearScope::city;
     double min_spacing_m = 0;  ///< between new sites of one type
-    int by_year = 0;           ///< report the sites a year that would meet every target by this year
+    int by_year = 0;           ///< report the sites a year that would meet every target by this year (0: no)
     unsigned threads = 0;      ///< counties planned in parallel (0: one per core)
 };
 
-/// Options from the rules' [planning] table (per_year, start_year, time limit, spacing).
+/// Options from the rules' [planning] table (per_year, start_year, time limit, spacing). Values
+/// given for one run that the rules hold go through rules::apply first.
 Options defaults(const rules::Rules& rules);
+
+/// Sets one of the run's own options (not a rules key) from text, checked by rules::parse_value
+/// against range_of(key): "relative_gap", "by_year", "threads", "budget" (TYPE=N or TYPE=1..N, a
+/// type of `rules`), "year_scope" (city, county), "solver" (exact, heuristic, automatic).
+/// A bad value throws Error(ErrorKind::rules) naming the key.
+void set(Options& options, const rules::Rules& rules, std::string_view key, std::string_view text);
+
+/// The budgets of one type as text: "science_base=3", or "science_base=1..5" for a sweep.
+std::string budget_text(const std::string& type, const std::vector<int>& budgets);
 
 struct ProposedSite {
     std::string id;  ///< "<type>-<county>-<rank>"
@@ -71,8 +85,5 @@ struct Result {
 
 Result run(const analysis::Analysis& analysis, const rules::Rules& rules, const Options& options,
            const Reporter& reporter);
-
-/// Parses "--budget TYPE=N" or "TYPE=1..N" into options.budgets; throws a usage error.
-void parse_budget(const std::string& text, Options& options);
 
 }  // namespace scicov::planning

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace scicov::rules {
@@ -17,8 +18,8 @@ enum class Measure { villages, population, units };
 
 struct CoverageRule {
     CoverageKind kind = CoverageKind::contains;
-    double radius_m = 0;                       ///< radius rules only
-    std::optional<double> min_area_fraction;   ///< radius rules only: covered by area share instead
+    double radius_m = 0;                          ///< radius rules only
+    std::optional<double> min_area_fraction;      ///< radius rules only: covered by area share instead
     AdminLevel admin_level = AdminLevel::county;  ///< admin rules only
 
     bool operator==(const CoverageRule&) const = default;
@@ -44,41 +45,36 @@ struct FacilityType {
     bool operator==(const FacilityType&) const = default;
 };
 
+// FieldMap, PriorityRules and PlanningDefaults hold no defaults of their own: default_rules()
+// fills them from the embedded default rules text, the one place the defaults are written.
+
 /// Input field names per role (the rules file's [fields.<role>] tables map them).
 struct FieldMap {
-    std::string village_code = "code";
-    std::string village_name = "name";
-    std::string village_population = "population";
-    std::string village_township_code = "township_code";  ///< optional in the data: derived from code
-    std::string village_county_code = "county_code";      ///< optional in the data: derived from code
-    std::string facility_id = "id";
-    std::string facility_type = "type";
-    std::string facility_name = "name";
-    std::string facility_grade = "grade";
-    std::string facility_status = "status";
-    std::string candidate_id = "id";
-    std::string candidate_kind = "kind";
-    std::string candidate_cost = "cost";
-    std::string candidate_village_code = "village_code";
-    std::string unit_code = "code";
-    std::string unit_name = "name";
+    std::string village_code, village_name, village_population;
+    std::string village_township_code;  ///< optional in the data: derived from code
+    std::string village_county_code;    ///< optional in the data: derived from code
+    std::string facility_id, facility_type, facility_name, facility_grade, facility_status;
+    std::string candidate_id, candidate_kind, candidate_cost, candidate_village_code;
+    std::string unit_code, unit_name;
 
     bool operator==(const FieldMap&) const = default;
 };
 
+/// Demand weights ([priority]).
 struct PriorityRules {
-    double base = 1.0;
-    double ethnic_township = 1.5;  ///< township name contains 族乡
-    double remote = 1.5;           ///< village far from its county's centre
-    double remote_quantile = 0.8;  ///< "far" = beyond this quantile of distances in its county
+    double base = 0;
+    double ethnic_township = 0;  ///< township name contains 族乡
+    double remote = 0;           ///< village far from its county's centre
+    double remote_quantile = 0;  ///< "far" = beyond this quantile of distances in its county
 
     bool operator==(const PriorityRules&) const = default;
 };
 
+/// The [planning] table.
 struct PlanningDefaults {
-    int per_year = 6;          ///< new sites a year, city-wide (002)
-    int start_year = 2026;
-    double time_limit_s = 60;
+    int per_year = 0;  ///< new sites a year, city-wide (002)
+    int start_year = 0;
+    double time_limit_s = 0;
     double min_spacing_m = 0;  ///< between new sites of one type
 
     bool operator==(const PlanningDefaults&) const = default;
@@ -96,7 +92,7 @@ struct Rules {
     bool operator==(const Rules&) const = default;
 };
 
-/// The defaults of shared/POLICY.md.
+/// The defaults of shared/POLICY.md: the embedded default rules text, parsed.
 Rules default_rules();
 
 /// Reads and validates a rules file; unknown keys and impossible values throw
@@ -109,8 +105,8 @@ Rules load_rules(const std::string& path);
 /// As load_rules, from TOML text; `source_name` names it in messages (e.g. the file it came from).
 Rules parse_rules(std::string_view toml_text, const std::string& source_name);
 
-/// The default rules as a commented TOML document (what `scicov rules` prints); loading it
-/// gives default_rules() back.
+/// The default rules as a commented TOML document (what `scicov rules` prints); default_rules()
+/// is this text parsed.
 std::string default_rules_toml();
 
 /// The rules as TOML (without comments), for the `run` table.
@@ -124,5 +120,44 @@ const char* to_string(AdminLevel l);
 /// k_max_type_key_length characters: it names output fields (cov_<type>, share_<type>, ...).
 inline constexpr std::size_t k_max_type_key_length = 32;
 bool valid_type_key(std::string_view key);
+
+// ---------------------------------------------------------------------------------------------
+// Values and their ranges: the rules file and values given for one run (the command line) pass
+// the same checks, so `per_year = 0` in a file and `--per-year 0` fail alike, naming the range.
+
+/// The values a number may take.
+struct Range {
+    enum class Kind { integer, number };
+    Kind kind = Kind::number;
+    std::optional<double> min, max;  ///< inclusive bounds; none: unbounded
+    bool min_open = false;           ///< min itself excluded: (min, …
+    std::string_view hint;           ///< what the number is, for messages: " (metres)"
+
+    /// A finite number (an integer for Kind::integer) within the bounds.
+    bool contains(double value) const;
+    /// The bounds for messages: "in [1, 100000]", "> 0", ">= 0", "in (0, 1]".
+    std::string bounds() const;
+};
+
+/// The range of a value by key: a number of the rules file ("planning.per_year", "priority.base")
+/// or a run option that is not in the rules ("relative_gap", "by_year", "threads", "budget").
+/// Throws Error(ErrorKind::internal) for another key.
+const Range& range_of(std::string_view key);
+
+/// Parses `text` (a value given as text, e.g. on the command line) as the number `key` holds and
+/// checks it against range_of(key): the whole text, no overflow, finite, within the bounds.
+/// Throws Error(ErrorKind::rules) "planning.per_year must be an integer in [1, 100000] (…), got 0".
+double parse_value(std::string_view key, std::string_view text);
+
+/// A 6-digit county code (--county); throws Error(ErrorKind::rules) "<key> must be …, got 'abc'".
+std::string parse_county_code(std::string_view key, std::string_view text);
+
+/// Rules keys given new values for one run, as text: {"planning.per_year", "8"}. Each value is
+/// parsed and checked as parse_value does, so it fails as the key would in a rules file.
+using Overrides = std::vector<std::pair<std::string, std::string>>;
+
+/// `rules` with the overrides applied, in order. Takes the number keys of [planning] and
+/// [priority]; another key or a bad value throws Error(ErrorKind::rules) naming the key.
+Rules apply(Rules rules, const Overrides& overrides);
 
 }  // namespace scicov::rules

@@ -3,9 +3,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "output_options.hpp"
 #include "command.hpp"
 #include "input_options.hpp"
+#include "output_options.hpp"
 
 namespace scicov::cli {
 namespace {
@@ -31,7 +31,7 @@ public:
         options.read = m_inputs.read_options();
         options.gaps = m_output.gaps();
         const analysis::Analysis a = analysis::run(options, rules, reporter);
-        write_analysis_output(m_output, m_inputs, rules, a, nullptr, "analyze", nullptr);
+        write_analysis_output(m_output, m_inputs, rules, a, std::nullopt, "analyze");
         print_summary(std::cout, a, rules);
         return 0;
     }

@@ -37,10 +37,11 @@ public:
         analysis::Options options;
         options.read = inputs.read_options();
         const analysis::Analysis a = analysis::run(options, rules, reporter);
-        const planning::Result plan = planning::run(a, rules, planning::defaults(rules), reporter);
+        const planning::Options plan_options = planning::defaults(rules);
+        const planning::Result plan = planning::run(a, rules, plan_options, reporter);
         OutputOptions output;
         output.path = (std::filesystem::path(m_output) / "scicov.gpkg").string();
-        write_analysis_output(output, inputs, rules, a, &plan, "demo", nullptr);
+        write_analysis_output(output, inputs, rules, a, PlanOutput{plan_options, plan}, "demo");
         std::cout << "scicov demo on " << m_data << '\n';
         print_summary(std::cout, a, rules);
         int sites = static_cast<int>(plan.sites.size());

@@ -1,13 +1,21 @@
 // scicov plan: where new facilities should go, in which year, to meet each county's targets.
 #include <iostream>
 
-#include "core/timing.hpp"
-#include "output_options.hpp"
 #include "command.hpp"
+#include "core/timing.hpp"
 #include "input_options.hpp"
+#include "output_options.hpp"
 
 namespace scicov::cli {
 namespace {
+
+/// A value given on the command line, kept as text for the library to check: a rules key
+/// ("planning.per_year") or one of the plan's own options ("relative_gap").
+struct GivenValue {
+    std::string flag;
+    std::string key;
+    std::string text;
+};
 
 class PlanCommand final : public Command {
 public:
@@ -21,44 +29,33 @@ public:
             "everything analyze writes plus proposed_sites and plan_summary.");
         m_inputs.add_to(*sub);
         m_output.add_to(*sub);
-        sub->add_option("--budget", m_budgets,
-                        "Maximal cover for a type: TYPE=N sites, or TYPE=1..N for a sweep (repeatable)");
-        sub->add_option("--per-year", m_per_year, "New sites a year per type (default from the rules: 6, plan 002)");
-        sub->add_option("--start-year", m_start_year, "First year of the plan (default from the rules)");
-        sub->add_option("--year-scope", m_scope, "Share the yearly budget city-wide or give each county its own")
-            ->check(CLI::IsMember({"city", "county"}))
-            ->capture_default_str();
-        sub->add_option("--by-year", m_by_year, "Report how many sites a year would meet every target by this year");
-        sub->add_option("--time-limit", m_time_limit, "Seconds the exact solver may spend per county and type");
-        sub->add_option("--gap", m_gap, "Stop the exact solver at this relative gap (0: prove optimality)")
-            ->capture_default_str();
-        sub->add_option("--solver", m_solver,
-                        "exact (CBC), heuristic (greedy + swap with an LP bound), or automatic "
-                        "(exact, falling back to the heuristic on time-out)")
-            ->check(CLI::IsMember({"exact", "heuristic", "automatic"}))
-            ->capture_default_str();
-        sub->add_option("--min-spacing", m_min_spacing,
-                        "Metres between new sites of one type (default from the rules)");
+        values(*sub, "--budget", "budget",
+               "Maximal cover for a type: TYPE=N sites, or TYPE=1..N for a sweep (repeatable)");
+        value(*sub, "--per-year", "planning.per_year",
+              "New sites a year per type, 1 to 100000 (default from the rules: 6, plan 002)");
+        value(*sub, "--start-year", "planning.start_year",
+              "First year of the plan, 2000 to 2100 (default from the rules)");
+        value(*sub, "--year-scope", "year_scope",
+              "city: share the yearly budget city-wide (default); county: give each county its own");
+        value(*sub, "--by-year", "by_year",
+              "Report how many sites a year would meet every target by this year (2000 to 2100)");
+        value(*sub, "--time-limit", "planning.time_limit_s",
+              "Seconds (> 0) the exact solver may spend per county and type (default from the rules)");
+        value(*sub, "--gap", "relative_gap",
+              "Stop the exact solver at this relative gap, 0 to 1 (default 0: prove optimality)");
+        value(*sub, "--solver", "solver",
+              "exact (CBC), heuristic (greedy + swap with an LP bound), or automatic (default: exact, falling back "
+              "to the heuristic on time-out)");
+        value(*sub, "--min-spacing", "planning.min_spacing_m",
+              "Metres (>= 0) between new sites of one type (default from the rules)");
         return sub;
     }
 
     int run(const GlobalOptions& global) override {
         m_output.validate();
-        const Reporter reporter = make_reporter(global);
         const rules::Rules rules = m_inputs.load_rules();
-        planning::Options plan_options = planning::defaults(rules);
-        for (const auto& b : m_budgets) planning::parse_budget(b, plan_options);
-        if (m_per_year > 0) plan_options.per_year = m_per_year;
-        if (m_start_year > 0) plan_options.start_year = m_start_year;
-        plan_options.scope = m_scope == "county" ? planning::YearScope::county : planning::YearScope::city;
-        plan_options.by_year = m_by_year;
-        if (m_min_spacing >= 0) plan_options.min_spacing_m = m_min_spacing;
-        if (m_time_limit > 0) plan_options.solve.time_limit_s = m_time_limit;
-        plan_options.solve.relative_gap = m_gap;
-        plan_options.solve.solver = m_solver == "exact"       ? cover::Solver::exact
-                                    : m_solver == "heuristic" ? cover::Solver::heuristic
-                                                              : cover::Solver::automatic;
-        plan_options.threads = m_output.threads;
+        const planning::Options plan_options = options(rules);
+        const Reporter reporter = make_reporter(global);
         analysis::Options options;
         options.read = m_inputs.read_options();
         options.gaps = m_output.gaps();
@@ -66,26 +63,50 @@ public:
         core::StageClock clock;
         const planning::Result plan = planning::run(a, rules, plan_options, reporter);
         const std::vector<StageTiming> later{clock.lap("plan")};
-        write_analysis_output(m_output, m_inputs, rules, a, &plan, "plan",
-                              [&](output::Writer&, std::vector<std::pair<std::string, std::string>>& rows) {
-                                  rows.emplace_back("per_year", std::to_string(plan_options.per_year));
-                                  rows.emplace_back("start_year", std::to_string(plan_options.start_year));
-                                  rows.emplace_back("year_scope", m_scope);
-                                  rows.emplace_back("solver", m_solver);
-                                  for (const auto& b : m_budgets) rows.emplace_back("budget", b);
-                                  for (const auto& [key, n] : plan.per_year_needed) {
-                                      rows.emplace_back("per_year_to_meet_by_" + std::to_string(m_by_year) + ":" +
-                                                            key.first + ":" + key.second,
-                                                        std::to_string(n));
-                                  }
-                              },
-                              later);
+        write_analysis_output(m_output, m_inputs, rules, a, PlanOutput{plan_options, plan}, "plan", later);
         print_summary(std::cout, a, rules);
         print_plan(std::cout, plan, rules);
         return 0;
     }
 
 private:
+    /// Declares an option whose value is kept, in the order given, as text for the library.
+    CLI::Option* value(CLI::App& sub, const std::string& flag, const std::string& key, const std::string& help) {
+        return sub.add_option_function<std::string>(
+            flag,
+            [this, flag, key](const std::string& text) {
+                m_given.push_back(GivenValue{flag, key, text});
+            },
+            help);
+    }
+
+    /// As value(), for an option that may be given more than once.
+    CLI::Option* values(CLI::App& sub, const std::string& flag, const std::string& key, const std::string& help) {
+        return sub.add_option_function<std::vector<std::string>>(
+            flag,
+            [this, flag, key](const std::vector<std::string>& texts) {
+                for (const auto& t : texts) m_given.push_back(GivenValue{flag, key, t});
+            },
+            help);
+    }
+
+    /// The plan's options: the rules' [planning] values with the rules keys given on the command
+    /// line applied over them (checked as in a rules file), then the plan's own options.
+    planning::Options options(const rules::Rules& rules) const {
+        rules::Rules used = rules;
+        for (const auto& v : m_given) {
+            if (v.key.rfind("planning.", 0) != 0) continue;
+            used = checked(v.flag, [&] { return rules::apply(used, {{v.key, v.text}}); });
+        }
+        planning::Options o = planning::defaults(used);
+        for (const auto& v : m_given) {
+            if (v.key.rfind("planning.", 0) == 0) continue;
+            checked(v.flag, [&] { planning::set(o, rules, v.key, v.text); });
+        }
+        o.threads = m_output.threads;
+        return o;
+    }
+
     static void print_plan(std::ostream& os, const planning::Result& plan, const rules::Rules& rules) {
         for (std::size_t t = 0; t < rules.types.size(); ++t) {
             const auto& key = rules.types[t].key;
@@ -106,15 +127,7 @@ private:
 
     InputOptions m_inputs;
     OutputOptions m_output;
-    std::vector<std::string> m_budgets;
-    int m_per_year = 0;
-    int m_start_year = 0;
-    std::string m_scope = "city";
-    int m_by_year = 0;
-    double m_time_limit = 0;
-    double m_gap = 0;
-    std::string m_solver = "automatic";
-    double m_min_spacing = -1;
+    std::vector<GivenValue> m_given;
 };
 
 }  // namespace

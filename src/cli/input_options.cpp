@@ -1,3 +1,5 @@
+// The inputs every reading subcommand shares: datasets, rules, layer, CRS and datum overrides,
+// and the counties to keep.
 #include "input_options.hpp"
 
 #include <iostream>
@@ -41,7 +43,9 @@ io::ReadOptions InputOptions::read_options() const {
     for (const auto& l : layers) o.layers.insert(io::parse_layer_override(l));
     for (const auto& c : crs) o.crs.insert(split_assignment(c, "--crs"));
     for (const auto& d : datums) o.datum.insert(split_assignment(d, "--datum"));
-    o.counties = counties;
+    for (const auto& c : counties) {
+        o.counties.push_back(checked("--county", [&] { return rules::parse_county_code("county", c); }));
+    }
     if (o.inputs.empty() && o.layers.empty()) {
         throw Error(ErrorKind::usage, "no inputs: name at least one dataset (or --layer ROLE=DATASET)");
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -23,9 +24,22 @@ struct InputOptions {
     void add_to(CLI::App& app);
     /// The rules: the file's, or the defaults.
     rules::Rules load_rules() const;
-    /// Parsed ROLE=… options; throws a usage error on malformed ones.
+    /// Parsed ROLE=… options and checked county codes; throws a usage error on malformed ones.
     io::ReadOptions read_options() const;
 };
+
+/// Runs `check`, a library call that checks a value given with `flag`; the library's error
+/// (which names the rules key and the range) becomes a usage error that names the flag too:
+/// "--per-year: planning.per_year must be an integer in [1, 100000] …".
+template <typename Check>
+decltype(auto) checked(const std::string& flag, Check&& check) {
+    try {
+        return check();
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::rules) throw;
+        throw Error(ErrorKind::usage, flag + ": " + e.what());
+    }
+}
 
 /// "ROLE=VALUE" → {ROLE, VALUE}; throws a usage error naming the option.
 std::pair<std::string, std::string> split_assignment(const std::string& text, const char* option);

@@ -1,6 +1,7 @@
+#include "output_options.hpp"
+
 #include "core/gdal.hpp"
 #include "core/timing.hpp"
-#include "output_options.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -13,7 +14,8 @@ void OutputOptions::add_to(CLI::App& app) {
     app.add_option("-o,--output", path, "Output GeoPackage (written under a temporary name, renamed when complete)")
         ->required();
     app.add_option("--out-crs", out_crs, "CRS of every output layer")->capture_default_str();
-    app.add_option("--threads", threads, "Worker threads for per-county work (0: one per core)")->capture_default_str();
+    app.add_option("--threads", threads_text,
+                   "Worker threads for per-county work, 0 to 1024 (default 0: one per core)");
     app.add_option("--circle-segments", circle_segments,
                    "Vertices per quarter of a service disc (radius rules): areas, gaps, service areas and "
                    "min_area_fraction verdicts. 32 keeps the disc's area within 0.04% of the circle's; 8 (GEOS's "
@@ -21,12 +23,17 @@ void OutputOptions::add_to(CLI::App& app) {
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
     app.add_flag("--timings", timings,
-                 "Record each stage's wall and CPU seconds and peak memory in the run table and print them on stderr (off by default: the same input then gives the same bytes)");
+                 "Record each stage's wall and CPU seconds and peak memory in the run table and print them on stderr "
+                 "(off by default: the same input then gives the same bytes)");
     app.add_option("--csv", csv, "Also write a per-county summary as CSV (UTF-8, RFC 4180)");
     app.add_option("--json", json, "Also write a per-county summary as JSON");
 }
 
-void OutputOptions::validate() const {
+void OutputOptions::validate() {
+    if (threads_text) {
+        threads =
+            checked("--threads", [&] { return static_cast<unsigned>(rules::parse_value("threads", *threads_text)); });
+    }
     try {
         (void)gdal::srs_from_user_input(out_crs);
     } catch (const Error& e) {
@@ -52,71 +59,57 @@ std::string fixed(double v, int decimals) {
     return buf;
 }
 
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
-    return out;
+/// The stages' wall and CPU seconds and peak memory on stderr, then their total.
+void print_timings(const std::vector<StageTiming>& timings) {
+    const auto print = [](const StageTiming& t) {
+        char line[128];
+        std::snprintf(line, sizeof line, "%-10s %8.3f  %8.3f  %8.0f\n", t.stage.c_str(), t.wall_s, t.cpu_s, t.peak_mib);
+        std::cerr << line;
+    };
+    std::cerr << "stage        wall s     cpu s  peak MiB\n";
+    StageTiming total{"total"};
+    for (const auto& t : timings) {
+        print(t);
+        total.wall_s += t.wall_s;
+        total.cpu_s += t.cpu_s;
+        total.peak_mib = std::max(total.peak_mib, t.peak_mib);
+    }
+    print(total);
 }
 
 }  // namespace
 
-void write_analysis_output(
-    const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules, const analysis::Analysis& a,
-    const planning::Result* plan, const std::string& command,
-    const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra,
-    const std::vector<StageTiming>& later) {
+void write_analysis_output(const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules,
+                           const analysis::Analysis& a, const std::optional<PlanOutput>& plan,
+                           const std::string& command, const std::vector<StageTiming>& later) {
     core::StageClock clock;
+    const planning::Result* result = plan ? &plan->result : nullptr;
     output::Writer writer(output.path, output::Options{output.out_crs, output.timings});
-    writer.write_analysis(a, rules, plan);
-    if (plan != nullptr) writer.write_plan(*plan, rules);
-    std::vector<std::pair<std::string, std::string>> rows{
-        {"scicov_version", SCICOV_VERSION},
-        {"command", command},
-        {"inputs", join(inputs.inputs)},
-        {"layer_overrides", join(inputs.layers)},
-        {"counties_requested", join(inputs.counties)},
-        {"rules_file", inputs.rules_file.empty() ? "(defaults)" : inputs.rules_file},
-        {"rules", rules::to_toml(rules)},
-        {"output_crs", output.out_crs},
-        {"circle_segments", std::to_string(output.circle_segments)},
-        {"villages", std::to_string(a.inputs.villages.size())},
-        {"counties", std::to_string(a.counties.size())},
-        {"facilities", std::to_string(a.inputs.facilities.size())},
-        {"candidates", std::to_string(a.inputs.candidates.size())},
-        {"warnings", std::to_string(a.diagnostics.warnings())},
-    };
-    for (const auto& issue : a.diagnostics.issues()) rows.emplace_back("warning", issue.text());
-    if (extra) extra(writer, rows);
+    writer.write_analysis(a, rules, result);
+    if (plan) writer.write_plan(plan->result, rules);
+    output::RunRecord record;
+    record.command = command;
+    record.inputs = inputs.inputs;
+    record.layer_overrides = inputs.layers;
+    record.counties = inputs.counties;
+    record.rules_file = inputs.rules_file;
+    record.rules = &rules;
+    record.output_crs = output.out_crs;
+    record.circle_segments = output.circle_segments;
+    record.analysis = &a;
+    record.plan_options = plan ? &plan->options : nullptr;
+    record.plan = result;
     std::vector<StageTiming> timings = a.timings;
     timings.insert(timings.end(), later.begin(), later.end());
     timings.push_back(clock.lap("write"));
-    if (output.timings) {
-        for (const auto& t : timings) {
-            rows.emplace_back("seconds_" + t.stage, fixed(t.wall_s, 3));
-            rows.emplace_back("cpu_seconds_" + t.stage, fixed(t.cpu_s, 3));
-            rows.emplace_back("peak_mib_" + t.stage, fixed(t.peak_mib, 0));
-        }
-    }
-    writer.write_run(rows);
+    if (output.timings) record.timings = timings;
+    writer.write_run(output::run_table(record));
     writer.commit();
     if (output.timings) {
         timings.push_back(clock.lap("commit"));
-        const auto print = [](const StageTiming& t) {
-            char line[128];
-            std::snprintf(line, sizeof line, "%-10s %8.3f  %8.3f  %8.0f\n", t.stage.c_str(), t.wall_s, t.cpu_s, t.peak_mib);
-            std::cerr << line;
-        };
-        std::cerr << "stage        wall s     cpu s  peak MiB\n";
-        StageTiming total{"total"};
-        for (const auto& t : timings) {
-            print(t);
-            total.wall_s += t.wall_s;
-            total.cpu_s += t.cpu_s;
-            total.peak_mib = std::max(total.peak_mib, t.peak_mib);
-        }
-        print(total);
+        print_timings(timings);
     }
-    output::write_county_summaries(output.csv, output.json, a, rules, plan);
+    output::write_county_summaries(output.csv, output.json, a, rules, result);
 }
 
 void print_summary(std::ostream& os, const analysis::Analysis& a, const rules::Rules& rules) {

@@ -2,9 +2,10 @@
 // the summary printed when done.
 #pragma once
 
-#include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -18,27 +19,34 @@ namespace scicov::cli {
 struct OutputOptions {
     std::string path;
     std::string out_crs = crs::k_output_crs;
-    unsigned threads = 0;
+    std::optional<std::string> threads_text;                ///< --threads as given; checked by validate()
+    unsigned threads = 0;                                   ///< after validate(): 0 = one per core
     int circle_segments = gaps::Options{}.circle_segments;  ///< --circle-segments: per quarter of a service disc
     bool timings = false;
     std::string csv;   ///< --csv: per-county summary (optional)
     std::string json;  ///< --json: the same as JSON (optional)
 
     void add_to(CLI::App& app);
-    /// Checks, before any work, that the output CRS is known (usage error) and the folder exists.
-    void validate() const;
+    /// Checks, before any work, the values (--threads: a usage error naming the range), that the
+    /// output CRS is known (usage error) and that the folder exists.
+    void validate();
     /// What the gap stage takes from these options.
     gaps::Options gaps() const { return gaps::Options{threads, circle_segments}; }
 };
 
-/// Writes the analysis (with the plan's layers when there is one; `extra` adds run rows) atomically.
-/// With --timings, the stages (the analysis's, then `later` ones such as the plan, then writing)
-/// go into the run table and, after the file is complete, to stderr.
-void write_analysis_output(
-    const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules, const analysis::Analysis& a,
-    const planning::Result* plan, const std::string& command,
-    const std::function<void(output::Writer&, std::vector<std::pair<std::string, std::string>>&)>& extra,
-    const std::vector<StageTiming>& later = {});
+/// A plan and the options it was made with, for the outputs.
+struct PlanOutput {
+    const planning::Options& options;
+    const planning::Result& result;
+};
+
+/// Writes the analysis (with the plan's layers and run rows when there is one) atomically; the
+/// `run` table comes from output::run_table. With --timings, the stages (the analysis's, then
+/// `later` ones such as the plan, then writing) go into the run table and, after the file is
+/// complete, to stderr.
+void write_analysis_output(const OutputOptions& output, const InputOptions& inputs, const rules::Rules& rules,
+                           const analysis::Analysis& a, const std::optional<PlanOutput>& plan,
+                           const std::string& command, const std::vector<StageTiming>& later = {});
 
 /// Per county and type: share and whether the target is met; then the totals.
 void print_summary(std::ostream& os, const analysis::Analysis& a, const rules::Rules& rules);

@@ -1,5 +1,5 @@
-// The rules file: defaults (shared/POLICY.md), strict loading with toml++, and TOML output.
-// The schema is documented in docs/rules.md; default_rules_toml() below is its commented form.
+// The rules file: strict loading with toml++, the defaults (the embedded default rules text of
+// defaults.cpp, parsed), and TOML output. The schema is documented in docs/rules.md.
 #include "scicov/rules.hpp"
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 
 #include <toml++/toml.h>
 
+#include "rules/settings.hpp"
 #include "scicov/core.hpp"
 
 namespace scicov::rules {
@@ -68,172 +69,6 @@ bool valid_type_key(std::string_view key) {
 const FacilityType* Rules::find(const std::string& key) const {
     const auto it = std::find_if(types.begin(), types.end(), [&](const FacilityType& t) { return t.key == key; });
     return it == types.end() ? nullptr : &*it;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Defaults (shared/POLICY.md, "Default rules")
-
-Rules default_rules() {
-    Rules r;
-    {
-        FacilityType t;
-        t.key = "science_museum";
-        t.name_zh = "科技馆";
-        t.rule.kind = CoverageKind::admin;
-        t.rule.admin_level = AdminLevel::county;
-        t.target = Target{AdminLevel::county, Measure::units, 1.0};
-        r.types.push_back(std::move(t));
-    }
-    {
-        FacilityType t;
-        t.key = "science_base";
-        t.name_zh = "科普教育基地";
-        t.rule.kind = CoverageKind::radius;
-        t.rule.radius_m = 20000;
-        t.target = Target{AdminLevel::county, Measure::population, 0.9};
-        r.types.push_back(std::move(t));
-    }
-    {
-        FacilityType t;
-        t.key = "e_station";
-        t.name_zh = "科普e站";
-        t.rule.kind = CoverageKind::radius;
-        t.rule.radius_m = 2000;
-        t.target = Target{AdminLevel::county, Measure::villages, 0.9};
-        r.types.push_back(std::move(t));
-    }
-    {
-        FacilityType t;
-        t.key = "science_room";
-        t.name_zh = "村(社区)科普室";
-        t.rule.kind = CoverageKind::contains;
-        t.target = Target{AdminLevel::county, Measure::villages, 1.0};
-        r.types.push_back(std::move(t));
-    }
-    // FieldMap, PriorityRules and PlanningDefaults carry their defaults in rules.hpp.
-    return r;
-}
-
-std::string default_rules_toml() {
-    return R"toml(# scicov rules: facility types, how each covers villages, the target each county must reach,
-# input field names, priority weights and planning defaults.
-#
-# This is what `scicov rules` prints: the defaults of shared/POLICY.md. Copy it, edit it, check it
-# with `scicov rules --check FILE` and pass it with `--rules FILE`. Every key is optional: a key
-# left out keeps its default. A [types.<key>] table with a key of its own defines a new facility
-# type (it then needs at least `coverage`). Unknown keys are errors. docs/rules.md has the details.
-#
-# Where the numbers come from: the local plans (2021-2035) of the Citizen Science Literacy Action
-# Plan in seeds/ -- 000 Panzhihua, 001 Qujing, 002 Yinchuan, 003 Mudan (Heze), 004 Tianxin
-# (Changsha). A number marked "assumption" is in no plan: it is ours, and the planner's to change.
-#
-# Keys of a type:
-#   name_zh            Chinese name for maps and reports
-#   coverage           "contains": a facility inside the village covers it
-#                      "radius":   a facility within radius_m of the village's representative point
-#                      "admin":    a county (or township) holding a facility is covered, all its villages
-#   radius_m           radius rules only: service radius in metres, > 0
-#   min_area_fraction  radius rules only, optional: covered when this share, in (0, 1], of the
-#                      village's area lies within radius_m of one facility (instead of its point)
-#   admin_level        admin rules only: "county" or "township"
-#   default_cost       cost of a new site where the candidate has no cost, > 0
-#   minimise_cost      set cover objective: false = fewest new sites, true = least total cost
-#   [types.<key>.target]
-#     unit             the unit that must reach the target: "county" or "township"
-#     measure          "villages":   share of villages covered
-#                      "population": share of people covered
-#                      "units":      share of admin units holding a facility (admin rules only)
-#     threshold        share in [0, 1]; 1.0 = full coverage
-
-# 科技馆: a physical science museum.
-[types.science_museum]
-name_zh = "科技馆"
-coverage = "admin"        # 001: 县级实体科技馆全覆盖 -- one per county; a county holding one is covered
-admin_level = "county"
-default_cost = 1.0        # assumption: every new site costs 1 unless the candidate says otherwise
-minimise_cost = false     # assumption: fewest new sites
-
-[types.science_museum.target]
-unit = "county"
-measure = "units"
-threshold = 1.0           # 001: full coverage -- every county holds one
-
-# 科普教育基地: a certified science-education base (national / provincial / city grade).
-[types.science_base]
-name_zh = "科普教育基地"
-coverage = "radius"
-radius_m = 20000.0        # assumption: 20 km from the village point (002 asks for bases within reach)
-default_cost = 1.0        # assumption
-minimise_cost = false     # assumption
-
-[types.science_base.target]
-unit = "county"
-measure = "population"
-threshold = 0.9           # assumption: 90% of people within reach of a base (002)
-
-# 科普e站: a digital science point (screen / kiosk) in a community or village.
-[types.e_station]
-name_zh = "科普e站"
-coverage = "radius"
-radius_m = 2000.0         # assumption: 2 km, a walk (001 asks to 完善科普e站)
-default_cost = 1.0        # assumption
-minimise_cost = false     # assumption
-
-[types.e_station.target]
-unit = "county"
-measure = "villages"
-threshold = 0.9           # 002: >= 90% of administrative villages by 2025
-
-# 村(社区)科普室: a science room in a village or community service centre.
-[types.science_room]
-name_zh = "村(社区)科普室"
-coverage = "contains"     # 000/001/004: one per administrative village (community)
-default_cost = 1.0        # assumption; hosting in an existing building is cheaper -- give candidates a cost
-minimise_cost = false     # assumption
-
-[types.science_room.target]
-unit = "county"
-measure = "villages"
-threshold = 1.0           # 000/001/004: every village (community) has one
-
-# Field names in the inputs. Each value is the name of the field that holds that item.
-[fields.villages]
-code = "code"                    # 12-digit 统计用区划代码
-name = "name"
-population = "population"
-township_code = "township_code"  # optional in the data: else the first 9 digits of code
-county_code = "county_code"      # optional in the data: else the first 6 digits of code
-
-[fields.facilities]
-id = "id"
-type = "type"          # a type key above; not needed when each type is its own layer
-name = "name"
-grade = "grade"        # national / provincial / city
-status = "status"      # existing / planned
-
-[fields.candidates]
-id = "id"
-kind = "kind"                  # 党群服务中心, 新时代文明实践站, school, library, ...
-cost = "cost"
-village_code = "village_code"
-
-[fields.units]                 # townships and counties, when given as layers
-code = "code"
-name = "name"
-
-# Demand weights: a village's people count this many times in planning.
-[priority]
-base = 1.0              # 000: every village counts
-ethnic_township = 1.5   # 000: lean towards ethnic-minority areas (township name contains 族乡); 1.5 is an assumption
-remote = 1.5            # 000: lean towards remote mountain areas; 1.5 is an assumption
-remote_quantile = 0.8   # assumption: "remote" = farther from the county centre than 80% of its villages
-
-[planning]
-per_year = 6            # 002: 6 new science rooms / community science museums a year, city-wide
-start_year = 2026       # assumption: the first year of new sites
-time_limit_s = 60.0     # assumption: exact solver time limit per county and type, seconds
-min_spacing_m = 0.0     # assumption: no minimum spacing between new sites of one type
-)toml";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -380,36 +215,18 @@ public:
         return v;
     }
 
-    double positive(const toml::node& n, const std::string& path, std::string_view hint = {}) const {
-        const double v = number(n, path);
-        if (!(v > 0)) fail(path, n.source(), "must be > 0" + std::string(hint) + ", got " + describe(n));
-        return v;
-    }
-
-    double non_negative(const toml::node& n, const std::string& path) const {
-        const double v = number(n, path);
-        if (v < 0) fail(path, n.source(), "must be >= 0, got " + describe(n));
-        return v;
-    }
-
-    /// A number in [lo, hi], or in (lo, hi] when `open_low`.
-    double share(const toml::node& n, const std::string& path, bool open_low, std::string_view hint) const {
-        const double v = number(n, path);
-        if (v > 1 || v < 0 || (open_low && v == 0)) {
-            fail(path, n.source(),
-                 std::string("must be in ") + (open_low ? "(0, 1]" : "[0, 1]") + std::string(hint) + ", got " +
-                     describe(n));
+    /// A number of the rules file within `range` (the same check as rules::parse_value).
+    double value(const toml::node& n, const std::string& path, const Range& range) const {
+        double v = 0;
+        if (range.kind == Range::Kind::integer) {
+            const auto* i = n.as_integer();
+            if (i == nullptr) fail(path, n.source(), "must be an integer, got " + describe(n));
+            v = static_cast<double>(i->get());
+        } else {
+            v = number(n, path);
         }
-        return v;
-    }
-
-    std::int64_t integer(const toml::node& n, const std::string& path, std::int64_t lo, std::int64_t hi) const {
-        const auto* i = n.as_integer();
-        if (i == nullptr) fail(path, n.source(), "must be an integer, got " + describe(n));
-        const std::int64_t v = i->get();
-        if (v < lo || v > hi) {
-            fail(path, n.source(),
-                 "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + describe(n));
+        if (!range.contains(v)) {
+            fail(path, n.source(), "must be " + range.bounds() + std::string(range.hint) + ", got " + describe(n));
         }
         return v;
     }
@@ -466,9 +283,11 @@ constexpr auto k_priority_keys =
 constexpr auto k_planning_keys =
     std::to_array<std::string_view>({"per_year", "start_year", "time_limit_s", "min_spacing_m"});
 
-constexpr std::int64_t k_max_per_year = 100000;
-constexpr std::int64_t k_first_year = 2000;
-constexpr std::int64_t k_last_year = 2100;
+// The numbers of a type (their keys depend on the type's key, so they are not in range_of()).
+constexpr Range k_radius{.min = 0, .max = std::nullopt, .min_open = true, .hint = " (metres)"};
+constexpr Range k_area_share{.min = 0, .max = 1, .min_open = true, .hint = " (a share of the village's area)"};
+constexpr Range k_cost{.min = 0, .max = std::nullopt, .min_open = true, .hint = " (a cost)"};
+constexpr Range k_threshold{.min = 0, .max = 1, .hint = " (a share; 1.0 = full)"};
 
 /// The role tables of [fields.*] and the FieldMap members their keys set, in documented order.
 struct FieldKey {
@@ -524,29 +343,15 @@ void read_fields(const Reader& r, const toml::table& t, FieldMap& fields) {
     }
 }
 
-void read_priority(const Reader& r, const toml::table& t, PriorityRules& p) {
-    r.check_keys(t, "priority", k_priority_keys);
-    const std::string_view weight_hint = " (a weight on a village's people)";
-    if (const auto* n = t.get("base")) p.base = r.positive(*n, "priority.base", weight_hint);
-    if (const auto* n = t.get("ethnic_township")) {
-        p.ethnic_township = r.positive(*n, "priority.ethnic_township", weight_hint);
+/// The number keys of [priority] or [planning] (`table`), each checked against range_of(key).
+void read_settings(const Reader& r, const toml::table& t, std::string_view table, Known known, Rules& rules) {
+    r.check_keys(t, std::string(table), known);
+    for (const auto& setting : detail::settings()) {
+        if (setting.key.substr(0, table.size() + 1) != std::string(table) + ".") continue;
+        if (const auto* n = t.get(detail::name_in_table(setting.key))) {
+            setting.set(rules, r.value(*n, std::string(setting.key), range_of(setting.key)));
+        }
     }
-    if (const auto* n = t.get("remote")) p.remote = r.positive(*n, "priority.remote", weight_hint);
-    if (const auto* n = t.get("remote_quantile")) {
-        p.remote_quantile = r.share(*n, "priority.remote_quantile", false, " (a quantile)");
-    }
-}
-
-void read_planning(const Reader& r, const toml::table& t, PlanningDefaults& p) {
-    r.check_keys(t, "planning", k_planning_keys);
-    if (const auto* n = t.get("per_year")) {
-        p.per_year = static_cast<int>(r.integer(*n, "planning.per_year", 1, k_max_per_year));
-    }
-    if (const auto* n = t.get("start_year")) {
-        p.start_year = static_cast<int>(r.integer(*n, "planning.start_year", k_first_year, k_last_year));
-    }
-    if (const auto* n = t.get("time_limit_s")) p.time_limit_s = r.positive(*n, "planning.time_limit_s");
-    if (const auto* n = t.get("min_spacing_m")) p.min_spacing_m = r.non_negative(*n, "planning.min_spacing_m");
 }
 
 /// The line to blame for a property of the merged type: the key's own line when the file
@@ -581,12 +386,12 @@ void read_type(const Reader& r, const toml::table& t, const std::string& path, b
     if (const auto* n = t.get("radius_m")) {
         const auto p = join(path, "radius_m");
         if (kind != CoverageKind::radius) r.fail(p, n->source(), "applies to radius rules only" + kind_text);
-        type.rule.radius_m = r.positive(*n, p, " (metres)");
+        type.rule.radius_m = r.value(*n, p, k_radius);
     }
     if (const auto* n = t.get("min_area_fraction")) {
         const auto p = join(path, "min_area_fraction");
         if (kind != CoverageKind::radius) r.fail(p, n->source(), "applies to radius rules only" + kind_text);
-        type.rule.min_area_fraction = r.share(*n, p, true, " (a share of the village's area)");
+        type.rule.min_area_fraction = r.value(*n, p, k_area_share);
     }
     if (const auto* n = t.get("admin_level")) {
         const auto p = join(path, "admin_level");
@@ -598,7 +403,7 @@ void read_type(const Reader& r, const toml::table& t, const std::string& path, b
     }
 
     if (const auto* n = t.get("default_cost")) {
-        type.default_cost = r.positive(*n, join(path, "default_cost"), " (a cost)");
+        type.default_cost = r.value(*n, join(path, "default_cost"), k_cost);
     }
     if (const auto* n = t.get("minimise_cost")) type.minimise_cost = r.boolean(*n, join(path, "minimise_cost"));
 
@@ -614,7 +419,7 @@ void read_type(const Reader& r, const toml::table& t, const std::string& path, b
             type.target.measure = r.choice(*m, join(target_path, "measure"), k_measures, k_measure_names);
         }
         if (const auto* th = target->get("threshold")) {
-            type.target.threshold = r.share(*th, join(target_path, "threshold"), false, " (a share; 1.0 = full)");
+            type.target.threshold = r.value(*th, join(target_path, "threshold"), k_threshold);
         }
     }
     // "units" counts admin units that hold a facility of the type: that is what an admin rule
@@ -637,7 +442,9 @@ void read_types(const Reader& r, const toml::table& t, Rules& rules) {
         const auto& sb = b.first->source().begin;
         return std::pair(sa.line, sa.column) < std::pair(sb.line, sb.column);
     });
-    const auto defaults = default_rules();
+    // The types the file starts from (the defaults), for "did you mean" on a misspelt one.
+    std::vector<std::string_view> defaults;
+    for (const auto& d : rules.types) defaults.push_back(d.key);
     for (const auto& [key, value] : entries) {
         const std::string k(key->str());
         const auto path = join("types", k);
@@ -662,11 +469,9 @@ void read_types(const Reader& r, const toml::table& t, Rules& rules) {
         } catch (Error& e) {
             // A new type that looks like a misspelt default type is most likely one.
             if (is_new && table.get("coverage") == nullptr) {
-                std::vector<std::string_view> names;
-                for (const auto& d : defaults.types) names.push_back(d.key);
                 std::string_view best;
                 std::size_t best_d = SIZE_MAX;
-                for (const auto n : names) {
+                for (const auto n : defaults) {
                     if (const auto d = edit_distance(k, n); d < best_d) {
                         best = n;
                         best_d = d;
@@ -688,9 +493,8 @@ void read_types(const Reader& r, const toml::table& t, Rules& rules) {
     }
 }
 
-}  // namespace
-
-Rules parse_rules(std::string_view toml_text, const std::string& source_name) {
+/// Reads `toml_text` over `base`: what the text sets replaces the base's value.
+Rules parse_over(Rules base, std::string_view toml_text, const std::string& source_name) {
     toml::table root;
     try {
         root = toml::parse(toml_text, source_name);
@@ -714,12 +518,27 @@ Rules parse_rules(std::string_view toml_text, const std::string& source_name) {
     }
     const Reader r(source_name);
     r.check_keys(root, "", k_top_keys);
-    Rules rules = default_rules();
+    Rules rules = std::move(base);
     if (const auto* n = root.get("types")) read_types(r, r.table(*n, "types"), rules);
     if (const auto* n = root.get("fields")) read_fields(r, r.table(*n, "fields"), rules.fields);
-    if (const auto* n = root.get("priority")) read_priority(r, r.table(*n, "priority"), rules.priority);
-    if (const auto* n = root.get("planning")) read_planning(r, r.table(*n, "planning"), rules.planning);
+    if (const auto* n = root.get("priority")) {
+        read_settings(r, r.table(*n, "priority"), "priority", k_priority_keys, rules);
+    }
+    if (const auto* n = root.get("planning")) {
+        read_settings(r, r.table(*n, "planning"), "planning", k_planning_keys, rules);
+    }
     return rules;
+}
+
+}  // namespace
+
+Rules default_rules() {
+    // Nothing but the text: every key of the defaults is written there, with where it comes from.
+    return parse_over(Rules{}, default_rules_toml(), "(default rules)");
+}
+
+Rules parse_rules(std::string_view toml_text, const std::string& source_name) {
+    return parse_over(default_rules(), toml_text, source_name);
 }
 
 Rules load_rules(const std::string& path) {

@@ -346,6 +346,8 @@ TEST_CASE("rules: `scicov rules` prints the default TOML, --check prints the rul
     const auto [printed, status] = run("rules");
     CHECK(status == 0);
     CHECK(printed == default_rules_toml());
+    // The defaults are that text parsed: what a planner copies is what runs.
+    CHECK(parse_rules(printed, "stdout") == default_rules());
 
     test::TempDir dir;
     const auto path = dir / "mine.toml";
@@ -359,4 +361,131 @@ TEST_CASE("rules: `scicov rules` prints the default TOML, --check prints the rul
     const auto [bad_out, bad_status] = run("rules --check " + test::datapath("bad/rules_unknown_kind.toml").string());
     CHECK(bad_status == 1);
     CHECK(bad_out.empty());
+}
+
+TEST_CASE("rules: the defaults come from the default text alone", "[rules]") {
+    const Rules r = default_rules();
+    // The structs hold no defaults of their own: each value below is set by the text.
+    CHECK(Rules{}.planning.per_year == 0);
+    CHECK(Rules{}.fields.village_code.empty());
+    CHECK(r.planning == PlanningDefaults{6, 2026, 60.0, 0.0});
+    CHECK(r.priority == PriorityRules{1.0, 1.5, 1.5, 0.8});
+    const FieldMap& f = r.fields;
+    for (const auto* name :
+         {&f.village_code, &f.village_name, &f.village_population, &f.village_township_code, &f.village_county_code,
+          &f.facility_id, &f.facility_type, &f.facility_name, &f.facility_grade, &f.facility_status, &f.candidate_id,
+          &f.candidate_kind, &f.candidate_cost, &f.candidate_village_code, &f.unit_code, &f.unit_name}) {
+        CHECK_FALSE(name->empty());
+    }
+    // An empty file and the printed text give the same rules.
+    CHECK(parse_rules("", "empty.toml") == r);
+    CHECK(parse_rules(to_toml(r), "round.toml") == r);
+}
+
+namespace {
+
+/// The message of the rules error that `f` throws (fails the test when there is none).
+template <typename F>
+std::string rules_error(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::rules);
+        return e.what();
+    }
+    FAIL("no error");
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("rules: one validator for the rules file and values given for a run", "[rules]") {
+    SECTION("ranges read as they are written") {
+        CHECK(range_of("planning.per_year").bounds() == "in [1, 100000]");
+        CHECK(range_of("planning.start_year").bounds() == "in [2000, 2100]");
+        CHECK(range_of("planning.time_limit_s").bounds() == "> 0");
+        CHECK(range_of("planning.min_spacing_m").bounds() == ">= 0");
+        CHECK(range_of("priority.remote_quantile").bounds() == "in [0, 1]");
+        CHECK(range_of("relative_gap").bounds() == "in [0, 1]");
+        CHECK(range_of("threads").bounds() == "in [0, 1024]");
+        CHECK(range_of("budget").bounds() == "in [1, 100000]");
+        CHECK_THROWS_AS(range_of("planning.nope"), Error);
+    }
+
+    SECTION("good values parse") {
+        CHECK(parse_value("planning.per_year", "6") == 6);
+        CHECK(parse_value("planning.start_year", "2100") == 2100);
+        CHECK(parse_value("planning.time_limit_s", "0.5") == 0.5);
+        CHECK(parse_value("planning.time_limit_s", "1e3") == 1000);
+        CHECK(parse_value("planning.min_spacing_m", "0") == 0);
+        CHECK(parse_value("relative_gap", "1") == 1);
+        CHECK(parse_value("threads", "0") == 0);
+        CHECK(parse_county_code("county", "530326") == "530326");
+    }
+
+    SECTION("each bad value names its key and range") {
+        struct Bad {
+            const char* key;
+            const char* text;
+            const char* says;
+        };
+        const std::array bad{
+            Bad{"planning.per_year", "0", "an integer in [1, 100000]"},
+            Bad{"planning.per_year", "-1", "an integer in [1, 100000]"},
+            Bad{"planning.per_year", "2.5", "an integer in [1, 100000]"},
+            Bad{"planning.per_year", "99999999999999999999", "an integer in [1, 100000]"},
+            Bad{"planning.per_year", "", "got nothing"},
+            Bad{"planning.per_year", "6 ", "an integer in [1, 100000]"},
+            Bad{"planning.start_year", "2147483647", "an integer in [2000, 2100]"},
+            Bad{"planning.time_limit_s", "-5", "a finite number > 0"},
+            Bad{"planning.time_limit_s", "nan", "a finite number > 0"},
+            Bad{"planning.time_limit_s", "inf", "a finite number > 0"},
+            Bad{"planning.time_limit_s", "1e999", "a finite number > 0"},
+            Bad{"planning.min_spacing_m", "-0.5", "a finite number >= 0"},
+            Bad{"priority.base", "0", "a finite number > 0"},
+            Bad{"relative_gap", "nan", "a finite number in [0, 1]"},
+            Bad{"by_year", "1999", "an integer in [2000, 2100]"},
+            Bad{"threads", "-1", "an integer in [0, 1024]"},
+            Bad{"budget", "0", "an integer in [1, 100000]"},
+        };
+        for (const auto& b : bad) {
+            INFO(b.key << " = '" << b.text << "'");
+            const auto what = rules_error([&] { (void)parse_value(b.key, b.text); });
+            CHECK_THAT(what, Catch::StartsWith(std::string(b.key) + " must be "));
+            CHECK_THAT(what, Catch::Contains(b.says));
+            CHECK_THAT(what, Catch::EndsWith(std::string(", got ") + (*b.text ? b.text : "nothing")));
+        }
+        CHECK_THAT(rules_error([] { (void)parse_county_code("county", "abc"); }),
+                   Catch::Contains("county must be a county code of 6 digits") && Catch::Contains("'abc'"));
+        CHECK_THAT(rules_error([] { (void)parse_county_code("county", "5303261"); }), Catch::Contains("6 digits"));
+    }
+
+    SECTION("overrides set rules keys through the same checks as the file") {
+        const Rules base = default_rules();
+        const Rules r = apply(base, {{"planning.per_year", "3"},
+                                     {"planning.time_limit_s", "5"},
+                                     {"priority.remote", "2"},
+                                     {"planning.start_year", "2030"}});
+        Rules expected = base;
+        expected.planning.per_year = 3;
+        expected.planning.time_limit_s = 5;
+        expected.planning.start_year = 2030;
+        expected.priority.remote = 2;
+        CHECK(r == expected);
+        CHECK(apply(base, {}) == base);
+
+        // per_year = 0 fails alike from a file and as an override: the same key, the same range.
+        const auto from_text = rules_error([] { (void)parse_rules("[planning]\nper_year = 0\n", "mine.toml"); });
+        const auto from_override = rules_error([&] { (void)apply(base, {{"planning.per_year", "0"}}); });
+        CHECK_THAT(from_text, Catch::Contains("planning.per_year") && Catch::Contains("in [1, 100000]"));
+        CHECK(from_override == "planning.per_year must be an integer in [1, 100000] (new sites a year), got 0");
+        CHECK_THAT(rules_error([] { (void)parse_rules("[planning]\ntime_limit_s = nan\n", "mine.toml"); }),
+                   Catch::Contains("planning.time_limit_s") && Catch::Contains("finite"));
+
+        // Only number keys of the rules can be set so; the message lists them.
+        CHECK_THAT(rules_error([&] {
+                       (void)apply(base, {{"planning.colour", "3"}});
+                   }),
+                   Catch::Contains("'planning.colour'") && Catch::Contains("planning.per_year"));
+    }
 }

@@ -1,0 +1,138 @@
+// The default rules (shared/POLICY.md, "Default rules") as the commented TOML document that
+// `scicov rules` prints. It is the one source of the defaults: default_rules() parses it, so the
+// numbers, their sources and the text a planner copies cannot drift apart.
+#include <string_view>
+
+#include "scicov/rules.hpp"
+
+namespace scicov::rules {
+namespace {
+
+constexpr std::string_view k_default_rules_toml =
+    R"toml(# scicov rules: facility types, how each covers villages, the target each county must reach,
+# input field names, priority weights and planning defaults.
+#
+# This is what `scicov rules` prints: the defaults of shared/POLICY.md. Copy it, edit it, check it
+# with `scicov rules --check FILE` and pass it with `--rules FILE`. Every key is optional: a key
+# left out keeps its default. A [types.<key>] table with a key of its own defines a new facility
+# type (it then needs at least `coverage`). Unknown keys are errors. docs/rules.md has the details.
+#
+# Where the numbers come from: the local plans (2021-2035) of the Citizen Science Literacy Action
+# Plan in seeds/ -- 000 Panzhihua, 001 Qujing, 002 Yinchuan, 003 Mudan (Heze), 004 Tianxin
+# (Changsha). A number marked "assumption" is in no plan: it is ours, and the planner's to change.
+#
+# Keys of a type:
+#   name_zh            Chinese name for maps and reports
+#   coverage           "contains": a facility inside the village covers it
+#                      "radius":   a facility within radius_m of the village's representative point
+#                      "admin":    a county (or township) holding a facility is covered, all its villages
+#   radius_m           radius rules only: service radius in metres, > 0
+#   min_area_fraction  radius rules only, optional: covered when this share, in (0, 1], of the
+#                      village's area lies within radius_m of one facility (instead of its point)
+#   admin_level        admin rules only: "county" or "township"
+#   default_cost       cost of a new site where the candidate has no cost, > 0
+#   minimise_cost      set cover objective: false = fewest new sites, true = least total cost
+#   [types.<key>.target]
+#     unit             the unit that must reach the target: "county" or "township"
+#     measure          "villages":   share of villages covered
+#                      "population": share of people covered
+#                      "units":      share of admin units holding a facility (admin rules only)
+#     threshold        share in [0, 1]; 1.0 = full coverage
+
+# 科技馆: a physical science museum.
+[types.science_museum]
+name_zh = "科技馆"
+coverage = "admin"        # 001: 县级实体科技馆全覆盖 -- one per county; a county holding one is covered
+admin_level = "county"
+default_cost = 1.0        # assumption: every new site costs 1 unless the candidate says otherwise
+minimise_cost = false     # assumption: fewest new sites
+
+[types.science_museum.target]
+unit = "county"
+measure = "units"
+threshold = 1.0           # 001: full coverage -- every county holds one
+
+# 科普教育基地: a certified science-education base (national / provincial / city grade).
+[types.science_base]
+name_zh = "科普教育基地"
+coverage = "radius"
+radius_m = 20000.0        # assumption: 20 km from the village point (002 asks for bases within reach)
+default_cost = 1.0        # assumption
+minimise_cost = false     # assumption
+
+[types.science_base.target]
+unit = "county"
+measure = "population"
+threshold = 0.9           # assumption: 90% of people within reach of a base (002)
+
+# 科普e站: a digital science point (screen / kiosk) in a community or village.
+[types.e_station]
+name_zh = "科普e站"
+coverage = "radius"
+radius_m = 2000.0         # assumption: 2 km, a walk (001 asks to 完善科普e站)
+default_cost = 1.0        # assumption
+minimise_cost = false     # assumption
+
+[types.e_station.target]
+unit = "county"
+measure = "villages"
+threshold = 0.9           # 002: >= 90% of administrative villages by 2025
+
+# 村(社区)科普室: a science room in a village or community service centre.
+[types.science_room]
+name_zh = "村(社区)科普室"
+coverage = "contains"     # 000/001/004: one per administrative village (community)
+default_cost = 1.0        # assumption; hosting in an existing building is cheaper -- give candidates a cost
+minimise_cost = false     # assumption
+
+[types.science_room.target]
+unit = "county"
+measure = "villages"
+threshold = 1.0           # 000/001/004: every village (community) has one
+
+# Field names in the inputs. Each value is the name of the field that holds that item.
+[fields.villages]
+code = "code"                    # 12-digit 统计用区划代码
+name = "name"
+population = "population"
+township_code = "township_code"  # optional in the data: else the first 9 digits of code
+county_code = "county_code"      # optional in the data: else the first 6 digits of code
+
+[fields.facilities]
+id = "id"
+type = "type"          # a type key above; not needed when each type is its own layer
+name = "name"
+grade = "grade"        # national / provincial / city
+status = "status"      # existing / planned
+
+[fields.candidates]
+id = "id"
+kind = "kind"                  # 党群服务中心, 新时代文明实践站, school, library, ...
+cost = "cost"
+village_code = "village_code"
+
+[fields.units]                 # townships and counties, when given as layers
+code = "code"
+name = "name"
+
+# Demand weights: a village's people count this many times in planning.
+[priority]
+base = 1.0              # 000: every village counts
+ethnic_township = 1.5   # 000: lean towards ethnic-minority areas (township name contains 族乡); 1.5 is an assumption
+remote = 1.5            # 000: lean towards remote mountain areas; 1.5 is an assumption
+remote_quantile = 0.8   # assumption: "remote" = farther from the county centre than 80% of its villages
+
+[planning]
+per_year = 6            # 002: 6 new science rooms / community science museums a year, city-wide
+start_year = 2026       # assumption: the first year of new sites
+time_limit_s = 60.0     # assumption: exact solver time limit per county and type, seconds
+min_spacing_m = 0.0     # assumption: no minimum spacing between new sites of one type
+)toml";
+
+}  // namespace
+
+std::string default_rules_toml() {
+    return std::string(k_default_rules_toml);
+}
+
+}  // namespace scicov::rules
