@@ -12,9 +12,12 @@
 
 #include "scicov/crs.hpp"
 #include "scicov/core.hpp"
-#include "core/geos.hpp"
 #include "scicov/model.hpp"
 #include "scicov/rules.hpp"
+
+namespace scicov::core::geos {
+class GeosContext;  // private to the library (src/core/geos.hpp): a public header names it only
+}
 
 namespace scicov::coverage {
 
@@ -48,7 +51,7 @@ public:
     /// Index of the village whose polygon holds the point, or -1. Ties (shared borders) go to
     /// the lowest code.
     std::int32_t village_at(crs::LonLat p) const;
-    std::int32_t village_at(crs::LonLat p, const geos::GeosContext& ctx) const;
+    std::int32_t village_at(crs::LonLat p, const core::geos::GeosContext& ctx) const;
     /// village_at for many points, spread over `threads` threads (0: one per core).
     std::vector<std::int32_t> villages_at(std::span<const crs::LonLat> points, unsigned threads) const;
     /// Villages whose representative point lies within `radius_m` (geodesic) of p, ascending.
