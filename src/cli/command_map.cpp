@@ -24,7 +24,8 @@ public:
                         "Zoom to this county (6-digit code) or to the counties of a city (4-digit prefix)");
         sub->add_option("--width", m_options.width_px, "Width in pixels (PDF: points × 4/3)")->capture_default_str();
         sub->add_option("--title", m_options.title, "Title (default: place and type)");
-        sub->add_option("--date", m_date, "Date printed on the map, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today)");
+        sub->add_option("--date", m_date,
+                        "Date printed on the map, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today)");
         return sub;
     }
 
@@ -47,6 +48,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_map_command() { return std::make_unique<MapCommand>(); }
+std::unique_ptr<Command> make_map_command() {
+    return std::make_unique<MapCommand>();
+}
 
 }  // namespace scicov::cli

@@ -19,7 +19,8 @@ public:
             "year by year; coverage-vs-sites curves; urban (社区) vs rural (村) coverage; the inputs and rules used.");
         sub->add_option("gpkg", m_input, "Output GeoPackage of scicov analyze or plan")->required();
         sub->add_option("-o,--output", m_output, "HTML file")->required();
-        sub->add_option("--date", m_date, "Date printed in the report, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today)");
+        sub->add_option("--date", m_date,
+                        "Date printed in the report, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today)");
         sub->add_option("--map-width", m_options.map_width_px, "Width of the maps in pixels")->capture_default_str();
         return sub;
     }
@@ -42,6 +43,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_report_command() { return std::make_unique<ReportCommand>(); }
+std::unique_ptr<Command> make_report_command() {
+    return std::make_unique<ReportCommand>();
+}
 
 }  // namespace scicov::cli

@@ -64,14 +64,13 @@ void parallel_for(std::size_t n, unsigned threads, MakeWorker make_worker, Progr
 /// (from make_worker()) is called as worker(begin, end) with begin a multiple of `chunk`.
 template <class MakeWorker>
 void parallel_for_ranges(std::size_t n, std::size_t chunk, unsigned threads, MakeWorker make_worker) {
-    parallel_for(
-        (n + chunk - 1) / chunk, threads,
-        [&] {
-            return [&, worker = make_worker()](std::size_t c) mutable {
-                worker(c * chunk, std::min(n, (c + 1) * chunk));
-            };
-        },
-        [](std::size_t) {});
+    parallel_for((n + chunk - 1) / chunk, threads,
+                 [&] {
+                     return [&, worker = make_worker()](std::size_t c) mutable {
+                         worker(c * chunk, std::min(n, (c + 1) * chunk));
+                     };
+                 },
+                 [](std::size_t) {});
 }
 
 }  // namespace scicov::core

@@ -125,8 +125,10 @@ struct Unique {
     std::vector<int> extra_must;
     std::vector<std::int32_t> touched;
 
-    explicit Unique(std::int32_t n) : extra_m(static_cast<std::size_t>(n), 0), extra_w(static_cast<std::size_t>(n), 0),
-                                      extra_must(static_cast<std::size_t>(n), 0) {}
+    explicit Unique(std::int32_t n)
+        : extra_m(static_cast<std::size_t>(n), 0),
+          extra_w(static_cast<std::size_t>(n), 0),
+          extra_must(static_cast<std::size_t>(n), 0) {}
     void compute(const Reduced& r, const State& s, std::int32_t a) {
         for (auto c : touched) {
             extra_m[static_cast<std::size_t>(c)] = 0;
@@ -356,7 +358,8 @@ Selection heuristic_max_cover(const Reduced& r, double budget, const std::vector
     const auto n = r.n_cand();
     const double btol = 1e-9 * std::max(1.0, budget);
     for (auto j : start)
-        if (!s.chosen(j) && s.blocked(j) == 0 && s.cost() + r.cost[static_cast<std::size_t>(j)] <= budget + btol) s.add(j);
+        if (!s.chosen(j) && s.blocked(j) == 0 && s.cost() + r.cost[static_cast<std::size_t>(j)] <= budget + btol)
+            s.add(j);
 
     auto greedy_fill = [&] {
         for (;;) {
@@ -425,7 +428,8 @@ double lagrangian_max_cover_bound(const Reduced& r, double budget, double incumb
     for (std::int32_t i = 0; i < nd; ++i)  // start: each demand's weight shared by its covers
         lambda[static_cast<std::size_t>(i)] =
             r.weight[static_cast<std::size_t>(i)] / std::max(1, r.covered_by.degree(i));
-    std::vector<double> value(static_cast<std::size_t>(n)), x(static_cast<std::size_t>(n)), g(static_cast<std::size_t>(nd));
+    std::vector<double> value(static_cast<std::size_t>(n)), x(static_cast<std::size_t>(n)),
+        g(static_cast<std::size_t>(nd));
     std::vector<std::int32_t> order(static_cast<std::size_t>(n));
     double best = std::accumulate(r.weight.begin(), r.weight.end(), 0.0);
     double theta = 2.0;
@@ -477,7 +481,8 @@ double lagrangian_max_cover_bound(const Reduced& r, double budget, double incumb
         if (norm <= 0) break;  // the relaxed solution is feasible: L is the optimum
         const double step = theta * std::max(L - incumbent, 1e-9 * std::max(1.0, L)) / norm;
         for (std::int32_t i = 0; i < nd; ++i)
-            lambda[static_cast<std::size_t>(i)] = std::max(0.0, lambda[static_cast<std::size_t>(i)] - step * g[static_cast<std::size_t>(i)]);
+            lambda[static_cast<std::size_t>(i)] =
+                std::max(0.0, lambda[static_cast<std::size_t>(i)] - step * g[static_cast<std::size_t>(i)]);
     }
     return std::max(best, incumbent);
 }
@@ -517,7 +522,8 @@ double covered_measure(const Reduced& r, const std::vector<std::int32_t>& chosen
 bool must_covered(const Reduced& r, const std::vector<std::int32_t>& chosen) {
     std::vector<std::uint8_t> hit(static_cast<std::size_t>(r.n_dem()), 0);
     for (auto j : chosen)
-        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k) hit[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])] = 1;
+        for (auto k = r.cover.begin(j); k < r.cover.end(j); ++k)
+            hit[static_cast<std::size_t>(r.cover.items[static_cast<std::size_t>(k)])] = 1;
     for (std::int32_t i = 0; i < r.n_dem(); ++i)
         if (r.must[static_cast<std::size_t>(i)] && !hit[static_cast<std::size_t>(i)]) return false;
     return true;

@@ -137,7 +137,8 @@ MilpResult solve_milp(const Milp& m, std::optional<double> cutoff, double second
         res.has_solution = true;
         res.x.assign(best, best + m.n_cols);
         for (std::int32_t j = 0; j < m.n_cols; ++j)
-            if (m.integer[static_cast<std::size_t>(j)]) res.x[static_cast<std::size_t>(j)] = std::round(res.x[static_cast<std::size_t>(j)]);
+            if (m.integer[static_cast<std::size_t>(j)])
+                res.x[static_cast<std::size_t>(j)] = std::round(res.x[static_cast<std::size_t>(j)]);
         res.objective = Cbc_getObjValue(model.get()) + m.obj_offset;
         res.optimal = Cbc_isProvenOptimal(model.get()) != 0;
         const double b = Cbc_getBestPossibleObjValue(model.get());
@@ -154,8 +155,8 @@ std::optional<double> solve_lp(const Milp& m, double seconds) {
     ClpPtr model(Clp_newModel());
     if (!model) throw Error(ErrorKind::solver, "Clp could not create a model");
     const Columns c = to_columns(m);
-    Clp_loadProblem(model.get(), m.n_cols, m.n_rows(), c.start.data(), c.index.data(), c.value.data(),
-                    m.col_lo.data(), m.col_hi.data(), m.obj.data(), m.row_lo.data(), m.row_hi.data());
+    Clp_loadProblem(model.get(), m.n_cols, m.n_rows(), c.start.data(), c.index.data(), c.value.data(), m.col_lo.data(),
+                    m.col_hi.data(), m.obj.data(), m.row_lo.data(), m.row_hi.data());
     Clp_setLogLevel(model.get(), 0);
     Clp_setMaximumSeconds(model.get(), std::max(0.01, seconds));
     Clp_initialPrimalSolve(model.get());  // primal: 40× faster than dual on the max-cover LPs

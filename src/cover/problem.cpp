@@ -10,42 +10,58 @@ namespace scicov::cover {
 
 std::string_view to_string(Solver solver) {
     switch (solver) {
-        case Solver::exact: return "exact";
-        case Solver::heuristic: return "heuristic";
-        case Solver::automatic: return "automatic";
+        case Solver::exact:
+            return "exact";
+        case Solver::heuristic:
+            return "heuristic";
+        case Solver::automatic:
+            return "automatic";
     }
     return "unknown";
 }
 std::string_view to_string(Objective objective) {
     switch (objective) {
-        case Objective::sites: return "sites";
-        case Objective::cost: return "cost";
+        case Objective::sites:
+            return "sites";
+        case Objective::cost:
+            return "cost";
     }
     return "unknown";
 }
 std::string_view to_string(Status status) {
     switch (status) {
-        case Status::optimal: return "optimal";
-        case Status::feasible: return "feasible";
-        case Status::infeasible: return "infeasible";
-        case Status::time_limit_no_solution: return "time_limit_no_solution";
+        case Status::optimal:
+            return "optimal";
+        case Status::feasible:
+            return "feasible";
+        case Status::infeasible:
+            return "infeasible";
+        case Status::time_limit_no_solution:
+            return "time_limit_no_solution";
     }
     return "unknown";
 }
 std::string_view to_string(Method method) {
     switch (method) {
-        case Method::exact: return "exact";
-        case Method::heuristic: return "heuristic";
-        case Method::trivial: return "trivial";
+        case Method::exact:
+            return "exact";
+        case Method::heuristic:
+            return "heuristic";
+        case Method::trivial:
+            return "trivial";
     }
     return "unknown";
 }
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw Error(ErrorKind::solver, "cover problem: " + what); }
+[[noreturn]] void fail(const std::string& what) {
+    throw Error(ErrorKind::solver, "cover problem: " + what);
+}
 
-bool finite_nonneg(double v) { return std::isfinite(v) && v >= 0; }
+bool finite_nonneg(double v) {
+    return std::isfinite(v) && v >= 0;
+}
 
 }  // namespace
 
@@ -53,10 +69,15 @@ void validate(const CoverProblem& p) {
     const auto nd = p.measure.size();
     const auto nc = p.cost.size();
     if (nd > static_cast<std::size_t>(INT32_MAX) || nc > static_cast<std::size_t>(INT32_MAX)) fail("too large");
-    if (p.weight.size() != nd) fail("weight has " + std::to_string(p.weight.size()) + " entries, measure " + std::to_string(nd));
-    if (p.covered.size() != nd) fail("covered has " + std::to_string(p.covered.size()) + " entries, measure " + std::to_string(nd));
-    if (p.offsets.size() != nc + 1) fail("offsets has " + std::to_string(p.offsets.size()) + " entries, expected candidates+1 = " + std::to_string(nc + 1));
-    if (!p.group.empty() && p.group.size() != nc) fail("group has " + std::to_string(p.group.size()) + " entries, cost " + std::to_string(nc));
+    if (p.weight.size() != nd)
+        fail("weight has " + std::to_string(p.weight.size()) + " entries, measure " + std::to_string(nd));
+    if (p.covered.size() != nd)
+        fail("covered has " + std::to_string(p.covered.size()) + " entries, measure " + std::to_string(nd));
+    if (p.offsets.size() != nc + 1)
+        fail("offsets has " + std::to_string(p.offsets.size()) +
+             " entries, expected candidates+1 = " + std::to_string(nc + 1));
+    if (!p.group.empty() && p.group.size() != nc)
+        fail("group has " + std::to_string(p.group.size()) + " entries, cost " + std::to_string(nc));
     for (std::size_t i = 0; i < nd; ++i) {
         if (!finite_nonneg(p.measure[i])) fail("demand " + std::to_string(i) + ": measure must be a finite number ≥ 0");
         if (!finite_nonneg(p.weight[i])) fail("demand " + std::to_string(i) + ": weight must be a finite number ≥ 0");
@@ -146,11 +167,13 @@ CityPhasing phase_city(std::span<const CountySites> counties, std::int32_t per_y
     for (std::size_t c = 0; c < nc; ++c) {
         const auto& cs = counties[c];
         if (cs.measure_gain.size() != cs.gain.size())
-            throw Error(ErrorKind::solver, "city phasing: county " + std::to_string(c) + ": gain and measure_gain differ in length");
+            throw Error(ErrorKind::solver,
+                        "city phasing: county " + std::to_string(c) + ": gain and measure_gain differ in length");
         out.year[c].assign(cs.gain.size(), -1);
         measure[c] = cs.base_measure;
         remaining += cs.gain.size();
-        if (cs.target > 0 && measure[c] >= cs.target - 1e-9 * std::max(1.0, cs.target)) out.year_met[c] = start_year - 1;
+        if (cs.target > 0 && measure[c] >= cs.target - 1e-9 * std::max(1.0, cs.target))
+            out.year_met[c] = start_year - 1;
     }
     for (std::int32_t year = start_year; remaining > 0; ++year) {
         for (std::int32_t slot = 0; slot < per_year && remaining > 0; ++slot) {

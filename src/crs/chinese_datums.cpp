@@ -13,8 +13,8 @@
 #include <numbers>
 #include <string>
 
-#include "scicov/crs.hpp"
 #include "scicov/core.hpp"
+#include "scicov/crs.hpp"
 
 namespace scicov::crs {
 

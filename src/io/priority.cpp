@@ -4,8 +4,8 @@
 #include <cmath>
 #include <map>
 
-#include "scicov/io.hpp"
 #include "crs/geodesic.hpp"
+#include "scicov/io.hpp"
 
 namespace scicov::io {
 

@@ -27,8 +27,7 @@ constexpr std::string_view k_facilities = R"({"type": "FeatureCollection", "name
 class MemFile {
 public:
     MemFile(std::string path, std::string_view bytes) : m_path(std::move(path)) {
-        VSILFILE* f = VSIFileFromMemBuffer(m_path.c_str(),
-                                           reinterpret_cast<GByte*>(const_cast<char*>(bytes.data())),
+        VSILFILE* f = VSIFileFromMemBuffer(m_path.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(bytes.data())),
                                            static_cast<vsi_l_offset>(bytes.size()), FALSE);
         if (f != nullptr) VSIFCloseL(f);
     }
@@ -47,8 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     const auto split = input.find("\n----\n");
     const std::string_view villages = input.substr(0, split);
-    const std::string_view facilities =
-        split == std::string_view::npos ? k_facilities : input.substr(split + 6);
+    const std::string_view facilities = split == std::string_view::npos ? k_facilities : input.substr(split + 6);
     const MemFile villages_file("/vsimem/fuzz/villages.geojson", villages);
     const MemFile facilities_file("/vsimem/fuzz/facilities.geojson", facilities);
     scicov::analysis::Options options;

@@ -15,8 +15,8 @@ using namespace scicov::cover;
 namespace {
 
 /// Builds a problem from per-candidate demand lists.
-CoverProblem make(std::vector<double> measure, std::vector<double> weight, std::vector<std::vector<std::int32_t>> covers,
-                  std::vector<double> cost = {}) {
+CoverProblem make(std::vector<double> measure, std::vector<double> weight,
+                  std::vector<std::vector<std::int32_t>> covers, std::vector<double> cost = {}) {
     CoverProblem p;
     p.measure = std::move(measure);
     p.weight = std::move(weight);
@@ -64,7 +64,9 @@ Brute brute_set_cover(const CoverProblem& p, double target, Objective obj) {
             if ((mask >> j) & 1u) {
                 if (!p.group.empty() && p.group[static_cast<std::size_t>(j)] >= 0)
                     for (std::int32_t k = j + 1; k < n; ++k)
-                        if (((mask >> k) & 1u) && p.group[static_cast<std::size_t>(k)] == p.group[static_cast<std::size_t>(j)]) ok = false;
+                        if (((mask >> k) & 1u) &&
+                            p.group[static_cast<std::size_t>(k)] == p.group[static_cast<std::size_t>(j)])
+                            ok = false;
             }
         for (const auto& [a, b] : p.conflicts)
             if (((mask >> a) & 1u) && ((mask >> b) & 1u)) ok = false;
@@ -74,7 +76,8 @@ Brute brute_set_cover(const CoverProblem& p, double target, Objective obj) {
         for (std::int32_t j = 0; j < n; ++j)
             if ((mask >> j) & 1u) {
                 cost += obj == Objective::sites ? 1.0 : p.cost[static_cast<std::size_t>(j)];
-                for (auto k = p.offsets[static_cast<std::size_t>(j)]; k < p.offsets[static_cast<std::size_t>(j) + 1]; ++k) {
+                for (auto k = p.offsets[static_cast<std::size_t>(j)]; k < p.offsets[static_cast<std::size_t>(j) + 1];
+                     ++k) {
                     const auto i = static_cast<std::size_t>(p.demands[static_cast<std::size_t>(k)]);
                     if (!hit[i]) hit[i] = 1, w += p.weight[i];
                 }
@@ -100,7 +103,9 @@ Brute brute_max_cover(const CoverProblem& p, double budget, Objective obj) {
         for (std::int32_t j = 0; j < n && ok; ++j)
             if ((mask >> j) & 1u && !p.group.empty() && p.group[static_cast<std::size_t>(j)] >= 0)
                 for (std::int32_t k = j + 1; k < n; ++k)
-                    if (((mask >> k) & 1u) && p.group[static_cast<std::size_t>(k)] == p.group[static_cast<std::size_t>(j)]) ok = false;
+                    if (((mask >> k) & 1u) &&
+                        p.group[static_cast<std::size_t>(k)] == p.group[static_cast<std::size_t>(j)])
+                        ok = false;
         for (const auto& [a, b] : p.conflicts)
             if (((mask >> a) & 1u) && ((mask >> b) & 1u)) ok = false;
         if (!ok) continue;
@@ -109,7 +114,8 @@ Brute brute_max_cover(const CoverProblem& p, double budget, Objective obj) {
         for (std::int32_t j = 0; j < n; ++j)
             if ((mask >> j) & 1u) {
                 cost += obj == Objective::sites ? 1.0 : p.cost[static_cast<std::size_t>(j)];
-                for (auto k = p.offsets[static_cast<std::size_t>(j)]; k < p.offsets[static_cast<std::size_t>(j) + 1]; ++k) {
+                for (auto k = p.offsets[static_cast<std::size_t>(j)]; k < p.offsets[static_cast<std::size_t>(j) + 1];
+                     ++k) {
                     const auto i = static_cast<std::size_t>(p.demands[static_cast<std::size_t>(k)]);
                     if (!hit[i]) hit[i] = 1, w += p.weight[i];
                 }
@@ -156,7 +162,9 @@ CoverProblem random_instance(std::uint32_t seed, int nd, int nc, double radius, 
     return p;
 }
 
-double total(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
+double total(const std::vector<double>& v) {
+    return std::accumulate(v.begin(), v.end(), 0.0);
+}
 
 }  // namespace
 
@@ -277,7 +285,8 @@ TEST_CASE("max cover and the budget sweep", "[plan]") {
             const auto one = solve_max_cover(q, b, exact_options());
             CHECK(sw[static_cast<std::size_t>(b) - 1].objective == Approx(one.objective));
             CHECK(one.objective == Approx(brute_max_cover(q, b, Objective::sites).weight));
-            if (b > 1) CHECK(sw[static_cast<std::size_t>(b) - 1].objective >= sw[static_cast<std::size_t>(b) - 2].objective);
+            if (b > 1)
+                CHECK(sw[static_cast<std::size_t>(b) - 1].objective >= sw[static_cast<std::size_t>(b) - 2].objective);
         }
     }
 }
@@ -471,7 +480,8 @@ double cbc_max_cover(const detail::Reduced& r, double budget) {
     for (std::int32_t j = 0; j < r.n_cand(); ++j) m.add_col(0.0, 0, 1, true);
     for (std::int32_t i = 0; i < r.n_dem(); ++i) {
         std::vector<std::int32_t> idx;
-        for (auto k = r.covered_by.begin(i); k < r.covered_by.end(i); ++k) idx.push_back(r.covered_by.items[static_cast<std::size_t>(k)]);
+        for (auto k = r.covered_by.begin(i); k < r.covered_by.end(i); ++k)
+            idx.push_back(r.covered_by.items[static_cast<std::size_t>(k)]);
         std::vector<double> val(idx.size(), -1.0);
         idx.push_back(m.add_col(-r.weight[static_cast<std::size_t>(i)], 0, 1, false));
         val.push_back(1.0);
@@ -512,7 +522,8 @@ TEST_CASE("max cover column generation: the optimum of CBC on the whole model, w
         auto p = random_instance(seed, 300 + 20 * static_cast<int>(seed % 7), 60 + static_cast<int>(seed % 5) * 10,
                                  0.1 + 0.01 * (seed % 4), false, false);
         if (seed % 3 == 2)
-            for (std::size_t i = 0; i < p.weight.size(); ++i) p.weight[i] = p.weight[i] * 1.0137 + 0.001 * static_cast<double>(i % 13);
+            for (std::size_t i = 0; i < p.weight.size(); ++i)
+                p.weight[i] = p.weight[i] * 1.0137 + 0.001 * static_cast<double>(i % 13);
         const Objective obj = seed % 3 == 1 ? Objective::cost : Objective::sites;
         const double budget = obj == Objective::sites ? 2 + seed % 5 : 4.5 + seed % 4;
         const auto pre = detail::presolve(p, detail::Model::max_cover, 0, obj, true);
@@ -572,13 +583,14 @@ TEST_CASE("full cover: Lagrangian bound and reduced-cost fixing keep every optim
         for (auto j : covers.front()) z += r.cost[static_cast<std::size_t>(j)];
         const auto lg = detail::lagrangian_set_cover(r, {}, 300, detail::Deadline(60));
         INFO("seed " << seed << " optimum " << z << " L " << lg.lower << " UB " << lg.upper);
-        CHECK(lg.lower <= z + 1e-9);            // a lower bound
-        CHECK(lg.upper >= z - 1e-9);            // a cover's cost
+        CHECK(lg.lower <= z + 1e-9);  // a lower bound
+        CHECK(lg.upper >= z - 1e-9);  // a cover's cost
         CHECK(detail::must_covered(r, lg.best));
         if (lg.optimal) CHECK(lg.upper == Approx(z));
         // fixing drops j when L + C_j > UB − g; no optimal cover may hold such a j
         for (const auto& cover : covers)
-            for (auto j : cover) CHECK(lg.lower + std::max(0.0, lg.reduced_cost[static_cast<std::size_t>(j)]) <= z + 1e-9);
+            for (auto j : cover)
+                CHECK(lg.lower + std::max(0.0, lg.reduced_cost[static_cast<std::size_t>(j)]) <= z + 1e-9);
         // LNS from the Lagrangian cover: still a cover, never dearer, never below the optimum
         const double g = detail::cost_unit(r.cost).value_or(1.0);
         const auto lns = detail::lns_set_cover(r, lg.best, g, 1, detail::Deadline(60));

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "crs/geodesic.hpp"
-#include "scicov/crs.hpp"
 #include "scicov/core.hpp"
+#include "scicov/crs.hpp"
 
 using namespace scicov;
 using namespace scicov::crs;

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "core/gdal.hpp"
-#include "geodata.hpp"
 #include "core/geos.hpp"
+#include "geodata.hpp"
 #include "support.hpp"
 
 using namespace scicov;

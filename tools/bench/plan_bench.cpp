@@ -8,8 +8,8 @@
 // Prints one line per run and a summary line with medians. Speed is measured here, never in tests.
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cmath>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -110,23 +110,35 @@ int main(int argc, char** argv) {
                 if (a + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
                 return argv[++a];
             };
-            if (arg == "--demands") g.demands = std::stoi(value());
-            else if (arg == "--candidates") g.candidates = std::stoi(value());
-            else if (arg == "--seed" || arg == "--seeds") seeds = value();
-            else if (arg == "--side-m") g.side_m = std::stod(value());
-            else if (arg == "--radius-m") g.radius_m = std::stod(value());
-            else if (arg == "-o") out_file = value();
-            else if (arg == "--budget") budget = std::stod(value());
-            else if (arg == "--repeat") repeat = std::stoi(value());
-            else if (arg == "--time-limit") time_limit = std::stod(value());
-            else if (arg == "--gap") gap = std::stod(value());
-            else if (arg == "--no-presolve") options.presolve = false;
+            if (arg == "--demands")
+                g.demands = std::stoi(value());
+            else if (arg == "--candidates")
+                g.candidates = std::stoi(value());
+            else if (arg == "--seed" || arg == "--seeds")
+                seeds = value();
+            else if (arg == "--side-m")
+                g.side_m = std::stod(value());
+            else if (arg == "--radius-m")
+                g.radius_m = std::stod(value());
+            else if (arg == "-o")
+                out_file = value();
+            else if (arg == "--budget")
+                budget = std::stod(value());
+            else if (arg == "--repeat")
+                repeat = std::stoi(value());
+            else if (arg == "--time-limit")
+                time_limit = std::stod(value());
+            else if (arg == "--gap")
+                gap = std::stod(value());
+            else if (arg == "--no-presolve")
+                options.presolve = false;
             else if (arg == "--solver") {
                 const auto v = value();
-                options.solver = v == "exact" ? cover::Solver::exact
+                options.solver = v == "exact"       ? cover::Solver::exact
                                  : v == "heuristic" ? cover::Solver::heuristic
                                                     : cover::Solver::automatic;
-            } else return usage("unknown option " + arg);
+            } else
+                return usage("unknown option " + arg);
         }
     } catch (const std::exception& e) {
         return usage(e.what());
@@ -169,19 +181,23 @@ int main(int argc, char** argv) {
                 times.push_back(sec);
                 cpu_times.push_back(cpu);
                 gaps.push_back(s.gap);
-                std::printf("%s demands=%d candidates=%d seed=%u run=%d solver=%s status=%s method=%s objective=%.10g "
-                            "bound=%.10g gap=%.6f sites=%zu seconds=%.3f cpu_seconds=%.3f presolve: demands %d->%d candidates %d->%d\n",
-                            cmd.c_str(), g.demands, g.candidates, seed, r, std::string(cover::to_string(options.solver)).c_str(),
-                            std::string(cover::to_string(s.status)).c_str(), std::string(cover::to_string(s.method)).c_str(),
-                            s.objective, s.bound, s.gap, s.sites.size(), sec, cpu, s.presolve.demands_in, s.presolve.demands_out,
-                            s.presolve.candidates_in, s.presolve.candidates_out);
+                std::printf(
+                    "%s demands=%d candidates=%d seed=%u run=%d solver=%s status=%s method=%s objective=%.10g "
+                    "bound=%.10g gap=%.6f sites=%zu seconds=%.3f cpu_seconds=%.3f presolve: demands %d->%d candidates "
+                    "%d->%d\n",
+                    cmd.c_str(), g.demands, g.candidates, seed, r,
+                    std::string(cover::to_string(options.solver)).c_str(),
+                    std::string(cover::to_string(s.status)).c_str(), std::string(cover::to_string(s.method)).c_str(),
+                    s.objective, s.bound, s.gap, s.sites.size(), sec, cpu, s.presolve.demands_in,
+                    s.presolve.demands_out, s.presolve.candidates_in, s.presolve.candidates_out);
                 std::fflush(stdout);
             }
         }
-        std::printf("summary %s demands=%d candidates=%d solver=%s runs=%zu median_seconds=%.3f max_seconds=%.3f "
-                    "median_cpu_seconds=%.3f median_gap=%.6f\n",
-                    cmd.c_str(), g.demands, g.candidates, std::string(cover::to_string(options.solver)).c_str(), times.size(),
-                    median(times), *std::max_element(times.begin(), times.end()), median(cpu_times), median(gaps));
+        std::printf(
+            "summary %s demands=%d candidates=%d solver=%s runs=%zu median_seconds=%.3f max_seconds=%.3f "
+            "median_cpu_seconds=%.3f median_gap=%.6f\n",
+            cmd.c_str(), g.demands, g.candidates, std::string(cover::to_string(options.solver)).c_str(), times.size(),
+            median(times), *std::max_element(times.begin(), times.end()), median(cpu_times), median(gaps));
     } catch (const std::exception& e) {
         std::cerr << "plan-bench: " << e.what() << '\n';
         return 1;

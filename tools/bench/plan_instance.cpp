@@ -37,26 +37,42 @@ int main(int argc, char** argv) {
                 if (a + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
                 return argv[++a];
             };
-            if (arg == "--set-cover") mode = Mode::set_cover, amount = std::stod(value());
-            else if (arg == "--full") mode = Mode::full;
-            else if (arg == "--max-cover") mode = Mode::max_cover, amount = std::stod(value());
-            else if (arg == "--sweep") mode = Mode::sweep, amount = std::stod(value());
+            if (arg == "--set-cover")
+                mode = Mode::set_cover, amount = std::stod(value());
+            else if (arg == "--full")
+                mode = Mode::full;
+            else if (arg == "--max-cover")
+                mode = Mode::max_cover, amount = std::stod(value());
+            else if (arg == "--sweep")
+                mode = Mode::sweep, amount = std::stod(value());
             else if (arg == "--objective") {
                 const auto v = value();
-                if (v == "sites") options.objective = cover::Objective::sites;
-                else if (v == "cost") options.objective = cover::Objective::cost;
-                else return usage("unknown objective " + v);
+                if (v == "sites")
+                    options.objective = cover::Objective::sites;
+                else if (v == "cost")
+                    options.objective = cover::Objective::cost;
+                else
+                    return usage("unknown objective " + v);
             } else if (arg == "--solver") {
                 const auto v = value();
-                if (v == "exact") options.solver = cover::Solver::exact;
-                else if (v == "heuristic") options.solver = cover::Solver::heuristic;
-                else if (v == "automatic") options.solver = cover::Solver::automatic;
-                else return usage("unknown solver " + v);
-            } else if (arg == "--time-limit") options.time_limit_s = std::stod(value());
-            else if (arg == "--gap") options.relative_gap = std::stod(value());
-            else if (arg == "--no-presolve") options.presolve = false;
-            else if (!arg.empty() && arg[0] == '-' && arg != "-") return usage("unknown option " + arg);
-            else file = arg;
+                if (v == "exact")
+                    options.solver = cover::Solver::exact;
+                else if (v == "heuristic")
+                    options.solver = cover::Solver::heuristic;
+                else if (v == "automatic")
+                    options.solver = cover::Solver::automatic;
+                else
+                    return usage("unknown solver " + v);
+            } else if (arg == "--time-limit")
+                options.time_limit_s = std::stod(value());
+            else if (arg == "--gap")
+                options.relative_gap = std::stod(value());
+            else if (arg == "--no-presolve")
+                options.presolve = false;
+            else if (!arg.empty() && arg[0] == '-' && arg != "-")
+                return usage("unknown option " + arg);
+            else
+                file = arg;
         }
     } catch (const std::exception& e) {
         return usage(e.what());
@@ -77,13 +93,17 @@ int main(int argc, char** argv) {
             }
         }
         switch (mode) {
-            case Mode::set_cover: std::cout << bench::to_json(cover::solve_set_cover(p, amount, options)) << '\n'; break;
+            case Mode::set_cover:
+                std::cout << bench::to_json(cover::solve_set_cover(p, amount, options)) << '\n';
+                break;
             case Mode::full: {
                 const double total = std::accumulate(p.measure.begin(), p.measure.end(), 0.0);
                 std::cout << bench::to_json(cover::solve_set_cover(p, total, options)) << '\n';
                 break;
             }
-            case Mode::max_cover: std::cout << bench::to_json(cover::solve_max_cover(p, amount, options)) << '\n'; break;
+            case Mode::max_cover:
+                std::cout << bench::to_json(cover::solve_max_cover(p, amount, options)) << '\n';
+                break;
             case Mode::sweep: {
                 const auto all = cover::sweep_max_cover(p, static_cast<std::int32_t>(amount), options);
                 std::cout << "{\"sweep\":[";
@@ -91,7 +111,8 @@ int main(int argc, char** argv) {
                 std::cout << "]}\n";
                 break;
             }
-            case Mode::none: break;
+            case Mode::none:
+                break;
         }
     } catch (const std::exception& e) {
         std::cerr << "plan-instance: " << e.what() << '\n';

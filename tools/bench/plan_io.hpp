@@ -37,7 +37,8 @@ T next_value(std::istream& in, const char* what) {
     const std::string t = next_token(in);
     std::istringstream s(t);
     T v{};
-    if (!(s >> v) || !s.eof()) throw Error(ErrorKind::input, std::string("plan instance: bad ") + what + " \"" + t + "\"");
+    if (!(s >> v) || !s.eof())
+        throw Error(ErrorKind::input, std::string("plan instance: bad ") + what + " \"" + t + "\"");
     return v;
 }
 
@@ -127,7 +128,8 @@ inline std::string to_json(const cover::Solution& s) {
          ",\"demands_weightless\":" + std::to_string(ps.demands_weightless) +
          ",\"demands_merged\":" + std::to_string(ps.demands_merged) +
          ",\"demands_implied\":" + std::to_string(ps.demands_implied) +
-         ",\"demands_out\":" + std::to_string(ps.demands_out) + ",\"candidates_in\":" + std::to_string(ps.candidates_in) +
+         ",\"demands_out\":" + std::to_string(ps.demands_out) +
+         ",\"candidates_in\":" + std::to_string(ps.candidates_in) +
          ",\"candidates_useless\":" + std::to_string(ps.candidates_useless) +
          ",\"candidates_dominated\":" + std::to_string(ps.candidates_dominated) +
          ",\"candidates_fixed\":" + std::to_string(ps.candidates_fixed) +

@@ -104,19 +104,26 @@ int main(int argc, char** argv) {
     for (int a = 1; a + 1 < argc; a += 2) {
         const std::string arg = argv[a];
         const char* v = argv[a + 1];
-        if (arg == "--discs") s.discs = std::atoi(v);
-        else if (arg == "--side-m") s.side_m = std::atof(v);
-        else if (arg == "--radius-m") s.radius_m = std::atof(v);
-        else if (arg == "--segments") s.segments = std::atoi(v);
-        else if (arg == "--repeat") s.repeat = std::atoi(v);
-        else if (arg == "--seed") s.seed = static_cast<unsigned>(std::atoi(v));
+        if (arg == "--discs")
+            s.discs = std::atoi(v);
+        else if (arg == "--side-m")
+            s.side_m = std::atof(v);
+        else if (arg == "--radius-m")
+            s.radius_m = std::atof(v);
+        else if (arg == "--segments")
+            s.segments = std::atoi(v);
+        else if (arg == "--repeat")
+            s.repeat = std::atoi(v);
+        else if (arg == "--seed")
+            s.seed = static_cast<unsigned>(std::atoi(v));
         else {
             std::cerr << "union-bench: unknown option " << arg << '\n';
             return 2;
         }
     }
     if (s.discs < 1 || s.segments < 1 || s.repeat < 1 || argc % 2 == 0) {
-        std::cerr << "usage: union-bench [--discs N] [--side-m M] [--radius-m R] [--segments Q] [--repeat K] [--seed S]\n";
+        std::cerr
+            << "usage: union-bench [--discs N] [--side-m M] [--radius-m R] [--segments Q] [--repeat K] [--seed S]\n";
         return 2;
     }
     const auto rings = disc_rings(s);

@@ -12,8 +12,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
-#include "scicov/core.hpp"
 #include "geodata.hpp"
+#include "scicov/core.hpp"
 
 namespace {
 
