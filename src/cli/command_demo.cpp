@@ -4,8 +4,8 @@
 #include <iostream>
 #include <optional>
 
-#include "command.hpp"
 #include "output_options.hpp"
+#include "command.hpp"
 #include "scicov/report.hpp"
 #include "scicov/webmap.hpp"
 
@@ -19,8 +19,7 @@ public:
             "demo",
             "Run the whole chain on the committed sample — Panzhihua, Qujing, Yinchuan, Mudan district and Tianxin "
             "district: real county boundaries, synthetic villages and facilities — with the default rules: "
-            "analysis, then a phased plan (6 sites a year city-wide). Writes DIR/scicov.gpkg, DIR/map.png, "
-            "DIR/report.html and DIR/webmap.html.");
+            "analysis, then a phased plan (6 sites a year city-wide). Writes DIR/scicov.gpkg, DIR/map.png, DIR/report.html, DIR/webmap.html.");
         sub->add_option("-o,--output", m_output, "Output folder")->capture_default_str();
         sub->add_option("--data", m_data, "The sample GeoPackage")->capture_default_str();
         return sub;
@@ -62,8 +61,7 @@ public:
         report_options.date = date;
         const std::filesystem::path report_path = std::filesystem::path(m_output) / "report.html";
         report::write_report(out, report_options, report_path);
-        std::cout << "wrote " << map_path.string() << " (" << report::type_name_zh(map_options.type)
-                  << ", all counties)\n"
+        std::cout << "wrote " << map_path.string() << " (" << report::type_name_zh(map_options.type) << ", all counties)\n"
                   << "wrote " << report_path.string() << " (open it in a browser; prints to PDF)\n";
         const auto webmap_path = webmap::write_webmap(output.path, {}, std::filesystem::path(m_output) / "webmap.html");
         std::cout << "wrote " << webmap_path.string() << " (the interactive map: open it in a browser)\n";
@@ -77,8 +75,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_demo_command() {
-    return std::make_unique<DemoCommand>();
-}
+std::unique_ptr<Command> make_demo_command() { return std::make_unique<DemoCommand>(); }
 
 }  // namespace scicov::cli
