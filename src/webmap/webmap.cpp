@@ -7,6 +7,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "core/text.hpp"
 #include "webmap/assets.hpp"
 #include "webmap/extract.hpp"
 
@@ -26,14 +27,19 @@ void fill(std::string& page, std::string_view marker, std::string_view content) 
     }
 }
 
-/// Text that may sit inside <script> or <style>: a "</" could close the element early. In
-/// JSON a '<' only occurs inside strings, where \u003c means the same character.
-std::string script_safe(std::string_view text, std::string_view lt_replacement) {
+enum class Embedded { json, code };
+
+/// Text put inside <script> or <style>, where a "</" could end the element early. In JSON a
+/// '<' occurs only inside strings, where \u003c is the same character; in script and style
+/// code "<\/" reads as "</" wherever such a pair can legally occur (strings, regular expressions).
+std::string embeddable(std::string_view text, Embedded kind) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '<' && (lt_replacement == "\\u003c" || (i + 1 < text.size() && text[i + 1] == '/'))) {
-            out += lt_replacement;
+        if (text[i] == '<' && kind == Embedded::json) {
+            out += "\\u003c";
+        } else if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '/') {
+            out += "<\\";
         } else {
             out += text[i];
         }
@@ -41,43 +47,20 @@ std::string script_safe(std::string_view text, std::string_view lt_replacement) 
     return out;
 }
 
-std::string html_escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
 std::string render_page(const detail::MapData& data, const Options& options) {
     std::string page(detail::asset("page.html"));
-    std::string embedded =
-        "<script type=\"application/json\" id=\"data-meta\">" + script_safe(data.meta_json, "\\u003c") + "</script>\n";
+    std::string embedded = "<script type=\"application/json\" id=\"data-meta\">" +
+                           embeddable(data.meta_json, Embedded::json) + "</script>\n";
     for (const auto& layer : data.layers) {
         embedded += "<script type=\"application/json\" id=\"data-" + layer.name + "\">" +
-                    script_safe(layer.geojson, "\\u003c") + "</script>\n";
+                    embeddable(layer.geojson, Embedded::json) + "</script>\n";
     }
-    fill(page, "{{title}}", html_escape(options.title.empty() ? "科普资源共建共享地图" : options.title));
-    fill(page, "/*{{leaflet.css}}*/", script_safe(detail::asset("leaflet.css"), "\\3c "));
-    fill(page, "/*{{webmap.css}}*/", script_safe(detail::asset("webmap.css"), "\\3c "));
+    fill(page, "{{title}}", core::xml_escape(options.title.empty() ? "科普资源共建共享地图" : options.title));
+    fill(page, "/*{{leaflet.css}}*/", embeddable(detail::asset("leaflet.css"), Embedded::code));
+    fill(page, "/*{{webmap.css}}*/", embeddable(detail::asset("webmap.css"), Embedded::code));
     fill(page, "<!--{{data}}-->", embedded);
-    fill(page, "/*{{leaflet.js}}*/", script_safe(detail::asset("leaflet.js"), "<\\"));
-    fill(page, "/*{{webmap.js}}*/", script_safe(detail::asset("webmap.js"), "<\\"));
+    fill(page, "/*{{leaflet.js}}*/", embeddable(detail::asset("leaflet.js"), Embedded::code));
+    fill(page, "/*{{webmap.js}}*/", embeddable(detail::asset("webmap.js"), Embedded::code));
     return page;
 }
 

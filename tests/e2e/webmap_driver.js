@@ -6,6 +6,8 @@
 //
 // CONFIG: {"puppeteer": ".cache/web/puppeteer", "url": "file:///…/map.html", "out_dir": "/tmp/x",
 //          "village": "某村", "toggle_type": "science_room"}
+// With "measure": true it only loads the page and times a zoom, a pan and a change of type
+// (the figures of docs/webmap.md).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -46,6 +48,26 @@ async function main() {
         transfer_bytes: nav.decodedBodySize };
     });
     out.drawn_initial = await page.evaluate(() => window.scicovMap.drawn());
+    if (config.measure) {
+      // Redraw times after the load: a zoom step, a pan, and a change of the coverage type.
+      out.redraw_ms = await page.evaluate(async () => {
+        const s = window.scicovMap;
+        const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const timed = async (f) => { const t = performance.now(); f(); await frame(); return Math.round(performance.now() - t); };
+        const types = s.meta.types.map((t) => t.key);
+        return { zoom_in: await timed(() => s.map.setZoom(s.map.getZoom() + 1, { animate: false })),
+          pan: await timed(() => s.map.panBy([300, 200], { animate: false })),
+          zoom_out: await timed(() => s.map.setZoom(s.map.getZoom() - 3, { animate: false })),
+          change_type: await timed(() => s.showType(types[0])),
+          js_heap_mb: Math.round(performance.memory.usedJSHeapSize / 1048576) };
+      });
+      const metrics = await page.metrics();  // main-thread busy seconds, less hostage to a loaded machine
+      out.main_thread_s = { task: metrics.TaskDuration, script: metrics.ScriptDuration, layout: metrics.LayoutDuration };
+      out.screenshot = path.join(config.out_dir, 'webmap.png');
+      await page.screenshot({ path: out.screenshot });
+      process.stdout.write(JSON.stringify(out));
+      return;
+    }
     out.meta_counts = await page.evaluate(() => window.scicovMap.meta.counts);
     out.type_options = await page.evaluate(() => Array.from(document.querySelectorAll('#type-select option'),
       (o) => ({ value: o.value, text: o.textContent })));

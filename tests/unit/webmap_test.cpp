@@ -196,7 +196,7 @@ void write_tiny_output(const std::filesystem::path& file) {
         f.SetField("id", i == 0 ? "f1" : "f2");
         f.SetField("type", "science_room");
         f.SetField("type_zh", "村(社区)科普室");
-        f.SetField("name", i == 0 ? "东村科普室" : "另一科普室");
+        f.SetField("name", i == 0 ? "东村科普室" : "另一</script>科普室");  // must not end the data's element
         if (i == 0) f.SetField("address", "东村1号");
         OGRPoint p(104.0512345678, 30.05);
         f.SetGeometry(&p);
@@ -298,6 +298,8 @@ TEST_CASE("write_webmap writes one self-contained page", "[webmap]") {
     CHECK(html.find("id=\"data-villages\"") != std::string::npos);
     CHECK(html.find("<script src") == std::string::npos);  // nothing loaded from elsewhere
     CHECK(html.find("<link") == std::string::npos);
+    CHECK(html.find("另一</script>") == std::string::npos);
+    CHECK(html.find("另一\\u003c/script>科普室") != std::string::npos);
     // The same input gives the same bytes.
     const auto again = webmap::write_webmap(gpkg.string(), options, dir / "again.html", {});
     std::ifstream in2(again, std::ios::binary);

@@ -44,6 +44,7 @@
   const yearColour = (y) => yearColours[Math.max(0, periods.indexOf(periodOf(y))) % yearColours.length];
   const covered = '#7fc97f';
   const uncovered = '#f4a582';
+  const partly = '#fee08b';
   const gapColour = '#b2182b';
 
   // ---- lookups ----------------------------------------------------------------------------
@@ -205,6 +206,7 @@
   function showType(key) {
     currentType = key;
     villages.setStyle(villageStyle);
+    townshipFill.setStyle(townshipFillStyle);
     gapsShown.clearLayers();
     gaps.eachLayer((l) => { if (l.feature.properties.type === key) gapsShown.addLayer(l); });
     for (const m of siteMarkers) {
@@ -237,9 +239,47 @@
   };
   map.on('zoomend', updateMarkers);
 
+  // A large map (more than 10,000 villages or facilities, e.g. ten cities) stays quick by drawing
+  // less when zoomed out: below zoom 9 the townships, filled by their share covered, stand in for
+  // their villages; types with more than 2,000 facilities are drawn from zoom 10. Nearer in, where
+  // only a part of the area is in view, everything is drawn.
+  const large = data.villages.features.length > 10000 || data.facilities.features.length > 10000;
+  const villageZoom = large ? 9 : 0;
+  const denseZoom = large ? 10 : 0;
+  const townshipFill = L.geoJSON(data.townships, {
+    renderer: renderer, filter: (f) => f.geometry !== null, style: (f) => townshipFillStyle(f),
+    onEachFeature: (f, layer) => layer.bindPopup(() => unitPopup(f.properties, 'townships'), { maxWidth: 420 }),
+  });
+  function townshipFillStyle(f) {
+    const p = f.properties;
+    const share = p['share_' + currentType] || 0;
+    const target = p['target_' + currentType] || 1;
+    const colour = p['met_' + currentType] ? covered : share >= target / 2 ? partly : uncovered;
+    return { renderer: renderer, weight: 0.6, color: '#8a8f95', fillOpacity: 0.55, fillColor: colour };
+  }
+  const villageOverlay = L.layerGroup();
+  const denseTypes = Object.keys(facilitiesByType).filter((k) => facilitiesByType[k].getLayers().length > 2000);
+  const facilityOverlay = {};
+  for (const key of Object.keys(facilitiesByType)) facilityOverlay[key] = L.layerGroup([facilitiesByType[key]]);
+  const updateDetail = () => {
+    const near = map.getZoom() >= villageZoom;
+    if (near !== villageOverlay.hasLayer(villages)) {
+      villageOverlay.clearLayers();
+      villageOverlay.addLayer(near ? villages : townshipFill);
+    }
+    for (const key of denseTypes) {
+      const show = map.getZoom() >= denseZoom;
+      if (show !== facilityOverlay[key].hasLayer(facilitiesByType[key])) {
+        if (show) facilityOverlay[key].addLayer(facilitiesByType[key]); else facilityOverlay[key].removeLayer(facilitiesByType[key]);
+      }
+    }
+  };
+  map.on('zoomend', updateDetail);
+
   const count = (n) => ' <span class="count">(' + n.toLocaleString('zh-CN') + ')</span>';
   const overlays = {};
-  overlays['村(社区)覆盖 Village coverage' + count(data.villages.features.length)] = villages;
+  overlays['村(社区)覆盖 Village coverage' + count(data.villages.features.length) +
+    (large ? ' <small>(zoom < ' + villageZoom + ': 乡镇 townships)</small>' : '')] = villageOverlay;
   overlays['覆盖缺口 Gaps'] = gapsShown;
   overlays['乡镇界 Township borders'] = townships;
   overlays['乡镇名 Township names (zoom ≥ 10)'] = townshipNames;
@@ -251,7 +291,8 @@
   }
   for (const [key, group] of Object.entries(facilitiesByType)) {
     overlays['<span data-layer="facilities-' + esc(key) + '"><i style="color:' + (typeColour[key] || '#555') +
-      '">●</i> ' + esc(typeName(key)) + count(group.getLayers().length) + '</span>'] = group;
+      '">●</i> ' + esc(typeName(key)) + count(group.getLayers().length) +
+      (denseTypes.includes(key) ? ' <small>(zoom ≥ ' + denseZoom + ')</small>' : '') + '</span>'] = facilityOverlay[key];
   }
   for (const layer of Object.values(overlays)) layer.addTo(map);
   L.control.layers(baseLayers, overlays, { collapsed: false, position: 'topright' }).addTo(map);
@@ -266,6 +307,8 @@
     let html = '<h4>' + esc(t ? t.zh : '') + ' 覆盖 coverage</h4>' +
       '<div><i style="background:' + covered + '"></i>已覆盖 covered</div>' +
       '<div><i style="background:' + uncovered + '"></i>未覆盖 not covered</div>' +
+      (large ? '<div><small>zoom < ' + villageZoom + ': 乡镇 townships 达标 met / <i style="background:' + partly +
+        '"></i>≥ ½ 目标 target / 未达 below</small></div>' : '') +
       '<div><i style="background:rgba(178,24,43,.18);border:1.5px dashed ' + gapColour + '"></i>覆盖缺口 gap</div>' +
       '<h4>设施 Facilities</h4>';
     for (const x of types) html += '<div><i class="dot" style="background:' + typeColour[x.key] + '"></i>' + esc(typeName(x.key)) + '</div>';
@@ -321,12 +364,13 @@
   showArea(start);
   updateLabels();
   updateMarkers();
+  updateDetail();
 
   // ---- search -----------------------------------------------------------------------------
   const index = [];
   facilityMarkers.forEach((m) => index.push({ name: m.feature.properties.name || '', kind: typeName(m.feature.properties.type),
-    layer: m, group: facilitiesByType[m.feature.properties.type] }));
-  villages.eachLayer((l) => index.push({ name: l.feature.properties.name || '', layer: l, group: villages,
+    layer: m, group: facilityOverlay[m.feature.properties.type] }));
+  villages.eachLayer((l) => index.push({ name: l.feature.properties.name || '', layer: l, group: villageOverlay,
     kind: '村(社区) village · ' + (nameOf[l.feature.properties.township_code] || '') }));
   townships.eachLayer((l) => index.push({ name: l.feature.properties.name || '', layer: l, group: townships,
     kind: '乡镇 township · ' + (nameOf[l.feature.properties.county_code] || '') }));
@@ -353,12 +397,15 @@
     if (!map.hasLayer(item.group)) map.addLayer(item.group);
     const layer = item.layer;
     if (layer.getLatLng) {
-      map.setView(layer.getLatLng(), Math.max(map.getZoom(), 13));
+      map.setView(layer.getLatLng(), Math.max(map.getZoom(), 13), { animate: false });
+      updateDetail();
       layer.openPopup();
     } else {
       const p = layer.feature.properties;
       const at = p.rep_lat !== undefined && p.rep_lon !== undefined ? L.latLng(p.rep_lat, p.rep_lon) : layer.getBounds().getCenter();
       map.fitBounds(layer.getBounds(), { maxZoom: 14, animate: false });
+      if (item.group === villageOverlay && map.getZoom() < villageZoom) map.setZoom(villageZoom, { animate: false });
+      updateDetail();
       layer.openPopup(at);
     }
   }
@@ -415,7 +462,7 @@
   window.scicovMap = {
     map: map,
     meta: meta,
-    layers: { villages, townships, counties, gaps: gapsShown, facilitiesByType, sitesByYear },
+    layers: { villages, townships, counties, gaps: gapsShown, facilitiesByType: facilityOverlay, sitesByYear },
     showType: showType,
     find: find,
     facilitiesCsv: facilitiesCsv,
