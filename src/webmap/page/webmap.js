@@ -258,7 +258,7 @@
     return { renderer: renderer, weight: 0.6, color: '#8a8f95', fillOpacity: 0.55, fillColor: colour };
   }
   const villageOverlay = L.layerGroup();
-  const denseTypes = Object.keys(facilitiesByType).filter((k) => facilitiesByType[k].getLayers().length > 2000);
+  const denseTypes = large ? Object.keys(facilitiesByType).filter((k) => facilitiesByType[k].getLayers().length > 2000) : [];
   const facilityOverlay = {};
   for (const key of Object.keys(facilitiesByType)) facilityOverlay[key] = L.layerGroup([facilitiesByType[key]]);
   const updateDetail = () => {
