@@ -36,5 +36,6 @@ std::unique_ptr<Command> make_plan_command();
 std::unique_ptr<Command> make_rules_command();
 std::unique_ptr<Command> make_map_command();
 std::unique_ptr<Command> make_report_command();
+std::unique_ptr<Command> make_webmap_command();
 
 }  // namespace scicov::cli

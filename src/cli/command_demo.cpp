@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "output_options.hpp"
 #include "scicov/report.hpp"
+#include "scicov/webmap.hpp"
 
 namespace scicov::cli {
 namespace {
@@ -18,8 +19,8 @@ public:
             "demo",
             "Run the whole chain on the committed sample — Panzhihua, Qujing, Yinchuan, Mudan district and Tianxin "
             "district: real county boundaries, synthetic villages and facilities — with the default rules: "
-            "analysis, then a phased plan (6 sites a year city-wide). Writes DIR/scicov.gpkg, DIR/map.png and "
-            "DIR/report.html.");
+            "analysis, then a phased plan (6 sites a year city-wide). Writes DIR/scicov.gpkg, DIR/map.png, "
+            "DIR/report.html and DIR/webmap.html.");
         sub->add_option("-o,--output", m_output, "Output folder")->capture_default_str();
         sub->add_option("--data", m_data, "The sample GeoPackage")->capture_default_str();
         return sub;
@@ -65,6 +66,8 @@ public:
         std::cout << "wrote " << map_path.string() << " (" << report::type_name_zh(map_options.type)
                   << ", all counties)\n"
                   << "wrote " << report_path.string() << " (open it in a browser; prints to PDF)\n";
+        const auto webmap_path = webmap::write_webmap(output.path, {}, std::filesystem::path(m_output) / "webmap.html");
+        std::cout << "wrote " << webmap_path.string() << " (the interactive map: open it in a browser)\n";
         return 0;
     }
 

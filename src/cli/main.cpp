@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
     commands.push_back(cli::make_rules_command());
     commands.push_back(cli::make_map_command());
     commands.push_back(cli::make_report_command());
+    commands.push_back(cli::make_webmap_command());
     std::vector<std::pair<CLI::App*, cli::Command*>> subs;
     for (auto& c : commands) subs.emplace_back(c->setup(app), c.get());
 
