@@ -6,6 +6,7 @@
 #include "core/gdal.hpp"
 #include "scicov/output.hpp"
 #include "output/styles.hpp"
+#include "output/qgis_project.hpp"
 
 namespace scicov::output {
 
@@ -507,6 +508,7 @@ void write_data_columns(gdal::Dataset& dataset) {
 void Writer::commit() {
     detail::write_layer_styles(m_impl->out.dataset());
     write_data_columns(m_impl->out.dataset());
+    detail::write_qgis_project(m_impl->out.dataset(), m_impl->out.target().filename().string());
     m_impl->out.commit();
 }
 
