@@ -17,18 +17,13 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from e2e import GEODATA, check, finish, rows, run  # noqa: E402
+from qgis_harness import finish_qgis, skip_without_qgis, start  # noqa: E402
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="scicov-xdg-"))
-try:
-    from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsGraduatedSymbolRenderer,
-                           QgsLayerTreeGroup, QgsMapRendererParallelJob, QgsMapSettings, QgsProject)
-    from qgis.PyQt.QtCore import QSize
-    from qgis.PyQt.QtGui import QColor
-except ImportError:
-    print("SKIP: python3-qgis is not installed (tools/install-deps installs it)")
-    print("0 passed, 0 failed")
-    sys.exit(0)
+skip_without_qgis()
+from qgis.core import (QgsCategorizedSymbolRenderer, QgsGraduatedSymbolRenderer,
+                       QgsLayerTreeGroup, QgsMapRendererParallelJob, QgsMapSettings, QgsProject)  # noqa: E402
+from qgis.PyQt.QtCore import QSize  # noqa: E402
+from qgis.PyQt.QtGui import QColor  # noqa: E402
 
 work = tempfile.mkdtemp(prefix="scicov-qgis-project-")
 sample = os.path.join(GEODATA, "sample.gpkg")
@@ -59,8 +54,7 @@ qgs = archive.read(qgs_names[0]).decode("utf-8")
 check("./plan.gpkg|layername=villages" in qgs and work not in qgs,
       "layers are referenced relative to the GeoPackage, no absolute path")
 
-app = QgsApplication([], False)
-app.initQgis()
+app = start()
 project = QgsProject.instance()
 moved = os.path.join(work, "moved")
 os.makedirs(moved)
@@ -162,10 +156,4 @@ changed = sum(abs(first.get(k, 0) - second.get(k, 0)) for k in set(first) | set(
 check(changed > 1000, f"the map changes with the type shown ({changed} pixels of difference)")
 
 project.clear()
-app.exitQgis()
-try:
-    finish()
-except SystemExit as done:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(done.code or 0)
+finish_qgis(app)

@@ -12,26 +12,20 @@ import tempfile
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from e2e import GEODATA, SCICOV, check, finish, rows, run  # noqa: E402
+from e2e import GEODATA, SCICOV, check, rows, run  # noqa: E402
+from qgis_harness import finish_qgis, skip_without_qgis, start  # noqa: E402
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="scicov-xdg-"))
-try:
-    from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsFeatureRequest,
-                           QgsGraduatedSymbolRenderer, QgsProcessingException, QgsProcessingFeedback,
-                           QgsProject, QgsVectorLayer)
-except ImportError:
-    print("SKIP: python3-qgis is not installed (tools/install-deps installs it)")
-    print("0 passed, 0 failed")
-    sys.exit(0)
+skip_without_qgis()
+from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsFeatureRequest,
+                       QgsGraduatedSymbolRenderer, QgsProcessingException, QgsProcessingFeedback,
+                       QgsProject, QgsVectorLayer)  # noqa: E402
 
 SOURCE = os.environ.get("SCICOV_SOURCE", os.path.join(os.path.dirname(__file__), "..", ".."))
 SAMPLE = os.path.join(GEODATA, "sample.gpkg")
 COUNTIES = "510403,510411"  # two small Panzhihua districts: 26 + 89 villages
 work = tempfile.mkdtemp(prefix="scicov-qgis-provider-")
 
-app = QgsApplication([], False)
-app.initQgis()
+app = start()
 sys.path.append("/usr/share/qgis/python/plugins")
 import processing  # noqa: E402
 from processing.core.Processing import Processing  # noqa: E402
@@ -236,10 +230,4 @@ check(QgsApplication.processingRegistry().providerById("scicov") is None, "unloa
 
 # Leave without the interpreter's teardown, which can crash in PyQGIS after exitQgis().
 QgsProject.instance().removeAllMapLayers()
-app.exitQgis()
-try:
-    finish()
-except SystemExit as done:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(done.code or 0)
+finish_qgis(app)
