@@ -3,6 +3,7 @@
 #include "output/writer.hpp"
 
 #include "core/gdal.hpp"
+#include "output/qgis_project.hpp"
 #include "scicov/output.hpp"
 
 namespace scicov::output {
@@ -99,6 +100,7 @@ void Writer::write_run(const std::vector<std::pair<std::string, std::string>>& r
 void Writer::commit() {
     detail::write_layer_styles(m_state->out.dataset());
     detail::write_data_columns(m_state->out.dataset());
+    detail::write_qgis_project(m_state->out.dataset(), m_state->out.target().filename().string());
     m_state->out.commit();
 }
 

@@ -75,7 +75,8 @@ with tempfile.TemporaryDirectory() as tmp:
               f"{s['county_code']} {t}: share_after equals the re-analysed share")
 
     # Same input, same bytes.
-    plan2 = os.path.join(tmp, "plan2.gpkg")
+    plan2 = os.path.join(tmp, "again", "plan.gpkg")  # same name: the embedded QGIS project names its file
+    os.makedirs(os.path.dirname(plan2))
     subprocess.run([SCICOV, "-q", "plan", SAMPLE, "-o", plan2, "--time-limit", "20"], capture_output=True)
     check(open(plan, "rb").read() == open(plan2, "rb").read(), "two plan runs give identical GeoPackages")
 
