@@ -140,6 +140,23 @@ void bind_solution(py::module_& m) {
         });
 }
 
+/// One solve as a module function: (problem, target or budget, the SolveOptions as keywords),
+/// run without the GIL.
+template <typename Amount, typename Result>
+void def_solve(py::module_& m, const char* name,
+               Result (*solve)(const cover::CoverProblem&, Amount, const cover::SolveOptions&), const char* amount) {
+    m.def(
+        name,
+        [solve](const cover::CoverProblem& p, Amount value, const std::string& objective, const std::string& solver,
+                double time_limit_s, double gap, bool presolve, int seed) {
+            const auto o = make_options(objective, solver, time_limit_s, gap, presolve, seed);
+            py::gil_scoped_release release;
+            return solve(p, value, o);
+        },
+        py::arg("problem"), py::arg(amount), py::arg("objective") = "sites", py::arg("solver") = "automatic",
+        py::arg("time_limit") = 60.0, py::arg("gap") = 0.0, py::arg("presolve") = true, py::arg("seed") = 1);
+}
+
 using CountyTuple = std::tuple<std::vector<double>, std::vector<double>, double, double>;
 
 py::dict phase_city(const std::vector<CountyTuple>& counties, std::int32_t per_year, std::int32_t start_year) {
@@ -170,39 +187,9 @@ void bind_cover(py::module_& m) {
         .def_property_readonly("candidate_count", &cover::CoverProblem::candidate_count);
     bind_solution(m);
 
-    const auto options_args = [] {
-        return std::make_tuple(py::arg("objective") = "sites", py::arg("solver") = "automatic",
-                               py::arg("time_limit") = 60.0, py::arg("gap") = 0.0, py::arg("presolve") = true,
-                               py::arg("seed") = 1);
-    };
-    const auto [a_objective, a_solver, a_time, a_gap, a_presolve, a_seed] = options_args();
-    m.def(
-        "solve_set_cover",
-        [](const cover::CoverProblem& p, double target, const std::string& objective, const std::string& solver,
-           double time_limit_s, double gap, bool presolve, int seed) {
-            const auto o = make_options(objective, solver, time_limit_s, gap, presolve, seed);
-            py::gil_scoped_release release;
-            return cover::solve_set_cover(p, target, o);
-        },
-        py::arg("problem"), py::arg("target"), a_objective, a_solver, a_time, a_gap, a_presolve, a_seed);
-    m.def(
-        "solve_max_cover",
-        [](const cover::CoverProblem& p, double budget, const std::string& objective, const std::string& solver,
-           double time_limit_s, double gap, bool presolve, int seed) {
-            const auto o = make_options(objective, solver, time_limit_s, gap, presolve, seed);
-            py::gil_scoped_release release;
-            return cover::solve_max_cover(p, budget, o);
-        },
-        py::arg("problem"), py::arg("budget"), a_objective, a_solver, a_time, a_gap, a_presolve, a_seed);
-    m.def(
-        "sweep_max_cover",
-        [](const cover::CoverProblem& p, std::int32_t max_budget, const std::string& objective,
-           const std::string& solver, double time_limit_s, double gap, bool presolve, int seed) {
-            const auto o = make_options(objective, solver, time_limit_s, gap, presolve, seed);
-            py::gil_scoped_release release;
-            return cover::sweep_max_cover(p, max_budget, o);
-        },
-        py::arg("problem"), py::arg("max_budget"), a_objective, a_solver, a_time, a_gap, a_presolve, a_seed);
+    def_solve(m, "solve_set_cover", &cover::solve_set_cover, "target");
+    def_solve(m, "solve_max_cover", &cover::solve_max_cover, "budget");
+    def_solve(m, "sweep_max_cover", &cover::sweep_max_cover, "max_budget");
     m.def(
         "order_by_gain",
         [](const cover::CoverProblem& p, const std::vector<std::int32_t>& sites, const std::string& by) {
