@@ -63,6 +63,7 @@ void write_county_summaries(const std::filesystem::path& csv, const std::filesys
 /// defaults); values given for the run alone show in plan_options (per_year, start_year, …).
 struct RunRecord {
     std::string command;                       ///< analyze | plan | demo
+    std::string interface;                     ///< the front end when not the CLI ("python"); empty: none
     std::vector<std::string> inputs;           ///< datasets, as given
     std::vector<std::string> layer_overrides;  ///< ROLE=DATASET[:LAYER], as given
     std::vector<std::string> counties;         ///< counties requested (empty: all)

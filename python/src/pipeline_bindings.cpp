@@ -79,28 +79,34 @@ analysis::Options analysis_options(const RunArgs& args) {
     return o;
 }
 
+/// The plan's options as `scicov plan` makes them: rules keys given for this run go through
+/// rules::apply (checked as in a rules file), the plan's own options through planning::set.
 planning::Options planning_options(const PlanArgs& args, const rules::Rules& rules, unsigned threads) {
-    planning::Options o = planning::defaults(rules);
-    for (const auto& b : args.budgets) planning::parse_budget(b, o);
-    if (args.per_year > 0) o.per_year = args.per_year;
-    if (args.start_year > 0) o.start_year = args.start_year;
-    if (args.year_scope != "city" && args.year_scope != "county") {
-        throw py::value_error("year_scope must be 'city' or 'county', not '" + args.year_scope + "'");
-    }
-    o.scope = args.year_scope == "county" ? planning::YearScope::county : planning::YearScope::city;
-    o.by_year = args.by_year;
-    if (args.min_spacing_m >= 0) o.min_spacing_m = args.min_spacing_m;
-    if (args.time_limit_s > 0) o.solve.time_limit_s = args.time_limit_s;
-    o.solve.relative_gap = args.gap;
-    if (args.solver == "exact") {
-        o.solve.solver = cover::Solver::exact;
-    } else if (args.solver == "heuristic") {
-        o.solve.solver = cover::Solver::heuristic;
-    } else if (args.solver == "automatic") {
-        o.solve.solver = cover::Solver::automatic;
-    } else {
-        throw py::value_error("solver must be 'exact', 'heuristic' or 'automatic', not '" + args.solver + "'");
-    }
+    const auto checked = [](const char* name, auto&& fn) {
+        try {
+            return fn();
+        } catch (const Error& e) {
+            throw py::value_error(std::string(name) + ": " + e.message());
+        }
+    };
+    rules::Overrides overrides;
+    if (args.per_year != 0) overrides.emplace_back("planning.per_year", std::to_string(args.per_year));
+    if (args.start_year != 0) overrides.emplace_back("planning.start_year", std::to_string(args.start_year));
+    if (args.time_limit_s != 0) overrides.emplace_back("planning.time_limit_s", std::to_string(args.time_limit_s));
+    if (args.min_spacing_m >= 0) overrides.emplace_back("planning.min_spacing_m", std::to_string(args.min_spacing_m));
+    const rules::Rules used = checked("plan options", [&] { return rules::apply(rules, overrides); });
+    planning::Options o = planning::defaults(used);
+    const auto set = [&](const char* name, std::string_view key, const std::string& text) {
+        checked(name, [&] {
+            planning::set(o, rules, key, text);
+            return 0;
+        });
+    };
+    for (const auto& b : args.budgets) set("budgets", "budget", b);
+    set("year_scope", "year_scope", args.year_scope);
+    set("solver", "solver", args.solver);
+    set("gap", "relative_gap", std::to_string(args.gap));
+    if (args.by_year != 0) set("by_year", "by_year", std::to_string(args.by_year));
     o.threads = threads;
     return o;
 }
@@ -126,40 +132,27 @@ struct Collector {
     }
 };
 
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
-    return out;
-}
-
-/// The GeoPackage and summaries `scicov analyze|plan` would write, with the run table's rows.
+/// The GeoPackage and summaries `scicov analyze|plan` would write, with the library's run table.
 void write_outputs(const RunArgs& args, const rules::Rules& rules, const analysis::Analysis& a,
-                   const planning::Result* plan, const std::string& command,
-                   const std::vector<std::pair<std::string, std::string>>& plan_rows) {
+                   const planning::Options* plan_options, const planning::Result* plan, const std::string& command) {
     if (!args.output.empty()) {
         output::Writer writer(args.output, output::Options{args.out_crs, false});
         writer.write_analysis(a, rules, plan);
         if (plan != nullptr) writer.write_plan(*plan, rules);
-        std::vector<std::pair<std::string, std::string>> rows{
-            {"scicov_version", SCICOV_VERSION},
-            {"command", command},
-            {"interface", "python"},
-            {"inputs", join(args.inputs)},
-            {"layer_overrides", join(args.layers)},
-            {"counties_requested", join(args.counties)},
-            {"rules_file", args.rules_file.empty() ? "(defaults)" : args.rules_file},
-            {"rules", rules::to_toml(rules)},
-            {"output_crs", args.out_crs},
-            {"circle_segments", std::to_string(args.circle_segments)},
-            {"villages", std::to_string(a.inputs.villages.size())},
-            {"counties", std::to_string(a.counties.size())},
-            {"facilities", std::to_string(a.inputs.facilities.size())},
-            {"candidates", std::to_string(a.inputs.candidates.size())},
-            {"warnings", std::to_string(a.diagnostics.warnings())},
-        };
-        for (const auto& issue : a.diagnostics.issues()) rows.emplace_back("warning", issue.text());
-        rows.insert(rows.end(), plan_rows.begin(), plan_rows.end());
-        writer.write_run(rows);
+        output::RunRecord record;
+        record.command = command;
+        record.interface = "python";
+        record.inputs = args.inputs;
+        record.layer_overrides = args.layers;
+        record.counties = args.counties;
+        record.rules_file = args.rules_file;
+        record.rules = &rules;
+        record.output_crs = args.out_crs;
+        record.circle_segments = args.circle_segments;
+        record.analysis = &a;
+        record.plan_options = plan_options;
+        record.plan = plan;
+        writer.write_run(output::run_table(record));
         writer.commit();
     }
     output::write_county_summaries(args.csv, args.json, a, rules, plan);
@@ -295,8 +288,8 @@ py::dict analyze(const RunArgs& args, const Progress& progress) {
         py::gil_scoped_release release;
         check_outputs(args);
         rules = std::make_unique<rules::Rules>(load_rules(args));
-        a = std::make_unique<analysis::Analysis>(analysis::run(options, *rules, reporter));
-        write_outputs(args, *rules, *a, nullptr, "analyze", {});
+        a.reset(new analysis::Analysis(analysis::run(options, *rules, reporter)));  // built in place
+        write_outputs(args, *rules, *a, nullptr, nullptr, "analyze");
     }
     return analysis_dict(*a, *rules, std::move(collector.warnings));
 }
@@ -313,21 +306,9 @@ py::dict plan(const RunArgs& args, const PlanArgs& plan_args, const Progress& pr
         check_outputs(args);
         rules = std::make_unique<rules::Rules>(load_rules(args));
         const planning::Options o = planning_options(plan_args, *rules, args.threads);
-        a = std::make_unique<analysis::Analysis>(analysis::run(options, *rules, reporter));
+        a.reset(new analysis::Analysis(analysis::run(options, *rules, reporter)));  // built in place
         result = std::make_unique<planning::Result>(planning::run(*a, *rules, o, reporter));
-        std::vector<std::pair<std::string, std::string>> rows{
-            {"per_year", std::to_string(o.per_year)},
-            {"start_year", std::to_string(o.start_year)},
-            {"year_scope", plan_args.year_scope},
-            {"solver", plan_args.solver},
-        };
-        for (const auto& b : plan_args.budgets) rows.emplace_back("budget", b);
-        for (const auto& [key, n] : result->per_year_needed) {
-            rows.emplace_back(
-                "per_year_to_meet_by_" + std::to_string(plan_args.by_year) + ":" + key.first + ":" + key.second,
-                std::to_string(n));
-        }
-        write_outputs(args, *rules, *a, result.get(), "plan", rows);
+        write_outputs(args, *rules, *a, &o, result.get(), "plan");
     }
     py::dict d = analysis_dict(*a, *rules, std::move(collector.warnings));
     add_plan(d, *result, *rules);

@@ -64,19 +64,22 @@ std::vector<std::pair<std::string, std::string>> run_table(const RunRecord& reco
     Rows rows{
         {"scicov_version", SCICOV_VERSION},
         {"command", record.command},
-        {"inputs", join(record.inputs)},
-        {"layer_overrides", join(record.layer_overrides)},
-        {"counties_requested", join(record.counties)},
-        {"rules_file", record.rules_file.empty() ? "(defaults)" : record.rules_file},
-        {"rules", rules::to_toml(*record.rules)},
-        {"output_crs", record.output_crs},
-        {"circle_segments", std::to_string(record.circle_segments)},
-        {"villages", std::to_string(a.inputs.villages.size())},
-        {"counties", std::to_string(a.counties.size())},
-        {"facilities", std::to_string(a.inputs.facilities.size())},
-        {"candidates", std::to_string(a.inputs.candidates.size())},
-        {"warnings", std::to_string(a.diagnostics.warnings())},
     };
+    if (!record.interface.empty()) rows.emplace_back("interface", record.interface);
+    rows.insert(rows.end(), {
+                                {"inputs", join(record.inputs)},
+                                {"layer_overrides", join(record.layer_overrides)},
+                                {"counties_requested", join(record.counties)},
+                                {"rules_file", record.rules_file.empty() ? "(defaults)" : record.rules_file},
+                                {"rules", rules::to_toml(*record.rules)},
+                                {"output_crs", record.output_crs},
+                                {"circle_segments", std::to_string(record.circle_segments)},
+                                {"villages", std::to_string(a.inputs.villages.size())},
+                                {"counties", std::to_string(a.counties.size())},
+                                {"facilities", std::to_string(a.inputs.facilities.size())},
+                                {"candidates", std::to_string(a.inputs.candidates.size())},
+                                {"warnings", std::to_string(a.diagnostics.warnings())},
+                            });
     for (const auto& issue : a.diagnostics.issues()) rows.emplace_back("warning", issue.text());
     if (record.plan_options != nullptr && record.plan != nullptr) {
         add_plan_rows(rows, *record.plan_options, *record.rules, *record.plan);
