@@ -86,7 +86,7 @@ planning::Options planning_options(const PlanArgs& args, const rules::Rules& rul
         try {
             return fn();
         } catch (const Error& e) {
-            throw py::value_error(std::string(name) + ": " + e.message());
+            throw Error(ErrorKind::usage, std::string(name) + ": " + e.message());  // as the CLI's exit 2
         }
     };
     rules::Overrides overrides;

@@ -289,6 +289,10 @@ public:
             return "\"" + std::string(CPLString(name).replaceAll("\"", "\"\"")) + "\"";
         };
         for (const auto& field : fields) {
+            const int idx = f.layer->GetLayerDefn()->GetFieldIndex(field.c_str());
+            if (idx < 0) continue;
+            const OGRFieldType type = f.layer->GetLayerDefn()->GetFieldDefn(idx)->GetType();
+            if (type != OFTInteger && type != OFTInteger64 && type != OFTReal) continue;  // text is parsed later
             // The FID as text: GDAL would otherwise take it for the result's own FID column.
             const std::string sql = "SELECT CAST(" + quoted(fid) + " AS TEXT) AS scicov_row, CAST(" + quoted(field) +
                                     " AS TEXT) AS scicov_value FROM " + quoted(f.name) + " WHERE typeof(" +

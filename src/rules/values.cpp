@@ -125,7 +125,9 @@ std::string parse_county_code(std::string_view key, std::string_view text) {
 }
 
 Rules apply(Rules rules, const Overrides& overrides) {
-    for (const auto& [key, text] : overrides) {
+    for (const auto& override : overrides) {
+        const std::string& key = override.first;  // (no structured binding: a lambda captures it)
+        const std::string& text = override.second;
         const auto settings = detail::settings();
         const auto it = std::find_if(settings.begin(), settings.end(), [&](const auto& s) { return s.key == key; });
         if (it == settings.end()) {

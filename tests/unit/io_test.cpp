@@ -17,6 +17,7 @@
 #include "core/gdal.hpp"
 #include "scicov/core.hpp"
 #include "scicov/io.hpp"
+#include "scicov/rules.hpp"
 #include "support.hpp"
 
 using namespace scicov;
@@ -74,6 +75,7 @@ std::vector<Row> three_villages() {
 io::ReadOptions options_for(std::vector<std::string> inputs) {
     io::ReadOptions o;
     o.inputs = std::move(inputs);
+    o.fields = rules::default_rules().fields;  // the field names of the default rules
     o.type_keys = k_type_keys;
     return o;
 }
@@ -173,7 +175,7 @@ TEST_CASE("io: each role's layer is found by name across the inputs; facilities 
 
     // Priority: villages of a 族乡 get the ethnic-township weight; with three villages the 0.8
     // quantile is the farthest one, so nobody is "remote".
-    io::assign_priority(in, rules::PriorityRules{});
+    io::assign_priority(in, rules::default_rules().priority);
     CHECK(in.villages[0].priority == 1.0);
     CHECK(in.villages[1].priority == 1.0);
     CHECK(in.villages[2].priority == 1.5);

@@ -108,10 +108,13 @@ TEST_CASE("field aliases are in gpkg_data_columns and styles in layer_styles", "
 }
 
 TEST_CASE("the output GeoPackage has the same bytes when written twice", "[output][gpkg]") {
+    // Under the same name: the QGIS project inside refers to the GeoPackage by its file name.
     test::TempDir dir;
-    write_output(dir / "a.gpkg");
-    write_output(dir / "b.gpkg");
-    CHECK(test::read_file(dir / "a.gpkg") == test::read_file(dir / "b.gpkg"));
+    std::filesystem::create_directory(dir / "a");
+    std::filesystem::create_directory(dir / "b");
+    write_output(dir / "a" / "out.gpkg");
+    write_output(dir / "b" / "out.gpkg");
+    CHECK(test::read_file(dir / "a" / "out.gpkg") == test::read_file(dir / "b" / "out.gpkg"));
 }
 
 TEST_CASE("an uncommitted writer leaves nothing; a missing folder is an io error", "[output][gpkg]") {
