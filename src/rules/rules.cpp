@@ -443,8 +443,12 @@ void read_types(const Reader& r, const toml::table& t, Rules& rules) {
         return std::pair(sa.line, sa.column) < std::pair(sb.line, sb.column);
     });
     // The types the file starts from (the defaults), for "did you mean" on a misspelt one.
-    std::vector<std::string_view> defaults;
-    for (const auto& d : rules.types) defaults.push_back(d.key);
+    // (Copies: the types below are added to rules.types, which may reallocate.)
+    const std::vector<std::string> defaults = [&] {
+        std::vector<std::string> keys;
+        for (const auto& d : rules.types) keys.push_back(d.key);
+        return keys;
+    }();
     for (const auto& [key, value] : entries) {
         const std::string k(key->str());
         const auto path = join("types", k);
@@ -471,7 +475,7 @@ void read_types(const Reader& r, const toml::table& t, Rules& rules) {
             if (is_new && table.get("coverage") == nullptr) {
                 std::string_view best;
                 std::size_t best_d = SIZE_MAX;
-                for (const auto n : defaults) {
+                for (const auto& n : defaults) {
                     if (const auto d = edit_distance(k, n); d < best_d) {
                         best = n;
                         best_d = d;

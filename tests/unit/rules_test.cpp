@@ -489,3 +489,22 @@ TEST_CASE("rules: one validator for the rules file and values given for a run", 
                    Catch::Contains("'planning.colour'") && Catch::Contains("planning.per_year"));
     }
 }
+
+TEST_CASE("rules: a misspelt default type after a new one is still named (found by fuzz_rules)", "[rules]") {
+    // Adding a type may move the list of types; the "did you mean" hint once read the default
+    // types' keys from there after the move (a use after free under ASan).
+    const std::string text =
+        "[types.library_corner]\n"
+        "name_zh = \"图书角\"\n"
+        "coverage = \"contains\"\n"
+        "[types.library_corner.target]\n"
+        "unit = \"county\"\nmeasure = \"villages\"\nthreshold = 1.0\n"
+        "[types.e_staton]\n"
+        "radius_m = 3000\n";
+    try {
+        (void)scicov::rules::parse_rules(text, "typo.toml");
+        FAIL("a misspelt type without coverage must be refused");
+    } catch (const scicov::Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("did you mean the default type 'e_station'"));
+    }
+}
