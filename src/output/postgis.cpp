@@ -189,8 +189,9 @@ void write_comments(const Connection& c, OGRLayer& src, const std::string& schem
 /// The styles into `layer_styles` as QGIS keeps them in PostgreSQL: the table QGIS finds through
 /// the search path (created as QGIS creates it when there is none), one row per styled layer with
 /// the catalog, schema, table and geometry column QGIS matches on, useAsDefault true. Our earlier
-/// rows for these tables are replaced; other styles stay (ours are the newest default, which QGIS
-/// picks). `type` stays NULL: QGIS 3.22 keeps a geometry type there and matches NULL for any.
+/// rows (description "scicov …") for the schema's scicov tables go; other styles stay (ours are the
+/// newest default, which QGIS picks). `type` stays NULL: QGIS 3.22 keeps a geometry type there and
+/// takes NULL as any.
 void write_styles(const Connection& c, gdal::Dataset& staging, const std::string& schema) {
     OGRLayer* styles = staging.find_layer("layer_styles");
     if (styles == nullptr) return;
@@ -202,15 +203,16 @@ void write_styles(const Connection& c, gdal::Dataset& staging, const std::string
                 "update_time timestamp DEFAULT CURRENT_TIMESTAMP, type varchar, r_raster_column varchar)",
                 "cannot create the layer_styles table", "layer_styles");
     }
+    std::string tables;
+    for (const char* t : k_postgis_tables) tables += (tables.empty() ? "" : ", ") + literal(t);
+    execute(c,
+            "DELETE FROM layer_styles WHERE f_table_catalog = current_database() AND f_table_schema = " +
+                literal(schema) + " AND f_table_name IN (" + tables + ") AND description LIKE 'scicov %'",
+            "cannot replace the styles", "layer_styles");
     styles->ResetReading();
     for (const auto& row : *styles) {
         const std::string description = row->GetFieldAsString("description");
         const std::string table = row->GetFieldAsString("f_table_name");
-        execute(c,
-                "DELETE FROM layer_styles WHERE f_table_catalog = current_database() AND f_table_schema = " +
-                    literal(schema) + " AND f_table_name = " + literal(table) +
-                    " AND description = " + literal(description),
-                "cannot replace the styles", "layer_styles");
         const std::string values = "current_database(), " + literal(schema) + ", " + literal(table) + ", " +
                                    literal(row->GetFieldAsString("f_geometry_column")) + ", " +
                                    literal(row->GetFieldAsString("styleName")) + ", XMLPARSE(DOCUMENT " +
