@@ -22,10 +22,10 @@ struct OutputOptions {
     std::optional<std::string> threads_text;                ///< --threads as given; checked by validate()
     unsigned threads = 0;                                   ///< after validate(): 0 = one per core
     int circle_segments = gaps::Options{}.circle_segments;  ///< --circle-segments: per quarter of a service disc
+    std::optional<std::string> schema;                      ///< --schema: only with -o PG:…
     bool timings = false;
-    std::string csv;                    ///< --csv: per-county summary (optional)
-    std::string json;                   ///< --json: the same as JSON (optional)
-    std::optional<std::string> schema;  ///< --schema: only with -o PG:…
+    std::string csv;   ///< --csv: per-county summary (optional)
+    std::string json;  ///< --json: the same as JSON (optional)
 
     void add_to(CLI::App& app);
     /// Checks, before any work, the values (--threads: a usage error naming the range), that the
