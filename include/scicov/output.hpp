@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,12 +18,23 @@ namespace scicov::output {
 struct Options {
     std::string crs = crs::k_output_crs;  ///< --out-crs
     bool timings = false;                 ///< write solver seconds (they differ run to run, so off by default)
+    std::string schema = "public";        ///< --schema: where a "PG:" target's tables go (it must exist)
 };
+
+/// True for a PostgreSQL connection string ("PG:…", as GDAL names them): the PostGIS output.
+bool is_postgis(std::string_view target);
+/// Checks, before any work, that a PostGIS output can be written: the connection opens, PostGIS is
+/// installed, the schema exists and tables may be created in it. Otherwise an io error naming the
+/// connection (its password hidden) and what is wrong.
+void check_postgis(const std::string& connection, const std::string& schema);
 
 namespace detail {
 struct WriterState;  // the open GeoPackage and the output CRS (src/output/writer.hpp)
 }
 
+/// Writes the output GeoPackage; or, for a "PG:" target, the same layers into PostGIS: every layer
+/// goes into the schema in one transaction at commit(), replacing the earlier run's tables, with the
+/// styles in QGIS's layer_styles table (src/output/postgis.cpp, docs/postgis.md).
 class Writer {
 public:
     Writer(const std::filesystem::path& target, const Options& options);
@@ -38,8 +50,8 @@ public:
     void write_plan(const planning::Result& plan, const rules::Rules& rules);
     /// The `run` table: key/value rows in the given order.
     void write_run(const std::vector<std::pair<std::string, std::string>>& rows);
-    /// Adds the QGIS styles and field aliases, closes and renames onto the target. Without it,
-    /// nothing is left behind.
+    /// Adds the QGIS styles and field aliases, closes and renames onto the target (for PostGIS:
+    /// commits the one transaction). Without it, nothing is left behind.
     void commit();
 
 private:

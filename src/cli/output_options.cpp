@@ -11,8 +11,13 @@
 namespace scicov::cli {
 
 void OutputOptions::add_to(CLI::App& app) {
-    app.add_option("-o,--output", path, "Output GeoPackage (written under a temporary name, renamed when complete)")
+    app.add_option("-o,--output", path,
+                   "Output GeoPackage (written under a temporary name, renamed when complete), or PG:\"…\" to "
+                   "write the same layers into PostGIS in one transaction (docs/postgis.md)")
         ->required();
+    app.add_option("--schema", schema,
+                   "With -o PG:…: the PostgreSQL schema that receives the tables (default public; it must exist). "
+                   "A run replaces the tables of the run before it at once, on commit");
     app.add_option("--out-crs", out_crs, "CRS of every output layer")->capture_default_str();
     app.add_option("--threads", threads_text,
                    "Worker threads for per-county work, 0 to 1024 (default 0: one per core)");
@@ -39,7 +44,9 @@ void OutputOptions::validate() {
     } catch (const Error& e) {
         throw Error(ErrorKind::usage, "--out-crs: " + e.message());
     }
-    for (const auto& file : {path, csv, json}) {
+    const bool postgis = output::is_postgis(path);
+    if (schema && !postgis) throw Error(ErrorKind::usage, "--schema needs a PostgreSQL output (-o PG:…)");
+    for (const auto& file : {postgis ? std::string() : path, csv, json}) {
         if (file.empty()) continue;
         const auto target = std::filesystem::path(file);
         const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
@@ -49,6 +56,13 @@ void OutputOptions::validate() {
                         Context{file, {}, {}, {}});
         }
     }
+    if (postgis) output::check_postgis(path, writer_options().schema);
+}
+
+output::Options OutputOptions::writer_options() const {
+    output::Options options{out_crs, timings};
+    if (schema) options.schema = *schema;
+    return options;
 }
 
 namespace {
@@ -84,7 +98,7 @@ void write_analysis_output(const OutputOptions& output, const InputOptions& inpu
                            const std::string& command, const std::vector<StageTiming>& later) {
     core::StageClock clock;
     const planning::Result* result = plan ? &plan->result : nullptr;
-    output::Writer writer(output.path, output::Options{output.out_crs, output.timings});
+    output::Writer writer(output.path, output.writer_options());
     writer.write_analysis(a, rules, result);
     if (plan) writer.write_plan(plan->result, rules);
     output::RunRecord record;

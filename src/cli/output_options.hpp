@@ -22,14 +22,18 @@ struct OutputOptions {
     std::optional<std::string> threads_text;                ///< --threads as given; checked by validate()
     unsigned threads = 0;                                   ///< after validate(): 0 = one per core
     int circle_segments = gaps::Options{}.circle_segments;  ///< --circle-segments: per quarter of a service disc
+    std::optional<std::string> schema;                      ///< --schema: only with -o PG:…
     bool timings = false;
     std::string csv;   ///< --csv: per-county summary (optional)
     std::string json;  ///< --json: the same as JSON (optional)
 
     void add_to(CLI::App& app);
     /// Checks, before any work, the values (--threads: a usage error naming the range), that the
-    /// output CRS is known (usage error) and that the folder exists.
+    /// output CRS is known (usage error), that --schema comes with a PG: output (usage error) and
+    /// that the folder exists, or for PostGIS that the connection, PostGIS and the schema are there.
     void validate();
+    /// The writer's options: output CRS, timings, schema.
+    output::Options writer_options() const;
     /// What the gap stage takes from these options.
     gaps::Options gaps() const { return gaps::Options{threads, circle_segments}; }
 };

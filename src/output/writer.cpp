@@ -24,7 +24,11 @@ void add_fields(OGRLayer& layer, const std::vector<FieldSpec>& fields) {
 namespace detail {
 
 WriterState::WriterState(const std::filesystem::path& target, const Options& options)
-    : out(target), srs(gdal::srs_from_user_input(options.crs)), timings(options.timings), crs_name(options.crs) {
+    : out(staging_path(target)),
+      srs(gdal::srs_from_user_input(options.crs)),
+      timings(options.timings),
+      crs_name(options.crs) {
+    if (is_postgis(target.string())) postgis = PostgisTarget{target.string(), options.schema};
     OGRSpatialReference cgcs = gdal::srs_from_user_input(crs::k_output_crs);
     if (!srs.IsSame(&cgcs)) {
         ct.reset(OGRCreateCoordinateTransformation(&cgcs, &srs));
@@ -99,6 +103,10 @@ void Writer::write_run(const std::vector<std::pair<std::string, std::string>>& r
 
 void Writer::commit() {
     detail::write_layer_styles(m_state->out.dataset());
+    if (m_state->postgis) {
+        detail::write_postgis(m_state->out.dataset(), *m_state->postgis);  // the staging file goes with the state
+        return;
+    }
     detail::write_data_columns(m_state->out.dataset());
     detail::write_qgis_project(m_state->out.dataset(), m_state->out.target().filename().string());
     m_state->out.commit();

@@ -4,10 +4,12 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/gdal.hpp"
+#include "output/postgis.hpp"
 #include "scicov/output.hpp"
 
 namespace scicov::output {
@@ -35,6 +37,7 @@ struct WriterState {
     bool timings = false;
     std::string crs_name;
     std::string current_layer;
+    std::optional<PostgisTarget> postgis;  // a "PG:" target: `out` is only the staging file
 
     WriterState(const std::filesystem::path& target, const Options& options);
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/gdal.hpp"
+#include "output/postgis.hpp"
 #include "scicov/analysis.hpp"
 #include "scicov/output.hpp"
 #include "scicov/planning.hpp"
@@ -150,5 +151,39 @@ TEST_CASE("county summaries are written together, or neither", "[output][summari
             output::write_county_summaries(dir / "s.csv", dir / "missing" / "s.json", t.analysis, t.rules, nullptr),
             Error);
         CHECK(test::file_names(dir.path()).empty());
+    }
+}
+
+TEST_CASE("PostGIS targets: recognised, passwords hidden, every layer one the schema may hold", "[output][postgis]") {
+    CHECK(output::is_postgis("PG:dbname=x"));
+    CHECK(output::is_postgis("pg:host=/tmp dbname=x"));
+    CHECK_FALSE(output::is_postgis("out.gpkg"));
+    CHECK_FALSE(output::is_postgis("PG"));
+    CHECK(output::detail::redacted("PG:host=h password=s3cret dbname=x") == "PG:host=h password=*** dbname=x");
+    CHECK(output::detail::redacted("PG:password = 'a b\\'c' user=u") == "PG:password = *** user=u");
+    CHECK(output::detail::redacted("PG:postgresql://u:s3cret@h/db") == "PG:postgresql://u:***@h/db");
+    CHECK(output::detail::staging_path("out.gpkg") == std::filesystem::path("out.gpkg"));
+    CHECK(output::detail::staging_path("PG:dbname=x").parent_path() == std::filesystem::temp_directory_path());
+
+    // A run drops the tables of the schema it does not write: the list must name every layer.
+    test::TempDir dir;
+    write_output(dir / "out.gpkg");
+    const auto ds = gdal::Dataset::open((dir / "out.gpkg").string());
+    const std::set<std::string> known(output::detail::k_postgis_tables.begin(), output::detail::k_postgis_tables.end());
+    for (const auto& name : ds.layer_names()) {
+        if (name != "layer_styles") CHECK(known.count(name) == 1);
+    }
+}
+
+TEST_CASE("a PostGIS target that cannot be reached is an io error naming it, its password hidden",
+          "[output][postgis]") {
+    const std::string target = "PG:host=/nonexistent/socket port=1 password=s3cret dbname=x";
+    try {
+        output::check_postgis(target, "public");
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::io);
+        CHECK(e.context().file == "PG:host=/nonexistent/socket port=1 password=*** dbname=x");
+        CHECK_THAT(e.message(), Catch::Contains("cannot connect to PostgreSQL"));
     }
 }
