@@ -368,7 +368,7 @@ TEST_CASE("rules: the defaults come from the default text alone", "[rules]") {
     // The structs hold no defaults of their own: each value below is set by the text.
     CHECK(Rules{}.planning.per_year == 0);
     CHECK(Rules{}.fields.village_code.empty());
-    CHECK(r.planning == PlanningDefaults{6, 2026, 60.0, 0.0});
+    CHECK(r.planning == PlanningDefaults{6, 2026, 2035, 60.0, 0.0});
     CHECK(r.priority == PriorityRules{1.0, 1.5, 1.5, 0.8});
     const FieldMap& f = r.fields;
     for (const auto* name :
