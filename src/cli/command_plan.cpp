@@ -29,6 +29,10 @@ public:
             "everything analyze writes plus proposed_sites and plan_summary.");
         m_inputs.add_to(*sub);
         m_output.add_to(*sub);
+        sub->add_option("--sites", m_output.sites,
+                        "Also write the site list (规划点位清单) a county can act on: every proposed site with county, "
+                        "township and village, host, year (远期 after the horizon), rank, people and villages newly "
+                        "covered, cost; .xlsx (Excel) or .csv (UTF-8 with a BOM for Excel)");
         values(*sub, "--budget", "budget",
                "Maximal cover for a type: TYPE=N sites, or TYPE=1..N for a sweep (repeatable)");
         values(*sub, "--per-year", "planning.per_year",

@@ -23,8 +23,9 @@ struct OutputOptions {
     unsigned threads = 0;                                   ///< after validate(): 0 = one per core
     int circle_segments = gaps::Options{}.circle_segments;  ///< --circle-segments: per quarter of a service disc
     bool timings = false;
-    std::string csv;   ///< --csv: per-county summary (optional)
-    std::string json;  ///< --json: the same as JSON (optional)
+    std::string csv;    ///< --csv: per-county summary (optional)
+    std::string json;   ///< --json: the same as JSON (optional)
+    std::string sites;  ///< plan --sites: the 规划点位清单, .xlsx or .csv (optional; plan declares it)
 
     void add_to(CLI::App& app);
     /// Checks, before any work, the values (--threads: a usage error naming the range), that the
