@@ -133,8 +133,7 @@ remote_quantile = 0.8   # assumption: "remote" = farther from the county centre 
 
 [planning]
 per_year = 6            # 002: 6 new science rooms / community science museums a year, city-wide;
-                        # it applies to every type without a per_year of its own (set one per type
-                        # in [types.<key>], e.g. per_year = 2 for science_base)
+                        # every type without a per_year of its own in [types.<key>] uses it
 start_year = 2026       # assumption: the first year of new sites
 horizon_year = 2035     # 000-004: the plans run to 2035; plans report the year each county meets its
                         # target and the sites a year that would meet it by this year
