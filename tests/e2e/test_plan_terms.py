@@ -16,7 +16,7 @@ import tempfile
 from osgeo import ogr
 
 sys.path.insert(0, os.path.dirname(__file__))
-from e2e import GEODATA, check, finish, rows, run  # noqa: E402
+from e2e import GEODATA, add_facilities, check, finish, rows, run  # noqa: E402
 
 SAMPLE = os.path.join(GEODATA, "sample.gpkg")
 COUNTIES = ["530304", "530326"]  # 马龙区 and 会泽县, both of 曲靖市 (5303): they share the city's budget
@@ -54,22 +54,6 @@ def plan(tmp, name, *extra):
     check(r.returncode == 0, f"plan {' '.join(extra)} (got {r.returncode}: {r.stderr})")
     return out
 
-
-def add_facilities(path, sites):
-    ds = ogr.Open(path, update=1)
-    lyr = ds.GetLayerByName("facilities")
-    to_layer = ogr.osr.CoordinateTransformation(sites[0]["_geom"].GetSpatialReference(), lyr.GetSpatialRef())
-    for s in sites:
-        f = ogr.Feature(lyr.GetLayerDefn())
-        f.SetField("id", s["id"])
-        f.SetField("type", s["type"])
-        f.SetField("name", s["id"])
-        f.SetField("status", "existing")
-        g = s["_geom"].Clone()
-        g.Transform(to_layer)
-        f.SetGeometry(g)
-        lyr.CreateFeature(f)
-    ds = None
 
 
 with tempfile.TemporaryDirectory() as tmp:
