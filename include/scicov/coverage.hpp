@@ -92,10 +92,13 @@ struct Options {
 ///  - admin: every village of the county (or township) holding the site;
 ///  - radius with min_area_fraction (area share): the villages with at least that share of their
 ///    area inside the site's own service disc (a regular polygon of 4 × circle_segments vertices
-///    of radius radius_m in the Gauss-Krueger zone of the village's county).
+///    of radius radius_m in the Gauss-Krueger zone of the village's county);
+///  - a radius rule with covers_own_village also covers the village holding the site, whatever
+///    the distance (village-level facilities such as e-stations).
 /// The verdict for a set of existing sites: a village is covered when some site reaches it; for an
 /// area-share rule, when at least min_area_fraction of its area lies inside the union of all the
-/// sites' discs (as gaps measures it), so several discs may cover a village none covers alone.
+/// sites' discs (as gaps measures it), so several discs may cover a village none covers alone,
+/// or when it holds a site and covers_own_village is set (gaps then count all of its area served).
 /// A candidate is planned with its reach, which the verdict never contradicts: a plan meets its
 /// target on re-analysis with its sites as facilities.
 class Rule {

@@ -63,10 +63,12 @@ private:
 /// there is one). UTF-8; the same input gives the same bytes.
 std::string county_summary_csv(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
 std::string county_summary_json(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
-/// Writes the summaries to the paths that are not empty, each under a temporary name; both are
-/// renamed onto their targets only once both are complete.
+/// Writes the summaries to the paths that are not empty, each under a temporary name; all are
+/// renamed onto their targets only once all are complete. With a plan, `site_list` (when not
+/// empty) receives the 规划点位清单: .xlsx (GDAL's XLSX driver) or .csv (UTF-8 with a BOM).
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,
-                            const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
+                            const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan,
+                            const std::filesystem::path& site_list = {});
 
 // ---------------------------------------------------------------------------------------------
 // Provenance (src/output/provenance.cpp): the `run` table, built from what a run used.

@@ -23,6 +23,10 @@ struct Options {
     /// Max cover instead of set cover for a type: the budgets to solve (one, or 1..N for a sweep).
     std::map<std::string, std::vector<int>> budgets;
     int per_year = 0;  ///< new sites a year (per type), shared city-wide or per county
+    /// New sites a year of one type (--per-year TYPE=N), over the type's per_year in the rules
+    /// and over per_year.
+    std::map<std::string, int> per_year_of_type;
+    int horizon_year = 0;  ///< the plans' end year (rules: planning.horizon_year); by_year overrides it
     int start_year = 0;
     YearScope scope = YearScope::city;
     double min_spacing_m = 0;  ///< between new sites of one type
@@ -36,9 +40,17 @@ Options defaults(const rules::Rules& rules);
 
 /// Sets one of the run's own options (not a rules key) from text, checked by rules::parse_value
 /// against range_of(key): "relative_gap", "by_year", "threads", "budget" (TYPE=N or TYPE=1..N, a
-/// type of `rules`), "year_scope" (city, county), "solver" (exact, heuristic, automatic).
+/// type of `rules`), "per_year" (TYPE=N: one type's yearly budget), "year_scope" (city, county),
+/// "solver" (exact, heuristic, automatic).
 /// A bad value throws Error(ErrorKind::rules) naming the key.
 void set(Options& options, const rules::Rules& rules, std::string_view key, std::string_view text);
+
+/// New sites a year of a type: --per-year TYPE=N, else the type's per_year in the rules, else
+/// options.per_year.
+int per_year_of(const Options& options, const rules::FacilityType& type);
+
+/// The year plans are measured against: options.by_year when given, else options.horizon_year.
+int horizon_of(const Options& options);
 
 /// The budgets of one type as text: "science_base=3", or "science_base=1..5" for a sweep.
 std::string budget_text(const std::string& type, const std::vector<int>& budgets);
@@ -52,7 +64,8 @@ struct ProposedSite {
     crs::LonLat location;
     int rank = 0;  ///< order of marginal gain within its county and type (1 = first)
     int year = 0;
-    int budget = 0;  ///< the budget of a sweep this site belongs to (0: the plan itself)
+    bool beyond_horizon = false;  ///< year after horizon_of(options): 远期
+    int budget = 0;               ///< the budget of a sweep this site belongs to (0: the plan itself)
     double gain_villages = 0;
     double gain_population = 0;
     double cost = 0;
@@ -74,6 +87,18 @@ struct SummaryRow {
     int candidates = 0;
 };
 
+/// When a county meets a type's target at the yearly budget, and the budget that would meet it
+/// by the horizon (the plans' terms). One per county and type with a plan.
+struct HorizonRow {
+    std::string county_code, county_name, type, type_name_zh;
+    int sites_needed = 0;          ///< the plan's sites of the county and type
+    int per_year = 0;              ///< the yearly budget used (city-wide or per county, as the scope)
+    int year_met = 0;              ///< first year the target is met (0: never with the plan's sites)
+    int horizon_year = 0;          ///< horizon_of(options)
+    int per_year_for_horizon = 0;  ///< least yearly budget (same scope) meeting it by the horizon (0: none)
+    std::string sentence_zh;       ///< "按全市每年 6 个，2075 年全覆盖；2035 年达标需每年 30 个"
+};
+
 struct Result {
     std::vector<ProposedSite> sites;                       ///< by type, county, budget, rank
     std::vector<SummaryRow> summary;                       ///< by county, type, budget
@@ -81,6 +106,7 @@ struct Result {
     std::vector<gaps::UnitSummary> counties_after;
     /// (city code, type) → sites a year that would meet every county's target by options.by_year.
     std::map<std::pair<std::string, std::string>, int> per_year_needed;
+    std::vector<HorizonRow> horizon;  ///< by county, type (rules order)
 };
 
 Result run(const analysis::Analysis& analysis, const rules::Rules& rules, const Options& options,

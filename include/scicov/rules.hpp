@@ -18,8 +18,12 @@ enum class Measure { villages, population, units };
 
 struct CoverageRule {
     CoverageKind kind = CoverageKind::contains;
-    double radius_m = 0;                          ///< radius rules only
-    std::optional<double> min_area_fraction;      ///< radius rules only: covered by area share instead
+    double radius_m = 0;                      ///< radius rules only
+    std::optional<double> min_area_fraction;  ///< radius rules only: covered by area share instead
+    /// A site also covers the village it stands in, whatever the distance (village-level
+    /// facilities: e-stations, science rooms). Set by the rules for radius rules; always true for
+    /// contains and admin rules, whose sites cover their own village by their nature.
+    bool covers_own_village = false;
     AdminLevel admin_level = AdminLevel::county;  ///< admin rules only
 
     bool operator==(const CoverageRule&) const = default;
@@ -41,6 +45,8 @@ struct FacilityType {
     double default_cost = 1.0;  ///< cost of a new site where the candidate gives none
     /// Objective of set cover: fewest sites, or least total cost.
     bool minimise_cost = false;
+    /// New sites of this type a year (shared city-wide, or per county); 0: [planning] per_year.
+    int per_year = 0;
 
     bool operator==(const FacilityType&) const = default;
 };
@@ -74,6 +80,7 @@ struct PriorityRules {
 struct PlanningDefaults {
     int per_year = 0;  ///< new sites a year, city-wide (002)
     int start_year = 0;
+    int horizon_year = 0;  ///< the plans' end year: plans report the year met and the budget to meet by it
     double time_limit_s = 0;
     double min_spacing_m = 0;  ///< between new sites of one type
 

@@ -29,16 +29,24 @@ public:
             "everything analyze writes plus proposed_sites and plan_summary.");
         m_inputs.add_to(*sub);
         m_output.add_to(*sub);
+        sub->add_option("--sites", m_output.sites,
+                        "Also write the site list (规划点位清单) a county can act on: every proposed site with county, "
+                        "township and village, host, year (远期 after the horizon), rank, people and villages newly "
+                        "covered, cost; .xlsx (Excel) or .csv (UTF-8 with a BOM for Excel)");
         values(*sub, "--budget", "budget",
                "Maximal cover for a type: TYPE=N sites, or TYPE=1..N for a sweep (repeatable)");
-        value(*sub, "--per-year", "planning.per_year",
-              "New sites a year per type, 1 to 100000 (default from the rules: 6, plan 002)");
+        values(*sub, "--per-year", "planning.per_year",
+               "New sites a year, 1 to 100000: N for every type (default from the rules: 6, plan 002), or TYPE=N "
+               "for one type (repeatable; over the type's per_year in the rules)")
+            ->expected(1);
         value(*sub, "--start-year", "planning.start_year",
               "First year of the plan, 2000 to 2100 (default from the rules)");
         value(*sub, "--year-scope", "year_scope",
               "city: share the yearly budget city-wide (default); county: give each county its own");
         value(*sub, "--by-year", "by_year",
-              "Report how many sites a year would meet every target by this year (2000 to 2100)");
+              "The horizon year, 2000 to 2100 (default from the rules: 2035): per county and type the yearly "
+              "budget that meets the target by then (plan_horizon), and per city the sites a year that meet every "
+              "target in time");
         value(*sub, "--time-limit", "planning.time_limit_s",
               "Seconds (> 0) the exact solver may spend per county and type (default from the rules)");
         value(*sub, "--gap", "relative_gap",
@@ -94,14 +102,18 @@ private:
     /// line applied over them (checked as in a rules file), then the plan's own options.
     planning::Options options(const rules::Rules& rules) const {
         rules::Rules used = rules;
+        // --per-year TYPE=N is the plan's own option; --per-year N the rules key.
+        const auto key = [](const GivenValue& v) {
+            return v.flag == "--per-year" && v.text.find('=') != std::string::npos ? std::string("per_year") : v.key;
+        };
         for (const auto& v : m_given) {
-            if (v.key.rfind("planning.", 0) != 0) continue;
+            if (key(v).rfind("planning.", 0) != 0) continue;
             used = checked(v.flag, [&] { return rules::apply(used, {{v.key, v.text}}); });
         }
         planning::Options o = planning::defaults(used);
         for (const auto& v : m_given) {
-            if (v.key.rfind("planning.", 0) == 0) continue;
-            checked(v.flag, [&] { planning::set(o, rules, v.key, v.text); });
+            if (key(v).rfind("planning.", 0) == 0) continue;
+            checked(v.flag, [&] { planning::set(o, rules, key(v), v.text); });
         }
         o.threads = m_output.threads;
         return o;
@@ -122,6 +134,10 @@ private:
         for (const auto& [key, n] : plan.per_year_needed) {
             os << "  city " << key.first << " " << key.second << ": " << n
                << " sites a year meet every target in time\n";
+        }
+        for (const auto& h : plan.horizon) {
+            os << "  " << h.county_code << " " << h.county_name << " " << h.type_name_zh << ": " << h.sentence_zh
+               << '\n';
         }
     }
 

@@ -46,7 +46,13 @@ void OutputOptions::validate() {
     }
     const bool postgis = output::is_postgis(path);
     if (schema && !postgis) throw Error(ErrorKind::usage, "--schema needs a PostgreSQL output (-o PG:…)");
-    for (const auto& file : {postgis ? std::string() : path, csv, json}) {
+    if (!sites.empty()) {
+        const auto ext = std::filesystem::path(sites).extension().string();
+        if (ext != ".xlsx" && ext != ".csv" && ext != ".XLSX" && ext != ".CSV") {
+            throw Error(ErrorKind::usage, "--sites: the site list is written as .xlsx or .csv, got '" + sites + "'");
+        }
+    }
+    for (const auto& file : {postgis ? std::string() : path, csv, json, sites}) {
         if (file.empty()) continue;
         const auto target = std::filesystem::path(file);
         const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
@@ -123,7 +129,7 @@ void write_analysis_output(const OutputOptions& output, const InputOptions& inpu
         timings.push_back(clock.lap("commit"));
         print_timings(timings);
     }
-    output::write_county_summaries(output.csv, output.json, a, rules, result);
+    output::write_county_summaries(output.csv, output.json, a, rules, result, output.sites);
 }
 
 void print_summary(std::ostream& os, const analysis::Analysis& a, const rules::Rules& rules) {

@@ -24,8 +24,9 @@ struct OutputOptions {
     int circle_segments = gaps::Options{}.circle_segments;  ///< --circle-segments: per quarter of a service disc
     std::optional<std::string> schema;                      ///< --schema: only with -o PG:…
     bool timings = false;
-    std::string csv;   ///< --csv: per-county summary (optional)
-    std::string json;  ///< --json: the same as JSON (optional)
+    std::string csv;    ///< --csv: per-county summary (optional)
+    std::string json;   ///< --json: the same as JSON (optional)
+    std::string sites;  ///< plan --sites: the 规划点位清单, .xlsx or .csv (optional; plan declares it)
 
     void add_to(CLI::App& app);
     /// Checks, before any work, the values (--threads: a usage error naming the range), that the

@@ -129,6 +129,11 @@ Incidence Rule::reach(std::span<const Site> sites, std::span<const Geocentric> s
                 } else {
                     m_index->villages_within(sites[i].location, sites_geocentric[i], m_rule.radius_m, found);
                 }
+                // A village-level site covers the village it stands in at any distance.
+                if (m_rule.covers_own_village && home >= 0) {
+                    const auto at = std::lower_bound(found.begin(), found.end(), home);
+                    if (at == found.end() || *at != home) found.insert(at, home);
+                }
                 inc.villages.insert(inc.villages.end(), found.begin(), found.end());
                 break;
             case rules::CoverageKind::admin:
@@ -154,6 +159,11 @@ std::vector<std::uint8_t> Rule::covered(std::span<const Site> sites, const Incid
         return out;
     }
     if (sites.empty()) return out;
+    std::vector<std::uint8_t> own(out.size(), 0);  // villages holding a site that covers its own village
+    if (m_rule.covers_own_village) {
+        for (const auto& s : sites)
+            if (s.village >= 0) own[static_cast<std::size_t>(s.village)] = 1;
+    }
     // Area shares inside the union of every site's disc, a county at a time in its zone: the same
     // measure as the gaps' area shares (detail::ZoneGeometry).
     std::vector<crs::LonLat> locations;
@@ -172,8 +182,8 @@ std::vector<std::uint8_t> Rule::covered(std::span<const Site> sites, const Incid
                 bool touched = false;
                 for (std::size_t t = 0; t < cg.towns.size(); ++t) geo->inside_of_town(cg, du, t, inside, touched);
                 for (std::size_t k = 0; k < cg.villages.size(); ++k) {
-                    out[static_cast<std::size_t>(cg.villages[k])] =
-                        enough(inside[k], cg.area_m2[k], *m_rule.min_area_fraction) ? 1 : 0;
+                    const auto v = static_cast<std::size_t>(cg.villages[k]);
+                    out[v] = own[v] || enough(inside[k], cg.area_m2[k], *m_rule.min_area_fraction) ? 1 : 0;
                 }
             };
         },

@@ -87,15 +87,24 @@ private:
         auto du = m_geo.discs(cg, m_sh.trees[t], m_sh.sites[t], shape);
         auto& fraction = m_result.covered_fraction[t];
         std::vector<double> inside(cg.villages.size(), 0.0), gap_area(cg.villages.size());
+        const std::vector<std::uint8_t> own = own_villages(cg, t);
+        const auto is_own = [&](std::size_t k) { return own[k] != 0; };
+        std::vector<geos::GeomPtr> own_parts;  // villages served whole, beside the discs
         for (std::size_t i = 0; i < cg.towns.size(); ++i) {
             const auto [a, b] = cg.towns[i];
             bool touched = false;
             const auto near_town = m_geo.inside_of_town(cg, du, i, inside, touched);
+            const bool any_own =
+                std::any_of(own.begin() + static_cast<std::ptrdiff_t>(a), own.begin() + static_cast<std::ptrdiff_t>(b),
+                            [](auto o) { return o != 0; });
             for (std::size_t k = a; k < b; ++k) {
+                if (own[k]) inside[k] = cg.area_m2[k];
                 const double area = cg.area_m2[k];
                 gap_area[k] = area - inside[k];
                 fraction[static_cast<std::size_t>(cg.villages[k])] = area > 0 ? std::min(1.0, inside[k] / area) : 0.0;
             }
+            geos::GeomPtr served = any_own ? m_geo.union_of(cg.polys, a, b, is_own) : nullptr;
+            if (served) own_parts.push_back(ctx.clone(*served));
             if (std::all_of(gap_area.begin() + static_cast<std::ptrdiff_t>(a),
                             gap_area.begin() + static_cast<std::ptrdiff_t>(b), [](double g) { return g <= 0; })) {
                 continue;
@@ -104,9 +113,27 @@ private:
             const GEOSGeometry* local = near_town ? near_town.get() : du.merged.get();
             auto gap =
                 touched ? ctx.polygonal(*ctx.difference(*cg.town_polys[i], *local)) : ctx.clone(*cg.town_polys[i]);
+            if (served) gap = ctx.polygonal(*ctx.difference(*gap, *served));
             add_gap(code, cg, rule.type(), a, b, gap_area, std::move(gap), out);
         }
-        return std::move(du.service);
+        if (own_parts.empty()) return std::move(du.service);
+        if (du.service) own_parts.push_back(std::move(du.service));
+        return m_geo.merge(own_parts);
+    }
+
+    /// Per village of the county (its order): 1 where it holds an existing facility of type t
+    /// whose rule covers its own village (it is then served whole, whatever the discs).
+    std::vector<std::uint8_t> own_villages(const CountyGeometry& cg, std::size_t t) const {
+        std::vector<std::uint8_t> own(cg.villages.size(), 0);
+        const auto& tc = m_sh.cov.types[t];
+        if (!tc.rule.rule().covers_own_village) return own;
+        for (auto f : tc.facilities) {
+            const auto home = m_sh.cov.facility_village[f];
+            const auto at = std::lower_bound(cg.villages.begin(), cg.villages.end(), home);
+            if (home >= 0 && at != cg.villages.end() && *at == home)
+                own[static_cast<std::size_t>(at - cg.villages.begin())] = 1;
+        }
+        return own;
     }
 
     /// Gaps of a type whose service areas are whole villages (by the verdict); returns its

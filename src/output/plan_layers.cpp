@@ -1,4 +1,4 @@
-// The plan layers of the output GeoPackage: proposed_sites and plan_summary.
+// The plan layers of the output GeoPackage: proposed_sites, plan_summary and plan_horizon.
 #include "output/writer.hpp"
 
 namespace scicov::output {
@@ -20,7 +20,8 @@ void write_sites(detail::WriterState& w, const planning::Result& plan, const rul
                        {"cost", OFTReal, "成本"},
                        {"host_kind", OFTString, "依托场所"},
                        {"candidate_id", OFTString, "候选点编号"},
-                       {"budget", OFTInteger, "预算(个)"}});
+                       {"budget", OFTInteger, "预算(个)"},
+                       {"beyond_horizon", OFTInteger, "远期(规划期后)"}});
     for (const auto& s : plan.sites) {
         gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
         f->SetField("id", s.id.c_str());
@@ -37,6 +38,7 @@ void write_sites(detail::WriterState& w, const planning::Result& plan, const rul
         f->SetField("host_kind", s.host_kind.c_str());
         f->SetField("candidate_id", s.candidate_id.c_str());
         f->SetField("budget", s.budget);
+        f->SetField("beyond_horizon", s.beyond_horizon ? 1 : 0);
         f->SetGeometryDirectly(w.point(s.location).release());
         w.write(layer, *f);
     }
@@ -92,6 +94,36 @@ void write_summary(detail::WriterState& w, const planning::Result& plan) {
     }
 }
 
+/// The plans' terms: per county and type, the year the target is met and the yearly budget
+/// that meets it by the horizon.
+void write_horizon(detail::WriterState& w, const planning::Result& plan) {
+    auto& layer = w.layer("plan_horizon", wkbNone);
+    add_fields(layer, {{"county_code", OFTString, "县代码"},
+                       {"county_name", OFTString, "县名称"},
+                       {"type", OFTString, "类型"},
+                       {"type_name_zh", OFTString, "类型名称"},
+                       {"sites_needed", OFTInteger, "规划新增数"},
+                       {"per_year", OFTInteger, "每年建设数"},
+                       {"year_met", OFTInteger, "达标年份"},
+                       {"horizon_year", OFTInteger, "规划期末年份"},
+                       {"per_year_for_horizon", OFTInteger, "期末达标需每年建设数"},
+                       {"sentence_zh", OFTString, "说明"}});
+    for (const auto& h : plan.horizon) {
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+        f->SetField("county_code", h.county_code.c_str());
+        f->SetField("county_name", h.county_name.c_str());
+        f->SetField("type", h.type.c_str());
+        f->SetField("type_name_zh", h.type_name_zh.c_str());
+        f->SetField("sites_needed", h.sites_needed);
+        f->SetField("per_year", h.per_year);
+        if (h.year_met > 0) f->SetField("year_met", h.year_met);
+        f->SetField("horizon_year", h.horizon_year);
+        if (h.per_year_for_horizon > 0) f->SetField("per_year_for_horizon", h.per_year_for_horizon);
+        f->SetField("sentence_zh", h.sentence_zh.c_str());
+        w.write(layer, *f);
+    }
+}
+
 }  // namespace
 
 void Writer::write_plan(const planning::Result& plan, const rules::Rules& rules) {
@@ -99,6 +131,7 @@ void Writer::write_plan(const planning::Result& plan, const rules::Rules& rules)
     w.out.dataset().start_transaction();
     write_sites(w, plan, rules);
     write_summary(w, plan);
+    write_horizon(w, plan);
     w.out.dataset().commit_transaction();
 }
 

@@ -38,6 +38,7 @@ std::string join(const std::vector<std::string>& items) {
 /// The plan's options as used, and what it found out about the years.
 void add_plan_rows(Rows& rows, const planning::Options& o, const rules::Rules& rules, const planning::Result& plan) {
     rows.emplace_back("per_year", std::to_string(o.per_year));
+    for (const auto& [type, n] : o.per_year_of_type) rows.emplace_back("per_year:" + type, std::to_string(n));
     rows.emplace_back("start_year", std::to_string(o.start_year));
     rows.emplace_back("year_scope", planning::to_string(o.scope));
     rows.emplace_back("solver", std::string(cover::to_string(o.solve.solver)));

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/atomic_file.hpp"
+#include "output/writer.hpp"
 #include "scicov/output.hpp"
 
 namespace scicov::output {
@@ -138,10 +139,12 @@ std::string county_summary_json(const analysis::Analysis& a, const rules::Rules&
 }
 
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,
-                            const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan) {
-    core::OutputSet outputs;  // neither replaces an older file unless both are written
+                            const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan,
+                            const std::filesystem::path& site_list) {
+    core::OutputSet outputs;  // none replaces an older file unless all are written
     if (!csv.empty()) outputs.add(csv, county_summary_csv(a, rules, plan));
     if (!json.empty()) outputs.add(json, county_summary_json(a, rules, plan));
+    if (!site_list.empty() && plan != nullptr) outputs.add(detail::write_site_list(site_list, a, rules, *plan));
     outputs.commit();
 }
 

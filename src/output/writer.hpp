@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/atomic_file.hpp"
 #include "core/gdal.hpp"
 #include "output/postgis.hpp"
 #include "scicov/output.hpp"
@@ -70,6 +71,13 @@ void write_layer_styles(gdal::Dataset& dataset);
 /// The GeoPackage schema extension: each field's alias as the `name` of its gpkg_data_columns
 /// row, which QGIS shows as the field's alias (data_columns.cpp).
 void write_data_columns(gdal::Dataset& dataset);
+
+/// 规划点位清单: every proposed site with its county, township and village names, host, year,
+/// rank, people and villages newly covered and cost, written to a temporary beside `target`
+/// (.xlsx: GDAL's XLSX driver, one sheet; otherwise CSV with a UTF-8 BOM and CRLF, for Excel),
+/// to be committed by the caller (site_list.cpp).
+core::AtomicFile write_site_list(const std::filesystem::path& target, const analysis::Analysis& a,
+                                 const rules::Rules& rules, const planning::Result& plan);
 
 }  // namespace detail
 }  // namespace scicov::output

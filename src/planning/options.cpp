@@ -59,6 +59,20 @@ void parse_budget(std::string_view text, const rules::Rules& rules, Options& opt
     options.budgets[type] = std::move(budgets);
 }
 
+/// "TYPE=N" into options.per_year_of_type, N checked as planning.per_year.
+void parse_per_year(std::string_view text, const rules::Rules& rules, Options& options) {
+    const auto eq = text.find('=');
+    const std::string type(eq == std::string_view::npos ? std::string_view() : text.substr(0, eq));
+    if (type.empty()) throw Error(ErrorKind::rules, "per_year takes N or TYPE=N, got '" + std::string(text) + "'");
+    if (rules.find(type) == nullptr) {
+        std::string known;
+        for (const auto& t : rules.types) known += (known.empty() ? "" : ", ") + t.key;
+        throw Error(ErrorKind::rules, "unknown facility type '" + type + "' in per_year '" + std::string(text) +
+                                          "' (the rules have " + known + ")");
+    }
+    options.per_year_of_type[type] = static_cast<int>(rules::parse_value("planning.per_year", text.substr(eq + 1)));
+}
+
 constexpr std::array<std::pair<std::string_view, YearScope>, 2> k_scopes{
     {{"city", YearScope::city}, {"county", YearScope::county}}};
 constexpr std::array<std::pair<std::string_view, cover::Solver>, 3> k_solvers{
@@ -76,6 +90,7 @@ Options defaults(const rules::Rules& rules) {
     Options o;
     o.per_year = rules.planning.per_year;
     o.start_year = rules.planning.start_year;
+    o.horizon_year = rules.planning.horizon_year;
     o.solve.time_limit_s = rules.planning.time_limit_s;
     o.min_spacing_m = rules.planning.min_spacing_m;
     return o;
@@ -86,6 +101,8 @@ void set(Options& options, const rules::Rules& rules, std::string_view key, std:
         options.solve.relative_gap = rules::parse_value(key, text);
     } else if (key == "by_year") {
         options.by_year = static_cast<int>(rules::parse_value(key, text));
+    } else if (key == "per_year") {
+        parse_per_year(text, rules, options);
     } else if (key == "threads") {
         options.threads = static_cast<unsigned>(rules::parse_value(key, text));
     } else if (key == "budget") {
@@ -97,6 +114,16 @@ void set(Options& options, const rules::Rules& rules, std::string_view key, std:
     } else {
         throw Error(ErrorKind::internal, "planning::set: no option '" + std::string(key) + "'");
     }
+}
+
+int per_year_of(const Options& options, const rules::FacilityType& type) {
+    if (const auto it = options.per_year_of_type.find(type.key); it != options.per_year_of_type.end())
+        return it->second;
+    return type.per_year > 0 ? type.per_year : options.per_year;
+}
+
+int horizon_of(const Options& options) {
+    return options.by_year > 0 ? options.by_year : options.horizon_year;
 }
 
 std::string budget_text(const std::string& type, const std::vector<int>& budgets) {

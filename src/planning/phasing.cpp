@@ -1,13 +1,54 @@
 // Years: the plan's sites spread over the years, a per-year budget per type shared by the
-// counties of a city (or per county).
+// counties of a city (or per county), and the plans' terms: the year each county meets its
+// target and the yearly budget that would meet it by the horizon.
 #include <algorithm>
 
 #include "planning/detail.hpp"
 
 namespace scicov::planning::detail {
 
+namespace {
+
+/// Per member of a group: the least yearly budget (shared as the group shares it) with which it
+/// meets its target by `horizon` (0: none). Past the budget that places every site by the
+/// horizon nothing changes, so the search stops there.
+std::vector<int> per_year_for_horizon(const std::vector<cover::CountySites>& lists, int total_sites, int start_year,
+                                      int horizon) {
+    std::vector<int> need(lists.size(), 0);
+    if (horizon < start_year) return need;
+    const int years = horizon - start_year + 1;
+    const int enough = std::max(1, (total_sites + years - 1) / years);
+    std::size_t open = lists.size();
+    for (int p = 1; p <= enough && open > 0; ++p) {
+        const auto phasing = cover::phase_city(lists, p, start_year);
+        for (std::size_t k = 0; k < lists.size(); ++k) {
+            if (need[k] == 0 && phasing.year_met[k] >= 0 && phasing.year_met[k] <= horizon) {
+                need[k] = p;
+                --open;
+            }
+        }
+    }
+    return need;
+}
+
+std::string sentence(const HorizonRow& h, YearScope scope, bool full) {
+    const std::string budget =
+        std::string(scope == YearScope::city ? "按全市每年 " : "按每年 ") + std::to_string(h.per_year) + " 个，";
+    std::string s = h.year_met > 0 ? budget + std::to_string(h.year_met) + " 年" + (full ? "全覆盖" : "达标")
+                                   : budget + "规划的 " + std::to_string(h.sites_needed) + " 个点位建成后仍未达标";
+    if (h.per_year_for_horizon > 0) {
+        s += "；" + std::to_string(h.horizon_year) + " 年达标需每年 " + std::to_string(h.per_year_for_horizon) + " 个";
+    }
+    return s;
+}
+
+}  // namespace
+
 void phase(std::vector<Instance>& instances, const rules::Rules& rules, const Options& options, Result& result) {
+    const int horizon = horizon_of(options);
     for (std::size_t t = 0; t < rules.types.size(); ++t) {
+        const auto& type = rules.types[t];
+        const int per_year = per_year_of(options, type);
         std::map<std::string, std::vector<Instance*>> groups;
         for (auto& inst : instances) {
             if (inst.type != t) continue;
@@ -28,19 +69,33 @@ void phase(std::vector<Instance>& instances, const rules::Rules& rules, const Op
                 lists.push_back(std::move(cs));
                 total_sites += static_cast<int>(inst->order.size());
             }
-            const auto phasing = cover::phase_city(lists, options.per_year, options.start_year);
+            const auto phasing = cover::phase_city(lists, per_year, options.start_year);
+            const auto need = per_year_for_horizon(lists, total_sites, options.start_year, horizon);
             for (std::size_t k = 0; k < members.size(); ++k) {
                 members[k]->year.assign(phasing.year[k].begin(), phasing.year[k].end());
                 result.summary[members[k]->summary_row].year_met = std::max(0, phasing.year_met[k]);
+                HorizonRow h;
+                h.county_code = members[k]->county;
+                h.type = type.key;
+                h.type_name_zh = type.name_zh;
+                h.sites_needed = static_cast<int>(members[k]->order.size());
+                h.per_year = per_year;
+                h.year_met = std::max(0, phasing.year_met[k]);
+                h.horizon_year = horizon;
+                h.per_year_for_horizon = need[k];
+                h.sentence_zh = sentence(h, options.scope, type.target.threshold >= 1.0);
+                result.horizon.push_back(std::move(h));
             }
             if (options.by_year >= options.start_year) {
                 const int years = options.by_year - options.start_year + 1;
                 const std::string city = key.substr(0, 4);
-                auto& need = result.per_year_needed[{city, rules.types[t].key}];
-                need = std::max(need, (total_sites + years - 1) / years);
+                auto& need_city = result.per_year_needed[{city, type.key}];
+                need_city = std::max(need_city, (total_sites + years - 1) / years);
             }
         }
     }
+    std::stable_sort(result.horizon.begin(), result.horizon.end(),
+                     [&](const HorizonRow& a, const HorizonRow& b) { return a.county_code < b.county_code; });
 }
 
 }  // namespace scicov::planning::detail

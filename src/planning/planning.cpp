@@ -102,6 +102,7 @@ void propose(const analysis::Analysis& a, const std::vector<Candidate>& sites, c
             ps.location = site.location;
             ps.rank = static_cast<int>(r + 1);
             ps.year = r < inst.year.size() ? inst.year[r] : 0;
+            ps.beyond_horizon = ps.year > horizon_of(options);
             ps.cost = inst.cost[r];
             char id[64];
             std::snprintf(id, sizeof id, "%s-%s-%03d", type.key.c_str(), inst.county.c_str(), ps.rank);
@@ -157,6 +158,9 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
     std::vector<Instance> instances = gather(plan_counties(shared, reporter), result, reporter);
     detail::phase(instances, rules, options, result);
     propose(a, sites, instances, rules, options, result);
+    for (auto& h : result.horizon) {
+        if (const auto* county = find_unit(a.counties, h.county_code)) h.county_name = county->name;
+    }
     summarise_after(a, rules, options, result);
     return result;
 }

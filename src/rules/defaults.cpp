@@ -29,9 +29,15 @@ constexpr std::string_view k_default_rules_toml =
 #   radius_m           radius rules only: service radius in metres, > 0
 #   min_area_fraction  radius rules only, optional: covered when this share, in (0, 1], of the
 #                      village's area lies within radius_m of one facility (instead of its point)
+#   covers_own_village radius rules: a site also covers the village it stands in, whatever the
+#                      distance from that village's representative point (village-level
+#                      facilities); contains and admin sites always do
 #   admin_level        admin rules only: "county" or "township"
 #   default_cost       cost of a new site where the candidate has no cost, > 0
 #   minimise_cost      set cover objective: false = fewest new sites, true = least total cost
+#   per_year           optional: new sites of this type a year (an integer >= 1), shared by the
+#                      counties of a city (or per county with --year-scope county); when left
+#                      out, [planning] per_year applies to this type
 #   [types.<key>.target]
 #     unit             the unit that must reach the target: "county" or "township"
 #     measure          "villages":   share of villages covered
@@ -57,6 +63,7 @@ threshold = 1.0           # 001: full coverage -- every county holds one
 name_zh = "科普教育基地"
 coverage = "radius"
 radius_m = 20000.0        # assumption: 20 km from the village point (002 asks for bases within reach)
+covers_own_village = false # a base serves by distance: the village holding it is no special case
 default_cost = 1.0        # assumption
 minimise_cost = false     # assumption
 
@@ -70,6 +77,7 @@ threshold = 0.9           # assumption: 90% of people within reach of a base (00
 name_zh = "科普e站"
 coverage = "radius"
 radius_m = 2000.0         # assumption: 2 km, a walk (001 asks to 完善科普e站)
+covers_own_village = true # 002: an e-station serves the village (community) that holds it
 default_cost = 1.0        # assumption
 minimise_cost = false     # assumption
 
@@ -82,6 +90,7 @@ threshold = 0.9           # 002: >= 90% of administrative villages by 2025
 [types.science_room]
 name_zh = "村(社区)科普室"
 coverage = "contains"     # 000/001/004: one per administrative village (community)
+covers_own_village = true # what contains means; kept if coverage is changed to "radius"
 default_cost = 1.0        # assumption; hosting in an existing building is cheaper -- give candidates a cost
 minimise_cost = false     # assumption
 
@@ -123,8 +132,11 @@ remote = 1.5            # 000: lean towards remote mountain areas; 1.5 is an ass
 remote_quantile = 0.8   # assumption: "remote" = farther from the county centre than 80% of its villages
 
 [planning]
-per_year = 6            # 002: 6 new science rooms / community science museums a year, city-wide
+per_year = 6            # 002: 6 new science rooms / community science museums a year, city-wide;
+                        # every type without a per_year of its own in [types.<key>] uses it
 start_year = 2026       # assumption: the first year of new sites
+horizon_year = 2035     # 000-004: the plans run to 2035; plans report the year each county meets its
+                        # target and the sites a year that would meet it by this year
 time_limit_s = 60.0     # assumption: exact solver time limit per county and type, seconds
 min_spacing_m = 0.0     # assumption: no minimum spacing between new sites of one type
 )toml";

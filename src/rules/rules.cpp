@@ -274,14 +274,15 @@ constexpr std::array<std::pair<std::string_view, Measure>, 3> k_measures{
 constexpr auto k_measure_names = std::to_array<std::string_view>({"villages", "population", "units"});
 
 constexpr auto k_top_keys = std::to_array<std::string_view>({"types", "fields", "priority", "planning"});
-constexpr auto k_type_keys = std::to_array<std::string_view>(
-    {"name_zh", "coverage", "radius_m", "min_area_fraction", "admin_level", "default_cost", "minimise_cost", "target"});
+constexpr auto k_type_keys =
+    std::to_array<std::string_view>({"name_zh", "coverage", "radius_m", "min_area_fraction", "covers_own_village",
+                                     "admin_level", "default_cost", "minimise_cost", "per_year", "target"});
 constexpr auto k_target_keys = std::to_array<std::string_view>({"unit", "measure", "threshold"});
 constexpr auto k_field_roles = std::to_array<std::string_view>({"villages", "facilities", "candidates", "units"});
 constexpr auto k_priority_keys =
     std::to_array<std::string_view>({"base", "ethnic_township", "remote", "remote_quantile"});
 constexpr auto k_planning_keys =
-    std::to_array<std::string_view>({"per_year", "start_year", "time_limit_s", "min_spacing_m"});
+    std::to_array<std::string_view>({"per_year", "start_year", "horizon_year", "time_limit_s", "min_spacing_m"});
 
 // The numbers of a type (their keys depend on the type's key, so they are not in range_of()).
 constexpr Range k_radius{.min = 0, .max = std::nullopt, .min_open = true, .hint = " (metres)"};
@@ -382,6 +383,9 @@ void read_type(const Reader& r, const toml::table& t, const std::string& path, b
         type.rule.min_area_fraction.reset();
     }
     if (kind != CoverageKind::admin) type.rule.admin_level = AdminLevel::county;
+    // A contains or admin site covers its own village by its nature; a type changed from one of
+    // them to a radius rule stays village-level unless the file says otherwise.
+    if (kind != CoverageKind::radius) type.rule.covers_own_village = true;
 
     if (const auto* n = t.get("radius_m")) {
         const auto p = join(path, "radius_m");
@@ -392,6 +396,13 @@ void read_type(const Reader& r, const toml::table& t, const std::string& path, b
         const auto p = join(path, "min_area_fraction");
         if (kind != CoverageKind::radius) r.fail(p, n->source(), "applies to radius rules only" + kind_text);
         type.rule.min_area_fraction = r.value(*n, p, k_area_share);
+    }
+    if (const auto* n = t.get("covers_own_village")) {
+        const auto p = join(path, "covers_own_village");
+        type.rule.covers_own_village = r.boolean(*n, p);
+        if (kind != CoverageKind::radius && !type.rule.covers_own_village) {
+            r.fail(p, n->source(), "a site of a contains or admin rule always covers its own village" + kind_text);
+        }
     }
     if (const auto* n = t.get("admin_level")) {
         const auto p = join(path, "admin_level");
@@ -406,6 +417,9 @@ void read_type(const Reader& r, const toml::table& t, const std::string& path, b
         type.default_cost = r.value(*n, join(path, "default_cost"), k_cost);
     }
     if (const auto* n = t.get("minimise_cost")) type.minimise_cost = r.boolean(*n, join(path, "minimise_cost"));
+    if (const auto* n = t.get("per_year")) {
+        type.per_year = static_cast<int>(r.value(*n, join(path, "per_year"), range_of("planning.per_year")));
+    }
 
     const auto target_path = join(path, "target");
     const toml::table* target = nullptr;
@@ -628,10 +642,12 @@ std::string to_toml(const Rules& rules) {
             if (t.rule.min_area_fraction) {
                 os << "min_area_fraction = " << format_double(*t.rule.min_area_fraction) << '\n';
             }
+            os << "covers_own_village = " << (t.rule.covers_own_village ? "true" : "false") << '\n';
         }
         if (t.rule.kind == CoverageKind::admin) os << "admin_level = " << quote(to_string(t.rule.admin_level)) << '\n';
         os << "default_cost = " << format_double(t.default_cost) << '\n';
         os << "minimise_cost = " << (t.minimise_cost ? "true" : "false") << '\n';
+        if (t.per_year > 0) os << "per_year = " << t.per_year << '\n';
         os << "\n[types." << key << ".target]\n";
         os << "unit = " << quote(to_string(t.target.unit)) << '\n';
         os << "measure = " << quote(to_string(t.target.measure)) << '\n';
@@ -651,6 +667,7 @@ std::string to_toml(const Rules& rules) {
     os << "\n[planning]\n";
     os << "per_year = " << pl.per_year << '\n';
     os << "start_year = " << pl.start_year << '\n';
+    os << "horizon_year = " << pl.horizon_year << '\n';
     os << "time_limit_s = " << format_double(pl.time_limit_s) << '\n';
     os << "min_spacing_m = " << format_double(pl.min_spacing_m) << '\n';
     return os.str();

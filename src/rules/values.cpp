@@ -32,9 +32,10 @@ struct KeyRange {
 };
 
 // Rules keys first ([planning], [priority]), then the run's options that the rules file lacks.
-constexpr std::array<KeyRange, 12> k_ranges{{
+constexpr std::array<KeyRange, 13> k_ranges{{
     {"planning.per_year", {.kind = Range::Kind::integer, .min = 1, .max = 100000, .hint = " (new sites a year)"}},
     {"planning.start_year", k_year},
+    {"planning.horizon_year", k_year},
     {"planning.time_limit_s", {.min = 0, .max = std::nullopt, .min_open = true, .hint = " (seconds)"}},
     {"planning.min_spacing_m", {.min = 0, .max = std::nullopt, .hint = " (metres)"}},
     {"priority.base", k_weight},
@@ -52,13 +53,14 @@ void set_int(Rules& rules, double value) {
     rules.planning.*Member = static_cast<int>(value);
 }
 
-constexpr std::array<detail::Setting, 8> k_settings{{
+constexpr std::array<detail::Setting, 9> k_settings{{
     {"priority.base", [](Rules& r, double v) { r.priority.base = v; }},
     {"priority.ethnic_township", [](Rules& r, double v) { r.priority.ethnic_township = v; }},
     {"priority.remote", [](Rules& r, double v) { r.priority.remote = v; }},
     {"priority.remote_quantile", [](Rules& r, double v) { r.priority.remote_quantile = v; }},
     {"planning.per_year", set_int<&PlanningDefaults::per_year>},
     {"planning.start_year", set_int<&PlanningDefaults::start_year>},
+    {"planning.horizon_year", set_int<&PlanningDefaults::horizon_year>},
     {"planning.time_limit_s", [](Rules& r, double v) { r.planning.time_limit_s = v; }},
     {"planning.min_spacing_m", [](Rules& r, double v) { r.planning.min_spacing_m = v; }},
 }};

@@ -44,6 +44,28 @@ def rows(path, layer, key=None, geometry=False):
     return {d[key]: d for d in out} if key else out
 
 
+def add_facilities(path, sites):
+    """Adds sites (rows of proposed_sites read with geometry=True) to the `facilities` layer of
+    the dataset at `path` as existing facilities, transformed into the layer's CRS: a plan's
+    sites, built, for analysing the world again."""
+    ds = ogr.Open(path, update=1)
+    lyr = ds.GetLayerByName("facilities")
+    to_layer = ogr.osr.CoordinateTransformation(sites[0]["_geom"].GetSpatialReference(), lyr.GetSpatialRef())
+    has_status = lyr.GetLayerDefn().GetFieldIndex("status") >= 0
+    for s in sites:
+        f = ogr.Feature(lyr.GetLayerDefn())
+        f.SetField("id", s["id"])
+        f.SetField("type", s["type"])
+        f.SetField("name", s["id"])
+        if has_status:
+            f.SetField("status", "existing")
+        g = s["_geom"].Clone()
+        g.Transform(to_layer)
+        f.SetGeometry(g)
+        lyr.CreateFeature(f)
+    ds = None
+
+
 def finish():
     """Prints the closing line and exits non-zero on any failure."""
     print(f"{_passed} passed, {len(_failures)} failed")

@@ -39,20 +39,22 @@ with tempfile.TemporaryDirectory() as tmp:
     check([v[c]["cov_e_station"] for c in sorted(v)] == [1, 0, 0, 0, 0], "e-station covers V1 only")
     check(close(v["990101001002"]["dist_e_station_m"], 5_000, rel=1e-4), "V2 is 5 km from e2")
 
-    # Area fractions: e1's disc lies inside V1, e2's is split in half by the V1|V2 border.
+    # Area fractions: e1's disc lies inside V1, e2's is split in half by the V1|V2 border. Both
+    # stand in V1 (e2 on the border goes to the lower code), and an e-station covers the village
+    # holding it (covers_own_village): V1 is served whole.
     disc = math.pi * 2_000 ** 2
     village_area = 10_000 ** 2
     check(close(v["990101001001"]["area_m2"], village_area, rel=1e-5), "village area 100 km2")
-    check(close(v["990101001001"]["frac_e_station"], 1.5 * disc / village_area, rel=2e-3), "V1 e-station area share")
+    check(close(v["990101001001"]["frac_e_station"], 1.0), "V1 e-station area share: the whole village")
     check(close(v["990101001002"]["frac_e_station"], 0.5 * disc / village_area, rel=2e-3), "V2 e-station area share")
     check(v["990101002001"]["frac_e_station"] == 0, "V3 e-station area share 0")
 
     # Gaps: village area outside every service area, people spread by area.
     gaps = {(g["type"], g["township_code"]): g for g in rows(out, "gaps")}
     g = gaps[("e_station", "990101001")]
-    expect_area = 2 * village_area - 2 * disc
+    expect_area = village_area - 0.5 * disc  # V2 less e2's half disc; V1 is served whole
     check(close(g["area_m2"], expect_area, rel=2e-3), f"e-station gap area in township 001 ({g['area_m2']} vs {expect_area})")
-    expect_people = 12000 * (1 - 1.5 * disc / village_area) + 800 * (1 - 0.5 * disc / village_area)
+    expect_people = 800 * (1 - 0.5 * disc / village_area)
     check(close(g["population"], expect_people, rel=2e-3), "people in the e-station gap")
     check(close(gaps[("science_room", "990101002")]["area_m2"], village_area, rel=1e-5), "room gap: V4 only")
     check(("science_base", "990101001") not in gaps, "no base gap where the 20 km disc covers all")
@@ -78,7 +80,7 @@ with tempfile.TemporaryDirectory() as tmp:
     f = {row["id"]: row for row in rows(out, "facilities")}
     check(f["b1"]["villages_reached"] == 5 and f["b1"]["pop_reached"] == 15800, "base reaches 5 villages")
     check(f["m1"]["villages_reached"] == 4 and f["m1"]["county_code"] == "990101", "museum reaches its county")
-    check(f["e2"]["villages_reached"] == 0, "e2 reaches no village point")
+    check(f["e2"]["villages_reached"] == 1, "e2 reaches no village point but covers V1, which holds it")
 
     # min_area_fraction: with 0.15 of the area required, V1 (0.188) is covered and V2 (0.063) is not.
     rules = os.path.join(tmp, "rules.toml")

@@ -8,11 +8,9 @@ import os
 import sys
 import tempfile
 
-from osgeo import ogr
-
 sys.path.insert(0, os.path.dirname(__file__))
 import tiny_world  # noqa: E402
-from e2e import check, finish, rows, run  # noqa: E402
+from e2e import add_facilities, check, finish, rows, run  # noqa: E402
 
 RULES = """
 [types.e_station]
@@ -26,23 +24,6 @@ measure = "villages"
 threshold = 1.0
 """
 
-
-def add_facilities(path, sites):
-    """The plan's sites as existing facilities of the world (same CRS: the output's lon/lat is
-    transformed back to the layer's)."""
-    ds = ogr.Open(path, update=1)
-    lyr = ds.GetLayerByName("facilities")
-    to_layer = ogr.osr.CoordinateTransformation(sites[0]["_geom"].GetSpatialReference(), lyr.GetSpatialRef())
-    for s in sites:
-        f = ogr.Feature(lyr.GetLayerDefn())
-        f.SetField("id", s["id"])
-        f.SetField("type", s["type"])
-        f.SetField("name", s["id"])
-        g = s["_geom"].Clone()
-        g.Transform(to_layer)
-        f.SetGeometry(g)
-        lyr.CreateFeature(f)
-    ds = None
 
 
 with tempfile.TemporaryDirectory() as tmp:

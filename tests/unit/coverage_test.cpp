@@ -10,6 +10,7 @@
 #include "crs/geodesic.hpp"
 #include "scicov/coverage.hpp"
 #include "scicov/crs.hpp"
+#include "scicov/gaps.hpp"
 #include "tiny_world.hpp"
 
 using namespace scicov;
@@ -177,4 +178,36 @@ TEST_CASE("facilities are located once, with a warning for those outside every v
     REQUIRE(diag.warnings() == 1);
     CHECK(diag.issues().front().message.find("\"away\" lies outside every village") != std::string::npos);
     CHECK(&index.inputs() == &in);
+}
+
+TEST_CASE("a village-level site covers the village it stands in, whatever the distance", "[coverage]") {
+    auto in = test::tiny_world();
+    // An e-station in V1's corner, 5.7 km from V1's centre; V2's centre is 9.1 km away.
+    in.facilities = {test::tiny_facility("e", "e", 1'000, 1'000)};
+    const coverage::VillageIndex index(in);
+    const coverage::Options options{1, 32};
+    Diagnostics diag;
+    const Reporter quiet;
+    for (const std::optional<double> share : {std::optional<double>(), std::optional<double>(0.9)}) {
+        INFO("area share " << share.value_or(0));
+        auto r = test::radius_rule(2'000, share);
+        rules::Rules rules;
+        rules.types = {test::tiny_type("e", r)};
+        const auto off = coverage::compute(index, rules, options, diag, quiet);
+        CHECK(flags(off.types[0].covered) == std::vector<int>{0, 0, 0, 0, 0});
+        rules.types[0].rule.covers_own_village = true;
+        const auto on = coverage::compute(index, rules, options, diag, quiet);
+        CHECK(flags(on.types[0].covered) == std::vector<int>{1, 0, 0, 0, 0});
+        CHECK(list(on.types[0].incidence.of(0)) == std::vector<std::int32_t>{0});
+        // A candidate at the same place is planned with the same reach.
+        const coverage::Rule rule(rules.types[0], index, options);
+        const std::vector<coverage::Site> candidate{{at_m(1'000, 1'000), 0}};
+        CHECK(list(rule.reach(candidate).of(0)) == std::vector<std::int32_t>{0});
+        // Gaps serve the whole village: the township's gap is V2 alone (100 km²), not V1 less a disc.
+        const auto g = gaps::compute(in, on, gaps::Options{1, 32}, quiet);
+        CHECK(g.covered_fraction[0][0] == Approx(1.0));
+        for (const auto& gap : g.gaps) {
+            if (gap.township_code == "990101001") CHECK(gap.area_m2 == Approx(1e8).epsilon(0.01));
+        }
+    }
 }

@@ -101,3 +101,47 @@ TEST_CASE("planning: targets met are left alone, the rest planned, phased and su
         CHECK_THROWS_AS(planning::run(a, rules, o, Reporter{}), Error);
     }
 }
+
+TEST_CASE("planning: the year each county meets its target and the yearly budget to meet it by the horizon",
+          "[planning]") {
+    rules::Rules rules;
+    rules::CoverageRule contains;
+    contains.kind = rules::CoverageKind::contains;
+    rules.types = {test::tiny_type("room", contains, 1.0)};
+    rules.types[0].name_zh = "科普室";
+    const analysis::Analysis a(test::tiny_world(), rules, analysis::Options{}, Reporter{});
+    auto o = options();  // one site a year from 2026, shared by the city's two counties
+    o.horizon_year = 2027;
+    const auto plan = planning::run(a, rules, o, Reporter{});
+
+    REQUIRE(plan.horizon.size() == 2);
+    const auto& h = plan.horizon[0];
+    CHECK(h.county_code == "990101");
+    CHECK(h.type_name_zh == "科普室");
+    CHECK(h.sites_needed == 4);
+    CHECK(h.per_year == 1);
+    CHECK(h.horizon_year == 2027);
+    CHECK(h.year_met == plan.summary[0].year_met);
+    CHECK(h.year_met > 2027);  // five sites at one a year: 2030 at the latest
+    for (const auto& s : plan.sites) CHECK(s.beyond_horizon == (s.year > 2027));
+    CHECK(h.sentence_zh.find("按全市每年 1 个，" + std::to_string(h.year_met) + " 年全覆盖") == 0);
+    // The budget that meets it by the horizon does, and one less does not.
+    REQUIRE(h.per_year_for_horizon > 1);
+    for (const int budget : {h.per_year_for_horizon, h.per_year_for_horizon - 1}) {
+        auto faster = o;
+        faster.per_year_of_type["room"] = budget;  // over options.per_year
+        const auto again = planning::run(a, rules, faster, Reporter{});
+        CHECK(again.horizon[0].per_year == budget);
+        CHECK((again.horizon[0].year_met <= 2027) == (budget == h.per_year_for_horizon));
+        CHECK(again.horizon[0].per_year_for_horizon == h.per_year_for_horizon);
+    }
+    SECTION("--by-year overrides the horizon; a type's own per_year overrides the plan's") {
+        auto later = o;
+        later.by_year = 2030;
+        rules.types[0].per_year = 5;
+        const auto all_at_once = planning::run(a, rules, later, Reporter{});
+        CHECK(all_at_once.horizon[0].horizon_year == 2030);
+        CHECK(all_at_once.horizon[0].per_year == 5);
+        for (const auto& s : all_at_once.sites) CHECK(s.year == 2026);
+    }
+}

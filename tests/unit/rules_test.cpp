@@ -124,7 +124,7 @@ TEST_CASE("rules: defaults, round trip, overrides and bad files", "[rules]") {
                                  line.find("004") != std::string::npos;
             CHECK(sourced);
         }
-        CHECK(numbers == 18);  // 10 in the types, 4 priority, 4 planning
+        CHECK(numbers == 19);  // 10 in the types, 4 priority, 5 planning
     }
 
     SECTION("round trip through to_toml") {
@@ -143,12 +143,15 @@ TEST_CASE("rules: defaults, round trip, overrides and bad files", "[rules]") {
         mobile.name_zh = "流动科技馆 \"大篷车\" \\ 2";
         mobile.rule.kind = CoverageKind::radius;
         mobile.rule.radius_m = 1e5;
+        mobile.rule.covers_own_village = true;
+        mobile.per_year = 3;
         mobile.target = Target{AdminLevel::township, Measure::population, 1.0 / 3.0};
         r.types.push_back(mobile);
         FacilityType alpha;  // after "mobile_museum" although it sorts before it
         alpha.key = "a_library_corner";
         alpha.name_zh = "图书馆科普角";
         alpha.rule.kind = CoverageKind::contains;
+        alpha.rule.covers_own_village = true;  // what contains means
         r.types.push_back(alpha);
         r.fields.village_code = "统计用区划代码";
         r.fields.village_population = "POP 2020";
@@ -156,6 +159,7 @@ TEST_CASE("rules: defaults, round trip, overrides and bad files", "[rules]") {
         r.priority.remote_quantile = 0.95;
         r.planning.per_year = 12;
         r.planning.start_year = 2030;
+        r.planning.horizon_year = 2040;
         r.planning.time_limit_s = 0.5;
         r.planning.min_spacing_m = 800;
 
@@ -368,7 +372,7 @@ TEST_CASE("rules: the defaults come from the default text alone", "[rules]") {
     // The structs hold no defaults of their own: each value below is set by the text.
     CHECK(Rules{}.planning.per_year == 0);
     CHECK(Rules{}.fields.village_code.empty());
-    CHECK(r.planning == PlanningDefaults{6, 2026, 60.0, 0.0});
+    CHECK(r.planning == PlanningDefaults{6, 2026, 2035, 60.0, 0.0});
     CHECK(r.priority == PriorityRules{1.0, 1.5, 1.5, 0.8});
     const FieldMap& f = r.fields;
     for (const auto* name :
@@ -507,4 +511,25 @@ TEST_CASE("rules: a misspelt default type after a new one is still named (found 
     } catch (const scicov::Error& e) {
         CHECK_THAT(e.what(), Catch::Contains("did you mean the default type 'e_station'"));
     }
+}
+
+TEST_CASE("rules: covers_own_village and a type's per_year", "[rules]") {
+    const Rules d = default_rules();
+    CHECK(d.find("e_station")->rule.covers_own_village);
+    CHECK_FALSE(d.find("science_base")->rule.covers_own_village);
+    CHECK(d.find("science_room")->rule.covers_own_village);  // contains: by its nature
+    CHECK(d.planning.horizon_year == 2035);
+    CHECK(d.find("science_room")->per_year == 0);  // [planning] per_year applies
+    const Rules r = parse_rules(
+        "[types.science_base]\ncovers_own_village = true\nper_year = 2\n"
+        "[types.science_room]\ncoverage = \"radius\"\nradius_m = 500.0\n",
+        "t.toml");
+    CHECK(r.find("science_base")->rule.covers_own_village);
+    CHECK(r.find("science_base")->per_year == 2);
+    CHECK(r.find("science_room")->rule.covers_own_village);  // stays village-level as a radius rule
+    CHECK_THROWS_WITH(parse_rules("[types.science_room]\ncovers_own_village = false\n", "t.toml"),
+                      Catch::Contains("always covers its own village"));
+    CHECK_THROWS_WITH(parse_rules("[types.e_station]\nper_year = 0\n", "t.toml"), Catch::Contains("per_year"));
+    CHECK_THROWS_WITH(parse_rules("[types.e_station]\ncovers_own_village = 1\n", "t.toml"),
+                      Catch::Contains("covers_own_village"));
 }

@@ -1,0 +1,115 @@
+// 规划点位清单: the plan's sites as a list a county can act on, one row per proposed site, as
+// XLSX (GDAL's XLSX driver) or CSV with a UTF-8 BOM (GDAL's CSV driver, WRITE_BOM) so that Excel
+// reads the Chinese headers and names.
+#include <algorithm>
+#include <cstdint>
+
+#include <cpl_vsi.h>
+
+#include "output/writer.hpp"
+
+namespace scicov::output::detail {
+
+namespace {
+
+/// The site list's columns: Chinese header, with the English key where it helps a script.
+struct Column {
+    const char* header;
+    OGRFieldType type;
+};
+constexpr std::array<Column, 19> k_columns{{{"序号 no", OFTInteger},
+                                            {"县代码 county_code", OFTString},
+                                            {"县(市、区) county", OFTString},
+                                            {"乡镇(街道) township", OFTString},
+                                            {"村(社区) village", OFTString},
+                                            {"村(社区)代码 village_code", OFTString},
+                                            {"设施类型 type", OFTString},
+                                            {"依托场所名称 host_name", OFTString},
+                                            {"依托场所类型 host_kind", OFTString},
+                                            {"建设年份 year", OFTInteger},
+                                            {"远期 beyond_horizon", OFTString},
+                                            {"顺序 rank", OFTInteger},
+                                            {"新增覆盖人口 people_new", OFTReal},
+                                            {"新增覆盖村数 villages_new", OFTInteger},
+                                            {"成本 cost", OFTReal},
+                                            {"经度 lon", OFTReal},
+                                            {"纬度 lat", OFTReal},
+                                            {"编号 id", OFTString},
+                                            {"候选点编号 candidate_id", OFTString}}};
+
+template <typename Units>
+std::string name_of(const Units& units, const std::string& code) {
+    const auto it = std::lower_bound(units.begin(), units.end(), code,
+                                     [](const auto& u, const std::string& c) { return u.code < c; });
+    return it != units.end() && it->code == code ? it->name : std::string();
+}
+
+const model::Village* village_of(const model::Inputs& in, const std::string& code) {
+    const auto it = std::lower_bound(in.villages.begin(), in.villages.end(), code,
+                                     [](const model::Village& v, const std::string& c) { return v.code < c; });
+    return it != in.villages.end() && it->code == code ? &*it : nullptr;
+}
+
+}  // namespace
+
+core::AtomicFile write_site_list(const std::filesystem::path& target, const analysis::Analysis& a,
+                                 const rules::Rules& rules, const planning::Result& plan) {
+    const std::string ext = target.extension().string();
+    const bool xlsx = ext == ".xlsx" || ext == ".XLSX";
+    core::AtomicFile file(target);
+    // Written in memory first: GDAL's /vsizip/ (under XLSX) splits a path at its first ".xlsx",
+    // which the temporary's name "<target>.tmp-<pid>-<n>.xlsx" holds twice.
+    const std::string memory = "/vsimem/scicov_site_list_" + std::to_string(reinterpret_cast<std::uintptr_t>(&file)) +
+                               (xlsx ? ".xlsx" : ".csv");
+    auto ds = gdal::Dataset::create(memory, xlsx ? "XLSX" : "CSV");
+    const std::vector<std::string> options =
+        xlsx ? std::vector<std::string>{} : std::vector<std::string>{"WRITE_BOM=YES", "LINEFORMAT=CRLF"};
+    auto& layer = ds.create_layer(xlsx ? "规划点位清单" : target.stem().string(), nullptr, wkbNone, options);
+    for (const auto& c : k_columns) gdal::add_field(layer, c.header, c.type);
+    int no = 0;
+    for (const auto& s : plan.sites) {
+        const auto* type = rules.find(s.type);
+        const auto* village = village_of(a.inputs, s.village_code);
+        const std::string village_name = village != nullptr ? village->name : std::string();
+        // The candidates carry a kind, not a name: the host is named by its village and kind.
+        const bool village_point = s.candidate_id.rfind("village:", 0) == 0;
+        const std::string host = village_point ? village_name + "(村委会驻地)" : village_name + s.host_kind;
+        const std::vector<std::pair<int, std::string>> texts{{1, s.county_code},
+                                                             {2, name_of(a.counties, s.county_code)},
+                                                             {3, name_of(a.townships, s.township_code)},
+                                                             {4, village_name},
+                                                             {5, s.village_code},
+                                                             {6, type != nullptr ? type->name_zh : s.type},
+                                                             {7, host},
+                                                             {8, s.host_kind},
+                                                             {10, s.beyond_horizon ? "远期" : ""},
+                                                             {17, s.id},
+                                                             {18, s.candidate_id}};
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+        f->SetField(0, ++no);
+        for (const auto& [i, text] : texts) f->SetField(i, text.c_str());
+        if (s.year > 0) f->SetField(9, s.year);
+        f->SetField(11, s.rank);
+        f->SetField(12, s.gain_population);
+        f->SetField(13, static_cast<int>(s.gain_villages));
+        f->SetField(14, s.cost);
+        f->SetField(15, s.location.lon);
+        f->SetField(16, s.location.lat);
+        gdal::create_feature(layer, *f);
+    }
+    ds.close();
+    vsi_l_offset size = 0;
+    GByte* bytes = VSIGetMemFileBuffer(memory.c_str(), &size, FALSE);
+    if (bytes == nullptr)
+        throw Error(ErrorKind::io, "the site list was not written", Context{target.string(), {}, {}, {}});
+    try {
+        file.write(std::string_view(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size)));
+    } catch (...) {
+        VSIUnlink(memory.c_str());
+        throw;
+    }
+    VSIUnlink(memory.c_str());
+    return file;
+}
+
+}  // namespace scicov::output::detail
