@@ -4,6 +4,7 @@
 #include "core/timing.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -29,6 +30,21 @@ void OutputOptions::add_to(CLI::App& app) {
     app.add_option("--json", json, "Also write a per-county summary as JSON");
 }
 
+namespace {
+
+/// `-o` writes a GeoPackage: another extension (out.shp, out.csv) would get a GeoPackage under
+/// the wrong name, so it is a usage error before any work.
+void check_output_extension(const std::string& file) {
+    std::string ext = std::filesystem::path(file).extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".gpkg") return;
+    throw Error(ErrorKind::usage, "-o " + file + ": scicov writes a GeoPackage; name the output *.gpkg" +
+                                      (ext.empty() ? std::string() : " (not " + ext + ")") +
+                                      " and use --csv / --json for tables");
+}
+
+}  // namespace
+
 void OutputOptions::validate() {
     if (threads_text) {
         threads =
@@ -39,6 +55,7 @@ void OutputOptions::validate() {
     } catch (const Error& e) {
         throw Error(ErrorKind::usage, "--out-crs: " + e.message());
     }
+    check_output_extension(path);
     for (const auto& file : {path, csv, json}) {
         if (file.empty()) continue;
         const auto target = std::filesystem::path(file);
