@@ -57,6 +57,11 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
 /// and its target — 0 of 0 people is not a target met.
 void check_population(const model::Inputs& inputs, const rules::Rules& rules, Diagnostics& diagnostics);
 
+/// Warns when the facilities fit the villages much better read as GCJ-02 or BD-09 web-map
+/// coordinates than as given (facilities named after a village that lie in it: the share under
+/// each reading), with the numbers and the --datum flag to use. Silent when a datum is declared.
+void check_web_datum(const model::Inputs& inputs, const ReadOptions& options, Diagnostics& diagnostics);
+
 /// Sets each village's priority weight: `base`, or `ethnic_township` when its township's name
 /// contains 族乡, or `remote` when it lies beyond the rules' quantile of distances from its
 /// county's centre (the larger weight applies).

@@ -25,6 +25,7 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
     read.type_names = rules::TypeNames(rules.types);
     model::Inputs inputs = io::read_inputs(read, diagnostics, reporter);
     if (!diagnostics.has_errors()) io::check_population(inputs, rules, diagnostics);
+    if (!diagnostics.has_errors()) io::check_web_datum(inputs, read, diagnostics);
     if (inputs.villages.empty() && !diagnostics.has_errors()) {
         diagnostics.error(Context{}, "no villages to analyse");
     }

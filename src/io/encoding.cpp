@@ -71,9 +71,10 @@ std::string text_as_utf8(const std::string& bytes, const std::string& encoding, 
                         (role.empty() ? std::string() : role + "=") + "ENCODING",
                     where);
     }
-    diag.warning(where, "the text is not UTF-8 but reads cleanly as GBK/GB18030 (as Excel saves Chinese CSVs); "
-                        "read as GB18030. Say so with " +
-                            fix_hint(role) + " (or save the file as UTF-8) to silence this");
+    diag.warning(where,
+                 "the text is not UTF-8 but reads cleanly as GBK/GB18030 (as Excel saves Chinese CSVs); "
+                 "read as GB18030. Say so with " +
+                     fix_hint(role) + " (or save the file as UTF-8) to silence this");
     return recode(bytes, k_detected, CPL_ENC_UTF8);
 }
 
@@ -116,9 +117,10 @@ std::vector<std::string> shapefile_options(const std::string& path, const std::s
                         (role.empty() ? std::string() : role + "=") + "ENCODING (or a .cpg file)",
                     where);
     }
-    diag.warning(where, "names and text are not UTF-8 and there is no .cpg file; they read cleanly as GBK/GB18030, "
-                        "so the Shapefile is read as GB18030. Say so with " +
-                            fix_hint(role) + " or a .cpg file holding GBK to silence this");
+    diag.warning(where,
+                 "names and text are not UTF-8 and there is no .cpg file; they read cleanly as GBK/GB18030, "
+                 "so the Shapefile is read as GB18030. Say so with " +
+                     fix_hint(role) + " or a .cpg file holding GBK to silence this");
     return {std::string("ENCODING=") + k_detected};
 }
 

@@ -18,8 +18,8 @@ void check_population(const model::Inputs& inputs, const rules::Rules& rules, Di
     for (const auto& t : rules.types) {
         if (t.target.measure != rules::Measure::population) continue;
         const std::string target = t.key + " (" + t.name_zh + ") has a population target (" +
-                                   std::to_string(static_cast<int>(t.target.threshold * 100 + 0.5)) + "% of people per " +
-                                   rules::to_string(t.target.unit) + ")";
+                                   std::to_string(static_cast<int>(t.target.threshold * 100 + 0.5)) +
+                                   "% of people per " + rules::to_string(t.target.unit) + ")";
         if (people <= 0 && !inputs.villages.empty()) {
             diagnostics.error(Context{{}, k_role_villages, {}, field},
                               target + ", but the population is 0 in all " + std::to_string(inputs.villages.size()) +
@@ -28,9 +28,9 @@ void check_population(const model::Inputs& inputs, const rules::Rules& rules, Di
         }
         for (const auto& [county, c] : by_county) {
             if (c.first > 0) continue;
-            diagnostics.error(Context{{}, k_role_villages, {}, field},
-                              target + ", but the population is 0 in all " + std::to_string(c.second) +
-                                  " villages of county " + county);
+            diagnostics.error(Context{{}, k_role_villages, {}, field}, target + ", but the population is 0 in all " +
+                                                                           std::to_string(c.second) +
+                                                                           " villages of county " + county);
         }
     }
 }

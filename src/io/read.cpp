@@ -180,8 +180,8 @@ public:
                 have += std::string(have.empty() ? "" : ", ") + defn->GetFieldDefn(i)->GetNameRef();
             }
             m_diag.error(Context{f.dataset->name(), f.name, {}, name},
-                         "missing field (the layer has: " + (have.empty() ? "none" : have) +
-                             "); map it in the rules file's [fields] table");
+                         "missing field (the layer has: " + (have.empty() ? "none" : have) + "); map it with --field " +
+                             f.role + ".FIELD=COLUMN or in the rules file's [fields] table");
         }
         return idx;
     }
@@ -568,7 +568,6 @@ void read_units(Reader& r, const geos::GeosContext& ctx, const char* role, std::
     });
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
 }
-
 
 void read_facility_layer(Reader& r, const Found& found, const std::string& fixed_type, model::Inputs& out) {
     const auto& fm = r.options().fields;

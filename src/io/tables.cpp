@@ -17,9 +17,9 @@ namespace scicov::io::detail {
 namespace {
 
 // The usual names of lon/lat columns (GDAL compares them without case).
-constexpr std::array<std::string_view, 10> k_lon_names{"lon",  "lng",  "long", "longitude", "经度",
-                                                       "东经", "x",    "point_x", "x坐标",   "经度(°)"};
-constexpr std::array<std::string_view, 9> k_lat_names{"lat",     "latitude", "纬度", "北纬",   "y",
+constexpr std::array<std::string_view, 10> k_lon_names{"lon",  "lng", "long",    "longitude", "经度",
+                                                       "东经", "x",   "point_x", "x坐标",     "经度(°)"};
+constexpr std::array<std::string_view, 9> k_lat_names{"lat",     "latitude", "纬度",    "北纬", "y",
                                                       "point_y", "y坐标",    "纬度(°)", "lati"};
 
 /// Usual Chinese names of fields, by the default English name they stand in for.
@@ -76,6 +76,18 @@ int find_any(const OGRFeatureDefn& defn, const std::vector<std::string>& names) 
     return -1;
 }
 
+/// A table of points without its coordinate columns: an error that lists the columns it has and
+/// the names looked for, and how to name them — not "no CRS".
+void require_coordinates(const OGRFeatureDefn& defn, const Context& where, const std::string& role,
+                         const std::vector<std::string>& looked_for, Diagnostics& diag) {
+    if (role != k_role_facilities && role != k_role_candidates) return;
+    std::string have;
+    for (int i = 0; i < defn.GetFieldCount(); ++i)
+        have += (have.empty() ? "" : ", ") + std::string(defn.GetFieldDefn(i)->GetNameRef());
+    diag.error(where, "no lon/lat columns (looked for " + joined(looked_for) + "; the table has: " + have +
+                          "); name them with --field " + role + ".lon=COLUMN --field " + role + ".lat=COLUMN");
+}
+
 gdal::Dataset open_csv(const std::string& name, const std::string& role, const ReadOptions& o, Diagnostics& diag,
                        TempFiles& temps) {
     const Context where{name, {}, {}, {}};
@@ -90,10 +102,20 @@ gdal::Dataset open_csv(const std::string& name, const std::string& role, const R
     const std::string text = text_as_utf8(bytes, encoding_for(o, role), role, where, diag);
     const std::string path = text == bytes ? name : temps.make(std::filesystem::path(name).filename().string(), text);
     const auto [lon, lat] = coordinate_names(o, role);
-    return gdal::Dataset::open_as(path, name,
-                                  {"X_POSSIBLE_NAMES=" + joined(lon), "Y_POSSIBLE_NAMES=" + joined(lat),
-                                   "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES"},
-                                  {"CSV"});
+    gdal::Dataset ds = gdal::Dataset::open_as(path, name,
+                                              {"X_POSSIBLE_NAMES=" + joined(lon), "Y_POSSIBLE_NAMES=" + joined(lat),
+                                               "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES"},
+                                              {"CSV"});
+    for (const auto& layer : ds.layer_names()) {
+        if (ds.layer(layer).GetLayerDefn()->GetGeomFieldCount() == 0) {
+            require_coordinates(*ds.layer(layer).GetLayerDefn(), Context{name, layer, {}, {}}, role, lon, diag);
+        } else if (role == k_role_facilities || role == k_role_candidates) {
+            diag.warning(Context{name, layer, {}, {}},
+                         "points from the lon/lat columns, taken as WGS84 lon/lat (say otherwise with --crs " + role +
+                             "=EPSG:…, or --datum " + role + "=gcj02|bd09 for web-map coordinates)");
+        }
+    }
+    return ds;
 }
 
 /// A copy of `src` with a point per row built from its lon/lat columns (taken as WGS84 lon/lat
@@ -129,9 +151,10 @@ void copy_as_points(OGRLayer& src, int i_lon, int i_lat, GDALDataset& mem, const
         if (x && y) {
             out->SetGeometryDirectly(new OGRPoint(*x, *y));
         } else {
-            diag.error(Context{where.file, src.GetName(), f->GetFID(), defn.GetFieldDefn(x ? i_lat : i_lon)->GetNameRef()},
-                       std::string("\"") + f->GetFieldAsString(x ? i_lat : i_lon) +
-                           "\" is not a coordinate (a number of degrees)");
+            diag.error(
+                Context{where.file, src.GetName(), f->GetFID(), defn.GetFieldDefn(x ? i_lat : i_lon)->GetNameRef()},
+                std::string("\"") + f->GetFieldAsString(x ? i_lat : i_lon) +
+                    "\" is not a coordinate (a number of degrees)");
         }
         if (dst->CreateFeature(out.get()) != OGRERR_NONE) throw Error(ErrorKind::internal, "cannot copy a row", where);
     }
@@ -151,14 +174,16 @@ gdal::Dataset open_sheets(const std::string& name, const std::string& role, cons
         const int i_lat = find_any(*layer.GetLayerDefn(), lat);
         if (layer.GetLayerDefn()->GetGeomFieldCount() == 0 && i_lon >= 0 && i_lat >= 0) {
             copy_as_points(layer, i_lon, i_lat, *mem, where, diag);
-            diag.warning(Context{name, sheet, {}, {}},
-                         std::string("points from the columns ") + layer.GetLayerDefn()->GetFieldDefn(i_lon)->GetNameRef() +
-                             "/" + layer.GetLayerDefn()->GetFieldDefn(i_lat)->GetNameRef() +
-                             ", taken as WGS84 lon/lat (say otherwise with --crs" +
-                             (role.empty() ? std::string() : " " + role + "=EPSG:…") +
-                             ", or --datum for web-map coordinates)");
+            diag.warning(
+                Context{name, sheet, {}, {}},
+                std::string("points from the columns ") + layer.GetLayerDefn()->GetFieldDefn(i_lon)->GetNameRef() +
+                    "/" + layer.GetLayerDefn()->GetFieldDefn(i_lat)->GetNameRef() +
+                    ", taken as WGS84 lon/lat (say otherwise with --crs" +
+                    (role.empty() ? std::string() : " " + role + "=EPSG:…") + ", or --datum for web-map coordinates)");
         } else if (mem->CopyLayer(&layer, sheet.c_str()) == nullptr) {
             throw Error(ErrorKind::internal, "cannot copy the sheet " + sheet, where);
+        } else if (layer.GetLayerDefn()->GetGeomFieldCount() == 0 && book.layer_names().size() == 1) {
+            require_coordinates(*layer.GetLayerDefn(), Context{name, sheet, {}, {}}, role, lon, diag);
         }
     }
     return gdal::Dataset::adopt(std::move(mem), name);
@@ -194,7 +219,7 @@ int alias_field_index(const OGRFeatureDefn& defn, const std::string& name) {
 }
 
 std::optional<model::FacilityStatus> parse_status(std::string_view text) {
-    static constexpr std::array<std::string_view, 9> k_existing{"",   "existing", "现有", "已建", "已建成",
+    static constexpr std::array<std::string_view, 9> k_existing{"",     "existing", "现有", "已建", "已建成",
                                                                 "建成", "在用",     "运行", "开放"};
     static constexpr std::array<std::string_view, 8> k_planned{"planned", "规划", "拟建", "在建",
                                                                "计划",    "待建", "新建", "规划中"};

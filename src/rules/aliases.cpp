@@ -86,8 +86,8 @@ TypeNames::TypeNames(const std::vector<FacilityType>& types) {
         if (it == m_names.end()) {
             m_names.emplace_back(folded, key);
         } else if (given && it->second != key) {
-            throw Error(ErrorKind::rules, "the name \"" + name + "\" names both types '" + it->second + "' and '" + key +
-                                              "'; give each type names of its own (name_zh, aliases)");
+            throw Error(ErrorKind::rules, "the name \"" + name + "\" names both types '" + it->second + "' and '" +
+                                              key + "'; give each type names of its own (name_zh, aliases)");
         }
     };
     // The names the rules give first (they win over a built-in form), then the built-in forms.

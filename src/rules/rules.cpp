@@ -283,9 +283,9 @@ constexpr std::array<std::pair<std::string_view, Measure>, 3> k_measures{
 constexpr auto k_measure_names = std::to_array<std::string_view>({"villages", "population", "units"});
 
 constexpr auto k_top_keys = std::to_array<std::string_view>({"types", "fields", "priority", "planning"});
-constexpr auto k_type_keys = std::to_array<std::string_view>(
-    {"name_zh", "coverage", "radius_m", "min_area_fraction", "admin_level", "default_cost", "minimise_cost", "target",
-     "aliases"});
+constexpr auto k_type_keys =
+    std::to_array<std::string_view>({"name_zh", "coverage", "radius_m", "min_area_fraction", "admin_level",
+                                     "default_cost", "minimise_cost", "target", "aliases"});
 constexpr auto k_target_keys = std::to_array<std::string_view>({"unit", "measure", "threshold"});
 constexpr auto k_field_roles = std::to_array<std::string_view>({"villages", "facilities", "candidates", "units"});
 constexpr auto k_priority_keys =

@@ -141,6 +141,20 @@ def main():
         check("经度/纬度" in r.stderr and "WGS84" in r.stderr, "the XLSX note says its points are taken as WGS84")
         check("no CRS" not in r.stderr, "no 'no CRS' message for tables of points")
 
+    # GCJ-02 noticed: without --datum, a warning with the numbers and the flag; none when the
+    # points are WGS84 (the canonical run above, and the same XLSX unshifted).
+    r = scicov("analyze", *layers, "--field", "villages.population=人口数2020", *COUNTY_ARGS, "-o",
+               os.path.join(tmp, "gcj.gpkg"))
+    check(r.returncode == 0 and "--datum facilities=gcj02" in r.stderr and "named after a village" in r.stderr,
+          f"GCJ-02 facilities without --datum: warned with the flag: {r.stderr[-800:]}")
+    r = scicov("analyze", SAMPLE, *COUNTY_ARGS, "-o", os.path.join(tmp, "ref2.gpkg"))
+    check("named after a village" not in r.stderr, f"WGS84 facilities: no datum warning: {r.stderr[-400:]}")
+    wgs_xlsx = os.path.join(tmp, "wgs84.xlsx")
+    write_xlsx(wgs_xlsx, facility_rows(shift=False))
+    r = scicov("analyze", "--layer", "villages=" + shp, "--layer", "facilities=" + wgs_xlsx, "--field",
+               "villages.population=人口数2020", *COUNTY_ARGS, "-o", os.path.join(tmp, "wgs.gpkg"))
+    check(r.returncode == 0 and "named after a village" not in r.stderr, f"unshifted XLSX: no datum warning: {r.stderr[-400:]}")
+
     # --encoding makes it explicit: no detection warning.
     out2 = os.path.join(tmp, "explicit.gpkg")
     r = scicov("analyze", *layers, "--field", "villages.population=人口数2020", "--datum", "facilities=gcj02",
