@@ -12,7 +12,8 @@
 namespace scicov::cli {
 
 void OutputOptions::add_to(CLI::App& app) {
-    app.add_option("-o,--output", path, "Output GeoPackage (written under a temporary name, renamed when complete)")
+    app.add_option("-o,--output", path,
+                   "Output GeoPackage, *.gpkg (written under a temporary name, renamed when complete)")
         ->required();
     app.add_option("--out-crs", out_crs, "CRS of every output layer")->capture_default_str();
     app.add_option("--threads", threads_text,

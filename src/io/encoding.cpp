@@ -23,8 +23,20 @@ std::string recode(const std::string& bytes, const char* from, const char* to) {
     return out ? std::string(out.get()) : std::string();
 }
 
-std::string fix_hint(const std::string& role) {
-    return "--encoding " + (role.empty() ? std::string() : role + "=") + "GBK";
+/// Text that is not UTF-8: GB18030 when it reads cleanly as that (a warning naming --encoding),
+/// else an error naming it. `what` names the text ("the text").
+void detect_gb18030(const std::string& bytes, const std::string& role, const Context& where, const std::string& what,
+                    Diagnostics& diag) {
+    const std::string flag = "--encoding " + (role.empty() ? std::string() : role + "=");
+    if (!decodes_as(bytes, k_detected)) {
+        throw Error(
+            ErrorKind::input,
+            what + " is neither UTF-8 nor GBK/GB18030; save it as UTF-8 or name its encoding with " + flag + "ENCODING",
+            where);
+    }
+    diag.warning(where,
+                 what + " is not UTF-8 but reads cleanly as GBK/GB18030 (as Excel and many Shapefiles save Chinese), " +
+                     "so it is read as GB18030; say so with " + flag + "GBK (or save it as UTF-8) to silence this");
 }
 
 }  // namespace
@@ -64,17 +76,7 @@ std::string text_as_utf8(const std::string& bytes, const std::string& encoding, 
         return recode(bytes, encoding.c_str(), CPL_ENC_UTF8);
     }
     if (CPLIsUTF8(bytes.c_str(), static_cast<int>(bytes.size()))) return bytes;
-    if (!decodes_as(bytes, k_detected)) {
-        throw Error(ErrorKind::input,
-                    "the text is neither UTF-8 nor GBK/GB18030; save it as UTF-8 or name its encoding with "
-                    "--encoding " +
-                        (role.empty() ? std::string() : role + "=") + "ENCODING",
-                    where);
-    }
-    diag.warning(where,
-                 "the text is not UTF-8 but reads cleanly as GBK/GB18030 (as Excel saves Chinese CSVs); "
-                 "read as GB18030. Say so with " +
-                     fix_hint(role) + " (or save the file as UTF-8) to silence this");
+    detect_gb18030(bytes, role, where, "the text", diag);
     return recode(bytes, k_detected, CPL_ENC_UTF8);
 }
 
@@ -109,18 +111,7 @@ std::vector<std::string> shapefile_options(const std::string& path, const std::s
         layer.ResetReading();
     }
     if (odd.empty()) return {};
-    const Context where{path, {}, {}, {}};
-    if (!decodes_as(odd, k_detected)) {
-        throw Error(ErrorKind::input,
-                    "names or text are not UTF-8 and there is no .cpg file saying which encoding they are in; "
-                    "name it with --encoding " +
-                        (role.empty() ? std::string() : role + "=") + "ENCODING (or a .cpg file)",
-                    where);
-    }
-    diag.warning(where,
-                 "names and text are not UTF-8 and there is no .cpg file; they read cleanly as GBK/GB18030, "
-                 "so the Shapefile is read as GB18030. Say so with " +
-                     fix_hint(role) + " or a .cpg file holding GBK to silence this");
+    detect_gb18030(odd, role, Context{path, {}, {}, {}}, "the Shapefile's text (there is no .cpg file)", diag);
     return {std::string("ENCODING=") + k_detected};
 }
 
