@@ -72,8 +72,8 @@ def facility_rows(shift=True):
     return out
 
 
-def write_xlsx(path, table):
-    ds = ogr.GetDriverByName("XLSX").CreateDataSource(path)
+def write_xlsx(path, table, driver="XLSX"):
+    ds = ogr.GetDriverByName(driver).CreateDataSource(path)
     layer = ds.CreateLayer("科普设施", None, ogr.wkbNone)
     for name in table[0]:
         layer.CreateField(ogr.FieldDefn(name, ogr.OFTReal if name in ("经度", "纬度") else ogr.OFTString))
@@ -154,6 +154,25 @@ def main():
     r = scicov("analyze", "--layer", "villages=" + shp, "--layer", "facilities=" + wgs_xlsx, "--field",
                "villages.population=人口数2020", *COUNTY_ARGS, "-o", os.path.join(tmp, "wgs.gpkg"))
     check(r.returncode == 0 and "named after a village" not in r.stderr, f"unshifted XLSX: no datum warning: {r.stderr[-400:]}")
+
+    # The same facilities as an ODS sheet: the same coverage.
+    ods = os.path.join(tmp, "科普设施.ods")
+    write_xlsx(ods, facility_rows(), "ODS")
+    out_ods = os.path.join(tmp, "ods.gpkg")
+    r = scicov("analyze", "--layer", "villages=" + shp, "--layer", "facilities=" + ods, "--field",
+               "villages.population=人口数2020", "--datum", "facilities=gcj02", *COUNTY_ARGS, "-o", out_ods)
+    check(r.returncode == 0 and os.path.exists(out) and coverage(out_ods) == coverage(out),
+          f"ODS facilities: the same coverage as XLSX: {r.stderr[-400:]}")
+
+    # Text in a numeric column of a CSV (GBK, Chinese column 成本): an error naming row and field.
+    bad_cands = candidate_rows()
+    bad_cands[1]["成本"] = "待定"
+    bad_csv = os.path.join(tmp, "bad_cost.csv")
+    write_gbk_csv(bad_csv, bad_cands)
+    r = scicov("validate", "--layer", "villages=" + shp, "--layer", "candidates=" + bad_csv, "--field",
+               "villages.population=人口数2020", *COUNTY_ARGS)
+    check(r.returncode == 1 and "feature 2" in r.stderr and "field '成本'" in r.stderr and "待定" in r.stderr,
+          f"text in a CSV's cost column: an error naming row and field: {r.stderr[-600:]}")
 
     # --encoding makes it explicit: no detection warning.
     out2 = os.path.join(tmp, "explicit.gpkg")
