@@ -85,6 +85,14 @@ bool undefined_srs(const OGRSpatialReference& srs) {
            std::string_view(name).rfind("Undefined", 0) == 0;
 }
 
+/// The [fields.<role>] table of a layer role: townships and counties share "units", a layer
+/// per facility type takes the facilities' fields.
+std::string field_role(const std::string& role) {
+    if (role == k_role_townships || role == k_role_counties) return "units";
+    if (role == k_role_villages || role == k_role_candidates) return role;
+    return k_role_facilities;
+}
+
 class Reader {
 public:
     Reader(const ReadOptions& options, Diagnostics& diagnostics, const Reporter& reporter)
@@ -181,7 +189,7 @@ public:
             }
             m_diag.error(Context{f.dataset->name(), f.name, {}, name},
                          "missing field (the layer has: " + (have.empty() ? "none" : have) + "); map it with --field " +
-                             f.role + ".FIELD=COLUMN or in the rules file's [fields] table");
+                             field_role(f.role) + ".FIELD=COLUMN or in the rules file's [fields] table");
         }
         return idx;
     }

@@ -109,7 +109,7 @@ gdal::Dataset open_csv(const std::string& name, const std::string& role, const R
     for (const auto& layer : ds.layer_names()) {
         if (ds.layer(layer).GetLayerDefn()->GetGeomFieldCount() == 0) {
             require_coordinates(*ds.layer(layer).GetLayerDefn(), Context{name, layer, {}, {}}, role, lon, diag);
-        } else if (role == k_role_facilities || role == k_role_candidates) {
+        } else if ((role == k_role_facilities || role == k_role_candidates) && o.crs.count(role) == 0) {
             diag.warning(Context{name, layer, {}, {}},
                          "points from the lon/lat columns, taken as WGS84 lon/lat (say otherwise with --crs " + role +
                              "=EPSG:…, or --datum " + role + "=gcj02|bd09 for web-map coordinates)");
@@ -174,6 +174,7 @@ gdal::Dataset open_sheets(const std::string& name, const std::string& role, cons
         const int i_lat = find_any(*layer.GetLayerDefn(), lat);
         if (layer.GetLayerDefn()->GetGeomFieldCount() == 0 && i_lon >= 0 && i_lat >= 0) {
             copy_as_points(layer, i_lon, i_lat, *mem, where, diag);
+            if (o.crs.count(role) > 0) continue;  // the user said what they are
             diag.warning(
                 Context{name, sheet, {}, {}},
                 std::string("points from the columns ") + layer.GetLayerDefn()->GetFieldDefn(i_lon)->GetNameRef() +
