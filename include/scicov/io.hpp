@@ -38,6 +38,12 @@ struct ReadOptions {
     rules::FieldMap fields;
     std::vector<std::string> type_keys;  ///< known facility types (the rules' keys)
     std::vector<std::string> counties;   ///< keep only these county codes (empty: all)
+    /// Text encoding by role (--encoding ROLE=GBK), "" for every role (--encoding GBK); without
+    /// one, UTF-8 is expected and GB18030 (GBK) detected with a warning.
+    std::map<std::string, std::string> encoding;
+    /// Facility types by the names the data may use (rules::TypeNames of the rules); empty: the
+    /// type keys only.
+    rules::TypeNames type_names;
 };
 
 /// Reads every role it finds. Problems in the data go to `diagnostics` (all of them, each naming
@@ -45,6 +51,16 @@ struct ReadOptions {
 /// representative point here (GEOS point-on-surface); invalid polygons are repaired with a
 /// warning.
 model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, const Reporter& reporter);
+
+/// A population target needs people: each type whose target measures population, over villages
+/// whose population is 0 everywhere (in all of them, or in a county), is an error naming the type
+/// and its target — 0 of 0 people is not a target met.
+void check_population(const model::Inputs& inputs, const rules::Rules& rules, Diagnostics& diagnostics);
+
+/// Warns when the facilities fit the villages much better read as GCJ-02 or BD-09 web-map
+/// coordinates than as given (facilities named after a village that lie in it: the share under
+/// each reading), with the numbers and the --datum flag to use. Silent when a datum is declared.
+void check_web_datum(const model::Inputs& inputs, const ReadOptions& options, Diagnostics& diagnostics);
 
 /// Sets each village's priority weight: `base`, or `ethnic_township` when its township's name
 /// contains 族乡, or `remote` when it lies beyond the rules' quantile of distances from its

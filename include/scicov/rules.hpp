@@ -47,6 +47,9 @@ struct FacilityType {
     bool minimise_cost = false;
     /// New sites of this type a year (shared city-wide, or per county); 0: [planning] per_year.
     int per_year = 0;
+    /// More names the type goes by in the data (the rules file's `aliases`), besides its key,
+    /// name_zh and the built-in common forms (type_names()).
+    std::vector<std::string> aliases;
 
     bool operator==(const FacilityType&) const = default;
 };
@@ -62,6 +65,8 @@ struct FieldMap {
     std::string facility_id, facility_type, facility_name, facility_grade, facility_status;
     std::string candidate_id, candidate_kind, candidate_cost, candidate_village_code;
     std::string unit_code, unit_name;
+    /// Lon/lat columns of a table of points (CSV, XLSX, ODS); empty: found by their usual names.
+    std::string facility_lon, facility_lat, candidate_lon, candidate_lat;
 
     bool operator==(const FieldMap&) const = default;
 };
@@ -166,5 +171,42 @@ using Overrides = std::vector<std::pair<std::string, std::string>>;
 /// `rules` with the overrides applied, in order. Takes the number keys of [planning] and
 /// [priority]; another key or a bad value throws Error(ErrorKind::rules) naming the key.
 Rules apply(Rules rules, const Overrides& overrides);
+
+// ---------------------------------------------------------------------------------------------
+// Names in the data: facility types as planners write them, and field names given for one run.
+
+/// Text as names are compared: trimmed (ASCII and ideographic spaces), full-width ASCII folded
+/// to half-width (ＥＳ→ES, （）→()), Latin letters lower-cased.
+std::string fold_name(std::string_view text);
+
+/// Every name `type` goes by: its key, name_zh, aliases, then the built-in common forms of a
+/// default type (科技馆/实体科技馆, 科普教育基地/科普基地, 科普e站/e站, 科普室/村(社区)科普室 …).
+std::vector<std::string> type_names(const FacilityType& type);
+
+/// The facility types of a Rules by every name they go by, folded. A name given in the rules
+/// (key, name_zh, aliases) that two types share throws Error(ErrorKind::rules); a built-in form
+/// another type claims in the rules is left to that type.
+class TypeNames {
+public:
+    TypeNames() = default;
+    explicit TypeNames(const std::vector<FacilityType>& types);
+    /// The key of the type `value` names, or nullopt.
+    std::optional<std::string> key_of(std::string_view value) const;
+    /// "; did you mean 'X'?" for a near name, else "; the rules know: …".
+    std::string suggestion(std::string_view value) const;
+    bool empty() const noexcept { return m_names.empty(); }
+
+private:
+    std::vector<std::pair<std::string, std::string>> m_names;  ///< folded name → key, sorted
+    std::vector<std::string> m_keys;
+};
+
+/// The nearest of `known` to `word` when near enough to be a likely typo; else empty.
+std::string nearest_name(std::string_view word, const std::vector<std::string>& known);
+
+/// Sets one field name as the rules file's [fields.<role>] key would: `key` is "ROLE.FIELD"
+/// ("villages.population"). An unknown role or field or an empty column throws
+/// Error(ErrorKind::rules) naming the key (with "did you mean").
+void set_field(FieldMap& fields, std::string_view key, const std::string& column);
 
 }  // namespace scicov::rules

@@ -23,10 +23,21 @@ void InputOptions::add_to(CLI::App& app) {
                    "Point layers copied from Chinese web maps: ROLE=gcj02 (Amap, Tencent) or ROLE=bd09 (Baidu); "
                    "converted to WGS84 first (repeatable)");
     app.add_option("--county", counties, "Work only on this county (6-digit code; repeatable)");
+    app.add_option("--field", fields,
+                   "Field names for this run, as the rules file's [fields] tables: ROLE.FIELD=COLUMN, e.g. "
+                   "villages.population=人口 or facilities.lon=东经 (repeatable)");
+    app.add_option("--encoding", encodings,
+                   "Text encoding of a role's data (Shapefile, CSV): ROLE=GBK, or GBK for every role; without it "
+                   "UTF-8 is expected and GBK/GB18030 detected with a warning (repeatable)");
 }
 
 rules::Rules InputOptions::load_rules() const {
-    return rules_file.empty() ? rules::default_rules() : rules::load_rules(rules_file);
+    rules::Rules rules = rules_file.empty() ? rules::default_rules() : rules::load_rules(rules_file);
+    for (const auto& f : fields) {
+        const auto assignment = split_assignment(f, "--field");
+        checked("--field", [&] { rules::set_field(rules.fields, assignment.first, assignment.second); });
+    }
+    return rules;
 }
 
 std::pair<std::string, std::string> split_assignment(const std::string& text, const char* option) {
@@ -43,6 +54,13 @@ io::ReadOptions InputOptions::read_options() const {
     for (const auto& l : layers) o.layers.insert(io::parse_layer_override(l));
     for (const auto& c : crs) o.crs.insert(split_assignment(c, "--crs"));
     for (const auto& d : datums) o.datum.insert(split_assignment(d, "--datum"));
+    for (const auto& e : encodings) {
+        if (e.find('=') == std::string::npos) {
+            o.encoding[""] = e;
+        } else {
+            o.encoding.insert(split_assignment(e, "--encoding"));
+        }
+    }
     for (const auto& c : counties) {
         o.counties.push_back(checked("--county", [&] { return rules::parse_county_code("county", c); }));
     }

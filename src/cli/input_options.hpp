@@ -19,6 +19,8 @@ struct InputOptions {
     std::vector<std::string> crs;
     std::vector<std::string> datums;
     std::vector<std::string> counties;
+    std::vector<std::string> fields;     ///< --field ROLE.FIELD=COLUMN
+    std::vector<std::string> encodings;  ///< --encoding [ROLE=]ENCODING
 
     /// Declares INPUT... and the options shared by validate, analyze and plan.
     void add_to(CLI::App& app);

@@ -4,6 +4,7 @@
 #include "core/timing.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -12,8 +13,8 @@ namespace scicov::cli {
 
 void OutputOptions::add_to(CLI::App& app) {
     app.add_option("-o,--output", path,
-                   "Output GeoPackage (written under a temporary name, renamed when complete), or PG:\"…\" to "
-                   "write the same layers into PostGIS in one transaction (docs/postgis.md)")
+                   "Output GeoPackage, *.gpkg (written under a temporary name, renamed when complete), or "
+                   "PG:\"…\" to write the same layers into PostGIS in one transaction (docs/postgis.md)")
         ->required();
     app.add_option("--schema", schema,
                    "With -o PG:…: the PostgreSQL schema that receives the tables (default public; it must exist). "
@@ -34,6 +35,21 @@ void OutputOptions::add_to(CLI::App& app) {
     app.add_option("--json", json, "Also write a per-county summary as JSON");
 }
 
+namespace {
+
+/// `-o` writes a GeoPackage: another extension (out.shp, out.csv) would get a GeoPackage under
+/// the wrong name, so it is a usage error before any work.
+void check_output_extension(const std::string& file) {
+    std::string ext = std::filesystem::path(file).extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".gpkg") return;
+    throw Error(ErrorKind::usage, "-o " + file + ": scicov writes a GeoPackage; name the output *.gpkg" +
+                                      (ext.empty() ? std::string() : " (not " + ext + ")") +
+                                      " and use --csv / --json for tables");
+}
+
+}  // namespace
+
 void OutputOptions::validate() {
     if (threads_text) {
         threads =
@@ -52,6 +68,7 @@ void OutputOptions::validate() {
             throw Error(ErrorKind::usage, "--sites: the site list is written as .xlsx or .csv, got '" + sites + "'");
         }
     }
+    if (!postgis) check_output_extension(path);
     for (const auto& file : {postgis ? std::string() : path, csv, json, sites}) {
         if (file.empty()) continue;
         const auto target = std::filesystem::path(file);

@@ -46,6 +46,22 @@ std::string with_reason(std::string what, const std::string& gdal_message) {
 
 }  // namespace
 
+Dataset Dataset::open_as(const std::string& path, const std::string& name, const std::vector<std::string>& options,
+                         const std::vector<std::string>& drivers) {
+    ensure_registered();
+    ErrorCapture capture;
+    CPLStringList open_options, allowed;
+    for (const auto& o : options) open_options.AddString(o.c_str());
+    for (const auto& d : drivers) allowed.AddString(d.c_str());
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                              drivers.empty() ? nullptr : allowed.List(), open_options.List()));
+    if (!ds) {
+        throw Error(ErrorKind::input, with_reason("cannot open as a vector dataset", capture.last_error()),
+                    Context{name, {}, {}, {}});
+    }
+    return Dataset(std::move(ds), name);
+}
+
 Dataset Dataset::open(const std::string& name, Access access) {
     ensure_registered();
     ErrorCapture capture;

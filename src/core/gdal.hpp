@@ -62,6 +62,12 @@ class Dataset {
 public:
     /// Opens any vector dataset GDAL can read (path or "PG:" string).
     static Dataset open(const std::string& name, Access access = Access::read);
+    /// Opens `path` with GDAL open options (and, when given, only the named drivers), named
+    /// `name` in messages (e.g. a /vsimem/ copy recoded to UTF-8, named as the user's file).
+    static Dataset open_as(const std::string& path, const std::string& name, const std::vector<std::string>& options,
+                           const std::vector<std::string>& drivers = {});
+    /// Takes over a dataset built in memory, named `name` in messages.
+    static Dataset adopt(GDALDatasetUniquePtr ds, std::string name) { return Dataset(std::move(ds), std::move(name)); }
     /// Creates a new dataset with the named driver ("GPKG", "ESRI Shapefile", ...).
     static Dataset create(const std::string& name, const std::string& driver);
 

@@ -18,6 +18,7 @@
 
 #include "core/gdal.hpp"
 #include "core/geos.hpp"
+#include "io/input.hpp"
 #include "scicov/crs.hpp"
 #include "scicov/io.hpp"
 
@@ -84,6 +85,14 @@ bool undefined_srs(const OGRSpatialReference& srs) {
            std::string_view(name).rfind("Undefined", 0) == 0;
 }
 
+/// The [fields.<role>] table of a layer role: townships and counties share "units", a layer
+/// per facility type takes the facilities' fields.
+std::string field_role(const std::string& role) {
+    if (role == k_role_townships || role == k_role_counties) return "units";
+    if (role == k_role_villages || role == k_role_candidates) return role;
+    return k_role_facilities;
+}
+
 class Reader {
 public:
     Reader(const ReadOptions& options, Diagnostics& diagnostics, const Reporter& reporter)
@@ -94,7 +103,7 @@ public:
     /// The role's layer: an override, or the one input holding a layer of that name.
     std::optional<Found> find(const std::string& role) {
         if (auto it = m_options.layers.find(role); it != m_options.layers.end()) {
-            const gdal::Dataset& ds = open(it->second.dataset);
+            const gdal::Dataset& ds = open(it->second.dataset, role);
             std::string layer_name = it->second.layer;
             if (layer_name.empty()) {
                 // A dataset with one layer (a Shapefile, a CSV) needs no layer name.
@@ -170,7 +179,8 @@ public:
 
     /// Field index, or -1 with an error (listing the fields there are) when required.
     int field(const Found& f, const std::string& name, bool required) {
-        const int idx = f.layer->GetLayerDefn()->GetFieldIndex(name.c_str());
+        int idx = f.layer->GetLayerDefn()->GetFieldIndex(name.c_str());
+        if (idx < 0) idx = detail::alias_field_index(*f.layer->GetLayerDefn(), name);  // 名称, 人口 …
         if (idx < 0 && required) {
             std::string have;
             OGRFeatureDefn* defn = f.layer->GetLayerDefn();
@@ -178,8 +188,8 @@ public:
                 have += std::string(have.empty() ? "" : ", ") + defn->GetFieldDefn(i)->GetNameRef();
             }
             m_diag.error(Context{f.dataset->name(), f.name, {}, name},
-                         "missing field (the layer has: " + (have.empty() ? "none" : have) +
-                             "); map it in the rules file's [fields] table");
+                         "missing field (the layer has: " + (have.empty() ? "none" : have) + "); map it with --field " +
+                             field_role(f.role) + ".FIELD=COLUMN or in the rules file's [fields] table");
         }
         return idx;
     }
@@ -271,7 +281,8 @@ public:
         }
         if (!CPLIsUTF8(value.c_str(), -1)) {
             m_diag.error(f.context(feat.GetFID(), defn->GetNameRef()),
-                         "text is not UTF-8 (a GBK Shapefile needs a .cpg file saying GBK, or set SHAPE_ENCODING)");
+                         "text is not UTF-8; name its encoding with --encoding " + f.role +
+                             "=GBK (or a .cpg file beside a Shapefile)");
             return {};
         }
         return value;
@@ -393,19 +404,33 @@ public:
     }
 
     Diagnostics& diag() { return m_diag; }
+    /// The facility types by name: the rules' (ReadOptions::type_names), or the keys alone.
+    rules::TypeNames type_names() const {
+        if (!m_options.type_names.empty()) return m_options.type_names;
+        std::vector<rules::FacilityType> types;
+        for (const auto& k : m_options.type_keys) {
+            rules::FacilityType t;
+            t.key = t.name_zh = k;
+            types.push_back(std::move(t));
+        }
+        return rules::TypeNames(types);
+    }
     const ReadOptions& options() const { return m_options; }
 
 private:
-    const gdal::Dataset& open(const std::string& name) {
+    const gdal::Dataset& open(const std::string& name, const std::string& role = {}) {
         auto it = m_open.find(name);
-        if (it == m_open.end())
-            it = m_open.emplace(name, std::make_unique<gdal::Dataset>(gdal::Dataset::open(name))).first;
+        if (it == m_open.end()) {
+            auto ds = std::make_unique<gdal::Dataset>(detail::open_input(name, role, m_options, m_diag, m_temps));
+            it = m_open.emplace(name, std::move(ds)).first;
+        }
         return *it->second;
     }
 
     const ReadOptions& m_options;
     Diagnostics& m_diag;
     const Reporter& m_reporter;
+    detail::TempFiles m_temps;  // before m_open: the datasets close before their copies go
     std::map<std::string, std::unique_ptr<gdal::Dataset>> m_open;
     std::vector<const gdal::Dataset*> m_inputs;
 };
@@ -552,14 +577,6 @@ void read_units(Reader& r, const geos::GeosContext& ctx, const char* role, std::
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
 }
 
-model::FacilityStatus parse_status(const std::string& s, bool& ok) {
-    ok = true;
-    if (s.empty() || s == "existing" || s == "已建" || s == "现有") return model::FacilityStatus::existing;
-    if (s == "planned" || s == "规划" || s == "在建") return model::FacilityStatus::planned;
-    ok = false;
-    return model::FacilityStatus::existing;
-}
-
 void read_facility_layer(Reader& r, const Found& found, const std::string& fixed_type, model::Inputs& out) {
     const auto& fm = r.options().fields;
     CtPtr ct;
@@ -571,6 +588,7 @@ void read_facility_layer(Reader& r, const Found& found, const std::string& fixed
     const int i_grade = r.field(found, fm.facility_grade, false);
     const int i_status = r.field(found, fm.facility_status, false);
     const auto& keys = r.options().type_keys;
+    const rules::TypeNames names = r.type_names();
     const crs::Datum datum = r.datum(found);
     r.each(found, "reading facilities", [&](OGRFeature& feat) {
         const auto fid = feat.GetFID();
@@ -578,20 +596,22 @@ void read_facility_layer(Reader& r, const Found& found, const std::string& fixed
         f.source = {found.dataset->name(), found.name, fid};
         f.type = fixed_type.empty() ? r.text(found, feat, i_type) : fixed_type;
         if (std::find(keys.begin(), keys.end(), f.type) == keys.end()) {
-            std::string known;
-            for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
-            r.diag().error(found.context(fid, fm.facility_type),
-                           "unknown facility type \"" + f.type + "\" (the rules know: " + known + ")");
-            return;
+            if (auto key = names.key_of(f.type)) {
+                f.type = *key;  // 科普基地, ＥＳ …
+            } else {
+                r.diag().error(found.context(fid, fm.facility_type),
+                               "unknown facility type \"" + f.type + "\"" + names.suggestion(f.type));
+                return;
+            }
         }
         f.id = r.text(found, feat, i_id);
         if (f.id.empty()) f.id = found.name + ":" + std::to_string(fid);
         f.name = r.text(found, feat, i_name);
         f.grade = r.text(found, feat, i_grade);
-        bool ok = true;
         const std::string status = r.text(found, feat, i_status);
-        f.status = parse_status(status, ok);
-        if (!ok) {
+        const auto parsed = detail::parse_status(status);
+        f.status = parsed.value_or(model::FacilityStatus::existing);
+        if (!parsed) {
             r.diag().error(found.context(fid, fm.facility_status),
                            "status \"" + status + "\" must be existing or planned (已建/现有, 规划/在建)");
             return;
@@ -714,9 +734,9 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
         for (const auto& r : roles) s += (s.empty() ? "" : ", ") + r;
         return s;
     };
-    for (const auto* table : {&options.crs, &options.datum}) {
+    for (const auto* table : {&options.crs, &options.datum, &options.encoding}) {
         for (const auto& [role, value] : *table) {
-            if (!known(role))
+            if (!known(role) && !(table == &options.encoding && role.empty()))
                 throw Error(ErrorKind::usage, "unknown layer role '" + role + "' (roles: " + list() + ")");
         }
     }

@@ -38,6 +38,14 @@ constexpr std::string_view k_default_rules_toml =
 #   per_year           optional: new sites of this type a year (an integer >= 1), shared by the
 #                      counties of a city (or per county with --year-scope county); when left
 #                      out, [planning] per_year applies to this type
+#   aliases            more names the type goes by in a facilities table's type column, e.g.
+#                      aliases = ["科普大篷车站"]. Known already: the key, name_zh and the common
+#                      forms -- 科技馆/实体科技馆/县级科技馆/科学技术馆; 科普教育基地/科普基地/
+#                      科普示范基地; 科普e站/e站/科普中国e站; 科普室/村(社区)科普室/村科普室/
+#                      社区科普室/农村科普活动室/科普活动室/社区科技馆. Names are compared
+#                      trimmed, full-width folded to half-width (（）→(), ｅ→e), Latin letters in
+#                      any case. Statuses likewise: existing = 现有/已建/建成/在用, planned =
+#                      规划/拟建/在建/计划.
 #   [types.<key>.target]
 #     unit             the unit that must reach the target: "county" or "township"
 #     measure          "villages":   share of villages covered
@@ -99,7 +107,9 @@ unit = "county"
 measure = "villages"
 threshold = 1.0           # 000/001/004: every village (community) has one
 
-# Field names in the inputs. Each value is the name of the field that holds that item.
+# Field names in the inputs. Each value is the name of the field that holds that item. A field
+# left at its default name is also found under its usual Chinese names (名称, 类型, 状态, 人口,
+# 代码/编码 …). For one run: --field villages.population=人口 (repeatable).
 [fields.villages]
 code = "code"                    # 12-digit 统计用区划代码
 name = "name"
@@ -113,6 +123,8 @@ type = "type"          # a type key above; not needed when each type is its own 
 name = "name"
 grade = "grade"        # national / provincial / city
 status = "status"      # existing / planned
+# lon = "经度"          # tables of points (CSV, XLSX, ODS): the lon/lat columns, found by
+# lat = "纬度"          # their usual names (经度/纬度, 东经/北纬, lon/lat, lng, long, x/y) unless set
 
 [fields.candidates]
 id = "id"

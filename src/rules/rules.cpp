@@ -238,6 +238,15 @@ public:
         return s->get();
     }
 
+    /// An array of non-empty strings.
+    std::vector<std::string> strings(const toml::node& n, const std::string& path) const {
+        const auto* a = n.as_array();
+        if (a == nullptr) fail(path, n.source(), "must be an array of strings, got " + describe(n));
+        std::vector<std::string> out;
+        for (const auto& item : *a) out.push_back(string(item, path));
+        return out;
+    }
+
     bool boolean(const toml::node& n, const std::string& path) const {
         const auto* b = n.as_boolean();
         if (b == nullptr) fail(path, n.source(), "must be true or false, got " + describe(n));
@@ -276,7 +285,7 @@ constexpr auto k_measure_names = std::to_array<std::string_view>({"villages", "p
 constexpr auto k_top_keys = std::to_array<std::string_view>({"types", "fields", "priority", "planning"});
 constexpr auto k_type_keys =
     std::to_array<std::string_view>({"name_zh", "coverage", "radius_m", "min_area_fraction", "covers_own_village",
-                                     "admin_level", "default_cost", "minimise_cost", "per_year", "target"});
+                                     "admin_level", "default_cost", "minimise_cost", "per_year", "target", "aliases"});
 constexpr auto k_target_keys = std::to_array<std::string_view>({"unit", "measure", "threshold"});
 constexpr auto k_field_roles = std::to_array<std::string_view>({"villages", "facilities", "candidates", "units"});
 constexpr auto k_priority_keys =
@@ -300,20 +309,26 @@ constexpr std::array<FieldKey, 5> k_village_fields{{{"code", &FieldMap::village_
                                                     {"population", &FieldMap::village_population},
                                                     {"township_code", &FieldMap::village_township_code},
                                                     {"county_code", &FieldMap::village_county_code}}};
-constexpr std::array<FieldKey, 5> k_facility_fields{{{"id", &FieldMap::facility_id},
+constexpr std::array<FieldKey, 7> k_facility_fields{{{"id", &FieldMap::facility_id},
                                                      {"type", &FieldMap::facility_type},
                                                      {"name", &FieldMap::facility_name},
                                                      {"grade", &FieldMap::facility_grade},
-                                                     {"status", &FieldMap::facility_status}}};
-constexpr std::array<FieldKey, 4> k_candidate_fields{{{"id", &FieldMap::candidate_id},
+                                                     {"status", &FieldMap::facility_status},
+                                                     {"lon", &FieldMap::facility_lon},
+                                                     {"lat", &FieldMap::facility_lat}}};
+constexpr std::array<FieldKey, 6> k_candidate_fields{{{"id", &FieldMap::candidate_id},
                                                       {"kind", &FieldMap::candidate_kind},
                                                       {"cost", &FieldMap::candidate_cost},
-                                                      {"village_code", &FieldMap::candidate_village_code}}};
+                                                      {"village_code", &FieldMap::candidate_village_code},
+                                                      {"lon", &FieldMap::candidate_lon},
+                                                      {"lat", &FieldMap::candidate_lat}}};
 constexpr std::array<FieldKey, 2> k_unit_fields{{{"code", &FieldMap::unit_code}, {"name", &FieldMap::unit_name}}};
 constexpr auto k_village_field_names =
     std::to_array<std::string_view>({"code", "name", "population", "township_code", "county_code"});
-constexpr auto k_facility_field_names = std::to_array<std::string_view>({"id", "type", "name", "grade", "status"});
-constexpr auto k_candidate_field_names = std::to_array<std::string_view>({"id", "kind", "cost", "village_code"});
+constexpr auto k_facility_field_names =
+    std::to_array<std::string_view>({"id", "type", "name", "grade", "status", "lon", "lat"});
+constexpr auto k_candidate_field_names =
+    std::to_array<std::string_view>({"id", "kind", "cost", "village_code", "lon", "lat"});
 constexpr auto k_unit_field_names = std::to_array<std::string_view>({"code", "name"});
 
 template <std::size_t N>
@@ -420,6 +435,7 @@ void read_type(const Reader& r, const toml::table& t, const std::string& path, b
     if (const auto* n = t.get("per_year")) {
         type.per_year = static_cast<int>(r.value(*n, join(path, "per_year"), range_of("planning.per_year")));
     }
+    if (const auto* n = t.get("aliases")) type.aliases = r.strings(*n, join(path, "aliases"));
 
     const auto target_path = join(path, "target");
     const toml::table* target = nullptr;
@@ -537,7 +553,14 @@ Rules parse_over(Rules base, std::string_view toml_text, const std::string& sour
     const Reader r(source_name);
     r.check_keys(root, "", k_top_keys);
     Rules rules = std::move(base);
-    if (const auto* n = root.get("types")) read_types(r, r.table(*n, "types"), rules);
+    if (const auto* n = root.get("types")) {
+        read_types(r, r.table(*n, "types"), rules);
+        try {
+            (void)TypeNames(rules.types);  // two types claiming one name
+        } catch (const Error& e) {
+            throw Error(ErrorKind::rules, e.message(), Context{source_name, {}, {}, "types"});
+        }
+    }
     if (const auto* n = root.get("fields")) read_fields(r, r.table(*n, "fields"), rules.fields);
     if (const auto* n = root.get("priority")) {
         read_settings(r, r.table(*n, "priority"), "priority", k_priority_keys, rules);
@@ -622,7 +645,9 @@ template <std::size_t N>
 void write_fields(std::ostringstream& os, std::string_view role, const std::array<FieldKey, N>& keys,
                   const FieldMap& fields) {
     os << "\n[fields." << role << "]\n";
-    for (const auto& fk : keys) os << fk.key << " = " << quote(fields.*(fk.member)) << '\n';
+    for (const auto& fk : keys) {
+        if (!(fields.*(fk.member)).empty()) os << fk.key << " = " << quote(fields.*(fk.member)) << '\n';
+    }
 }
 
 }  // namespace
@@ -648,6 +673,11 @@ std::string to_toml(const Rules& rules) {
         os << "default_cost = " << format_double(t.default_cost) << '\n';
         os << "minimise_cost = " << (t.minimise_cost ? "true" : "false") << '\n';
         if (t.per_year > 0) os << "per_year = " << t.per_year << '\n';
+        if (!t.aliases.empty()) {
+            os << "aliases = [";
+            for (std::size_t i = 0; i < t.aliases.size(); ++i) os << (i > 0 ? ", " : "") << quote(t.aliases[i]);
+            os << "]\n";
+        }
         os << "\n[types." << key << ".target]\n";
         os << "unit = " << quote(to_string(t.target.unit)) << '\n';
         os << "measure = " << quote(to_string(t.target.measure)) << '\n';
@@ -671,6 +701,37 @@ std::string to_toml(const Rules& rules) {
     os << "time_limit_s = " << format_double(pl.time_limit_s) << '\n';
     os << "min_spacing_m = " << format_double(pl.min_spacing_m) << '\n';
     return os.str();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names given for one run
+
+std::string nearest_name(std::string_view word, const std::vector<std::string>& known) {
+    const std::vector<std::string_view> views(known.begin(), known.end());
+    return std::string(nearest(word, views));
+}
+
+void set_field(FieldMap& fields, std::string_view key, const std::string& column) {
+    const auto dot = key.find('.');
+    const std::string_view role = key.substr(0, dot);
+    const std::string_view field = dot == std::string_view::npos ? std::string_view{} : key.substr(dot + 1);
+    const std::string path = "fields." + std::string(key);
+    auto fail = [&](const std::string& what) { throw Error(ErrorKind::rules, what, Context{{}, {}, {}, path}); };
+    if (std::find(k_field_roles.begin(), k_field_roles.end(), role) == k_field_roles.end()) {
+        fail("unknown role '" + std::string(role) + "' (ROLE.FIELD=COLUMN)" + suggestion(role, k_field_roles));
+    }
+    auto set = [&](const auto& keys, Known names) {
+        const auto it = std::find_if(keys.begin(), keys.end(), [&](const FieldKey& fk) { return fk.key == field; });
+        if (it == keys.end()) {
+            fail("unknown field '" + std::string(field) + "' of " + std::string(role) + suggestion(field, names));
+        }
+        if (column.empty()) fail("the column name must not be empty");
+        fields.*(it->member) = column;
+    };
+    if (role == "villages") set(k_village_fields, k_village_field_names);
+    if (role == "facilities") set(k_facility_fields, k_facility_field_names);
+    if (role == "candidates") set(k_candidate_fields, k_candidate_field_names);
+    if (role == "units") set(k_unit_fields, k_unit_field_names);
 }
 
 }  // namespace scicov::rules

@@ -100,6 +100,13 @@ const Issue& issue_with(const Diagnostics& d, const std::string& part) {
     return *it;
 }
 
+std::string gbk_text(const char* utf8) {
+    char* gbk = CPLRecode(utf8, CPL_ENC_UTF8, "CP936");
+    std::string out(gbk);
+    CPLFree(gbk);
+    return out;
+}
+
 std::string file_bytes(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -233,20 +240,36 @@ TEST_CASE("io: the rules' field map names the fields read") {
         CHECK(in.villages[0].name == "城关社区居民委员会");
         CHECK(in.villages[0].population == 1200);
     }
-    SECTION("not mapped: each missing field is named, with the fields the layer has") {
+    SECTION("not mapped: found under their usual Chinese names") {
         Diagnostics diagnostics;
         const auto in = read(o, diagnostics);
+        INFO(all_issues(diagnostics));
+        CHECK(!diagnostics.has_errors());
+        REQUIRE(in.villages.size() == 1);
+        CHECK(in.villages[0].population == 1200);
+    }
+    SECTION("not mapped, unusual names: each missing field is named, with the fields the layer has") {
+        const std::string odd = (dir / "odd.gpkg").string();
+        {
+            auto ds = gdal::Dataset::create(odd, "GPKG");
+            add_layer(ds, "villages", wkbPolygon, {{"cdm", OFTString}, {"cmc", OFTString}, {"rks", OFTInteger}},
+                      {{{{"cdm", "990101001001"}, {"cmc", "城关"}, {"rks", "1200"}}, square(102.0, 26.5)}});
+            ds.close();
+        }
+        Diagnostics diagnostics;
+        const auto in = read(options_for({odd}), diagnostics);
         CHECK(in.villages.empty());
         CHECK(diagnostics.errors() == 3);
         const Issue& issue = issue_with(diagnostics, "missing field");
-        CHECK(issue.where.file == path);
+        CHECK(issue.where.file == odd);
         CHECK(issue.where.layer == "villages");
         CHECK(issue.where.field == "code");
-        CHECK(issue.message.find("村代码, 村名, 人口") != std::string::npos);
+        CHECK(issue.message.find("cdm, cmc, rks") != std::string::npos);
+        CHECK(issue.message.find("--field villages.FIELD=COLUMN") != std::string::npos);
     }
 }
 
-TEST_CASE("io: a GBK Shapefile is read through its .cpg; without one the text is refused") {
+TEST_CASE("io: a GBK Shapefile is read through its .cpg, --encoding, or detected without one") {
     test::TempDir dir;
     const fs::path shp = dir / "villages.shp";
     {
@@ -277,16 +300,40 @@ TEST_CASE("io: a GBK Shapefile is read through its .cpg; without one the text is
         CHECK(in.villages[0].name == "城关社区居民委员会");
         CHECK(in.villages[2].name == "北山村民委员会");
     }
-    SECTION("without a .cpg: an error at the first feature's name field") {
+    SECTION("without a .cpg: detected as GB18030 and read intact, with a warning naming the fix") {
         fs::remove(dir / "villages.cpg");
         Diagnostics diagnostics;
         const auto in = read(options_for({shp.string()}), diagnostics);
-        const Issue& issue = issue_with(diagnostics, "not UTF-8");
+        CHECK(!diagnostics.has_errors());
+        const Issue& issue = issue_with(diagnostics, "GB18030");
+        CHECK(issue.severity == Severity::warning);
         CHECK(issue.where.file == shp.string());
-        CHECK(issue.where.layer == "villages");
-        CHECK(issue.where.feature == 0);
-        CHECK(issue.where.field == "name");
-        CHECK(issue.message.find(".cpg") != std::string::npos);
+        CHECK(issue.message.find("--encoding GBK") != std::string::npos);
+        REQUIRE(in.villages.size() == 3);
+        CHECK(in.villages[0].name == "城关社区居民委员会");
+    }
+    SECTION("--encoding villages=GBK makes it explicit: no warning") {
+        fs::remove(dir / "villages.cpg");
+        io::ReadOptions o = options_for({});
+        o.layers["villages"] = io::LayerSpec{shp.string(), ""};
+        o.encoding["villages"] = "GBK";
+        Diagnostics diagnostics;
+        const auto in = read(o, diagnostics);
+        INFO(all_issues(diagnostics));
+        CHECK(diagnostics.issues().empty());
+        REQUIRE(in.villages.size() == 3);
+        CHECK(in.villages[2].name == "北山村民委员会");
+    }
+    SECTION("text that is neither UTF-8 nor GB18030 is refused, naming --encoding") {
+        fs::remove(dir / "villages.cpg");
+        std::string bytes = file_bytes(dir / "villages.dbf");
+        const auto at = bytes.find(gbk_text("城关"));
+        REQUIRE(at != std::string::npos);
+        bytes[at] = '\xFF';  // no GB18030 sequence starts with 0xFF
+        std::ofstream(dir / "villages.dbf", std::ios::binary) << bytes;
+        Diagnostics diagnostics;
+        CHECK_THROWS_WITH(read(options_for({shp.string()}), diagnostics),
+                          Catch::Contains("neither") || Catch::Contains("--encoding"));
     }
 }
 
@@ -438,4 +485,105 @@ TEST_CASE("io: a village whose township the townships layer lacks is reported at
     CHECK(issue.where.layer == "villages");
     CHECK(issue.where.feature == 3);  // 北山, the third feature written
     CHECK(in.villages.size() == 3);
+}
+
+TEST_CASE("io: tables of points under Chinese column names, types and statuses as planners write them") {
+    test::TempDir dir;
+    const std::string villages = (dir / "villages.gpkg").string();
+    {
+        auto ds = gdal::Dataset::create(villages, "GPKG");
+        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
+        ds.close();
+    }
+    io::ReadOptions o = options_for({villages});
+    o.type_names = rules::TypeNames(rules::default_rules().types);
+    const std::string header = "编号,名称,类型,状态,东经,北纬\n";
+    const std::string body =
+        "f1,城关社区科普室,村（社区）科普室,现有,102.025,26.525\n"
+        "f2,东村科普e站,科普Ｅ站 ,规划,102.075,26.535\n"
+        "f3,县科技馆,实体科技馆,已建,102.02,26.52\n";
+
+    SECTION("a UTF-8 CSV: fields, types and statuses found by their Chinese names") {
+        const fs::path csv = dir / "设施.csv";
+        std::ofstream(csv) << header << body;
+        o.layers["facilities"] = io::LayerSpec{csv.string(), ""};
+        Diagnostics diagnostics;
+        const auto in = read(o, diagnostics);
+        INFO(all_issues(diagnostics));
+        CHECK(!diagnostics.has_errors());
+        REQUIRE(in.facilities.size() == 3);
+        CHECK(in.facilities[0].type == "e_station");
+        CHECK(in.facilities[0].status == model::FacilityStatus::planned);
+        CHECK(in.facilities[0].name == "东村科普e站");
+        CHECK(in.facilities[0].location.lon == Approx(102.075).margin(1e-9));
+        CHECK(in.facilities[1].type == "science_museum");
+        CHECK(in.facilities[2].type == "science_room");
+        CHECK(in.facilities[2].id == "f1");
+    }
+    SECTION("an Excel-saved (GBK) CSV is detected and read intact") {
+        const fs::path csv = dir / "设施.csv";
+        std::ofstream(csv, std::ios::binary) << gbk_text((header + body).c_str());
+        o.layers["facilities"] = io::LayerSpec{csv.string(), ""};
+        Diagnostics diagnostics;
+        const auto in = read(o, diagnostics);
+        CHECK(!diagnostics.has_errors());
+        CHECK(issue_with(diagnostics, "GB18030").message.find("--encoding facilities=GBK") != std::string::npos);
+        REQUIRE(in.facilities.size() == 3);
+        CHECK(in.facilities[2].name == "城关社区科普室");
+    }
+    SECTION("an XLSX sheet: points built from its columns, named with the rules' lon/lat keys") {
+        const fs::path xlsx = dir / "设施.xlsx";
+        {
+            auto ds = gdal::Dataset::create(xlsx.string(), "XLSX");
+            OGRLayer& layer = ds.create_layer("poi", nullptr, wkbNone);
+            for (const char* f : {"名称", "类型"}) gdal::add_field(layer, f, OFTString);
+            for (const char* f : {"E", "N"}) gdal::add_field(layer, f, OFTReal);
+            gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+            f->SetField("名称", "城关社区科普室");
+            f->SetField("类型", "科普室");
+            f->SetField("E", "102.025");
+            f->SetField("N", "26.525");
+            gdal::create_feature(layer, *f);
+            ds.close();
+        }
+        o.layers["facilities"] = io::LayerSpec{xlsx.string(), ""};
+        o.fields.facility_lon = "E";
+        o.fields.facility_lat = "N";
+        Diagnostics diagnostics;
+        const auto in = read(o, diagnostics);
+        INFO(all_issues(diagnostics));
+        CHECK(!diagnostics.has_errors());
+        CHECK(issue_with(diagnostics, "WGS84").severity == Severity::warning);
+        REQUIRE(in.facilities.size() == 1);
+        CHECK(in.facilities[0].type == "science_room");
+        CHECK(in.facilities[0].location.lat == Approx(26.525).margin(1e-9));
+    }
+    SECTION("an unknown type name: did you mean") {
+        const fs::path csv = dir / "设施.csv";
+        std::ofstream(csv) << header << "f1,城关,科普教育基,现有,102.025,26.525\n";
+        o.layers["facilities"] = io::LayerSpec{csv.string(), ""};
+        Diagnostics diagnostics;
+        (void)read(o, diagnostics);
+        const Issue& issue = issue_with(diagnostics, "unknown facility type");
+        CHECK(issue.message.find("did you mean \"科普教育基地\" (science_base)") != std::string::npos);
+    }
+}
+
+TEST_CASE("io: a population target over villages without people is an error naming the type") {
+    model::Inputs in;
+    for (const char* code : {"990101001001", "990101001002"}) {
+        model::Village v;
+        v.code = code;
+        v.county_code = "990101";
+        in.villages.push_back(v);
+    }
+    Diagnostics diagnostics;
+    io::check_population(in, rules::default_rules(), diagnostics);
+    const Issue& issue = issue_with(diagnostics, "science_base");
+    CHECK(issue.severity == Severity::error);
+    CHECK(issue.message.find("90% of people") != std::string::npos);
+    in.villages[0].population = 10;
+    Diagnostics fine;
+    io::check_population(in, rules::default_rules(), fine);
+    CHECK(!fine.has_errors());
 }

@@ -533,3 +533,40 @@ TEST_CASE("rules: covers_own_village and a type's per_year", "[rules]") {
     CHECK_THROWS_WITH(parse_rules("[types.e_station]\ncovers_own_village = 1\n", "t.toml"),
                       Catch::Contains("covers_own_village"));
 }
+
+TEST_CASE("rules: facility types by the names the data uses; field names for one run", "[rules]") {
+    CHECK(fold_name("  科普Ｅ站（试点）\u3000") == "科普e站(试点)");
+    CHECK(fold_name("ES") == "es");
+    const Rules defaults = default_rules();
+    const TypeNames names(defaults.types);
+    CHECK(names.key_of("科普基地") == "science_base");
+    CHECK(names.key_of("村（社区）科普室") == "science_room");
+    CHECK(names.key_of("社区科技馆") == "science_room");
+    CHECK(names.key_of("科技馆") == "science_museum");
+    CHECK(names.key_of(" E站 ") == "e_station");
+    CHECK(names.key_of("E_Station") == "e_station");
+    CHECK(!names.key_of("科普大篷车"));
+    CHECK(names.suggestion("科普教育基").find("科普教育基地") != std::string::npos);
+
+    const Rules with = parse_rules("[types.e_station]\naliases = [\"科普大篷车站\"]\n", "x.toml");
+    CHECK(with.find("e_station")->aliases == std::vector<std::string>{"科普大篷车站"});
+    CHECK(TypeNames(with.types).key_of("科普大篷车站") == "e_station");
+    CHECK(parse_rules(to_toml(with), "again") == with);
+    // A name two types claim in the rules is an error; a built-in form yields to the rules.
+    CHECK_THROWS_WITH(parse_rules("[types.e_station]\naliases = [\"科技馆\"]\n", "x.toml"),
+                      Catch::Contains("names both types"));
+    const Rules own = parse_rules("[types.community_museum]\nname_zh = \"社区科技馆\"\ncoverage = \"contains\"\n", "x");
+    CHECK(TypeNames(own.types).key_of("社区科技馆") == "community_museum");
+    CHECK(default_rules_toml().find("aliases") != std::string::npos);
+
+    FieldMap fields = defaults.fields;
+    set_field(fields, "villages.population", "人口");
+    CHECK(fields.village_population == "人口");
+    set_field(fields, "facilities.lon", "东经");
+    CHECK(fields.facility_lon == "东经");
+    CHECK_THROWS_WITH(set_field(fields, "villages.populaton", "x"), Catch::Contains("did you mean 'population'"));
+    CHECK_THROWS_WITH(set_field(fields, "village.population", "x"), Catch::Contains("did you mean 'villages'"));
+    CHECK_THROWS_WITH(set_field(fields, "villages.name", ""), Catch::Contains("empty"));
+    // The run table's rules text is unchanged when no lon/lat column is named.
+    CHECK(to_toml(defaults).find("lon =") == std::string::npos);
+}

@@ -249,6 +249,19 @@ def main():
     good = open(os.path.join(HERE, "good_villages.geojson"), encoding="utf-8").read()
     write_text("geojson_truncated.geojson", good[: good.index('"population"')])  # cut mid-feature
 
+    # --- a planner's data as it comes (issue 14)
+    feats = village_features()
+    for f in feats:  # a population column of zeros under a population target: never "met"
+        f["properties"]["population"] = 0
+    write_geojson("attr_population_all_zero.geojson", "villages", feats)
+    write_geojson("attr_type_zh_typo.geojson", "facilities", facilities_with(1, type="科普教育基"))
+    header = "编号,类型,名称,状态,经度,纬度\n"
+    zh = {"science_room": "科普室", "e_station": "科普e站", "science_museum": "科技馆", "science_base": "科普基地"}
+    rows = "".join(f"{i},{zh[t]},{n},{'现有' if s == 'existing' else '规划'},{lon},{lat}\n"
+                   for i, t, n, s, lon, lat in FACILITIES)
+    write_text("csv_gbk_facilities.csv", header + rows, encoding="gb18030")  # as Excel saves it
+    write_text("csv_no_lonlat.csv", "编号,类型,名称\nf1,科普室,城关社区科普室\n")
+
     print(f"{len(OWNED)} files written in {HERE}")
 
 
