@@ -21,7 +21,10 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
     io::ReadOptions read = options;
     read.fields = rules.fields;
     read.type_keys.clear();
-    for (const auto& t : rules.types) read.type_keys.push_back(t.key);
+    for (const auto& t : rules.types) {
+        read.type_keys.push_back(t.key);
+        if (t.rule.kind == rules::CoverageKind::travel_time) read.roads = true;
+    }
     model::Inputs inputs = io::read_inputs(read, diagnostics, reporter);
     if (inputs.villages.empty() && !diagnostics.has_errors()) {
         diagnostics.error(Context{}, "no villages to analyse");
