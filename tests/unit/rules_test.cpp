@@ -557,7 +557,7 @@ TEST_CASE("rules: travel-time rules, road fields and speeds", "[rules]") {
         CHECK_THAT(message("[types.science_base]\ncoverage = \"travel_time\"\n"),
                    Catch::Contains("a travel_time rule needs minutes (> 0)"));
         CHECK_THAT(message("[types.science_base]\ncoverage = \"travel_time\"\nminutes = 0\n"),
-                   Catch::Contains("science_base.minutes must be in (0, 1440]"));
+                   Catch::Contains("'types.science_base.minutes': line 3: must be in (0, 1440]"));
         CHECK_THAT(message("[types.science_base]\nminutes = 30\n"),
                    Catch::Contains("applies to travel_time rules only; this type's coverage is 'radius'"));
         CHECK_THAT(message("[types.science_base]\ncoverage = \"travel_time\"\nminutes = 30\nmode = \"fly\"\n"),
@@ -565,8 +565,9 @@ TEST_CASE("rules: travel-time rules, road fields and speeds", "[rules]") {
         CHECK_THAT(message("[types.science_base]\ncoverage = \"travel_time\"\nminutes = 30\nradius_m = 5\n"),
                    Catch::Contains("applies to radius rules only"));
         CHECK_THAT(message("[speeds.drive]\nprimary = -1\n"),
-                   Catch::Contains("speeds.drive.primary must be in [0, 300]"));
-        CHECK_THAT(message("[speeds]\noff_road_kmh = 0\n"), Catch::Contains("speeds.off_road_kmh must be in (0, 300]"));
+                   Catch::Contains("'speeds.drive.primary': line 2: must be in [0, 300]"));
+        CHECK_THAT(message("[speeds]\noff_road_kmh = 0\n"),
+                   Catch::Contains("'speeds.off_road_kmh': line 2: must be in (0, 300]"));
         CHECK_THAT(message("[speeds]\nbike = {}\n"), Catch::Contains("unknown key 'bike' in [speeds]"));
         CHECK_THAT(message("[fields.roads]\nspeed = \"v\"\n"),
                    Catch::Contains("unknown key 'speed' in [fields.roads]"));
