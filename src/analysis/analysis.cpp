@@ -29,6 +29,11 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
     if (inputs.villages.empty() && !diagnostics.has_errors()) {
         diagnostics.error(Context{}, "no villages to analyse");
     }
+    if (read.roads && inputs.roads.empty() && !diagnostics.has_errors()) {
+        diagnostics.error(Context{},
+                          "travel-time rules need roads: a 'roads' line layer in the inputs, or --layer "
+                          "roads=DATASET[:LAYER]");
+    }
     return inputs;
 }
 

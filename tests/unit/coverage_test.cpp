@@ -328,3 +328,21 @@ TEST_CASE("travel time: road classes without a speed are warned about; no roads 
     CHECK_THROWS_WITH(coverage::build_network(none, road_speeds(), rules::TravelMode::drive, diag),
                       Catch::Contains("--layer roads="));
 }
+
+TEST_CASE("travel time: searches on several threads at once give what one thread gives", "[coverage]") {
+    const auto in = road_world();
+    const coverage::VillageIndex index(in);
+    const coverage::Options options{2, 32};
+    Diagnostics diag;
+    const auto network = coverage::build_network(index, road_speeds(), rules::TravelMode::drive, diag);
+    const coverage::Rule rule(test::tiny_type("base", travel_rule(25)), index, options, network);
+    // 5000 sites over the world (more than one chunk of Rule::reach), searched sharing the
+    // network's pool of workspaces.
+    std::vector<coverage::Site> sites;
+    for (int i = 0; i < 5'000; ++i) sites.push_back({at_m((i * 37) % 30'000, (i * 53) % 20'000), -1});
+    const auto one = rule.reach(sites, 1);
+    const auto two = rule.reach(sites, 2);
+    CHECK(one.offsets == two.offsets);
+    CHECK(one.villages == two.villages);
+    CHECK(one.villages.size() > 5'000);
+}

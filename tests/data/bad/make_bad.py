@@ -249,6 +249,14 @@ def main():
     good = open(os.path.join(HERE, "good_villages.geojson"), encoding="utf-8").read()
     write_text("geojson_truncated.geojson", good[: good.index('"population"')])  # cut mid-feature
 
+    # --- roads (travel-time rules): a oneway value Geofabrik does not use
+    (lon, lat) = VILLAGES[0][4]
+    roads = [{"properties": {"fclass": "primary", "oneway": "sideways"},
+              "geometry": {"type": "LineString", "coordinates": [[lon, lat], [lon + 0.02, lat]]}},
+             {"properties": {"fclass": "residential", "oneway": "B"},
+              "geometry": {"type": "LineString", "coordinates": [[lon, lat + 0.01], [lon + 0.02, lat + 0.01]]}}]
+    write_geojson("roads_bad_oneway.geojson", "roads", roads)
+
     print(f"{len(OWNED)} files written in {HERE}")
 
 
