@@ -78,6 +78,14 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+/// The roads as a graph for one travel mode (travel-time rules), with every village joined to it.
+class RoadNetwork;
+
+/// The network of `index`'s roads for `mode` at `speeds` (see docs/rules.md, "Travel time"). Road
+/// classes the speed table lacks are warned about. Throws Error(input) when there are no roads.
+std::shared_ptr<const RoadNetwork> build_network(const VillageIndex& index, const rules::Speeds& speeds,
+                                                 rules::TravelMode mode, Diagnostics& diagnostics);
+
 struct Options {
     unsigned threads = 0;      ///< 0: one per core
     int circle_segments = 32;  ///< per quarter circle of a service disc (area-share rules)
@@ -90,6 +98,9 @@ struct Options {
 ///  - contains: the village holding the site;
 ///  - radius: the villages whose representative point lies within radius_m (geodesic);
 ///  - admin: every village of the county (or township) holding the site;
+///  - travel_time: the villages from whose representative point the site is at most `minutes`
+///    away over the roads (each point joins the nearest road it may use, off-road speed to it),
+///    or straight across at the off-road speed;
 ///  - radius with min_area_fraction (area share): the villages with at least that share of their
 ///    area inside the site's own service disc (a regular polygon of 4 × circle_segments vertices
 ///    of radius radius_m in the Gauss-Krueger zone of the village's county);
@@ -104,6 +115,9 @@ struct Options {
 class Rule {
 public:
     Rule(const rules::FacilityType& type, const VillageIndex& index, const Options& options);
+    /// A travel-time rule over `network` (built for the rule's mode; required for such a rule).
+    Rule(const rules::FacilityType& type, const VillageIndex& index, const Options& options,
+         std::shared_ptr<const RoadNetwork> network);
 
     const std::string& type() const noexcept { return m_type; }
     const rules::CoverageRule& rule() const noexcept { return m_rule; }
@@ -111,6 +125,7 @@ public:
     bool has_discs() const noexcept { return m_rule.kind == rules::CoverageKind::radius; }
     bool area_share() const noexcept { return has_discs() && m_rule.min_area_fraction.has_value(); }
     int circle_segments() const noexcept { return m_circle_segments; }
+    bool travel_time() const noexcept { return m_rule.kind == rules::CoverageKind::travel_time; }
 
     /// The villages each site covers on its own (see above), ascending per site. Safe to call from
     /// several threads at once; `threads` spreads one call's sites (0: one per core).
@@ -119,12 +134,16 @@ public:
     Incidence reach(std::span<const Site> sites, std::span<const Geocentric> sites_geocentric) const;
     /// The verdict per village for existing sites and their reach (see above).
     std::vector<std::uint8_t> covered(std::span<const Site> sites, const Incidence& reach, unsigned threads = 0) const;
+    /// Travel-time rules: minutes from every village to the nearest of `sites` (infinity when
+    /// none is reachable), measured as reach() measures them.
+    std::vector<double> nearest_minutes(std::span<const Site> sites) const;
 
 private:
     std::string m_type;
     rules::CoverageRule m_rule;
     const VillageIndex* m_index;
     int m_circle_segments;
+    std::shared_ptr<const RoadNetwork> m_network;  ///< travel-time rules only
 };
 
 /// Nearest-site distances: for every village, the geodesic distance from its representative point
@@ -139,6 +158,7 @@ struct TypeCoverage {
     Incidence incidence;                  ///< facility (in `facilities` order) → villages it reaches
     std::vector<std::uint8_t> covered;    ///< per village: the rule's verdict
     std::vector<double> nearest_m;        ///< per village
+    std::vector<double> nearest_min;      ///< per village: travel minutes (travel-time rules only, else empty)
 };
 
 struct Coverage {

@@ -19,6 +19,7 @@ inline constexpr const char* k_role_candidates = "candidates";
 inline constexpr const char* k_role_townships = "townships";
 inline constexpr const char* k_role_counties = "counties";
 inline constexpr const char* k_role_exclusions = "exclusions";
+inline constexpr const char* k_role_roads = "roads";  ///< lines, for travel-time rules
 
 /// Where a role's layer is: a dataset and, optionally, a layer name (default: the role).
 struct LayerSpec {
@@ -44,6 +45,7 @@ struct ReadOptions {
     /// Facility types by the names the data may use (rules::TypeNames of the rules); empty: the
     /// type keys only.
     rules::TypeNames type_names;
+    bool roads = false;                  ///< read the roads layer (travel-time rules need it); never filtered by county
 };
 
 /// Reads every role it finds. Problems in the data go to `diagnostics` (all of them, each naming

@@ -70,6 +70,19 @@ struct Candidate {
     Source source;
 };
 
+/// Which way a road may be travelled, relative to the order of its points (Geofabrik's oneway:
+/// B both, F forward, T backward).
+enum class RoadDirection { both, forward, backward };
+
+/// One line of the roads layer (a part of a multi-line), for travel-time rules.
+struct Road {
+    std::vector<crs::LonLat> points;  ///< at least two; shared points are junctions
+    std::string road_class;           ///< a key of the rules' speed tables: fclass, 县道 …
+    double maxspeed_kmh = 0;          ///< 0: not given
+    RoadDirection direction = RoadDirection::both;
+    Source source;
+};
+
 /// Everything read from the inputs.
 struct Inputs {
     std::vector<Village> villages;      ///< sorted by code
@@ -78,6 +91,7 @@ struct Inputs {
     std::vector<AdminUnit> townships;   ///< sorted by code
     std::vector<AdminUnit> counties;    ///< sorted by code
     std::vector<Wkb> exclusions;
+    std::vector<Road> roads;  ///< in the order read (features, then parts)
 };
 
 /// First `n` characters of a division code ("510402001002" → county "510402" with n = 6).

@@ -12,9 +12,11 @@
 
 namespace scicov::rules {
 
-enum class CoverageKind { contains, radius, admin };
+enum class CoverageKind { contains, radius, admin, travel_time };
 enum class AdminLevel { county, township };
 enum class Measure { villages, population, units };
+/// How people travel on the roads for a travel-time rule.
+enum class TravelMode { drive, walk };
 
 struct CoverageRule {
     CoverageKind kind = CoverageKind::contains;
@@ -25,6 +27,8 @@ struct CoverageRule {
     /// contains and admin rules, whose sites cover their own village by their nature.
     bool covers_own_village = false;
     AdminLevel admin_level = AdminLevel::county;  ///< admin rules only
+    double minutes = 0;                           ///< travel-time rules only: the limit, > 0
+    TravelMode mode = TravelMode::drive;          ///< travel-time rules only
 
     bool operator==(const CoverageRule&) const = default;
 };
@@ -67,6 +71,7 @@ struct FieldMap {
     std::string unit_code, unit_name;
     /// Lon/lat columns of a table of points (CSV, XLSX, ODS); empty: found by their usual names.
     std::string facility_lon, facility_lat, candidate_lon, candidate_lat;
+    std::string road_class, road_maxspeed, road_oneway;  ///< roads: class, km/h (optional), F/T/B (optional)
 
     bool operator==(const FieldMap&) const = default;
 };
@@ -79,6 +84,16 @@ struct PriorityRules {
     double remote_quantile = 0;  ///< "far" = beyond this quantile of distances in its county
 
     bool operator==(const PriorityRules&) const = default;
+};
+
+/// Road speeds of travel-time rules ([speeds]): km/h by road class per mode (0: the mode may
+/// not use the class), and the speed off the roads (from a point to the nearest road).
+struct Speeds {
+    std::map<std::string, double> drive, walk;
+    double off_road_kmh = 0;
+
+    const std::map<std::string, double>& of(TravelMode mode) const { return mode == TravelMode::drive ? drive : walk; }
+    bool operator==(const Speeds&) const = default;
 };
 
 /// The [planning] table.
@@ -97,6 +112,7 @@ struct Rules {
     FieldMap fields;
     PriorityRules priority;
     PlanningDefaults planning;
+    Speeds speeds;
 
     /// The type with this key, or nullptr.
     const FacilityType* find(const std::string& key) const;
@@ -121,12 +137,17 @@ Rules parse_rules(std::string_view toml_text, const std::string& source_name);
 /// is this text parsed.
 std::string default_rules_toml();
 
+/// The default rules with travel-time rules for science bases (30 minutes' drive) and e-stations
+/// (15 minutes' walk) over a `roads` layer (what `scicov rules --travel-time` prints).
+std::string travel_time_rules_toml();
+
 /// The rules as TOML (without comments), for the `run` table.
 std::string to_toml(const Rules& rules);
 
 const char* to_string(CoverageKind k);
 const char* to_string(Measure m);
 const char* to_string(AdminLevel l);
+const char* to_string(TravelMode m);
 
 /// A type key must be lower-case ASCII letters, digits and '_', starting with a letter, at most
 /// k_max_type_key_length characters: it names output fields (cov_<type>, share_<type>, ...).

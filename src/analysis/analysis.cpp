@@ -21,13 +21,21 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
     io::ReadOptions read = options;
     read.fields = rules.fields;
     read.type_keys.clear();
-    for (const auto& t : rules.types) read.type_keys.push_back(t.key);
+    for (const auto& t : rules.types) {
+        read.type_keys.push_back(t.key);
+        if (t.rule.kind == rules::CoverageKind::travel_time) read.roads = true;
+    }
     read.type_names = rules::TypeNames(rules.types);
     model::Inputs inputs = io::read_inputs(read, diagnostics, reporter);
     if (!diagnostics.has_errors()) io::check_population(inputs, rules, diagnostics);
     if (!diagnostics.has_errors()) io::check_web_datum(inputs, read, diagnostics);
     if (inputs.villages.empty() && !diagnostics.has_errors()) {
         diagnostics.error(Context{}, "no villages to analyse");
+    }
+    if (read.roads && inputs.roads.empty() && !diagnostics.has_errors()) {
+        diagnostics.error(Context{},
+                          "travel-time rules need roads: a 'roads' line layer in the inputs, or --layer "
+                          "roads=DATASET[:LAYER]");
     }
     return inputs;
 }

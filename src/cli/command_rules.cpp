@@ -16,11 +16,14 @@ public:
             "Print the default rules file (commented TOML, POLICY.md defaults) to copy and edit;\n"
             "with --check, validate a rules file and print the rules in effect (defaults + the file)");
         sub->add_option("--check", m_check, "Rules file to validate")->check(CLI::ExistingFile);
+        sub->add_flag("--travel-time", m_travel_time,
+                      "Print rules with travel-time coverage over a roads layer: science bases 30 minutes' drive,\n"
+                      "e-stations 15 minutes' walk");
         return sub;
     }
     int run(const GlobalOptions& /*global*/) override {
         if (m_check.empty()) {
-            std::cout << rules::default_rules_toml();
+            std::cout << (m_travel_time ? rules::travel_time_rules_toml() : rules::default_rules_toml());
             return 0;
         }
         const auto effective = rules::load_rules(m_check);
@@ -31,6 +34,7 @@ public:
 
 private:
     std::string m_check;
+    bool m_travel_time = false;
 };
 
 }  // namespace

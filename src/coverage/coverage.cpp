@@ -2,6 +2,10 @@
 // verdict per village (Rule) and the nearest facility of each type.
 #include "scicov/coverage.hpp"
 
+#include <map>
+#include <memory>
+#include <utility>
+
 namespace scicov::coverage {
 
 std::vector<std::int32_t> locate_facilities(const VillageIndex& index, Diagnostics& diagnostics, unsigned threads) {
@@ -27,9 +31,16 @@ Coverage compute(const VillageIndex& index, const rules::Rules& rules, const Opt
     reporter.step("locating facilities", 0.0);
     cov.facility_village = locate_facilities(index, diagnostics, options.threads);
     reporter.step("locating facilities", 1.0);
+    std::map<rules::TravelMode, std::shared_ptr<const RoadNetwork>> networks;  // built once per mode
     for (std::size_t t = 0; t < rules.types.size(); ++t) {
         const auto& type = rules.types[t];
-        TypeCoverage tc{Rule(type, index, options), {}, {}, {}, {}};
+        std::shared_ptr<const RoadNetwork> network;
+        if (type.rule.kind == rules::CoverageKind::travel_time) {
+            auto& n = networks[type.rule.mode];
+            if (!n) n = build_network(index, rules.speeds, type.rule.mode, diagnostics);
+            network = n;
+        }
+        TypeCoverage tc{Rule(type, index, options, std::move(network)), {}, {}, {}, {}, {}};
         std::vector<Site> sites;
         std::vector<crs::LonLat> locations;
         for (std::size_t i = 0; i < inputs.facilities.size(); ++i) {
@@ -42,6 +53,7 @@ Coverage compute(const VillageIndex& index, const rules::Rules& rules, const Opt
         tc.incidence = tc.rule.reach(sites, options.threads);
         tc.covered = tc.rule.covered(sites, tc.incidence, options.threads);
         tc.nearest_m = nearest_distance_m(inputs, locations, options.threads);
+        if (tc.rule.travel_time()) tc.nearest_min = tc.rule.nearest_minutes(sites);
         cov.types.push_back(std::move(tc));
         reporter.step("coverage", static_cast<double>(t + 1) / static_cast<double>(rules.types.size()));
     }

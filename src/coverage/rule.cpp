@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/parallel.hpp"
+#include "coverage/network.hpp"
 #include "coverage/zone.hpp"
 #include "scicov/coverage.hpp"
 
@@ -81,11 +82,32 @@ private:
 }  // namespace
 
 Rule::Rule(const rules::FacilityType& type, const VillageIndex& index, const Options& options)
-    : m_type(type.key), m_rule(type.rule), m_index(&index), m_circle_segments(options.circle_segments) {}
+    : Rule(type, index, options, nullptr) {}
+
+Rule::Rule(const rules::FacilityType& type, const VillageIndex& index, const Options& options,
+           std::shared_ptr<const RoadNetwork> network)
+    : m_type(type.key),
+      m_rule(type.rule),
+      m_index(&index),
+      m_circle_segments(options.circle_segments),
+      m_network(std::move(network)) {
+    if (travel_time() && (!m_network || m_network->mode() != m_rule.mode)) {
+        throw Error(ErrorKind::internal, "travel-time rule of type '" + m_type + "' without its road network");
+    }
+}
+
+std::vector<double> Rule::nearest_minutes(std::span<const Site> sites) const {
+    if (!travel_time()) throw Error(ErrorKind::internal, "nearest_minutes: type '" + m_type + "' is not travel time");
+    std::vector<crs::LonLat> locations;
+    for (const auto& s : sites) locations.push_back(s.location);
+    auto out = m_network->nearest_s(locations);
+    for (auto& t : out) t /= 60.0;
+    return out;
+}
 
 Incidence Rule::reach(std::span<const Site> sites, unsigned threads) const {
     std::vector<Geocentric> at;
-    if (m_rule.kind == rules::CoverageKind::radius && !area_share()) {
+    if ((m_rule.kind == rules::CoverageKind::radius && !area_share()) || travel_time()) {
         std::vector<crs::LonLat> locations;
         locations.reserve(sites.size());
         for (const auto& s : sites) locations.push_back(s.location);
@@ -115,6 +137,13 @@ Incidence Rule::reach(std::span<const Site> sites, std::span<const Geocentric> s
     Incidence inc;
     inc.offsets.reserve(sites.size() + 1);
     std::vector<std::int32_t> found;
+    // A village-level site covers the village it stands in at any distance (or time).
+    const auto add_own_village = [this](std::vector<std::int32_t>& sorted, std::int32_t home) {
+        if (!m_rule.covers_own_village || home < 0) return;
+        const auto at = std::lower_bound(sorted.begin(), sorted.end(), home);
+        if (at == sorted.end() || *at != home) sorted.insert(at, home);
+    };
+    std::vector<RoadNetwork::Reached> reached;
     std::unique_ptr<DiscReach> discs;
     if (area_share()) discs = std::make_unique<DiscReach>(*m_index, m_rule, m_circle_segments);
     for (std::size_t i = 0; i < sites.size(); ++i) {
@@ -129,11 +158,7 @@ Incidence Rule::reach(std::span<const Site> sites, std::span<const Geocentric> s
                 } else {
                     m_index->villages_within(sites[i].location, sites_geocentric[i], m_rule.radius_m, found);
                 }
-                // A village-level site covers the village it stands in at any distance.
-                if (m_rule.covers_own_village && home >= 0) {
-                    const auto at = std::lower_bound(found.begin(), found.end(), home);
-                    if (at == found.end() || *at != home) found.insert(at, home);
-                }
+                add_own_village(found, home);
                 inc.villages.insert(inc.villages.end(), found.begin(), found.end());
                 break;
             case rules::CoverageKind::admin:
@@ -144,6 +169,13 @@ Incidence Rule::reach(std::span<const Site> sites, std::span<const Geocentric> s
                                        : m_index->villages_of_township(v.township_code);
                     inc.villages.insert(inc.villages.end(), members.begin(), members.end());
                 }
+                break;
+            case rules::CoverageKind::travel_time:
+                m_network->reach(sites[i].location, sites_geocentric[i], m_rule.minutes * 60.0, reached);
+                found.clear();
+                for (const auto& r : reached) found.push_back(r.village);  // sorted by village
+                add_own_village(found, home);
+                inc.villages.insert(inc.villages.end(), found.begin(), found.end());
                 break;
         }
         inc.offsets.push_back(static_cast<std::int64_t>(inc.villages.size()));

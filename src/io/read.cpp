@@ -19,6 +19,7 @@
 #include "core/gdal.hpp"
 #include "core/geos.hpp"
 #include "io/input.hpp"
+#include "io/roads.hpp"
 #include "scicov/crs.hpp"
 #include "scicov/io.hpp"
 
@@ -61,7 +62,7 @@ struct Found {
     }
 };
 
-enum class Shape { polygon, point };
+enum class Shape { polygon, point, line };
 
 /// True when every coordinate of the geometry is finite.
 bool all_finite(const OGRGeometry& g) {
@@ -217,6 +218,16 @@ public:
             } else {
                 m_diag.error(f.context(fid),
                              std::string("expected a polygon, got ") + OGRGeometryTypeToName(g->getGeometryType()));
+                return nullptr;
+            }
+        } else if (shape == Shape::line) {
+            if (flat == wkbLineString || flat == wkbMultiLineString) {
+                out.reset(g->clone());
+            } else if (flat == wkbCircularString || flat == wkbCompoundCurve || flat == wkbMultiCurve) {
+                out.reset(g->getLinearGeometry());
+            } else {
+                m_diag.error(f.context(fid),
+                             std::string("expected a line, got ") + OGRGeometryTypeToName(g->getGeometryType()));
                 return nullptr;
             }
         } else {
@@ -697,6 +708,37 @@ void read_exclusions(Reader& r, const geos::GeosContext& ctx, model::Inputs& out
     });
 }
 
+void read_roads(Reader& r, model::Inputs& out) {
+    auto found = r.find(k_role_roads);
+    if (!found) return;
+    const auto& fm = r.options().fields;
+    CtPtr ct;
+    const bool crs_ok = r.prepare_crs(*found, ct);
+    const int i_class = r.field(*found, fm.road_class, true);
+    const int i_speed = r.field(*found, fm.road_maxspeed, false);
+    const int i_oneway = r.field(*found, fm.road_oneway, false);
+    if (!crs_ok || i_class < 0) return;
+    if (i_speed >= 0) r.check_stored_numbers(*found, {fm.road_maxspeed});
+    const crs::Datum datum = r.datum(*found);
+    r.each(*found, "reading roads", [&](OGRFeature& feat) {
+        const auto fid = feat.GetFID();
+        model::Road road;
+        road.source = {found->dataset->name(), found->name, fid};
+        road.road_class = r.text(*found, feat, i_class);
+        const auto speed = r.number(*found, feat, i_speed, false);
+        const std::string oneway = r.text(*found, feat, i_oneway);
+        const std::string problem = detail::road_attributes(speed, oneway, road);
+        if (!problem.empty()) {
+            r.diag().error(
+                found->context(fid, problem.find("oneway") != std::string::npos ? fm.road_oneway : fm.road_maxspeed),
+                problem);
+            return;
+        }
+        auto geom = r.geometry(*found, feat, Shape::line, ct.get());
+        if (geom) detail::add_road_parts(*geom, std::move(road), datum, out.roads);
+    });
+}
+
 /// Cross-layer checks: townships and counties of the villages exist when those layers are given.
 void check_nesting(const model::Inputs& in, Diagnostics& diag) {
     auto check = [&](const std::vector<model::AdminUnit>& units, auto code_of, const char* what) {
@@ -725,8 +767,8 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
     if (options.inputs.empty() && options.layers.empty()) {
         throw Error(ErrorKind::usage, "no input datasets given");
     }
-    std::vector<std::string> roles{k_role_villages,  k_role_facilities, k_role_candidates,
-                                   k_role_townships, k_role_counties,   k_role_exclusions};
+    std::vector<std::string> roles{k_role_villages, k_role_facilities, k_role_candidates, k_role_townships,
+                                   k_role_counties, k_role_exclusions, k_role_roads};
     roles.insert(roles.end(), options.type_keys.begin(), options.type_keys.end());
     auto known = [&](const std::string& role) { return std::find(roles.begin(), roles.end(), role) != roles.end(); };
     auto list = [&] {
@@ -761,6 +803,7 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
     read_facilities(reader, in);
     read_candidates(reader, in);
     read_exclusions(reader, ctx, in);
+    if (options.roads) read_roads(reader, in);
     check_nesting(in, diagnostics);
     if (!options.counties.empty()) {
         std::set<std::string> present;

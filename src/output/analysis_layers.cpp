@@ -26,6 +26,9 @@ void write_villages(detail::WriterState& w, const analysis::Analysis& a, const r
         fields.push_back({"cov_" + t.key, OFTInteger, t.name_zh + "覆盖"});
         fields.push_back({"dist_" + t.key + "_m", OFTReal, "最近" + t.name_zh + "距离(米)"});
         fields.push_back({"frac_" + t.key, OFTReal, t.name_zh + "服务面积比例"});
+        if (t.rule.kind == rules::CoverageKind::travel_time) {
+            fields.push_back({"time_" + t.key + "_min", OFTReal, "最近" + t.name_zh + "时间(分钟)"});
+        }
     }
     add_fields(layer, fields);
     for (std::size_t v = 0; v < in.villages.size(); ++v) {
@@ -51,6 +54,14 @@ void write_villages(detail::WriterState& w, const analysis::Analysis& a, const r
                 f->SetFieldNull(layer.GetLayerDefn()->GetFieldIndex(("dist_" + key + "_m").c_str()));
             }
             f->SetField(("frac_" + key).c_str(), a.gaps.covered_fraction[t][v]);
+            if (const auto& minutes = a.coverage.types[t].nearest_min; !minutes.empty()) {
+                const auto field = "time_" + key + "_min";
+                if (std::isfinite(minutes[v])) {
+                    f->SetField(field.c_str(), minutes[v]);
+                } else {
+                    f->SetFieldNull(layer.GetLayerDefn()->GetFieldIndex(field.c_str()));
+                }
+            }
         }
         f->SetGeometryDirectly(w.from_wkb(village.geometry).release());
         w.write(layer, *f);

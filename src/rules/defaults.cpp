@@ -1,7 +1,10 @@
 // The default rules (shared/POLICY.md, "Default rules") as the commented TOML document that
 // `scicov rules` prints. It is the one source of the defaults: default_rules() parses it, so the
 // numbers, their sources and the text a planner copies cannot drift apart.
+#include <string>
 #include <string_view>
+
+#include "scicov/core.hpp"
 
 #include "scicov/rules.hpp"
 
@@ -26,6 +29,7 @@ constexpr std::string_view k_default_rules_toml =
 #   coverage           "contains": a facility inside the village covers it
 #                      "radius":   a facility within radius_m of the village's representative point
 #                      "admin":    a county (or township) holding a facility is covered, all its villages
+#                      "travel_time": a facility within `minutes` of the village over the roads
 #   radius_m           radius rules only: service radius in metres, > 0
 #   min_area_fraction  radius rules only, optional: covered when this share, in (0, 1], of the
 #                      village's area lies within radius_m of one facility (instead of its point)
@@ -33,6 +37,8 @@ constexpr std::string_view k_default_rules_toml =
 #                      distance from that village's representative point (village-level
 #                      facilities); contains and admin sites always do
 #   admin_level        admin rules only: "county" or "township"
+#   minutes            travel_time rules only: the limit, in (0, 1440]
+#   mode               travel_time rules only: "drive" or "walk" (speeds in [speeds.<mode>])
 #   default_cost       cost of a new site where the candidate has no cost, > 0
 #   minimise_cost      set cover objective: false = fewest new sites, true = least total cost
 #   per_year           optional: new sites of this type a year (an integer >= 1), shared by the
@@ -136,6 +142,11 @@ village_code = "village_code"
 code = "code"
 name = "name"
 
+[fields.roads]                 # the roads layer of travel-time rules (Geofabrik OSM shapefile names)
+class = "fclass"               # road class: a key of [speeds.drive] / [speeds.walk]
+maxspeed = "maxspeed"          # optional: km/h; 0 or empty = unknown (drive only)
+oneway = "oneway"              # optional: F = one way along the line, T = against it, B or empty = both
+
 # Demand weights: a village's people count this many times in planning.
 [priority]
 base = 1.0              # 000: every village counts
@@ -151,12 +162,90 @@ horizon_year = 2035     # 000-004: the plans run to 2035; plans report the year 
                         # target and the sites a year that would meet it by this year
 time_limit_s = 60.0     # assumption: exact solver time limit per county and type, seconds
 min_spacing_m = 0.0     # assumption: no minimum spacing between new sites of one type
+
+# Road speeds of travel-time rules (coverage = "travel_time"), km/h by road class per mode. A class
+# is the roads layer's class field (fields.roads.class): Geofabrik OSM fclass values or Chinese
+# administrative classes. A class missing here falls back to its name before the last '_'
+# (motorway_link -> motorway, track_grade3 -> track); still unknown, it is not used (a warning
+# counts it). 0 closes a class to the mode. maxspeed, where given, replaces the drive speed.
+[speeds]
+off_road_kmh = 5.0      # assumption: walking from a point to the nearest road, and across gaps
+[speeds.drive]
+motorway = 90.0         # assumption
+trunk = 60.0            # assumption
+primary = 50.0          # assumption
+secondary = 40.0        # assumption
+tertiary = 30.0         # assumption
+unclassified = 25.0     # assumption
+residential = 20.0      # assumption
+living_street = 10.0    # assumption
+service = 15.0          # assumption
+track = 15.0            # assumption
+path = 0.0              # assumption
+footway = 0.0           # assumption
+cycleway = 0.0          # assumption
+bridleway = 0.0         # assumption
+steps = 0.0             # assumption
+pedestrian = 0.0        # assumption
+unknown = 20.0          # assumption
+"高速" = 90.0           # assumption
+"国道" = 60.0           # assumption
+"省道" = 50.0           # assumption
+"县道" = 40.0           # assumption
+"乡道" = 30.0           # assumption
+"村道" = 20.0           # assumption
+
+[speeds.walk]
+motorway = 0.0          # assumption
+trunk = 5.0             # assumption
+primary = 5.0           # assumption
+secondary = 5.0         # assumption
+tertiary = 5.0          # assumption
+unclassified = 5.0      # assumption
+residential = 5.0       # assumption
+living_street = 5.0     # assumption
+service = 5.0           # assumption
+track = 5.0             # assumption
+path = 5.0              # assumption
+footway = 5.0           # assumption
+cycleway = 5.0          # assumption
+bridleway = 5.0         # assumption
+steps = 3.0             # assumption
+pedestrian = 5.0        # assumption
+unknown = 5.0           # assumption
+"高速" = 0.0            # assumption
+"国道" = 5.0            # assumption
+"省道" = 5.0            # assumption
+"县道" = 5.0            # assumption
+"乡道" = 5.0            # assumption
+"村道" = 5.0            # assumption
 )toml";
 
 }  // namespace
 
 std::string default_rules_toml() {
     return std::string(k_default_rules_toml);
+}
+
+std::string travel_time_rules_toml() {
+    std::string text(k_default_rules_toml);
+    const auto replace = [&](std::string_view from, std::string_view to) {
+        const auto at = text.find(from);
+        if (at == std::string::npos) throw Error(ErrorKind::internal, "travel-time rules: the default text changed");
+        text.replace(at, from.size(), to);
+    };
+    replace("# scicov rules: facility types,",
+            "# scicov rules with travel-time coverage for science bases and e-stations: they need a `roads`\n"
+            "# layer (lines; --layer roads=DATASET[:LAYER]).\n#\n# scicov rules: facility types,");
+    replace(
+        "coverage = \"radius\"\nradius_m = 20000.0        # assumption: 20 km from the village point (002 asks for "
+        "bases within reach)",
+        "coverage = \"travel_time\"\nminutes = 30.0            # assumption: 30 minutes' drive (002 asks for bases "
+        "within reach)\nmode = \"drive\"");
+    replace("coverage = \"radius\"\nradius_m = 2000.0         # assumption: 2 km, a walk (001 asks to 完善科普e站)",
+            "coverage = \"travel_time\"\nminutes = 15.0            # assumption: 15 minutes' walk (001 asks to "
+            "完善科普e站)\nmode = \"walk\"");
+    return text;
 }
 
 }  // namespace scicov::rules

@@ -33,8 +33,14 @@ const char* to_string(CoverageKind k) {
             return "radius";
         case CoverageKind::admin:
             return "admin";
+        case CoverageKind::travel_time:
+            return "travel_time";
     }
     return "unknown";
+}
+
+const char* to_string(TravelMode m) {
+    return m == TravelMode::drive ? "drive" : "walk";
 }
 
 const char* to_string(Measure m) {
@@ -272,9 +278,15 @@ private:
     std::string m_file;
 };
 
-constexpr std::array<std::pair<std::string_view, CoverageKind>, 3> k_kinds{
-    {{"contains", CoverageKind::contains}, {"radius", CoverageKind::radius}, {"admin", CoverageKind::admin}}};
-constexpr auto k_kind_names = std::to_array<std::string_view>({"contains", "radius", "admin"});
+constexpr std::array<std::pair<std::string_view, CoverageKind>, 4> k_kinds{
+    {{"contains", CoverageKind::contains},
+     {"radius", CoverageKind::radius},
+     {"admin", CoverageKind::admin},
+     {"travel_time", CoverageKind::travel_time}}};
+constexpr auto k_kind_names = std::to_array<std::string_view>({"contains", "radius", "admin", "travel_time"});
+constexpr std::array<std::pair<std::string_view, TravelMode>, 2> k_modes{
+    {{"drive", TravelMode::drive}, {"walk", TravelMode::walk}}};
+constexpr auto k_mode_names = std::to_array<std::string_view>({"drive", "walk"});
 constexpr std::array<std::pair<std::string_view, AdminLevel>, 2> k_levels{
     {{"county", AdminLevel::county}, {"township", AdminLevel::township}}};
 constexpr auto k_level_names = std::to_array<std::string_view>({"county", "township"});
@@ -282,12 +294,13 @@ constexpr std::array<std::pair<std::string_view, Measure>, 3> k_measures{
     {{"villages", Measure::villages}, {"population", Measure::population}, {"units", Measure::units}}};
 constexpr auto k_measure_names = std::to_array<std::string_view>({"villages", "population", "units"});
 
-constexpr auto k_top_keys = std::to_array<std::string_view>({"types", "fields", "priority", "planning"});
-constexpr auto k_type_keys =
-    std::to_array<std::string_view>({"name_zh", "coverage", "radius_m", "min_area_fraction", "covers_own_village",
-                                     "admin_level", "default_cost", "minimise_cost", "per_year", "target", "aliases"});
+constexpr auto k_top_keys = std::to_array<std::string_view>({"types", "fields", "priority", "planning", "speeds"});
+constexpr auto k_type_keys = std::to_array<std::string_view>(
+    {"name_zh", "coverage", "radius_m", "min_area_fraction", "covers_own_village", "admin_level", "default_cost",
+     "minimise_cost", "per_year", "target", "aliases", "minutes", "mode"});
 constexpr auto k_target_keys = std::to_array<std::string_view>({"unit", "measure", "threshold"});
-constexpr auto k_field_roles = std::to_array<std::string_view>({"villages", "facilities", "candidates", "units"});
+constexpr auto k_field_roles =
+    std::to_array<std::string_view>({"villages", "facilities", "candidates", "units", "roads"});
 constexpr auto k_priority_keys =
     std::to_array<std::string_view>({"base", "ethnic_township", "remote", "remote_quantile"});
 constexpr auto k_planning_keys =
@@ -298,6 +311,9 @@ constexpr Range k_radius{.min = 0, .max = std::nullopt, .min_open = true, .hint 
 constexpr Range k_area_share{.min = 0, .max = 1, .min_open = true, .hint = " (a share of the village's area)"};
 constexpr Range k_cost{.min = 0, .max = std::nullopt, .min_open = true, .hint = " (a cost)"};
 constexpr Range k_threshold{.min = 0, .max = 1, .hint = " (a share; 1.0 = full)"};
+constexpr Range k_minutes{.min = 0, .max = 1440, .min_open = true, .hint = " (minutes of travel)"};
+constexpr Range k_road_speed{.min = 0, .max = 300, .hint = " (km/h; 0: the mode may not use the class)"};
+constexpr Range k_off_road_speed{.min = 0, .max = 300, .min_open = true, .hint = " (km/h)"};
 
 /// The role tables of [fields.*] and the FieldMap members their keys set, in documented order.
 struct FieldKey {
@@ -330,6 +346,9 @@ constexpr auto k_facility_field_names =
 constexpr auto k_candidate_field_names =
     std::to_array<std::string_view>({"id", "kind", "cost", "village_code", "lon", "lat"});
 constexpr auto k_unit_field_names = std::to_array<std::string_view>({"code", "name"});
+constexpr std::array<FieldKey, 3> k_road_fields{
+    {{"class", &FieldMap::road_class}, {"maxspeed", &FieldMap::road_maxspeed}, {"oneway", &FieldMap::road_oneway}}};
+constexpr auto k_road_field_names = std::to_array<std::string_view>({"class", "maxspeed", "oneway"});
 
 template <std::size_t N>
 void read_field_role(const Reader& r, const toml::table& t, const std::string& path,
@@ -357,6 +376,24 @@ void read_fields(const Reader& r, const toml::table& t, FieldMap& fields) {
     if (const auto* n = t.get("units")) {
         read_field_role(r, r.table(*n, "fields.units"), "fields.units", k_unit_fields, k_unit_field_names, fields);
     }
+    if (const auto* n = t.get("roads")) {
+        read_field_role(r, r.table(*n, "fields.roads"), "fields.roads", k_road_fields, k_road_field_names, fields);
+    }
+}
+
+/// [speeds]: off_road_kmh and a table of km/h by road class per mode, merged key by key over the base.
+void read_speeds(const Reader& r, const toml::table& t, Speeds& speeds) {
+    r.check_keys(t, "speeds", std::to_array<std::string_view>({"off_road_kmh", "drive", "walk"}));
+    if (const auto* n = t.get("off_road_kmh"))
+        speeds.off_road_kmh = r.value(*n, "speeds.off_road_kmh", k_off_road_speed);
+    for (const auto& [mode, table] : {std::pair{"drive", &speeds.drive}, std::pair{"walk", &speeds.walk}}) {
+        const auto* n = t.get(mode);
+        if (n == nullptr) continue;
+        const std::string path = join("speeds", mode);
+        for (auto&& [key, value] : r.table(*n, path)) {
+            (*table)[std::string(key.str())] = r.value(value, join(path, key.str()), k_road_speed);
+        }
+    }
 }
 
 /// The number keys of [priority] or [planning] (`table`), each checked against range_of(key).
@@ -375,6 +412,25 @@ void read_settings(const Reader& r, const toml::table& t, std::string_view table
 const toml::source_region& blame(const toml::table& t, std::string_view key) {
     if (const auto* n = t.get(key)) return n->source();
     return t.source();
+}
+
+/// minutes and mode: travel-time rules only, which need minutes.
+void read_travel_keys(const Reader& r, const toml::table& t, const std::string& path, const std::string& kind_text,
+                      CoverageRule& rule) {
+    const bool travel = rule.kind == CoverageKind::travel_time;
+    if (const auto* n = t.get("minutes")) {
+        const auto p = join(path, "minutes");
+        if (!travel) r.fail(p, n->source(), "applies to travel_time rules only" + kind_text);
+        rule.minutes = r.value(*n, p, k_minutes);
+    }
+    if (const auto* n = t.get("mode")) {
+        const auto p = join(path, "mode");
+        if (!travel) r.fail(p, n->source(), "applies to travel_time rules only" + kind_text);
+        rule.mode = r.choice(*n, p, k_modes, k_mode_names);
+    }
+    if (travel && !(rule.minutes > 0)) {
+        r.fail(join(path, "minutes"), blame(t, "coverage"), "a travel_time rule needs minutes (> 0)");
+    }
 }
 
 /// Reads one [types.<key>] table into `type` (a copy of the default of that key, or a new type).
@@ -400,7 +456,11 @@ void read_type(const Reader& r, const toml::table& t, const std::string& path, b
     if (kind != CoverageKind::admin) type.rule.admin_level = AdminLevel::county;
     // A contains or admin site covers its own village by its nature; a type changed from one of
     // them to a radius rule stays village-level unless the file says otherwise.
-    if (kind != CoverageKind::radius) type.rule.covers_own_village = true;
+    if (kind == CoverageKind::contains || kind == CoverageKind::admin) type.rule.covers_own_village = true;
+    if (kind != CoverageKind::travel_time) {
+        type.rule.minutes = 0;
+        type.rule.mode = TravelMode::drive;
+    }
 
     if (const auto* n = t.get("radius_m")) {
         const auto p = join(path, "radius_m");
@@ -415,7 +475,7 @@ void read_type(const Reader& r, const toml::table& t, const std::string& path, b
     if (const auto* n = t.get("covers_own_village")) {
         const auto p = join(path, "covers_own_village");
         type.rule.covers_own_village = r.boolean(*n, p);
-        if (kind != CoverageKind::radius && !type.rule.covers_own_village) {
+        if ((kind == CoverageKind::contains || kind == CoverageKind::admin) && !type.rule.covers_own_village) {
             r.fail(p, n->source(), "a site of a contains or admin rule always covers its own village" + kind_text);
         }
     }
@@ -427,6 +487,7 @@ void read_type(const Reader& r, const toml::table& t, const std::string& path, b
     if (kind == CoverageKind::radius && !(type.rule.radius_m > 0)) {
         r.fail(join(path, "radius_m"), blame(t, "coverage"), "a radius rule needs radius_m (metres, > 0)");
     }
+    read_travel_keys(r, t, path, kind_text, type.rule);
 
     if (const auto* n = t.get("default_cost")) {
         type.default_cost = r.value(*n, join(path, "default_cost"), k_cost);
@@ -568,6 +629,7 @@ Rules parse_over(Rules base, std::string_view toml_text, const std::string& sour
     if (const auto* n = root.get("planning")) {
         read_settings(r, r.table(*n, "planning"), "planning", k_planning_keys, rules);
     }
+    if (const auto* n = root.get("speeds")) read_speeds(r, r.table(*n, "speeds"), rules.speeds);
     return rules;
 }
 
@@ -650,6 +712,15 @@ void write_fields(std::ostringstream& os, std::string_view role, const std::arra
     }
 }
 
+void write_travel(std::ostringstream& os, const Rules& rules) {
+    write_fields(os, "roads", k_road_fields, rules.fields);
+    os << "\n[speeds]\noff_road_kmh = " << format_double(rules.speeds.off_road_kmh) << '\n';
+    for (const auto& [mode, table] : {std::pair{"drive", &rules.speeds.drive}, std::pair{"walk", &rules.speeds.walk}}) {
+        os << "\n[speeds." << mode << "]\n";
+        for (const auto& [cls, kmh] : *table) os << toml_key(cls) << " = " << format_double(kmh) << '\n';
+    }
+}
+
 }  // namespace
 
 std::string to_toml(const Rules& rules) {
@@ -667,9 +738,15 @@ std::string to_toml(const Rules& rules) {
             if (t.rule.min_area_fraction) {
                 os << "min_area_fraction = " << format_double(*t.rule.min_area_fraction) << '\n';
             }
+        }
+        if (t.rule.kind == CoverageKind::radius || t.rule.kind == CoverageKind::travel_time) {
             os << "covers_own_village = " << (t.rule.covers_own_village ? "true" : "false") << '\n';
         }
         if (t.rule.kind == CoverageKind::admin) os << "admin_level = " << quote(to_string(t.rule.admin_level)) << '\n';
+        if (t.rule.kind == CoverageKind::travel_time) {
+            os << "minutes = " << format_double(t.rule.minutes) << '\n';
+            os << "mode = " << quote(to_string(t.rule.mode)) << '\n';
+        }
         os << "default_cost = " << format_double(t.default_cost) << '\n';
         os << "minimise_cost = " << (t.minimise_cost ? "true" : "false") << '\n';
         if (t.per_year > 0) os << "per_year = " << t.per_year << '\n';
@@ -687,6 +764,10 @@ std::string to_toml(const Rules& rules) {
     write_fields(os, "facilities", k_facility_fields, rules.fields);
     write_fields(os, "candidates", k_candidate_fields, rules.fields);
     write_fields(os, "units", k_unit_fields, rules.fields);
+    // Roads and speeds matter only to travel-time rules (and stay out of the other runs' records).
+    const bool travel = std::any_of(rules.types.begin(), rules.types.end(),
+                                    [](const FacilityType& t) { return t.rule.kind == CoverageKind::travel_time; });
+    if (travel) write_travel(os, rules);
     const auto& p = rules.priority;
     os << "\n[priority]\n";
     os << "base = " << format_double(p.base) << '\n';

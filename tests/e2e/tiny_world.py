@@ -11,6 +11,13 @@ just east of the central meridian, so that metres in the file are metres on the 
             x0       +10 km    +20 km    +30 km    (x0 = 500000, y0 = 2930000)
 
 Representative points are the squares' centres (GEOS point-on-surface of a square).
+
+ROADS (optional, `write(..., roads=ROADS)`), the unit tests' hand-computed network
+(tests/unit/coverage_test.cpp): R1a primary along y = 5000 from x = 0 to 15000 (points at 2000,
+5000), R1b primary on to 30000, one way east; R2 residential north from (15000, 5000) to
+(15000, 14000), 1 km short of V4's centre; R3 tertiary from V3's centre (5000, 15000) east to
+(8000, 15000) and south to (8000, 0), crossing R1a on a bridge (no shared point); R6 residential
+round from (25000, 5000) by (25000, 0) and (15000, 0) back to (15000, 5000).
 """
 import os
 from osgeo import ogr, osr
@@ -40,6 +47,16 @@ FACILITIES = [
 ]
 
 
+# Roads: fclass, maxspeed (0: none), oneway, points in metres relative to (X0, Y0).
+ROADS = [
+    ("primary", 0, "B", [(0, 5_000), (2_000, 5_000), (5_000, 5_000), (15_000, 5_000)]),
+    ("primary", 0, "F", [(15_000, 5_000), (25_000, 5_000), (30_000, 5_000)]),
+    ("residential", 0, "B", [(15_000, 5_000), (15_000, 14_000)]),
+    ("tertiary", 0, "B", [(5_000, 15_000), (8_000, 15_000), (8_000, 0)]),
+    ("residential", 0, "", [(25_000, 5_000), (25_000, 0), (15_000, 0), (15_000, 5_000)]),
+]
+
+
 def centre(col, row):
     return X0 + (col + 0.5) * SIZE, Y0 + (row + 0.5) * SIZE
 
@@ -54,7 +71,23 @@ def square(col, row):
     return poly
 
 
-def write(path, facilities=FACILITIES, with_units=True, epsg=4543):
+def write_roads(ds, srs, roads):
+    lyr = ds.CreateLayer("roads", srs, ogr.wkbLineString)
+    for name, t in [("fclass", ogr.OFTString), ("maxspeed", ogr.OFTInteger), ("oneway", ogr.OFTString)]:
+        lyr.CreateField(ogr.FieldDefn(name, t))
+    for fclass, maxspeed, oneway, points in roads:
+        f = ogr.Feature(lyr.GetLayerDefn())
+        f.SetField("fclass", fclass)
+        f.SetField("maxspeed", maxspeed)
+        f.SetField("oneway", oneway)
+        line = ogr.Geometry(ogr.wkbLineString)
+        for dx, dy in points:
+            line.AddPoint_2D(X0 + dx, Y0 + dy)
+        f.SetGeometry(line)
+        lyr.CreateFeature(f)
+
+
+def write(path, facilities=FACILITIES, with_units=True, epsg=4543, roads=None):
     if os.path.exists(path):
         os.remove(path)
     srs = osr.SpatialReference()
@@ -96,4 +129,59 @@ def write(path, facilities=FACILITIES, with_units=True, epsg=4543):
         p.AddPoint_2D(X0 + dx, Y0 + dy)
         f.SetGeometry(p)
         lyr.CreateFeature(f)
+    if roads:
+        write_roads(ds, srs, roads)
     ds = None
+
+
+def write_grid(path, seed, cols=6, rows=6, cell=2_000.0, bases=4, stations=6):
+    """A seeded world for cross-checks: cols × rows square villages of `cell` metres (two
+    counties: the west and east halves), a road grid through jittered junctions between the
+    village centres (pieces of random class, some one way, some with maxspeed, some missing), a few
+    straight trunk roads crossing the grid without shared points (bridges), and facilities at
+    random points. Returns (villages, roads, facilities) as written."""
+    import random
+    rnd = random.Random(seed)
+    villages = []
+    for r in range(rows):
+        for c in range(cols):
+            county = "990101" if c < cols // 2 else "990102"
+            code = f"{county}{1 + r // 3:03d}{1 + r % 3 * cols + c:03d}"
+            villages.append((code, f"格{r}{c}村民委员会", c, r, rnd.randint(100, 3000)))
+    junction = {(r, c): (c * cell + cell * 0.35 + rnd.uniform(-300, 300), r * cell + cell * 0.35 + rnd.uniform(-300, 300))
+                for r in range(rows) for c in range(cols)}
+    classes = ["primary", "secondary", "tertiary", "residential", "track", "unclassified", "path", "motorway"]
+    roads = []
+
+    def piece(a, b):
+        if rnd.random() < 0.15:
+            return
+        oneway = rnd.choice(["F", "T"]) if rnd.random() < 0.15 else rnd.choice(["B", ""])
+        maxspeed = rnd.choice([30, 60, 80]) if rnd.random() < 0.2 else 0
+        mid = ((a[0] + b[0]) / 2 + rnd.uniform(-200, 200), (a[1] + b[1]) / 2 + rnd.uniform(-200, 200))
+        roads.append((rnd.choice(classes), maxspeed, oneway, [a, mid, b]))
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols:
+                piece(junction[(r, c)], junction[(r, c + 1)])
+            if r + 1 < rows:
+                piece(junction[(r, c)], junction[(r + 1, c)])
+    for _ in range(3):  # bridges: straight across, no shared points
+        a = (rnd.uniform(0, cols * cell), rnd.uniform(0, rows * cell))
+        b = (rnd.uniform(0, cols * cell), rnd.uniform(0, rows * cell))
+        roads.append(("trunk", 0, rnd.choice(["B", "F"]), [a, b]))
+    facilities = []
+    for i in range(bases):
+        facilities.append((f"b{i}", "science_base", f"基地{i}", rnd.uniform(0, cols * cell), rnd.uniform(0, rows * cell)))
+    for i in range(stations):
+        facilities.append((f"e{i}", "e_station", f"e站{i}", rnd.uniform(0, cols * cell), rnd.uniform(0, rows * cell)))
+
+    global VILLAGES, SIZE
+    saved = VILLAGES, SIZE
+    VILLAGES, SIZE = villages, cell
+    try:
+        write(path, facilities=facilities, with_units=False, roads=roads)
+    finally:
+        VILLAGES, SIZE = saved
+    return villages, roads, facilities

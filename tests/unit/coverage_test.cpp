@@ -211,3 +211,171 @@ TEST_CASE("a village-level site covers the village it stands in, whatever the di
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Travel time on a hand-computed network (metres in EPSG:4543 from the tiny world's origin):
+//
+//   V3 (5000,15000)━━R3━━(8000,15000)        R1a primary (0,5000)-(2000)-(5000)-(15000,5000)
+//                           ┃                R1b primary (15000,5000)-(25000)-(30000,5000), one way east
+//             V4 (15000,15000)               R2  residential (15000,5000)-(15000,14000)
+//                  ┊ 1 km off road           R3  tertiary (5000,15000)-(8000,15000)-(8000,0): crosses
+//                  R2                            R1a at (8000,5000) without a shared point (a bridge)
+//   ━F━V1━━━━━━━━━━R3━━━━V2━━━━━━━━━━V5━━━   R6  residential (25000,5000)-(25000,0)-(15000,0)-(15000,5000)
+//                  ┃     ┃            ┃
+//                  ┃     ┗━━━━━R6━━━━━┛      F: a facility at (2000,5000); speeds: primary and tertiary
+//                                               60 km/h (1 km/min), residential 30 km/h, off road 6 km/h
+namespace {
+
+model::Road road_m(const std::string& cls, std::vector<std::pair<double, double>> points,
+                   model::RoadDirection direction = model::RoadDirection::both) {
+    model::Road r;
+    r.road_class = cls;
+    r.direction = direction;
+    for (auto [x, y] : points) r.points.push_back(at_m(x, y));
+    return r;
+}
+
+model::Inputs road_world() {
+    auto in = test::tiny_world();
+    in.roads = {road_m("primary", {{0, 5'000}, {2'000, 5'000}, {5'000, 5'000}, {15'000, 5'000}}),
+                road_m("primary", {{15'000, 5'000}, {25'000, 5'000}, {30'000, 5'000}}, model::RoadDirection::forward),
+                road_m("residential", {{15'000, 5'000}, {15'000, 14'000}}),
+                road_m("tertiary", {{5'000, 15'000}, {8'000, 15'000}, {8'000, 0}}),
+                road_m("residential", {{25'000, 5'000}, {25'000, 0}, {15'000, 0}, {15'000, 5'000}})};
+    in.facilities = {test::tiny_facility("F", "base", 2'000, 5'000)};
+    return in;
+}
+
+rules::Speeds road_speeds() {
+    rules::Speeds s;
+    s.drive = {{"primary", 60.0}, {"tertiary", 60.0}, {"residential", 30.0}};
+    s.walk = {{"primary", 12.0}, {"tertiary", 12.0}, {"residential", 6.0}};  // 12: quicker than off road
+    s.off_road_kmh = 6.0;
+    return s;
+}
+
+rules::CoverageRule travel_rule(double minutes, rules::TravelMode mode = rules::TravelMode::drive) {
+    rules::CoverageRule r;
+    r.kind = rules::CoverageKind::travel_time;
+    r.minutes = minutes;
+    r.mode = mode;
+    return r;
+}
+
+/// Minutes along a polyline given in metres at `kmh` (each piece geodesic, as the network measures).
+double minutes_along(std::vector<std::pair<double, double>> points, double kmh) {
+    const crs::Geodesic geod;
+    double m = 0;
+    for (std::size_t i = 0; i + 1 < points.size(); ++i) {
+        m += geod.distance_m(at_m(points[i].first, points[i].second), at_m(points[i + 1].first, points[i + 1].second));
+    }
+    return m / (kmh * 1000.0 / 60.0);
+}
+
+}  // namespace
+
+TEST_CASE("travel time: exact minutes on a hand-computed network, bridges and one-way roads", "[coverage]") {
+    const auto in = road_world();
+    const coverage::VillageIndex index(in);
+    const coverage::Options options{1, 32};
+    Diagnostics diag;
+    const auto network = coverage::build_network(index, road_speeds(), rules::TravelMode::drive, diag);
+    CHECK(diag.issues().empty());
+    const coverage::Rule rule(test::tiny_type("base", travel_rule(30)), index, options, network);
+    const std::vector<coverage::Site> f{{in.facilities[0].location, 0}};
+    const auto minutes = rule.nearest_minutes(f);
+
+    // Along R1a to F: 3 km and 13 km at 1 km/min.
+    const double v1 = minutes_along({{5'000, 5'000}, {2'000, 5'000}}, 60);
+    const double v2 = minutes_along({{15'000, 5'000}, {5'000, 5'000}, {2'000, 5'000}}, 60);
+    // V3's road crosses R1a on a bridge: no way on; straight across at 6 km/h (104.4 min), not
+    // 13 + 6 = 19 min as through a junction at (8000, 5000).
+    const double v3 = crs::Geodesic().distance_m(at_m(5'000, 15'000), at_m(2'000, 5'000)) / 100.0;
+    // V4: 1 km on foot to R2's end (10 min), 9 km at 30 km/h (18 min), then as V2: 41 min.
+    const double v4 = crs::Geodesic().distance_m(at_m(15'000, 15'000), at_m(15'000, 14'000)) / 100.0 +
+                      minutes_along({{15'000, 14'000}, {15'000, 5'000}}, 30) + v2;
+    // V5 may not drive west on R1b (one way east): round by R6, 20 km at 30 km/h, then as V2: 53 min.
+    const double v5 = minutes_along({{25'000, 5'000}, {25'000, 0}, {15'000, 0}, {15'000, 5'000}}, 30) + v2;
+    const std::vector<double> expected{v1, v2, v3, v4, v5};
+    REQUIRE(minutes.size() == 5);
+    for (std::size_t v = 0; v < 5; ++v) {
+        INFO("village V" << v + 1 << ": " << minutes[v] << " min, expected " << expected[v]);
+        CHECK(minutes[v] == Approx(expected[v]).epsilon(1e-9));
+    }
+    CHECK(v3 == Approx(104.4).epsilon(1e-3));
+    CHECK(v4 == Approx(41).epsilon(1e-3));
+    CHECK(v5 == Approx(53).epsilon(1e-3));
+
+    SECTION("reach: villages within the limit, from facilities and candidates alike") {
+        CHECK(list(rule.reach(f).of(0)) == std::vector<std::int32_t>{0, 1});
+        const coverage::Rule longer(test::tiny_type("base", travel_rule(45)), index, options, network);
+        CHECK(list(longer.reach(f).of(0)) == std::vector<std::int32_t>{0, 1, 3});
+        // A site at V5: V1 and V2 drive east on R1b to it (20 and 10 min); V4 takes 10 + 18 + 10.
+        const std::vector<coverage::Site> at_v5{{at_m(25'000, 5'000), 4}};
+        CHECK(list(rule.reach(at_v5).of(0)) == std::vector<std::int32_t>{0, 1, 4});
+        CHECK(list(longer.reach(at_v5).of(0)) == std::vector<std::int32_t>{0, 1, 3, 4});
+    }
+    SECTION("the verdict agrees with the nearest minutes") {
+        rules::Rules rules;
+        rules.types = {test::tiny_type("base", travel_rule(30))};
+        rules.speeds = road_speeds();
+        const auto cov = coverage::compute(index, rules, options, diag, Reporter{});
+        REQUIRE(cov.types.size() == 1);
+        CHECK(flags(cov.types[0].covered) == std::vector<int>{1, 1, 0, 0, 0});
+        REQUIRE(cov.types[0].nearest_min.size() == 5);
+        for (std::size_t v = 0; v < 5; ++v) {
+            CHECK(cov.types[0].nearest_min[v] == minutes[v]);
+            CHECK((cov.types[0].nearest_min[v] <= 30) == (cov.types[0].covered[v] == 1));
+        }
+    }
+    SECTION("walking ignores one-way roads") {
+        const auto walk = coverage::build_network(index, road_speeds(), rules::TravelMode::walk, diag);
+        const coverage::Rule on_foot(test::tiny_type("base", travel_rule(30, rules::TravelMode::walk)), index, options,
+                                     walk);
+        const auto walked = on_foot.nearest_minutes(f);
+        // V5 walks west on R1b: 23 km at 12 km/h (115 min; round by R6 265 min, straight 230 min).
+        CHECK(walked[4] == Approx(minutes_along({{25'000, 5'000}, {15'000, 5'000}, {2'000, 5'000}}, 12)).epsilon(1e-9));
+        CHECK(walked[0] == Approx(15).epsilon(1e-3));
+    }
+}
+
+TEST_CASE("travel time: road classes without a speed are warned about; no roads is an input error", "[coverage]") {
+    auto in = road_world();
+    in.roads.push_back(road_m("hovercraft", {{0, 0}, {1'000, 0}}));
+    const coverage::VillageIndex index(in);
+    Diagnostics diag;
+    const auto network = coverage::build_network(index, road_speeds(), rules::TravelMode::drive, diag);
+    REQUIRE(diag.warnings() == 1);
+    CHECK(diag.issues().front().message.find("\"hovercraft\" (1)") != std::string::npos);
+    // motorway_link falls back to motorway, track_grade3 to track.
+    rules::Speeds speeds = road_speeds();
+    speeds.drive["motorway"] = 100;
+    in.roads.push_back(road_m("motorway_link", {{0, 0}, {0, 1'000}}));
+    const coverage::VillageIndex index2(in);
+    Diagnostics diag2;
+    (void)coverage::build_network(index2, speeds, rules::TravelMode::drive, diag2);
+    CHECK(diag2.warnings() == 1);  // hovercraft only
+
+    const auto bare = test::tiny_world();
+    const coverage::VillageIndex none(bare);
+    CHECK_THROWS_WITH(coverage::build_network(none, road_speeds(), rules::TravelMode::drive, diag),
+                      Catch::Contains("--layer roads="));
+}
+
+TEST_CASE("travel time: searches on several threads at once give what one thread gives", "[coverage]") {
+    const auto in = road_world();
+    const coverage::VillageIndex index(in);
+    const coverage::Options options{2, 32};
+    Diagnostics diag;
+    const auto network = coverage::build_network(index, road_speeds(), rules::TravelMode::drive, diag);
+    const coverage::Rule rule(test::tiny_type("base", travel_rule(25)), index, options, network);
+    // 5000 sites over the world (more than one chunk of Rule::reach), searched sharing the
+    // network's pool of workspaces.
+    std::vector<coverage::Site> sites;
+    for (int i = 0; i < 5'000; ++i) sites.push_back({at_m((i * 37) % 30'000, (i * 53) % 20'000), -1});
+    const auto one = rule.reach(sites, 1);
+    const auto two = rule.reach(sites, 2);
+    CHECK(one.offsets == two.offsets);
+    CHECK(one.villages == two.villages);
+    CHECK(one.villages.size() > 1'000);
+}

@@ -587,3 +587,41 @@ TEST_CASE("io: a population target over villages without people is an error nami
     io::check_population(in, rules::default_rules(), fine);
     CHECK(!fine.has_errors());
 }
+
+TEST_CASE("io: a roads layer, read when travel-time rules ask for it: parts, maxspeed, oneway, field map") {
+    test::TempDir dir;
+    const std::string path = (dir / "in.gpkg").string();
+    {
+        auto ds = gdal::Dataset::create(path, "GPKG");
+        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
+        add_layer(ds, "roads", wkbMultiLineString,
+                  {{"等级", OFTString}, {"maxspeed", OFTInteger}, {"oneway", OFTString}},
+                  {{{{"等级", "县道"}, {"maxspeed", "40"}, {"oneway", "F"}},
+                    "MULTILINESTRING((102.0 26.5,102.0 26.5,102.1 26.5),(102.1 26.5,102.1 26.6))"},
+                   {{{"oneway", "T"}}, "LINESTRING(102.0 26.6,102.1 26.6)"},
+                   {{{"等级", "村道"}, {"oneway", "sideways"}}, "LINESTRING(102.0 26.7,102.1 26.7)"},
+                   {{{"等级", "村道"}, {"maxspeed", "900"}}, "LINESTRING(102.0 26.7,102.1 26.7)"},
+                   {{{"等级", "村道"}}, "POINT(102.0 26.7)"}});
+        ds.close();
+    }
+    auto options = options_for({path});
+    options.fields.road_class = "等级";
+    Diagnostics diagnostics;
+    CHECK(read(options, diagnostics).roads.empty());  // not asked for
+    options.roads = true;
+    const auto in = read(options, diagnostics);
+    REQUIRE(in.roads.size() == 3);
+    CHECK(in.roads[0].road_class == "县道");
+    CHECK(in.roads[0].points.size() == 2);  // the repeated point dropped
+    CHECK(in.roads[0].maxspeed_kmh == 40);
+    CHECK(in.roads[0].direction == model::RoadDirection::forward);
+    CHECK(in.roads[1].points.front().lat == 26.5);  // the second part of the same feature
+    CHECK(in.roads[1].source.fid == 1);
+    CHECK(in.roads[2].road_class == "unknown");  // no class: Geofabrik's word for it
+    CHECK(in.roads[2].direction == model::RoadDirection::backward);
+    CHECK(in.roads[2].maxspeed_kmh == 0);
+    CHECK(diagnostics.errors() == 3);
+    CHECK(issue_with(diagnostics, "oneway \"sideways\" must be F").where.field == "oneway");
+    CHECK(issue_with(diagnostics, "maxspeed 900").where.feature == 4);
+    CHECK(issue_with(diagnostics, "expected a line, got Point").where.feature == 5);
+}

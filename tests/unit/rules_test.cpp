@@ -124,7 +124,7 @@ TEST_CASE("rules: defaults, round trip, overrides and bad files", "[rules]") {
                                  line.find("004") != std::string::npos;
             CHECK(sourced);
         }
-        CHECK(numbers == 19);  // 10 in the types, 4 priority, 5 planning
+        CHECK(numbers == 66);  // 10 in the types, 4 priority, 5 planning, 1 + 2 × 23 speeds
     }
 
     SECTION("round trip through to_toml") {
@@ -569,4 +569,85 @@ TEST_CASE("rules: facility types by the names the data uses; field names for one
     CHECK_THROWS_WITH(set_field(fields, "villages.name", ""), Catch::Contains("empty"));
     // The run table's rules text is unchanged when no lon/lat column is named.
     CHECK(to_toml(defaults).find("lon =") == std::string::npos);
+}
+
+TEST_CASE("rules: travel-time rules, road fields and speeds", "[rules]") {
+    const auto message = [](const std::string& text) -> std::string {
+        try {
+            (void)parse_rules(text, "t.toml");
+        } catch (const Error& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    SECTION("the default speeds and road fields") {
+        const auto r = default_rules();
+        CHECK(r.speeds.off_road_kmh == 5.0);
+        CHECK(r.speeds.drive.at("motorway") == 90.0);
+        CHECK(r.speeds.walk.at("motorway") == 0.0);
+        CHECK(r.speeds.drive.at("县道") == 40.0);
+        CHECK(r.fields.road_class == "fclass");
+        CHECK(r.fields.road_maxspeed == "maxspeed");
+        CHECK(r.fields.road_oneway == "oneway");
+    }
+    SECTION("a travel-time type, speeds merged key by key, road fields mapped") {
+        const auto r = parse_rules(
+            "[types.science_base]\ncoverage = \"travel_time\"\nminutes = 45\nmode = \"walk\"\n"
+            "[speeds]\noff_road_kmh = 4\n[speeds.drive]\n\"村道\" = 15\nferry = 0\n"
+            "[fields.roads]\nclass = \"等级\"\n",
+            "t.toml");
+        const auto& rule = r.find("science_base")->rule;
+        CHECK(rule.kind == CoverageKind::travel_time);
+        CHECK(rule.minutes == 45);
+        CHECK(rule.mode == TravelMode::walk);
+        CHECK(rule.radius_m == 0);  // dropped with the radius kind
+        CHECK(r.speeds.off_road_kmh == 4);
+        CHECK(r.speeds.drive.at("村道") == 15);
+        CHECK(r.speeds.drive.at("ferry") == 0);
+        CHECK(r.speeds.drive.at("motorway") == 90);  // kept from the defaults
+        CHECK(r.fields.road_class == "等级");
+        CHECK(r.fields.road_oneway == "oneway");
+        // The run table's TOML carries roads and speeds for such rules, and reads back the same.
+        const auto text = to_toml(r);
+        CHECK(text.find("[speeds.drive]") != std::string::npos);
+        CHECK(text.find("\"村道\" = 15.0") != std::string::npos);
+        CHECK(parse_rules(text, "run") == r);
+        // ... and not for rules without one (the default outputs stay as they were).
+        CHECK(to_toml(default_rules()).find("speeds") == std::string::npos);
+    }
+    SECTION("bad travel-time rules") {
+        CHECK_THAT(message("[types.science_base]\ncoverage = \"travel_time\"\n"),
+                   Catch::Contains("a travel_time rule needs minutes (> 0)"));
+        CHECK_THAT(message("[types.science_base]\ncoverage = \"travel_time\"\nminutes = 0\n"),
+                   Catch::Contains("'types.science_base.minutes': line 3: must be in (0, 1440]"));
+        CHECK_THAT(message("[types.science_base]\nminutes = 30\n"),
+                   Catch::Contains("applies to travel_time rules only; this type's coverage is 'radius'"));
+        CHECK_THAT(message("[types.science_base]\ncoverage = \"travel_time\"\nminutes = 30\nmode = \"fly\"\n"),
+                   Catch::Contains("must be one of 'drive' or 'walk'"));
+        CHECK_THAT(message("[types.science_base]\ncoverage = \"travel_time\"\nminutes = 30\nradius_m = 5\n"),
+                   Catch::Contains("applies to radius rules only"));
+        CHECK_THAT(message("[speeds.drive]\nprimary = -1\n"),
+                   Catch::Contains("'speeds.drive.primary': line 2: must be in [0, 300]"));
+        CHECK_THAT(message("[speeds]\noff_road_kmh = 0\n"),
+                   Catch::Contains("'speeds.off_road_kmh': line 2: must be in (0, 300]"));
+        CHECK_THAT(message("[speeds]\nbike = {}\n"), Catch::Contains("unknown key 'bike' in [speeds]"));
+        CHECK_THAT(message("[fields.roads]\nspeed = \"v\"\n"),
+                   Catch::Contains("unknown key 'speed' in [fields.roads]"));
+    }
+    SECTION("`scicov rules --travel-time`: bases 30 minutes' drive, e-stations 15 minutes' walk") {
+        const auto r = parse_rules(travel_time_rules_toml(), "travel.toml");
+        const auto& base = r.find("science_base")->rule;
+        const auto& station = r.find("e_station")->rule;
+        CHECK(base.kind == CoverageKind::travel_time);
+        CHECK(base.minutes == 30);
+        CHECK(base.mode == TravelMode::drive);
+        CHECK(station.kind == CoverageKind::travel_time);
+        CHECK(station.minutes == 15);
+        CHECK(station.mode == TravelMode::walk);
+        // Everything else as the defaults.
+        Rules expected = default_rules();
+        expected.types[1].rule = base;
+        expected.types[2].rule = station;
+        CHECK(r == expected);
+    }
 }

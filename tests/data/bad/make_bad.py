@@ -261,6 +261,13 @@ def main():
                    for i, t, n, s, lon, lat in FACILITIES)
     write_text("csv_gbk_facilities.csv", header + rows, encoding="gb18030")  # as Excel saves it
     write_text("csv_no_lonlat.csv", "编号,类型,名称\nf1,科普室,城关社区科普室\n")
+    # --- roads (travel-time rules): a oneway value Geofabrik does not use
+    (lon, lat) = VILLAGES[0][4]
+    roads = [{"properties": {"fclass": "primary", "oneway": "sideways"},
+              "geometry": {"type": "LineString", "coordinates": [[lon, lat], [lon + 0.02, lat]]}},
+             {"properties": {"fclass": "residential", "oneway": "B"},
+              "geometry": {"type": "LineString", "coordinates": [[lon, lat + 0.01], [lon + 0.02, lat + 0.01]]}}]
+    write_geojson("roads_bad_oneway.geojson", "roads", roads)
 
     print(f"{len(OWNED)} files written in {HERE}")
 

@@ -1,0 +1,347 @@
+// The road network of travel-time rules: Boost.Graph's compressed sparse row graph and Dijkstra
+// searches on it, Boost.Geometry's R-tree for the nearest road. Times run from a village to a
+// site (people travel to the facility), so searches from a site go over the roads reversed.
+#include "coverage/network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <unordered_map>
+
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <boost/property_map/property_map.hpp>
+
+namespace scicov::coverage {
+
+namespace {
+
+constexpr double k_inf = std::numeric_limits<double>::infinity();
+/// Metres per degree along the meridian and the parallel at a latitude on the GRS80 ellipsoid of
+/// CGCS2000: a local plane around a point, conformal there (as a Gauss-Krueger zone is), where the
+/// nearest point of a road is found.
+std::pair<double, double> metres_per_degree(double lat_deg) {
+    constexpr double a = 6'378'137.0, e2 = 0.006694380022900787;
+    const double phi = lat_deg * M_PI / 180.0;
+    const double w2 = 1.0 - e2 * std::sin(phi) * std::sin(phi);
+    const double meridian = a * (1.0 - e2) / (w2 * std::sqrt(w2));  // M
+    const double normal = a / std::sqrt(w2);                        // N
+    return {normal * std::cos(phi) * M_PI / 180.0, meridian * M_PI / 180.0};
+}
+/// Segments the nearest-road search looks at, nearest first by their boxes in degrees.
+constexpr unsigned k_nearest_boxes = 64;
+
+/// km/h of a road class for a mode: the table's entry, else the entry of its name before the last
+/// '_' (motorway_link → motorway, track_grade3 → track); nullopt when neither is there.
+std::optional<double> class_speed(const std::map<std::string, double>& table, std::string road_class) {
+    for (;;) {
+        if (auto it = table.find(road_class); it != table.end()) return it->second;
+        const auto cut = road_class.rfind('_');
+        if (cut == std::string::npos || cut == 0) return std::nullopt;
+        road_class.resize(cut);
+    }
+}
+
+struct PointHash {
+    std::size_t operator()(const std::pair<double, double>& p) const noexcept {
+        return std::hash<double>()(p.first) * 1'000'003u ^ std::hash<double>()(p.second);
+    }
+};
+
+/// Stops a bounded search at the first vertex beyond the limit (the way Boost.Graph's documentation
+/// ends a search early: an exception from the visitor).
+struct LimitReached {};
+
+}  // namespace
+
+/// One search's scratch space, reset after use to what it was: every distance infinite, every
+/// vertex white.
+struct RoadNetwork::Workspace {
+    std::vector<double> dist;
+    std::vector<boost::default_color_type> color;
+    std::vector<Vertex> touched;
+
+    explicit Workspace(std::size_t n) : dist(n, k_inf), color(n, boost::white_color) {}
+    void reset() {
+        for (auto v : touched) {
+            dist[v] = k_inf;
+            color[v] = boost::white_color;
+        }
+        touched.clear();
+    }
+};
+
+RoadNetwork::RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds, rules::TravelMode mode)
+    : m_index(index), m_mode(mode), m_off_road_mps(speeds.off_road_kmh / 3.6) {
+    const auto& in = index.inputs();
+    add_segments(in, speeds);
+    std::vector<Entry> entries;
+    entries.reserve(m_segments.size());
+    for (std::size_t s = 0; s < m_segments.size(); ++s) {
+        const auto& g = m_segments[s];
+        entries.emplace_back(core::Box2({std::min(g.pa.lon, g.pb.lon), std::min(g.pa.lat, g.pb.lat)},
+                                        {std::max(g.pa.lon, g.pb.lon), std::max(g.pa.lat, g.pb.lat)}),
+                             static_cast<std::int32_t>(s));
+    }
+    m_tree = core::RTree<Entry>(entries.begin(), entries.end());
+    m_village_access.reserve(in.villages.size());
+    for (const auto& v : in.villages) m_village_access.push_back(access(v.rep));
+    std::size_t nodes = 0;
+    for (const auto& s : m_segments)
+        nodes = std::max<std::size_t>(nodes, static_cast<std::size_t>(std::max(s.a, s.b)) + 1);
+    build_graph(nodes);
+}
+
+RoadNetwork::~RoadNetwork() = default;
+
+void RoadNetwork::add_segments(const model::Inputs& in, const rules::Speeds& speeds) {
+    const auto& table = speeds.of(m_mode);
+    std::unordered_map<std::pair<double, double>, std::int32_t, PointHash> node_of;
+    std::vector<std::int32_t> last_road;  // per node: the last road using it, to count junctions
+    const auto node = [&](crs::LonLat p, std::int32_t road) {
+        const auto [it, fresh] = node_of.try_emplace({p.lon, p.lat}, static_cast<std::int32_t>(node_of.size()));
+        if (fresh) {
+            last_road.push_back(road);
+        } else if (last_road[static_cast<std::size_t>(it->second)] != road) {
+            if (last_road[static_cast<std::size_t>(it->second)] >= 0) ++m_junctions;
+            last_road[static_cast<std::size_t>(it->second)] = -1;  // counted once
+        }
+        return it->second;
+    };
+    for (std::size_t r = 0; r < in.roads.size(); ++r) {
+        const auto& road = in.roads[r];
+        const auto kmh = class_speed(table, road.road_class);
+        if (!kmh) {
+            ++m_unknown[road.road_class];
+            continue;
+        }
+        // maxspeed, where given, replaces the class's drive speed; a class closed to the mode stays closed.
+        const double speed =
+            m_mode == rules::TravelMode::drive && road.maxspeed_kmh > 0 && *kmh > 0 ? road.maxspeed_kmh : *kmh;
+        if (!(speed > 0)) continue;
+        const double mps = speed / 3.6;
+        const bool one_way = m_mode == rules::TravelMode::drive;
+        const bool forward = !one_way || road.direction != model::RoadDirection::backward;
+        const bool backward = !one_way || road.direction != model::RoadDirection::forward;
+        for (std::size_t i = 0; i + 1 < road.points.size(); ++i) {
+            const auto pa = road.points[i], pb = road.points[i + 1];
+            const double seconds = m_geod.distance_m(pa, pb) / mps;
+            const auto id = static_cast<std::int32_t>(r);
+            m_segments.push_back(
+                Segment{node(pa, id), node(pb, id), pa, pb, forward ? seconds : k_inf, backward ? seconds : k_inf});
+        }
+    }
+}
+
+RoadNetwork::Access RoadNetwork::access(crs::LonLat p) const {
+    Access best;
+    double best_m = k_inf;
+    const auto [kx, ky] = metres_per_degree(p.lat);
+    // A lower bound of metres per degree near p, to know when no farther box can hold a nearer road.
+    const double k_low = 0.99 * metres_per_degree(std::min(89.0, std::abs(p.lat) + 1.0)).first;
+    const core::Point2 at(p.lon, p.lat);
+    for (auto it = m_tree.qbegin(core::bgi::nearest(at, k_nearest_boxes)); it != m_tree.qend(); ++it) {
+        if (core::bg::distance(at, it->first) * k_low > best_m) break;
+        const auto& s = m_segments[static_cast<std::size_t>(it->second)];
+        // The nearest point of the segment in a local plane around p (metres).
+        const double ax = (s.pa.lon - p.lon) * kx, ay = (s.pa.lat - p.lat) * ky;
+        const double dx = (s.pb.lon - s.pa.lon) * kx, dy = (s.pb.lat - s.pa.lat) * ky;
+        const double len2 = dx * dx + dy * dy;
+        const double t = len2 > 0 ? std::clamp(-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
+        const double m = std::hypot(ax + t * dx, ay + t * dy);
+        if (m < best_m) {
+            best_m = m;
+            best = Access{it->second, t, 0};
+        }
+    }
+    if (best.segment >= 0) {
+        const auto& s = m_segments[static_cast<std::size_t>(best.segment)];
+        const crs::LonLat q{s.pa.lon + best.t * (s.pb.lon - s.pa.lon), s.pa.lat + best.t * (s.pb.lat - s.pa.lat)};
+        best.off_road_s = m_geod.distance_m(p, q) / m_off_road_mps;
+    }
+    return best;
+}
+
+void RoadNetwork::build_graph(std::size_t nodes) {
+    // The stops along each segment: its ends and the points where villages join it.
+    std::vector<std::vector<std::pair<double, std::int32_t>>> joins(m_segments.size());
+    for (std::size_t v = 0; v < m_village_access.size(); ++v) {
+        const auto& a = m_village_access[v];
+        if (a.segment >= 0) joins[static_cast<std::size_t>(a.segment)].emplace_back(a.t, static_cast<std::int32_t>(v));
+    }
+    std::vector<std::pair<Vertex, Vertex>> edges;
+    std::vector<EdgeTime> times;
+    // Travel from x to y becomes the search edge y → x.
+    const auto travel = [&](Vertex from, Vertex to, double seconds) {
+        if (!std::isfinite(seconds)) return;
+        edges.emplace_back(to, from);
+        times.push_back(EdgeTime{seconds});
+    };
+    Vertex next = static_cast<Vertex>(nodes);
+    std::vector<Vertex> village_stop(m_village_access.size());
+    m_stop_offsets.assign(1, 0);
+    for (std::size_t s = 0; s < m_segments.size(); ++s) {
+        auto& j = joins[s];
+        std::sort(j.begin(), j.end());
+        const auto& seg = m_segments[s];
+        const auto first = m_stops.size();
+        m_stops.emplace_back(0.0, static_cast<Vertex>(seg.a));
+        for (const auto& [t, v] : j) {
+            if (t > m_stops.back().first && t < 1.0) m_stops.emplace_back(t, next++);
+            village_stop[static_cast<std::size_t>(v)] = t >= 1.0 ? static_cast<Vertex>(seg.b) : m_stops.back().second;
+        }
+        m_stops.emplace_back(1.0, static_cast<Vertex>(seg.b));
+        for (auto k = first; k + 1 < m_stops.size(); ++k) {
+            const double share = m_stops[k + 1].first - m_stops[k].first;
+            travel(m_stops[k].second, m_stops[k + 1].second, share * seg.forward_s);
+            travel(m_stops[k + 1].second, m_stops[k].second, share * seg.backward_s);
+        }
+        m_stop_offsets.push_back(static_cast<std::int64_t>(m_stops.size()));
+    }
+    m_first_village = next;
+    for (std::size_t v = 0; v < m_village_access.size(); ++v) {
+        const auto& a = m_village_access[v];
+        if (a.segment >= 0) travel(m_first_village + v, village_stop[v], a.off_road_s);
+    }
+    const auto n = static_cast<std::size_t>(m_first_village) + m_village_access.size();
+    m_graph = Graph(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), times.begin(), n);
+}
+
+std::vector<std::pair<RoadNetwork::Vertex, double>> RoadNetwork::sources(crs::LonLat site) const {
+    const Access a = access(site);
+    std::vector<std::pair<Vertex, double>> out;
+    if (a.segment < 0) return out;
+    const auto& seg = m_segments[static_cast<std::size_t>(a.segment)];
+    const auto* first = m_stops.data() + m_stop_offsets[static_cast<std::size_t>(a.segment)];
+    const auto* last = m_stops.data() + m_stop_offsets[static_cast<std::size_t>(a.segment) + 1];
+    // The stops on either side of the site: the last at or before t and the one after it.
+    const auto* after = std::upper_bound(first, last, a.t, [](double t, const auto& s) { return t < s.first; });
+    if (after == last) --after;  // t = 1: the segment's end
+    const auto* before = after - 1;
+    const double to_site_from_before = a.off_road_s + (a.t - before->first) * seg.forward_s;
+    const double to_site_from_after = a.off_road_s + (after->first - a.t) * seg.backward_s;
+    if (std::isfinite(to_site_from_before)) out.emplace_back(before->second, to_site_from_before);
+    if (std::isfinite(to_site_from_after)) out.emplace_back(after->second, to_site_from_after);
+    return out;
+}
+
+std::unique_ptr<RoadNetwork::Workspace> RoadNetwork::borrow() const {
+    {
+        std::lock_guard lock(m_pool_mutex);
+        if (!m_pool.empty()) {
+            auto w = std::move(m_pool.back());
+            m_pool.pop_back();
+            return w;
+        }
+    }
+    return std::make_unique<Workspace>(boost::num_vertices(m_graph));
+}
+
+void RoadNetwork::give_back(std::unique_ptr<Workspace> w) const {
+    w->reset();
+    std::lock_guard lock(m_pool_mutex);
+    m_pool.push_back(std::move(w));
+}
+
+template <class Settled>
+void RoadNetwork::search(std::span<const std::pair<Vertex, double>> starts, double limit_s, Settled settled) const {
+    auto w = borrow();
+    std::vector<Vertex> from;
+    for (const auto& [v, s] : starts) {
+        if (s > limit_s) continue;
+        if (w->dist[v] == k_inf) from.push_back(v);
+        w->dist[v] = std::min(w->dist[v], s);
+    }
+    struct Visitor : boost::default_dijkstra_visitor {
+        Workspace* ws;
+        double limit;
+        void discover_vertex(Vertex u, const Graph&) const { ws->touched.push_back(u); }
+        void examine_vertex(Vertex u, const Graph&) const {
+            if (ws->dist[u] > limit) throw LimitReached{};
+        }
+    } visitor;
+    visitor.ws = w.get();
+    visitor.limit = limit_s;
+    const auto index = boost::get(boost::vertex_index, m_graph);
+    try {
+        boost::dijkstra_shortest_paths_no_init(m_graph, from.begin(), from.end(), boost::dummy_property_map(),
+                                               boost::make_iterator_property_map(w->dist.begin(), index),
+                                               boost::get(&EdgeTime::seconds, m_graph), index, std::less<double>(),
+                                               std::plus<double>(), 0.0, visitor,
+                                               boost::make_iterator_property_map(w->color.begin(), index));
+    } catch (const LimitReached&) {
+        // every vertex within the limit is settled
+    } catch (...) {
+        give_back(std::move(w));
+        throw;
+    }
+    for (auto v : w->touched) {
+        if (w->dist[v] <= limit_s) settled(v, w->dist[v]);
+    }
+    give_back(std::move(w));
+}
+
+void RoadNetwork::reach(crs::LonLat site, const Geocentric& at, double limit_s, std::vector<Reached>& out) const {
+    out.clear();
+    const auto starts = sources(site);
+    search(starts, limit_s, [&](Vertex v, double seconds) {
+        if (v >= m_first_village) out.push_back(Reached{static_cast<std::int32_t>(v - m_first_village), seconds});
+    });
+    // Straight across at the off-road speed.
+    std::vector<std::int32_t> near;
+    m_index.villages_within(site, at, limit_s * m_off_road_mps, near);
+    const auto& villages = m_index.inputs().villages;
+    for (auto v : near) {
+        const double seconds = m_geod.distance_m(villages[static_cast<std::size_t>(v)].rep, site) / m_off_road_mps;
+        if (seconds <= limit_s) out.push_back(Reached{v, seconds});
+    }
+    std::sort(out.begin(), out.end(), [](const Reached& a, const Reached& b) {
+        return std::pair(a.village, a.seconds) < std::pair(b.village, b.seconds);
+    });
+    out.erase(
+        std::unique(out.begin(), out.end(), [](const Reached& a, const Reached& b) { return a.village == b.village; }),
+        out.end());
+}
+
+std::vector<double> RoadNetwork::nearest_s(std::span<const crs::LonLat> sites) const {
+    const auto& in = m_index.inputs();
+    std::vector<double> out(in.villages.size(), k_inf);
+    std::vector<std::pair<Vertex, double>> starts;
+    for (const auto& site : sites) {
+        const auto s = sources(site);
+        starts.insert(starts.end(), s.begin(), s.end());
+    }
+    search(starts, k_inf, [&](Vertex v, double seconds) {
+        if (v >= m_first_village) out[v - m_first_village] = seconds;
+    });
+    const auto straight = nearest_distance_m(in, sites, 1);
+    for (std::size_t v = 0; v < out.size(); ++v) out[v] = std::min(out[v], straight[v] / m_off_road_mps);
+    return out;
+}
+
+std::shared_ptr<const RoadNetwork> build_network(const VillageIndex& index, const rules::Speeds& speeds,
+                                                 rules::TravelMode mode, Diagnostics& diagnostics) {
+    const auto& in = index.inputs();
+    if (in.roads.empty()) {
+        throw Error(
+            ErrorKind::input,
+            "travel-time rules need roads: a 'roads' line layer in the inputs, or --layer roads=DATASET[:LAYER]");
+    }
+    auto network = std::make_shared<const RoadNetwork>(index, speeds, mode);
+    if (!network->unknown_classes().empty()) {
+        std::string list;
+        std::size_t lines = 0;
+        for (const auto& [cls, n] : network->unknown_classes()) {
+            if (list.size() < 200) list += (list.empty() ? "\"" : ", \"") + cls + "\" (" + std::to_string(n) + ")";
+            lines += n;
+        }
+        const auto& first = in.roads.front().source;
+        diagnostics.warning(Context{first.file, first.layer, {}, {}},
+                            std::to_string(lines) + " roads of classes without a " + rules::to_string(mode) +
+                                " speed in the rules' [speeds." + rules::to_string(mode) + "] are not used: " + list);
+    }
+    return network;
+}
+
+}  // namespace scicov::coverage

@@ -1,0 +1,108 @@
+// The roads as a graph for travel-time rules (one travel mode): junctions where lines share a
+// point, not where they merely cross; every village joined at the nearest point of the nearest
+// road it may use (the segment split there); searches from sites joined the same way at query
+// time. Held by coverage::Rule through a shared pointer, read-only once built, searched from
+// several threads at once (each search borrows a workspace from a pool).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+
+#include "core/rtree.hpp"
+#include "crs/geodesic.hpp"
+#include "scicov/coverage.hpp"
+
+namespace scicov::coverage {
+
+class RoadNetwork {
+public:
+    /// Where a point joins the network: the nearest point of the nearest segment the mode may use
+    /// (segment -1: none), at fraction t from its first point, and the time to walk there.
+    struct Access {
+        std::int32_t segment = -1;
+        double t = 0;
+        double off_road_s = 0;
+    };
+    /// A village a search reached, with its travel time in seconds (village to site).
+    struct Reached {
+        std::int32_t village;
+        double seconds;
+    };
+
+    RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds, rules::TravelMode mode);
+    RoadNetwork(const RoadNetwork&) = delete;
+    RoadNetwork& operator=(const RoadNetwork&) = delete;
+    ~RoadNetwork();
+
+    rules::TravelMode mode() const noexcept { return m_mode; }
+    /// Road classes the speed table lacks (not used), with how many lines have each.
+    const std::map<std::string, std::size_t>& unknown_classes() const noexcept { return m_unknown; }
+    std::size_t segments() const noexcept { return m_segments.size(); }
+    std::size_t junctions() const noexcept { return m_junctions; }
+    const Access& village_access(std::size_t village) const { return m_village_access[village]; }
+
+    Access access(crs::LonLat p) const;
+    /// The villages whose travel time to a site at `site` (geocentric `at`) is at most limit_s:
+    /// over the roads, or straight across at the off-road speed, whichever is quicker. Ascending
+    /// by village.
+    void reach(crs::LonLat site, const Geocentric& at, double limit_s, std::vector<Reached>& out) const;
+    /// Seconds from every village to the nearest of `sites` (infinity when none is reachable), by
+    /// one search from all of them.
+    std::vector<double> nearest_s(std::span<const crs::LonLat> sites) const;
+
+private:
+    struct EdgeTime {
+        double seconds = 0;
+    };
+    using Graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, EdgeTime>;
+    using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
+    /// One straight piece of a road the mode may use: its end nodes and points, and the travel
+    /// time each way (infinity where a one-way road forbids it).
+    struct Segment {
+        std::int32_t a, b;
+        crs::LonLat pa, pb;
+        double forward_s, backward_s;
+    };
+    struct Workspace;
+    using Entry = std::pair<core::Box2, std::int32_t>;
+
+    void add_segments(const model::Inputs& in, const rules::Speeds& speeds);
+    void build_graph(std::size_t nodes);
+    /// The graph vertices where a search from `site` starts, with their initial seconds.
+    std::vector<std::pair<Vertex, double>> sources(crs::LonLat site) const;
+    /// Dijkstra from the sources over the reversed roads (so times are towards the site), stopping
+    /// past limit_s; calls settled(vertex, seconds) for each vertex within the limit.
+    template <class Settled>
+    void search(std::span<const std::pair<Vertex, double>> starts, double limit_s, Settled settled) const;
+    std::unique_ptr<Workspace> borrow() const;
+    void give_back(std::unique_ptr<Workspace> w) const;
+
+    const VillageIndex& m_index;
+    rules::TravelMode m_mode;
+    double m_off_road_mps;
+    crs::Geodesic m_geod;
+    std::vector<Segment> m_segments;
+    core::RTree<Entry> m_tree;
+    std::map<std::string, std::size_t> m_unknown;
+    std::size_t m_junctions = 0;
+    std::vector<Access> m_village_access;
+    /// Per segment, the vertices along it in order of t (its ends and the villages' joins):
+    /// m_stops[m_stop_offsets[s] .. m_stop_offsets[s + 1]).
+    std::vector<std::int64_t> m_stop_offsets;
+    std::vector<std::pair<double, Vertex>> m_stops;
+    Vertex m_first_village = 0;  ///< village v is vertex m_first_village + v
+    Graph m_graph;
+    mutable std::mutex m_pool_mutex;
+    mutable std::vector<std::unique_ptr<Workspace>> m_pool;
+};
+
+}  // namespace scicov::coverage

@@ -1,0 +1,106 @@
+"""Travel-time coverage end to end on the hand-computed world with roads (tiny_world.ROADS):
+minutes per village as computed by hand (tests/unit/coverage_test.cpp has the same network),
+verdicts, people reached per facility, maxspeed, a plan, and `scicov rules --travel-time`."""
+import math
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+import tiny_world  # noqa: E402
+from e2e import check, finish, rows, run  # noqa: E402
+
+
+def close(a, b):
+    """Within 0.02 min: representative points (GEOS point-on-surface in lon/lat) lie up to ~1 m
+    from the squares' centres, 0.01 min off road. The unit test checks the same network exactly."""
+    return a is not None and abs(a - b) <= 0.02
+
+
+RULES = """
+[types.science_base]
+coverage = "travel_time"
+minutes = 30
+mode = "drive"
+[speeds]
+off_road_kmh = 6
+[speeds.drive]
+primary = 60
+tertiary = 60
+residential = 30
+"""
+
+# The base at (2000, 5000) on R1a, metres; 1 km/min on primary and tertiary, 0.5 on residential,
+# 0.1 off road. GK metres here are ground metres to 1e-5.
+BASE = [("b1", "science_base", "甲县科普教育基地", 2_000, 5_000)]
+V = ["990101001001", "990101001002", "990101002001", "990101002002", "990102001001"]
+EXPECTED = {
+    V[0]: 3.0,                                  # 3 km on R1a
+    V[1]: 13.0,                                 # 13 km on R1a
+    V[2]: math.hypot(3_000, 10_000) / 100.0,    # R3 crosses R1a on a bridge: straight across, 104.4
+    V[3]: 10.0 + 18.0 + 13.0,                   # 1 km on foot, 9 km at 30 km/h, then as V2
+    V[4]: 40.0 + 13.0,                          # R1b is one way east: round by R6
+}
+
+with tempfile.TemporaryDirectory() as tmp:
+    world = os.path.join(tmp, "tiny.gpkg")
+    tiny_world.write(world, facilities=BASE, roads=tiny_world.ROADS)
+    rules = os.path.join(tmp, "travel.toml")
+    with open(rules, "w") as f:
+        f.write(RULES)
+    out = os.path.join(tmp, "out.gpkg")
+    r = run("analyze", world, "--rules", rules, "-o", out)
+    check(r.returncode == 0, f"analyze exit 0 (got {r.returncode}: {r.stderr})")
+    v = {row["code"]: row for row in rows(out, "villages")}
+    for code, minutes in EXPECTED.items():
+        got = v[code]["time_science_base_min"]
+        check(close(got, minutes), f"{code}: {got} min to the base, expected {minutes:.3f}")
+        check(v[code]["cov_science_base"] == (1 if minutes <= 30 else 0), f"{code}: covered iff within 30 min")
+    check("time_e_station_min" not in v[V[0]], "no time column for a radius type")
+    fac = rows(out, "facilities", key="id")["b1"]
+    check(fac["villages_reached"] == 2 and fac["pop_reached"] == 12_800, f"b1 reaches V1 and V2 ({fac})")
+    counties = rows(out, "counties", key="code")
+    check(counties["990101"]["villages_cov_science_base"] == 2, "two villages of 990101 within 30 minutes")
+
+    # maxspeed replaces the class speed: R2 at 60 km/h brings V4 to 10 + 9 + 13 = 32 minutes.
+    fast = [list(road) for road in tiny_world.ROADS]
+    fast[2][1] = 60
+    world_fast = os.path.join(tmp, "fast.gpkg")
+    tiny_world.write(world_fast, facilities=BASE, roads=[tuple(road) for road in fast])
+    out_fast = os.path.join(tmp, "fast_out.gpkg")
+    r = run("analyze", world_fast, "--rules", rules, "-o", out_fast)
+    check(r.returncode == 0, f"analyze with maxspeed exit 0 ({r.stderr})")
+    t4 = rows(out_fast, "villages", key="code")[V[3]]["time_science_base_min"]
+    check(close(t4, 32.0), f"maxspeed 60 on R2: V4 at {t4} min, expected 32")
+
+    # A plan: candidates are the village points; the target (90% of people) needs a base that V3
+    # (1500 people) or V4 and V5 reach.
+    plan_out = os.path.join(tmp, "plan.gpkg")
+    r = run("plan", world, "--rules", rules, "-o", plan_out)
+    check(r.returncode == 0, f"plan exit 0 ({r.stderr})")
+    sites = [s for s in rows(plan_out, "proposed_sites") if s["type"] == "science_base"]
+    check(len(sites) >= 1, f"the plan proposes science bases ({len(sites)})")
+
+    # No roads layer: a clear input error, no output.
+    bare = os.path.join(tmp, "bare.gpkg")
+    tiny_world.write(bare, facilities=BASE)
+    out_bare = os.path.join(tmp, "bare_out.gpkg")
+    r = run("analyze", bare, "--rules", rules, "-o", out_bare)
+    check(r.returncode == 1 and "--layer roads=" in r.stderr, f"no roads: exit 1 naming --layer roads ({r.stderr})")
+    check(not os.path.exists(out_bare), "no output without roads")
+
+    # `scicov rules --travel-time` runs as it is on a world with roads of the default classes.
+    r = run("rules", "--travel-time")
+    check(r.returncode == 0 and 'coverage = "travel_time"' in r.stdout, "rules --travel-time prints travel rules")
+    tt = os.path.join(tmp, "tt.toml")
+    with open(tt, "w") as f:
+        f.write(r.stdout)
+    out_tt = os.path.join(tmp, "tt_out.gpkg")
+    r = run("analyze", world, "--rules", tt, "-o", out_tt)
+    check(r.returncode == 0, f"analyze with the printed travel-time rules ({r.stderr})")
+    vt = rows(out_tt, "villages", key="code")
+    check(all(vt[c]["time_e_station_min"] is None for c in V), "no e-stations: no time to one")
+    # Defaults: primary 50 km/h, so V1 is 3 km / 50 km/h = 3.6 min from the base.
+    check(close(vt[V[0]]["time_science_base_min"], 3.6), f"default speeds: V1 {vt[V[0]]['time_science_base_min']}")
+
+finish()
