@@ -19,6 +19,12 @@ struct Options {
     bool timings = false;                 ///< write solver seconds (they differ run to run, so off by default)
 };
 
+/// A further file of a run committed together with its GeoPackage (the county summaries).
+struct SideFile {
+    std::filesystem::path target;
+    std::string bytes;
+};
+
 namespace detail {
 struct WriterState;  // the open GeoPackage and the output CRS (src/output/writer.hpp)
 }
@@ -38,9 +44,11 @@ public:
     void write_plan(const planning::Result& plan, const rules::Rules& rules);
     /// The `run` table: key/value rows in the given order.
     void write_run(const std::vector<std::pair<std::string, std::string>>& rows);
-    /// Adds the QGIS styles and field aliases, closes and renames onto the target. Without it,
-    /// nothing is left behind.
-    void commit();
+    /// Adds the QGIS styles and field aliases, closes the GeoPackage and writes each side file
+    /// under a temporary name; only once all are complete are they renamed onto their targets
+    /// (the GeoPackage first). Without it, or when any file fails, no target is replaced and no
+    /// temporary file is left behind.
+    void commit(const std::vector<SideFile>& side_files = {});
 
 private:
     std::unique_ptr<detail::WriterState> m_state;
@@ -51,6 +59,10 @@ private:
 /// there is one). UTF-8; the same input gives the same bytes.
 std::string county_summary_csv(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
 std::string county_summary_json(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
+/// The summaries for the paths that are not empty (CSV, JSON), to commit with the GeoPackage.
+std::vector<SideFile> county_summary_files(const std::filesystem::path& csv, const std::filesystem::path& json,
+                                           const analysis::Analysis& a, const rules::Rules& rules,
+                                           const planning::Result* plan);
 /// Writes the summaries to the paths that are not empty, each under a temporary name; both are
 /// renamed onto their targets only once both are complete.
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,

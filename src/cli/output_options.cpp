@@ -1,5 +1,6 @@
 #include "output_options.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/gdal.hpp"
 #include "core/timing.hpp"
 
@@ -29,7 +30,7 @@ void OutputOptions::add_to(CLI::App& app) {
     app.add_option("--json", json, "Also write a per-county summary as JSON");
 }
 
-void OutputOptions::validate() {
+void OutputOptions::validate(const InputOptions& inputs) {
     if (threads_text) {
         threads =
             checked("--threads", [&] { return static_cast<unsigned>(rules::parse_value("threads", *threads_text)); });
@@ -39,14 +40,22 @@ void OutputOptions::validate() {
     } catch (const Error& e) {
         throw Error(ErrorKind::usage, "--out-crs: " + e.message());
     }
-    for (const auto& file : {path, csv, json}) {
-        if (file.empty()) continue;
-        const auto target = std::filesystem::path(file);
-        const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-        std::error_code ec;
-        if (!std::filesystem::is_directory(folder, ec)) {
-            throw Error(ErrorKind::io, "the output folder " + folder.string() + " does not exist",
-                        Context{file, {}, {}, {}});
+    std::vector<core::NamedPath> sources;
+    for (const auto& input : inputs.inputs) sources.push_back({"", input});
+    for (const auto& layer : inputs.layers)
+        sources.push_back({"--layer", io::parse_layer_override(layer).second.dataset});
+    sources.push_back({"--rules", inputs.rules_file});
+    prepare_outputs({{"-o", path}, {"--csv", csv}, {"--json", json}}, sources);
+}
+
+void prepare_outputs(const std::vector<core::NamedPath>& outputs, const std::vector<core::NamedPath>& inputs) {
+    core::check_outputs(outputs, inputs);
+    for (const auto& output : outputs) {
+        if (output.path.empty()) continue;
+        const std::size_t removed = core::remove_stale_temporaries(output.path);
+        if (removed > 0) {
+            std::cerr << "scicov: removed " << removed << " stale temporary file" << (removed == 1 ? "" : "s") << " of "
+                      << output.path.string() << " (left by a run that was killed)\n";
         }
     }
 }
@@ -104,12 +113,11 @@ void write_analysis_output(const OutputOptions& output, const InputOptions& inpu
     timings.push_back(clock.lap("write"));
     if (output.timings) record.timings = timings;
     writer.write_run(output::run_table(record));
-    writer.commit();
+    writer.commit(output::county_summary_files(output.csv, output.json, a, rules, result));  // all or none
     if (output.timings) {
         timings.push_back(clock.lap("commit"));
         print_timings(timings);
     }
-    output::write_county_summaries(output.csv, output.json, a, rules, result);
 }
 
 void print_summary(std::ostream& os, const analysis::Analysis& a, const rules::Rules& rules) {
