@@ -27,6 +27,11 @@ bool is_postgis(std::string_view target);
 /// installed, the schema exists and tables may be created in it. Otherwise an io error naming the
 /// connection (its password hidden) and what is wrong.
 void check_postgis(const std::string& connection, const std::string& schema);
+/// A further file of a run committed together with its GeoPackage (the county summaries).
+struct SideFile {
+    std::filesystem::path target;
+    std::string bytes;
+};
 
 namespace detail {
 struct WriterState;  // the open GeoPackage and the output CRS (src/output/writer.hpp)
@@ -50,9 +55,11 @@ public:
     void write_plan(const planning::Result& plan, const rules::Rules& rules);
     /// The `run` table: key/value rows in the given order.
     void write_run(const std::vector<std::pair<std::string, std::string>>& rows);
-    /// Adds the QGIS styles and field aliases, closes and renames onto the target (for PostGIS:
-    /// commits the one transaction). Without it, nothing is left behind.
-    void commit();
+    /// Adds the QGIS styles and field aliases, closes the GeoPackage and writes each side file
+    /// under a temporary name; only once all are complete are they renamed onto their targets
+    /// (the GeoPackage first; for PostGIS, the one transaction is committed first). Without it, or
+    /// when any file fails, no target is replaced and no temporary file is left behind.
+    void commit(const std::vector<SideFile>& side_files = {});
 
 private:
     std::unique_ptr<detail::WriterState> m_state;
@@ -63,9 +70,14 @@ private:
 /// there is one). UTF-8; the same input gives the same bytes.
 std::string county_summary_csv(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
 std::string county_summary_json(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
-/// Writes the summaries to the paths that are not empty, each under a temporary name; all are
-/// renamed onto their targets only once all are complete. With a plan, `site_list` (when not
-/// empty) receives the 规划点位清单: .xlsx (GDAL's XLSX driver) or .csv (UTF-8 with a BOM).
+/// The files that go with a run's GeoPackage, for the paths that are not empty: the county
+/// summaries (CSV, JSON) and, with a plan, the 规划点位清单 `site_list` (.xlsx through GDAL's XLSX
+/// driver, or .csv in UTF-8 with a BOM), to commit with the GeoPackage (Writer::commit).
+std::vector<SideFile> county_summary_files(const std::filesystem::path& csv, const std::filesystem::path& json,
+                                           const analysis::Analysis& a, const rules::Rules& rules,
+                                           const planning::Result* plan, const std::filesystem::path& site_list = {});
+/// Writes the same files on their own, each under a temporary name; all are renamed onto their
+/// targets only once all are complete.
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,
                             const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan,
                             const std::filesystem::path& site_list = {});

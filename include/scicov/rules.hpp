@@ -128,7 +128,12 @@ Rules default_rules();
 /// The schema is in docs/rules.md: [types.<key>] (+ [types.<key>.target]), [fields.villages|
 /// facilities|candidates|units], [priority], [planning]. Types in the file override the default
 /// type of the same key key by key, or define a new type (which then needs `coverage`).
+/// Only a regular file of at most k_max_rules_file_bytes is read (a folder, a FIFO or /dev/zero is
+/// refused before reading).
 Rules load_rules(const std::string& path);
+
+/// The largest rules file load_rules reads: 16 MiB (the default rules are about 5 KiB).
+inline constexpr std::size_t k_max_rules_file_bytes = std::size_t{16} << 20;
 
 /// As load_rules, from TOML text; `source_name` names it in messages (e.g. the file it came from).
 Rules parse_rules(std::string_view toml_text, const std::string& source_name);

@@ -153,9 +153,10 @@ void write_outputs(const RunArgs& args, const rules::Rules& rules, const analysi
         record.plan_options = plan_options;
         record.plan = plan;
         writer.write_run(output::run_table(record));
-        writer.commit();
+        writer.commit(output::county_summary_files(args.csv, args.json, a, rules, plan));  // all or none
+    } else {
+        output::write_county_summaries(args.csv, args.json, a, rules, plan);
     }
-    output::write_county_summaries(args.csv, args.json, a, rules, plan);
 }
 
 // ---- results as plain Python values ------------------------------------------------------------

@@ -24,7 +24,7 @@ public:
     }
 
     int run(const GlobalOptions& global) override {
-        m_output.validate();
+        m_output.validate(m_inputs);
         const Reporter reporter = make_reporter(global);
         const rules::Rules rules = m_inputs.load_rules();
         analysis::Options options;

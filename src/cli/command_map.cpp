@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "command.hpp"
+#include "output_options.hpp"
 #include "scicov/report.hpp"
 
 namespace scicov::cli {
@@ -33,6 +34,7 @@ public:
         report::MapOptions options = m_options;
         options.date = report::resolve_date(m_date, std::getenv("SOURCE_DATE_EPOCH"));
         report::format_for(m_output);  // a usage error before any reading
+        prepare_outputs({{"-o", m_output}}, {{"", m_input}});
         const report::Output out = report::load_output(m_input);
         report::write_map(out, options, m_output);
         std::cout << "wrote " << m_output << '\n';

@@ -60,7 +60,7 @@ public:
     }
 
     int run(const GlobalOptions& global) override {
-        m_output.validate();
+        m_output.validate(m_inputs);
         const rules::Rules rules = m_inputs.load_rules();
         const planning::Options plan_options = options(rules);
         const Reporter reporter = make_reporter(global);

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "command.hpp"
+#include "output_options.hpp"
 #include "scicov/report.hpp"
 
 namespace scicov::cli {
@@ -28,6 +29,7 @@ public:
     int run(const GlobalOptions& /*global*/) override {
         report::ReportOptions options = m_options;
         options.date = report::resolve_date(m_date, std::getenv("SOURCE_DATE_EPOCH"));
+        prepare_outputs({{"-o", m_output}}, {{"", m_input}});
         const report::Output out = report::load_output(m_input);
         report::write_report(out, options, m_output);
         std::cout << "wrote " << m_output << '\n';

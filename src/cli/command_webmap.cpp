@@ -1,7 +1,10 @@
 // scicov webmap: the interactive map (科普资源共建共享地图) of an output GeoPackage.
+#include <filesystem>
 #include <iostream>
+#include <system_error>
 
 #include "command.hpp"
+#include "output_options.hpp"
 #include "scicov/webmap.hpp"
 
 namespace scicov::cli {
@@ -49,6 +52,12 @@ public:
     }
 
     int run(const GlobalOptions& global) override {
+        const auto target = webmap::page_path(m_output);
+        std::error_code ec;
+        // A folder that does not exist yet is created by write_webmap: nothing in it to check.
+        if (target == m_output || std::filesystem::is_directory(m_output, ec)) {
+            prepare_outputs({{"-o", target}}, {{"", m_input}});
+        }
         const auto page = webmap::write_webmap(m_input, m_options, m_output, make_reporter(global));
         std::cout << "wrote " << page.string() << " (open it in a browser)\n";
         return 0;

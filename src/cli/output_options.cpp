@@ -1,5 +1,6 @@
 #include "output_options.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/gdal.hpp"
 #include "core/timing.hpp"
 
@@ -50,7 +51,7 @@ void check_output_extension(const std::string& file) {
 
 }  // namespace
 
-void OutputOptions::validate() {
+void OutputOptions::validate(const InputOptions& inputs) {
     if (threads_text) {
         threads =
             checked("--threads", [&] { return static_cast<unsigned>(rules::parse_value("threads", *threads_text)); });
@@ -69,17 +70,26 @@ void OutputOptions::validate() {
         }
     }
     if (!postgis) check_output_extension(path);
-    for (const auto& file : {postgis ? std::string() : path, csv, json, sites}) {
-        if (file.empty()) continue;
-        const auto target = std::filesystem::path(file);
-        const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-        std::error_code ec;
-        if (!std::filesystem::is_directory(folder, ec)) {
-            throw Error(ErrorKind::io, "the output folder " + folder.string() + " does not exist",
-                        Context{file, {}, {}, {}});
+    std::vector<core::NamedPath> sources;
+    for (const auto& input : inputs.inputs) sources.push_back({"", input});
+    for (const auto& layer : inputs.layers)
+        sources.push_back({"--layer", io::parse_layer_override(layer).second.dataset});
+    sources.push_back({"--rules", inputs.rules_file});
+    prepare_outputs({{"-o", postgis ? std::string() : path}, {"--csv", csv}, {"--json", json}, {"--sites", sites}},
+                    sources);
+    if (postgis) output::check_postgis(path, writer_options().schema);
+}
+
+void prepare_outputs(const std::vector<core::NamedPath>& outputs, const std::vector<core::NamedPath>& inputs) {
+    core::check_outputs(outputs, inputs);
+    for (const auto& output : outputs) {
+        if (output.path.empty()) continue;
+        const std::size_t removed = core::remove_stale_temporaries(output.path);
+        if (removed > 0) {
+            std::cerr << "scicov: removed " << removed << " stale temporary file" << (removed == 1 ? "" : "s") << " of "
+                      << output.path.string() << " (left by a run that was killed)\n";
         }
     }
-    if (postgis) output::check_postgis(path, writer_options().schema);
 }
 
 output::Options OutputOptions::writer_options() const {
@@ -141,12 +151,11 @@ void write_analysis_output(const OutputOptions& output, const InputOptions& inpu
     timings.push_back(clock.lap("write"));
     if (output.timings) record.timings = timings;
     writer.write_run(output::run_table(record));
-    writer.commit();
+    writer.commit(output::county_summary_files(output.csv, output.json, a, rules, result, output.sites));  // all or none
     if (output.timings) {
         timings.push_back(clock.lap("commit"));
         print_timings(timings);
     }
-    output::write_county_summaries(output.csv, output.json, a, rules, result, output.sites);
 }
 
 void print_summary(std::ostream& os, const analysis::Analysis& a, const rules::Rules& rules) {

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/files.hpp"
 #include "input_options.hpp"
 #include "scicov/analysis.hpp"
 #include "scicov/output.hpp"
@@ -30,14 +31,21 @@ struct OutputOptions {
 
     void add_to(CLI::App& app);
     /// Checks, before any work, the values (--threads: a usage error naming the range), that the
-    /// output CRS is known (usage error), that --schema comes with a PG: output (usage error) and
-    /// that the folder exists, or for PostGIS that the connection, PostGIS and the schema are there.
-    void validate();
+    /// output CRS is known (usage error), that --schema comes with a PG: output (usage error), the
+    /// output files (prepare_outputs): -o, --csv, --json and --sites against each other and the
+    /// inputs (datasets, --layer datasets, --rules), or for PostGIS that the connection, PostGIS
+    /// and the schema are there.
+    void validate(const InputOptions& inputs);
     /// The writer's options: output CRS, timings, schema.
     output::Options writer_options() const;
     /// What the gap stage takes from these options.
     gaps::Options gaps() const { return gaps::Options{threads, circle_segments}; }
 };
+
+/// Before any work: checks a run's outputs (core::check_outputs: writable, no folder, none the
+/// same file as an input or another output), then removes the temporaries killed runs left
+/// beside them and says so on stderr, one line per output with the count.
+void prepare_outputs(const std::vector<core::NamedPath>& outputs, const std::vector<core::NamedPath>& inputs);
 
 /// A plan and the options it was made with, for the outputs.
 struct PlanOutput {

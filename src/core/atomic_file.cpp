@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "scicov/core.hpp"
@@ -31,6 +32,27 @@ std::filesystem::path temporary_name(const std::filesystem::path& target) {
     tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
     tmp += target.extension();
     return tmp;
+}
+
+/// The pid in `name` when it is one of `target`'s temporaries (see temporary_name), else 0.
+pid_t temporary_pid(std::string_view name, const std::string& prefix, const std::string& extension) {
+    if (name.substr(0, prefix.size()) != prefix) return 0;
+    name.remove_prefix(prefix.size());
+    for (const std::string_view journal : {"-journal", "-wal", "-shm"}) {
+        if (name.size() > journal.size() && name.substr(name.size() - journal.size()) == journal) {
+            name.remove_suffix(journal.size());
+            break;
+        }
+    }
+    if (name.size() < extension.size() || name.substr(name.size() - extension.size()) != extension) return 0;
+    name.remove_suffix(extension.size());
+    const auto digits = [](std::string_view s) {
+        return !s.empty() && s.size() < 10 && s.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    const auto dash = name.find('-');  // "<pid>-<n>", or "<pid>" as older versions named them
+    const std::string_view pid = name.substr(0, dash);
+    if (!digits(pid) || (dash != std::string_view::npos && !digits(name.substr(dash + 1)))) return 0;
+    return static_cast<pid_t>(std::stol(std::string(pid)));
 }
 
 /// Flushes the file's data to the disk, so a crash after the rename never leaves an empty target.
@@ -122,6 +144,26 @@ void OutputSet::add(const std::filesystem::path& target, std::string_view bytes)
 void OutputSet::commit() {
     for (auto& file : m_files) file.commit();  // a failure leaves the rest to the destructors
     m_files.clear();
+}
+
+std::size_t remove_stale_temporaries(const std::filesystem::path& target) noexcept {
+    const auto folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    const std::string prefix = target.filename().string() + ".tmp-";
+    const std::string extension = target.extension().string();
+    std::size_t removed = 0;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const pid_t pid = temporary_pid(name, prefix, extension);
+        if (pid <= 0 || pid == ::getpid()) continue;
+        if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // running (or not ours to signal): keep
+        std::error_code removing;
+        if (std::filesystem::is_regular_file(it->symlink_status(removing)) &&
+            std::filesystem::remove(it->path(), removing)) {
+            ++removed;
+        }
+    }
+    return removed;
 }
 
 void write_file_atomically(const std::filesystem::path& target, std::string_view bytes) {

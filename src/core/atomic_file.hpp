@@ -65,6 +65,12 @@ private:
     std::vector<AtomicFile> m_files;
 };
 
+/// Removes what killed runs left beside `target`: its temporaries ("<target>.tmp-<pid>[-<n>]<ext>",
+/// the names AtomicFile gives, and the SQLite journals "-journal", "-wal", "-shm" beside them)
+/// whose process is gone (kill(pid, 0) fails with ESRCH). A running process's temporaries, and this
+/// process's, are never touched. Returns how many files it removed; never throws.
+std::size_t remove_stale_temporaries(const std::filesystem::path& target) noexcept;
+
 /// Writes `bytes` to `target` atomically (an AtomicFile written and committed at once).
 void write_file_atomically(const std::filesystem::path& target, std::string_view bytes);
 

@@ -52,14 +52,13 @@ const model::Village* village_of(const model::Inputs& in, const std::string& cod
 
 }  // namespace
 
-core::AtomicFile write_site_list(const std::filesystem::path& target, const analysis::Analysis& a,
-                                 const rules::Rules& rules, const planning::Result& plan) {
+std::string site_list_bytes(const std::filesystem::path& target, const analysis::Analysis& a,
+                            const rules::Rules& rules, const planning::Result& plan) {
     const std::string ext = target.extension().string();
     const bool xlsx = ext == ".xlsx" || ext == ".XLSX";
-    core::AtomicFile file(target);
-    // Written in memory first: GDAL's /vsizip/ (under XLSX) splits a path at its first ".xlsx",
-    // which the temporary's name "<target>.tmp-<pid>-<n>.xlsx" holds twice.
-    const std::string memory = "/vsimem/scicov_site_list_" + std::to_string(reinterpret_cast<std::uintptr_t>(&file)) +
+    // Written in memory: GDAL's /vsizip/ (under XLSX) splits a path at its first ".xlsx", which
+    // the temporary's name "<target>.tmp-<pid>-<n>.xlsx" holds twice.
+    const std::string memory = "/vsimem/scicov_site_list_" + std::to_string(reinterpret_cast<std::uintptr_t>(&plan)) +
                                (xlsx ? ".xlsx" : ".csv");
     auto ds = gdal::Dataset::create(memory, xlsx ? "XLSX" : "CSV");
     const std::vector<std::string> options =
@@ -102,14 +101,9 @@ core::AtomicFile write_site_list(const std::filesystem::path& target, const anal
     GByte* bytes = VSIGetMemFileBuffer(memory.c_str(), &size, FALSE);
     if (bytes == nullptr)
         throw Error(ErrorKind::io, "the site list was not written", Context{target.string(), {}, {}, {}});
-    try {
-        file.write(std::string_view(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size)));
-    } catch (...) {
-        VSIUnlink(memory.c_str());
-        throw;
-    }
+    std::string out(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
     VSIUnlink(memory.c_str());
-    return file;
+    return out;
 }
 
 }  // namespace scicov::output::detail

@@ -138,13 +138,25 @@ std::string county_summary_json(const analysis::Analysis& a, const rules::Rules&
     return o.str();
 }
 
+std::vector<SideFile> county_summary_files(const std::filesystem::path& csv, const std::filesystem::path& json,
+                                           const analysis::Analysis& a, const rules::Rules& rules,
+                                           const planning::Result* plan, const std::filesystem::path& site_list) {
+    std::vector<SideFile> files;
+    if (!csv.empty()) files.push_back({csv, county_summary_csv(a, rules, plan)});
+    if (!json.empty()) files.push_back({json, county_summary_json(a, rules, plan)});
+    if (!site_list.empty() && plan != nullptr) {
+        files.push_back({site_list, detail::site_list_bytes(site_list, a, rules, *plan)});
+    }
+    return files;
+}
+
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,
                             const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan,
                             const std::filesystem::path& site_list) {
     core::OutputSet outputs;  // none replaces an older file unless all are written
-    if (!csv.empty()) outputs.add(csv, county_summary_csv(a, rules, plan));
-    if (!json.empty()) outputs.add(json, county_summary_json(a, rules, plan));
-    if (!site_list.empty() && plan != nullptr) outputs.add(detail::write_site_list(site_list, a, rules, *plan));
+    for (const auto& file : county_summary_files(csv, json, a, rules, plan, site_list)) {
+        outputs.add(file.target, file.bytes);
+    }
     outputs.commit();
 }
 

@@ -2,6 +2,7 @@
 // table, and the commit that adds styles and aliases before the rename.
 #include "output/writer.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/gdal.hpp"
 #include "output/qgis_project.hpp"
 #include "scicov/output.hpp"
@@ -101,15 +102,23 @@ void Writer::write_run(const std::vector<std::pair<std::string, std::string>>& r
     w.out.dataset().commit_transaction();
 }
 
-void Writer::commit() {
+void Writer::commit(const std::vector<SideFile>& side_files) {
     detail::write_layer_styles(m_state->out.dataset());
     if (m_state->postgis) {
+        // The side files are complete under temporary names before the transaction commits, and
+        // renamed after it: a failure of either replaces nothing.
+        core::OutputSet outputs;
+        for (const auto& file : side_files) outputs.add(file.target, file.bytes);
         detail::write_postgis(m_state->out.dataset(), *m_state->postgis);  // the staging file goes with the state
+        outputs.commit();
         return;
     }
     detail::write_data_columns(m_state->out.dataset());
     detail::write_qgis_project(m_state->out.dataset(), m_state->out.target().filename().string());
-    m_state->out.commit();
+    core::OutputSet outputs;  // the GeoPackage replaces an older one only when every file is complete
+    outputs.add(m_state->out.finish());
+    for (const auto& file : side_files) outputs.add(file.target, file.bytes);
+    outputs.commit();
 }
 
 }  // namespace scicov::output

@@ -7,8 +7,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <span>
 #include <sstream>
@@ -17,6 +15,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/files.hpp"
 #include "rules/settings.hpp"
 #include "scicov/core.hpp"
 
@@ -645,15 +644,7 @@ Rules parse_rules(std::string_view toml_text, const std::string& source_name) {
 }
 
 Rules load_rules(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        throw Error(ErrorKind::rules, "is a directory, not a rules file", Context{path, {}, {}, {}});
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::rules, "cannot open the rules file", Context{path, {}, {}, {}});
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw Error(ErrorKind::rules, "cannot read the rules file", Context{path, {}, {}, {}});
-    return parse_rules(text, path);
+    return parse_rules(core::read_text_file(path, k_max_rules_file_bytes, ErrorKind::rules), path);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <system_error>
 
+#include "core/atomic_file.hpp"
 #include "core/text.hpp"
 #include "webmap/assets.hpp"
 #include "webmap/extract.hpp"
@@ -64,25 +64,6 @@ std::string render_page(const detail::MapData& data, const Options& options) {
     return page;
 }
 
-void write_file(const std::filesystem::path& file, const std::string& bytes) {
-    const std::filesystem::path tmp = file.string() + ".tmp-scicov";
-    std::error_code ec;
-    {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        o.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        o.close();
-        if (!o) {
-            std::filesystem::remove(tmp, ec);
-            throw Error(ErrorKind::io, "cannot write the web map", Context{file.string(), {}, {}, {}});
-        }
-    }
-    std::filesystem::rename(tmp, file, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw Error(ErrorKind::io, "cannot rename the web map into place", Context{file.string(), {}, {}, {}});
-    }
-}
-
 }  // namespace
 
 std::filesystem::path page_path(const std::filesystem::path& output) {
@@ -106,7 +87,7 @@ std::filesystem::path write_webmap(const std::string& gpkg, const Options& optio
             throw Error(ErrorKind::io, "cannot create the folder: " + ec.message(),
                         Context{output.string(), {}, {}, {}});
     }
-    write_file(page, render_page(data, options));
+    core::write_file_atomically(page, render_page(data, options));  // errors carry the reason
     reporter.step("webmap", 1.0);
     return page;
 }

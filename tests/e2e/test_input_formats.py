@@ -180,7 +180,7 @@ with tempfile.TemporaryDirectory() as tmp:
         same_results("bd09", ref, out)
 
     # A projected CRS other than the county's zone: UTM 48N.
-    utm = os.path.join(tmp, "utm48n.gpkg")
+    utm = os.path.join(tmp, "utm48n_in.gpkg")  # not utm48n.gpkg: the output may not replace its input
     for layer in ["villages", "facilities"]:
         translate(utm, world, "GPKG", layer, "EPSG:32648")
     check(srs_code(utm, "villages") == "32648", "the UTM copy is in EPSG:32648")

@@ -9,9 +9,11 @@
 
 #include <cpl_conv.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/atomic_file.hpp"
+#include "core/files.hpp"
 #include "core/gdal.hpp"
 #include "core/geos.hpp"
 #include "core/proj.hpp"
@@ -323,4 +325,121 @@ TEST_CASE("union of tiles: coverage union for a partition, the general union oth
         CHECK(GEOSGetNumGeometries_r(ctx.handle(), u.get()) == 2);
         CHECK(ctx.is_empty(*ctx.union_of_tiles({})));
     }
+}
+
+namespace {
+
+/// A pid that no process has: a child's, after it ended (pids are reused only after wrapping).
+pid_t dead_pid() {
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    REQUIRE(child > 0);
+    ::waitpid(child, nullptr, 0);
+    return child;
+}
+
+void touch(const std::filesystem::path& file) {
+    std::ofstream(file) << "x";
+}
+
+}  // namespace
+
+TEST_CASE("outputs are checked before any work: writable, no folder, no input replaced", "[core][files]") {
+    test::TempDir dir;
+    const auto input = dir / "in.gpkg";
+    touch(input);
+    std::filesystem::create_directory(dir / "sub");
+    const std::vector<core::NamedPath> inputs{{"", "PG:dbname=x"}, {"", input}, {"--rules", ""}};
+    const auto refused = [&](const std::vector<core::NamedPath>& outputs) -> std::string {
+        try {
+            core::check_outputs(outputs, inputs);
+        } catch (const Error& e) {
+            return std::string(to_string(e.kind())) + ": " + e.what();
+        }
+        return "";
+    };
+    SECTION("an output that is an input, however spelled, is a usage error") {
+        std::filesystem::create_symlink(input, dir / "link.gpkg");
+        std::filesystem::create_hard_link(input, dir / "hard.gpkg");
+        for (const auto& same :
+             {input, dir / "." / "in.gpkg", dir / "sub" / ".." / "in.gpkg", dir / "link.gpkg", dir / "hard.gpkg"}) {
+            CAPTURE(same);
+            const std::string why = refused({{"-o", same}});
+            CHECK_THAT(why, Catch::StartsWith("usage: -o " + same.string() + " is the same file as the input " +
+                                              input.string()));
+        }
+        CHECK_THAT(refused({{"-o", dir / "out.gpkg"}, {"--csv", dir / "link.gpkg"}}),
+                   Catch::StartsWith("usage: --csv"));
+        CHECK(refused({{"-o", dir / "out.gpkg"}, {"--csv", ""}}).empty());
+    }
+    SECTION("two outputs naming one file are a usage error, also before either exists") {
+        CHECK_THAT(refused({{"-o", dir / "x.csv"}, {"--csv", dir / "sub" / ".." / "x.csv"}}),
+                   Catch::Contains("usage: --csv " + (dir / "sub" / ".." / "x.csv").string() + " and -o " +
+                                   (dir / "x.csv").string() + " name the same file"));
+        CHECK(refused({{"-o", dir / "x.csv"}, {"--csv", dir / "sub" / "x.csv"}}).empty());
+    }
+    SECTION("a folder at the output is a usage error; a folder that cannot hold it an io error") {
+        CHECK(refused({{"-o", dir / "sub"}}) ==
+              "usage: " + (dir / "sub").string() + ": -o: is a folder; give a file name");
+        CHECK_THAT(refused({{"--csv", dir / "missing" / "s.csv"}}),
+                   Catch::Contains("io: ") && Catch::Contains("s.csv: --csv: the output folder") &&
+                       Catch::Contains("missing does not exist"));
+        CHECK_THAT(refused({{"--json", input / "s.json"}}),
+                   Catch::Contains("io: ") && Catch::Contains("is not a folder"));
+        CHECK_THAT(refused({{"-o", "/dev/null"}}), Catch::Contains("usage: ") && Catch::Contains("not a regular file"));
+        // sysfs refuses new files even to root
+        CHECK_THAT(refused({{"-o", "/sys/scicov.gpkg"}}),
+                   Catch::Contains("io: /sys/scicov.gpkg: -o: cannot write in the output folder: cannot create") &&
+                       Catch::Contains("Permission denied"));
+    }
+}
+
+TEST_CASE("stale temporaries of dead runs are removed, a live run's never", "[core][files][atomic]") {
+    test::TempDir dir;
+    const auto target = dir / "out.gpkg";
+    const std::string dead = std::to_string(dead_pid());
+    const std::string live = std::to_string(::getppid());
+    const std::string self = std::to_string(::getpid());
+    const std::set<std::string> stale{"out.gpkg.tmp-" + dead + "-0.gpkg", "out.gpkg.tmp-" + dead + "-0.gpkg-journal",
+                                      "out.gpkg.tmp-" + dead + ".gpkg", "out.gpkg.tmp-" + dead + "-2.gpkg-wal"};
+    const std::set<std::string> kept{"out.gpkg",
+                                     "out.gpkg.tmp-" + live + "-0.gpkg",
+                                     "out.gpkg.tmp-" + live + "-0.gpkg-journal",
+                                     "out.gpkg.tmp-" + self + "-7.gpkg",
+                                     "other.gpkg.tmp-" + dead + "-0.gpkg",
+                                     "out.gpkg.tmp-" + dead + "-0.csv",
+                                     "out.gpkg.tmp-" + dead + "x-0.gpkg",
+                                     "out.gpkg.tmp--0.gpkg"};
+    for (const auto& set : {stale, kept})
+        for (const auto& name : set) touch(dir / name);
+    CHECK(core::remove_stale_temporaries(target) == stale.size());
+    CHECK(test::file_names(dir.path()) == kept);
+    CHECK(core::remove_stale_temporaries(target) == 0);
+    CHECK(core::remove_stale_temporaries(dir / "missing" / "out.gpkg") == 0);
+}
+
+TEST_CASE("text files are read whole only when regular and within the limit", "[core][files]") {
+    test::TempDir dir;
+    const auto file = dir / "rules.toml";
+    std::ofstream(file) << "0123456789";
+    CHECK(core::read_text_file(file, 10, ErrorKind::rules) == "0123456789");
+    const auto refusal = [](const std::filesystem::path& p, std::size_t limit) -> std::string {
+        try {
+            (void)core::read_text_file(p, limit, ErrorKind::rules);
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::rules);
+            CHECK(e.context().file == p.string());
+            return e.message();
+        }
+        return "";
+    };
+    CHECK(refusal(file, 9) == "is larger than the limit of 9 bytes");
+    CHECK(refusal(dir.path(), 100) == "is a folder, not a file");
+    CHECK(refusal("/dev/zero", std::size_t{16} << 20) == "is not a regular file (a device, FIFO or socket)");
+    REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
+    CHECK(refusal(dir / "fifo", 100) == "is not a regular file (a device, FIFO or socket)");  // without waiting
+    CHECK_THAT(refusal(dir / "missing.toml", 100), Catch::StartsWith("cannot open: No such file"));
+    // A sparse file larger than the limit is refused by its size, before reading.
+    std::filesystem::resize_file(file, (std::size_t{16} << 20) + 1);
+    CHECK(refusal(file, std::size_t{16} << 20) == "is larger than the limit of 16 MiB");
 }

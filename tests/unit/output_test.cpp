@@ -187,3 +187,30 @@ TEST_CASE("a PostGIS target that cannot be reached is an io error naming it, its
         CHECK_THAT(e.message(), Catch::Contains("cannot connect to PostgreSQL"));
     }
 }
+
+TEST_CASE("a side file that fails leaves the older GeoPackage in place", "[output][gpkg][summaries]") {
+    test::TempDir dir;
+    const auto& t = tiny();
+    write_output(dir / "out.gpkg");
+    const std::string before = test::read_file(dir / "out.gpkg");
+    std::filesystem::create_directory(dir / "gone");
+    {
+        output::Writer writer(dir / "out.gpkg", output::Options{});
+        writer.write_analysis(t.analysis, t.rules);
+        writer.write_run({{"scicov_version", "test"}, {"command", "analyze"}});
+        std::filesystem::remove(dir / "gone");  // the CSV's folder vanishes while the run works
+        const auto side =
+            output::county_summary_files(dir / "gone" / "s.csv", dir / "s.json", t.analysis, t.rules, nullptr);
+        REQUIRE(side.size() == 2);
+        CHECK_THROWS_AS(writer.commit(side), Error);
+    }
+    CHECK(test::read_file(dir / "out.gpkg") == before);
+    CHECK(test::file_names(dir.path()) == std::set<std::string>{"out.gpkg"});
+
+    output::Writer writer(dir / "out.gpkg", output::Options{});
+    writer.write_analysis(t.analysis, t.rules);
+    writer.write_run({{"scicov_version", "test"}, {"command", "analyze"}});
+    writer.commit(output::county_summary_files(dir / "s.csv", {}, t.analysis, t.rules, nullptr));
+    CHECK(test::file_names(dir.path()) == std::set<std::string>{"out.gpkg", "s.csv"});
+    CHECK(test::read_file(dir / "out.gpkg") != before);  // an analysis now, the plan before
+}

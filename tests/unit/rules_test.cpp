@@ -651,3 +651,24 @@ TEST_CASE("rules: travel-time rules, road fields and speeds", "[rules]") {
         CHECK(r == expected);
     }
 }
+
+TEST_CASE("a rules file is read only when it is a regular file within the size limit", "[rules]") {
+    const auto refusal = [](const std::string& path) -> std::string {
+        try {
+            (void)rules::load_rules(path);
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::rules);
+            CHECK(e.context().file == path);
+            return e.message();
+        }
+        return "";
+    };
+    CHECK(refusal("/dev/zero") == "is not a regular file (a device, FIFO or socket)");  // was read until memory ran out
+    CHECK(refusal("/") == "is a folder, not a file");
+    test::TempDir dir;
+    const auto huge = dir / "huge.toml";
+    std::ofstream(huge) << "[planning]\nper_year = 2\n";
+    CHECK(rules::load_rules(huge.string()).planning.per_year == 2);
+    std::filesystem::resize_file(huge, rules::k_max_rules_file_bytes + 1);  // sparse
+    CHECK(refusal(huge.string()) == "is larger than the limit of 16 MiB");
+}
