@@ -115,8 +115,16 @@ def flags_of(m):
         out.append("**slower (CPU)**")
     if m["scicov_wall"] > m["pulp_wall"]:
         out.append("**slower (wall)**")
-    if m["pulp_objective"] is None or abs(m["scicov_objective"] - m["pulp_objective"]) > 1e-6 * max(
-            1.0, abs(m["pulp_objective"])):
+    mine, ref = m["scicov_objective"], m["pulp_objective"]
+    tol = 1e-6 * max(1.0, abs(mine))
+    if m["scicov_status"] != "optimal":
+        out.append(f"**scicov {m['scicov_status']} (time limit)**")
+    if ref is None:
+        out.append("PuLP: no optimum (time limit)")
+    elif m["scicov_status"] == "optimal" and ref > mine + tol:
+        # PuLP 2.6 reads CBC's "Stopped on time" with a solution as "Optimal"
+        out.append("PuLP: not optimal (time limit)")
+    elif abs(mine - ref) > tol:
         out.append("**objective differs**")
     elif m["pulp_new_weight"] is not None and abs(m["scicov_new_weight"] - m["pulp_new_weight"]) > 1e-6 * max(
             1.0, abs(m["pulp_new_weight"])):
