@@ -259,7 +259,7 @@ def main():
         pg_cpu = med([sum(t[s][1] for s in stages) for t in theirs_t])
         pg_wall_nl = med([sum(t[s][0] for s in stages if not s.startswith("load")) for t in theirs_t])
         sc_wall, sc_cpu = med([m[0] for m in mine_t]), med([m[1] for m in mine_t])
-        print(f"\n| whole run | wall s | CPU s | PostGIS / scicov (wall, CPU) |\n|---|---|---|---|")
+        print("\n| whole run | wall s | CPU s | PostGIS / scicov (wall, CPU) |\n|---|---|---|---|")
         print(f"| scicov analyze (read, all stages, write) | {sc_wall:.2f} | {sc_cpu:.2f} | |")
         print(f"| PostGIS incl. load | {pg_wall:.2f} | {pg_cpu:.2f} | {pg_wall / sc_wall:.2f}, {pg_cpu / sc_cpu:.2f} |")
         print(f"| PostGIS without load | {pg_wall_nl:.2f} | | {pg_wall_nl / sc_wall:.2f} |")
