@@ -206,4 +206,14 @@ double sum_cost(const Reduced& r, const std::vector<std::int32_t>& chosen);
 /// Whether any candidate excludes another (conflicts or groups): packing rows in the models.
 bool has_packing(const Reduced& r);
 
+/// Which exact method a full cover (every demand must be covered, no packing rows) tries first
+/// (dispatch.cpp): CBC straight away on a small reduced model, where it proves the optimum in a
+/// few hundred nodes; the Lagrangian heuristic, local search and LNS first on a large one, where
+/// CBC alone stalls.
+enum class FullCoverPath { cbc_first, lagrangian_first };
+FullCoverPath full_cover_path(const Reduced& r);
+/// CBC's node limit on the CBC-first path: past it, the Lagrangian path takes over (a node limit,
+/// not a time limit, so that the answer does not depend on the machine's speed).
+constexpr int k_cbc_first_nodes = 20000;
+
 }  // namespace scicov::cover::detail

@@ -248,6 +248,30 @@ Outcome full_cover_reduced(const Reduced& r, double unit, const SolveOptions& o,
     return finish(false);
 }
 
+/// Full cover, CBC first (small reduced models, dispatch.cpp): the whole covering model, searching
+/// only covers cheaper than the heuristic's (cutoff UB − g), up to k_cbc_first_nodes nodes and half
+/// the time. Not optimal when CBC stopped on a limit: the caller hands the best cover to the
+/// Lagrangian path.
+Outcome full_cover_by_cbc(const Reduced& r, double unit, const SolveOptions& o, const Deadline& deadline,
+                          const std::vector<std::int32_t>& start) {
+    Outcome out;
+    out.method = Method::exact;
+    out.have = true;
+    out.chosen = start;
+    const double ub = sum_cost(r, start);
+    const auto res = solve_milp(build_set_cover(r, unit, false, false, 0), ub / unit - 0.5, deadline.remaining() * 0.5,
+                                o.relative_gap, 1e-9, o.seed, k_cbc_first_nodes);
+    bool optimal = res.infeasible;  // finished without a cheaper cover: the heuristic's is optimal
+    if (res.has_solution) {
+        auto c = chosen_of(res.x, r.n_cand());
+        if (sc_feasible(r, c) && sc_better(r, c, out.chosen)) out.chosen = std::move(c);
+        optimal = res.optimal;
+    }
+    out.optimal = out.tie_break_optimal = optimal;  // full cover: every cover has the same weight
+    out.bound = optimal ? sum_cost(r, out.chosen) : std::min(sum_cost(r, out.chosen), sc_bound(res.bound, unit));
+    return out;
+}
+
 // Solver::heuristic: the heuristic's cover with the LP relaxation's bound.
 Outcome set_cover_by_heuristic(const Reduced& r, std::optional<double> unit, bool ties, const Selection& h,
                                const Deadline& deadline) {
@@ -347,7 +371,13 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
     Selection h = heuristic_set_cover(r, heur_deadline);
     if (h.feasible && !sc_feasible(r, h.chosen)) h.feasible = false;
     if (!run_exact) return set_cover_by_heuristic(r, unit, ties, h, deadline);
-    if (h.feasible && unit && full_cover_only(r)) return full_cover_reduced(r, *unit, o, deadline, h.chosen);
+    if (h.feasible && unit && full_cover_only(r)) {
+        if (full_cover_path(r) == FullCoverPath::lagrangian_first)
+            return full_cover_reduced(r, *unit, o, deadline, h.chosen);
+        Outcome direct = full_cover_by_cbc(r, *unit, o, deadline, h.chosen);
+        if (direct.optimal || deadline.expired()) return direct;
+        return full_cover_reduced(r, *unit, o, deadline, direct.chosen);
+    }
 
     // Stage 1: the primary objective alone, proven by the LP bound or else solved by CBC.
     out.method = Method::exact;

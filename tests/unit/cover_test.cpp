@@ -613,3 +613,53 @@ TEST_CASE("full cover: Lagrangian bound and reduced-cost fixing keep every optim
         CHECK(s.objective == Approx(brute.cost));
     }
 }
+
+TEST_CASE("full cover dispatch: CBC first on small models, the Lagrangian path on large ones", "[plan]") {
+    // measure 1 a demand (a village); the target is everything the candidates reach
+    auto villages = [](CoverProblem p) {
+        std::fill(p.measure.begin(), p.measure.end(), 1.0);
+        return p;
+    };
+    auto reach = [](const CoverProblem& p) {
+        std::vector<std::uint8_t> hit(p.covered.begin(), p.covered.end());
+        for (auto d : p.demands) hit[static_cast<std::size_t>(d)] = 1;
+        return static_cast<double>(std::count(hit.begin(), hit.end(), std::uint8_t{1}));
+    };
+    auto reduced_full = [&](const CoverProblem& p) {
+        auto pre = detail::presolve(p, detail::Model::set_cover, reach(p), Objective::sites, true);
+        REQUIRE(!pre.infeasible);
+        REQUIRE(std::all_of(pre.reduced.must.begin(), pre.reduced.must.end(), [](std::uint8_t m) { return m != 0; }));
+        return pre.reduced;
+    };
+    // the issue's small shape (2,000 × 500 in a 50 km square, 3 km): CBC straight away
+    const auto small = villages(random_instance(1, 2000, 500, 0.06, false, false));
+    CHECK(detail::full_cover_path(reduced_full(small)) == detail::FullCoverPath::cbc_first);
+    // 10,000 × 2,000: ~110 demands a candidate, CBC alone stalls there
+    const auto large = villages(random_instance(2, 10000, 2000, 0.06, false, false));
+    CHECK(detail::full_cover_path(reduced_full(large)) == detail::FullCoverPath::lagrangian_first);
+    // the CBC-first path is exact and deterministic: the optimum of CBC on the whole model, twice the same sites
+    int solved = 0;
+    for (std::uint32_t seed = 40; seed < 46; ++seed) {
+        const auto p = villages(random_instance(seed, 1500, 400, 0.06, false, false));
+        const auto r = reduced_full(p);
+        REQUIRE(detail::full_cover_path(r) == detail::FullCoverPath::cbc_first);
+        if (r.n_dem() == 0) continue;  // presolve alone solved it
+        ++solved;
+        detail::Milp m;
+        for (std::int32_t j = 0; j < r.n_cand(); ++j) m.add_col(1.0, 0, 1, true);
+        for (std::int32_t i = 0; i < r.n_dem(); ++i) {
+            std::vector<std::int32_t> idx(r.covered_by.items.begin() + r.covered_by.begin(i),
+                                          r.covered_by.items.begin() + r.covered_by.end(i));
+            m.add_row(idx, std::vector<double>(idx.size(), 1.0), 1.0, detail::k_inf);
+        }
+        const auto cbc = detail::solve_milp(m, std::nullopt, 60, 0, 1e-9, 1);
+        REQUIRE(cbc.optimal);
+        const auto a = solve_set_cover(p, reach(p), exact_options());
+        const auto b = solve_set_cover(p, reach(p), exact_options());
+        INFO("seed " << seed);
+        CHECK(a.status == Status::optimal);
+        CHECK(a.objective == Approx(cbc.objective + static_cast<double>(r.fixed.size())));
+        CHECK(a.sites == b.sites);
+    }
+    CHECK(solved >= 3);
+}
