@@ -151,7 +151,8 @@ void write_analysis_output(const OutputOptions& output, const InputOptions& inpu
     timings.push_back(clock.lap("write"));
     if (output.timings) record.timings = timings;
     writer.write_run(output::run_table(record));
-    writer.commit(output::county_summary_files(output.csv, output.json, a, rules, result, output.sites));  // all or none
+    writer.commit(
+        output::county_summary_files(output.csv, output.json, a, rules, result, output.sites));  // all or none
     if (output.timings) {
         timings.push_back(clock.lap("commit"));
         print_timings(timings);

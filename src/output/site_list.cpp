@@ -52,8 +52,8 @@ const model::Village* village_of(const model::Inputs& in, const std::string& cod
 
 }  // namespace
 
-std::string site_list_bytes(const std::filesystem::path& target, const analysis::Analysis& a,
-                            const rules::Rules& rules, const planning::Result& plan) {
+std::string site_list_bytes(const std::filesystem::path& target, const analysis::Analysis& a, const rules::Rules& rules,
+                            const planning::Result& plan) {
     const std::string ext = target.extension().string();
     const bool xlsx = ext == ".xlsx" || ext == ".XLSX";
     // Written in memory: GDAL's /vsizip/ (under XLSX) splits a path at its first ".xlsx", which

@@ -76,8 +76,8 @@ void write_data_columns(gdal::Dataset& dataset);
 /// rank, people and villages newly covered and cost: the bytes of the file `target` names
 /// (.xlsx: GDAL's XLSX driver, one sheet; otherwise CSV with a UTF-8 BOM and CRLF, for Excel),
 /// committed by the caller with the run's other files (site_list.cpp).
-std::string site_list_bytes(const std::filesystem::path& target, const analysis::Analysis& a,
-                            const rules::Rules& rules, const planning::Result& plan);
+std::string site_list_bytes(const std::filesystem::path& target, const analysis::Analysis& a, const rules::Rules& rules,
+                            const planning::Result& plan);
 
 }  // namespace detail
 }  // namespace scicov::output
