@@ -46,6 +46,12 @@ struct ReadOptions {
 /// warning.
 model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, const Reporter& reporter);
 
+/// Checks across layers that no single feature shows, one issue per problem class with a count
+/// and the first examples: identical village polygons (an error), overlapping villages, villages
+/// outside or straddling their county's polygon (when counties are given), and counties or
+/// townships without villages (warnings). Uses the R-tree and GEOS; fast enough for every run.
+void check_consistency(const model::Inputs& inputs, Diagnostics& diagnostics);
+
 /// Sets each village's priority weight: `base`, or `ethnic_township` when its township's name
 /// contains 族乡, or `remote` when it lies beyond the rules' quantile of distances from its
 /// county's centre (the larger weight applies).

@@ -26,6 +26,7 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
     if (inputs.villages.empty() && !diagnostics.has_errors()) {
         diagnostics.error(Context{}, "no villages to analyse");
     }
+    io::check_consistency(inputs, diagnostics);
     return inputs;
 }
 
