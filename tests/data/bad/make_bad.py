@@ -250,6 +250,7 @@ def main():
     write_text("geojson_truncated.geojson", good[: good.index('"population"')])  # cut mid-feature
 
     consistency_cases()
+    message_cases()
     print(f"{len(OWNED)} files written in {HERE}")
 
 
@@ -274,6 +275,15 @@ def consistency_cases():
     # All villages inside 990101, and a second county without villages.
     write_geojson("cons_county_empty.geojson", "counties",
                   [county("990101", "测试县", 102.0, 26.5, 102.1, 26.6), county("990199", "空县", 102.2, 26.5, 102.3, 26.6)])
+
+
+def message_cases():
+    """One message per kind of problem, with a count, not one line per feature."""
+    # Twelve villages of township 001 in a row, every population negative: three examples and
+    # "… and 9 more like this".
+    feats = [{"properties": {"code": "990101001%03d" % (i + 1), "name": "村%d" % (i + 1), "population": -(i + 1)},
+              "geometry": square(102.0 + i * D, 26.5)} for i in range(12)]
+    write_geojson("msg_many_negative.geojson", "villages", feats)
 
 
 if __name__ == "__main__":
