@@ -87,6 +87,11 @@ public:
     bool has_errors() const noexcept { return m_errors > 0; }
     void merge(const Diagnostics& other);
 
+    /// The issues to show a person: of each kind (same severity, file, layer, field and message
+    /// but for its numbers and quoted values) the first `examples` in order, then one issue
+    /// "… and N more like this" per kind that had more — never 999 lines of one message.
+    std::vector<Issue> grouped(std::size_t examples = 3) const;
+
 private:
     std::vector<Issue> m_issues;
     std::size_t m_errors = 0;

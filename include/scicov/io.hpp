@@ -63,6 +63,11 @@ void check_population(const model::Inputs& inputs, const rules::Rules& rules, Di
 /// coordinates than as given (facilities named after a village that lie in it: the share under
 /// each reading), with the numbers and the --datum flag to use. Silent when a datum is declared.
 void check_web_datum(const model::Inputs& inputs, const ReadOptions& options, Diagnostics& diagnostics);
+/// Checks across layers that no single feature shows, one issue per problem class with a count
+/// and the first examples: identical village polygons (an error), overlapping villages, villages
+/// outside or straddling their county's polygon (when counties are given), and counties or
+/// townships without villages (warnings). Uses the R-tree and GEOS; fast enough for every run.
+void check_consistency(const model::Inputs& inputs, Diagnostics& diagnostics);
 
 /// Sets each village's priority weight: `base`, or `ethnic_township` when its township's name
 /// contains 族乡, or `remote` when it lies beyond the rules' quantile of distances from its

@@ -37,6 +37,7 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
                           "travel-time rules need roads: a 'roads' line layer in the inputs, or --layer "
                           "roads=DATASET[:LAYER]");
     }
+    io::check_consistency(inputs, diagnostics);
     return inputs;
 }
 
@@ -70,7 +71,7 @@ Analysis run(const Options& options, const rules::Rules& rules, const Reporter& 
     core::StageClock clock;
     Diagnostics diagnostics;
     model::Inputs inputs = read_checked(options.read, rules, diagnostics, reporter);
-    for (const auto& issue : diagnostics.issues()) reporter.warning(issue.text());  // errors too, then stop
+    for (const auto& issue : diagnostics.grouped()) reporter.warning(issue.text());  // errors too, then stop
     require_no_errors(diagnostics);
     io::assign_priority(inputs, rules.priority);
     std::vector<StageTiming> timings{clock.lap("read")};

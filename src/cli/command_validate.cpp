@@ -32,7 +32,7 @@ public:
             const coverage::VillageIndex index(inputs);
             coverage::locate_facilities(index, diagnostics, 0);
         }
-        print_issues(diagnostics.issues());
+        print_issues(diagnostics);
         std::cout << inputs.villages.size() << " villages, " << inputs.townships.size() << " townships, "
                   << inputs.counties.size() << " counties, " << inputs.facilities.size() << " facilities, "
                   << inputs.candidates.size() << " candidates: " << diagnostics.errors() << " errors, "

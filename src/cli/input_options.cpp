@@ -70,8 +70,8 @@ io::ReadOptions InputOptions::read_options() const {
     return o;
 }
 
-void print_issues(const std::vector<Issue>& issues) {
-    for (const auto& i : issues) std::cerr << i.text() << '\n';
+void print_issues(const Diagnostics& diagnostics) {
+    for (const auto& i : diagnostics.grouped()) std::cerr << i.text() << '\n';
 }
 
 }  // namespace scicov::cli

@@ -47,6 +47,6 @@ decltype(auto) checked(const std::string& flag, Check&& check) {
 std::pair<std::string, std::string> split_assignment(const std::string& text, const char* option);
 
 /// Prints each issue on stderr, one line each.
-void print_issues(const std::vector<Issue>& issues);
+void print_issues(const Diagnostics& diagnostics);
 
 }  // namespace scicov::cli

@@ -55,6 +55,45 @@ private:
 using FeaturePtr = OGRFeatureUniquePtr;
 using GeometryPtr = OGRGeometryUniquePtr;
 
+/// Calls fn(feature, warnings) on every feature of the layer, in order; `warnings` are what GDAL
+/// said while reading that feature (e.g. text in a numeric column read as 0). A read that GDAL
+/// fails part-way (a damaged page, a lost connection) throws Error(input) with `where` and how
+/// far it got — never a shorter layer; so does a count that differs from what the layer says it
+/// holds. progress(n, expected) is called every 1024 features.
+template <class Fn, class Progress>
+void each_feature(OGRLayer& layer, const Context& where, Fn&& fn, Progress&& progress) {
+    const GIntBig expected = layer.GetFeatureCount(TRUE);
+    layer.ResetReading();
+    GIntBig n = 0;
+    for (;;) {
+        FeaturePtr feat;
+        std::string failure;
+        std::vector<std::string> warnings;
+        {
+            ErrorCapture capture;
+            feat.reset(layer.GetNextFeature());
+            failure = capture.last_error();
+            warnings = capture.warnings();
+        }
+        if (!failure.empty()) {
+            throw Error(ErrorKind::input,
+                        "reading stopped after " + std::to_string(n) + " of " + std::to_string(expected) +
+                            " features: " + failure + " (is the file damaged or incomplete?)",
+                        where);
+        }
+        if (!feat) break;
+        ++n;
+        fn(*feat, warnings);
+        if ((n & 1023) == 0) progress(n, expected);
+    }
+    if (expected >= 0 && n != expected) {
+        throw Error(ErrorKind::input,
+                    "read " + std::to_string(n) + " features but the layer says it holds " + std::to_string(expected) +
+                        " (is the file damaged or incomplete?)",
+                    where);
+    }
+}
+
 enum class Access { read, update };
 
 /// An open dataset. Non-copyable; the layers it hands out live as long as it does.

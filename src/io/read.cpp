@@ -375,42 +375,19 @@ public:
     /// naming that feature, and is not used.
     template <class Fn>
     void each(const Found& f, const char* stage, Fn&& fn) {
-        const GIntBig expected = f.layer->GetFeatureCount(TRUE);
-        const double total = static_cast<double>(std::max<GIntBig>(1, expected));
-        f.layer->ResetReading();
-        GIntBig n = 0;
-        for (;;) {
-            gdal::FeaturePtr feat;
-            std::string failure;
-            std::vector<std::string> warnings;
-            {
-                gdal::ErrorCapture capture;
-                feat.reset(f.layer->GetNextFeature());
-                failure = capture.last_error();
-                warnings = capture.warnings();
-            }
-            if (!failure.empty()) {
-                throw Error(ErrorKind::input,
-                            "reading stopped after " + std::to_string(n) + " of " + std::to_string(expected) +
-                                " features: " + failure + " (is the file damaged or incomplete?)",
-                            f.context());
-            }
-            if (!feat) break;
-            ++n;
-            if (!warnings.empty()) {
-                m_diag.error(f.context(feat->GetFID()),
-                             "GDAL could not read the feature as stored: " + warnings.front());
-            } else {
-                fn(*feat);
-            }
-            if ((n & 1023) == 0) m_reporter.step(stage, static_cast<double>(n) / total);
-        }
-        if (expected >= 0 && n != expected) {
-            throw Error(ErrorKind::input,
-                        "read " + std::to_string(n) + " features but the layer says it holds " +
-                            std::to_string(expected) + " (is the file damaged or incomplete?)",
-                        f.context());
-        }
+        gdal::each_feature(
+            *f.layer, f.context(),
+            [&](OGRFeature& feat, const std::vector<std::string>& warnings) {
+                if (!warnings.empty()) {
+                    m_diag.error(f.context(feat.GetFID()),
+                                 "GDAL could not read the feature as stored: " + warnings.front());
+                } else {
+                    fn(feat);
+                }
+            },
+            [&](GIntBig n, GIntBig expected) {
+                m_reporter.step(stage, static_cast<double>(n) / static_cast<double>(std::max<GIntBig>(1, expected)));
+            });
         m_reporter.step(stage, 1.0);
     }
 

@@ -81,7 +81,7 @@ std::vector<std::pair<std::string, std::string>> run_table(const RunRecord& reco
                                 {"candidates", std::to_string(a.inputs.candidates.size())},
                                 {"warnings", std::to_string(a.diagnostics.warnings())},
                             });
-    for (const auto& issue : a.diagnostics.issues()) rows.emplace_back("warning", issue.text());
+    for (const auto& issue : a.diagnostics.grouped()) rows.emplace_back("warning", issue.text());
     if (record.plan_options != nullptr && record.plan != nullptr) {
         add_plan_rows(rows, *record.plan_options, *record.rules, *record.plan);
     }

@@ -30,40 +30,51 @@ Exclusions exclusions(const geos::GeosContext& ctx, const model::Inputs& in) {
 
 std::vector<Candidate> candidate_sites(const analysis::Analysis& a, unsigned threads, Diagnostics& diag) {
     const auto& in = a.inputs;
-    std::vector<Candidate> sites;
-    if (in.candidates.empty()) {
-        for (std::size_t v = 0; v < in.villages.size(); ++v) {
-            sites.push_back(Candidate{in.villages[v].rep, static_cast<std::int32_t>(v),
-                                      "village:" + in.villages[v].code, "村(社区)代表点", 1.0, true});
-        }
-        return sites;
-    }
     const geos::GeosContext ctx;
     const Exclusions excluded = exclusions(ctx, in);
-    std::vector<crs::LonLat> locations;
-    locations.reserve(in.candidates.size());
-    for (const auto& c : in.candidates) locations.push_back(c.location);
-    const auto homes = a.index.villages_at(locations, threads);
+    // Exclusions apply to every kind of site, the villages' points as much as host buildings.
+    const auto is_excluded = [&](const crs::LonLat& p) {
+        if (!excluded.prepared) return false;
+        const auto point = ctx.point(p.lon, p.lat);
+        return GEOSPreparedIntersects_r(ctx.handle(), excluded.prepared.get(), point.get()) == 1;
+    };
+    std::vector<Candidate> sites;
     std::size_t outside = 0, in_exclusion = 0;
-    for (std::size_t i = 0; i < in.candidates.size(); ++i) {
-        const auto& c = in.candidates[i];
-        if (homes[i] < 0) {
-            ++outside;
-            continue;
-        }
-        if (excluded.prepared) {
-            auto p = ctx.point(c.location.lon, c.location.lat);
-            if (GEOSPreparedIntersects_r(ctx.handle(), excluded.prepared.get(), p.get()) == 1) {
+    if (in.candidates.empty()) {
+        for (std::size_t v = 0; v < in.villages.size(); ++v) {
+            if (is_excluded(in.villages[v].rep)) {
                 ++in_exclusion;
                 continue;
             }
+            sites.push_back(Candidate{in.villages[v].rep, static_cast<std::int32_t>(v),
+                                      "village:" + in.villages[v].code, "村(社区)代表点", 1.0, true});
         }
-        sites.push_back(Candidate{c.location, homes[i], c.id, c.kind, c.cost, false});
+    } else {
+        std::vector<crs::LonLat> locations;
+        locations.reserve(in.candidates.size());
+        for (const auto& c : in.candidates) locations.push_back(c.location);
+        const auto homes = a.index.villages_at(locations, threads);
+        for (std::size_t i = 0; i < in.candidates.size(); ++i) {
+            const auto& c = in.candidates[i];
+            if (homes[i] < 0) {
+                ++outside;
+                continue;
+            }
+            if (is_excluded(c.location)) {
+                ++in_exclusion;
+                continue;
+            }
+            sites.push_back(Candidate{c.location, homes[i], c.id, c.kind, c.cost, false});
+        }
     }
     if (outside > 0)
         diag.warning(Context{}, std::to_string(outside) + " candidates lie outside every village and were not used");
-    if (in_exclusion > 0)
-        diag.warning(Context{}, std::to_string(in_exclusion) + " candidates lie in exclusion areas and were not used");
+    if (in_exclusion > 0) {
+        diag.warning(Context{}, std::to_string(in_exclusion) +
+                                    (in.candidates.empty() ? " village points (the candidates when none are given)"
+                                                           : " candidates") +
+                                    " lie in exclusion areas and were not used");
+    }
     return sites;
 }
 

@@ -143,7 +143,7 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
     }
     Diagnostics diag;
     const std::vector<Candidate> sites = detail::candidate_sites(a, options.threads, diag);
-    for (const auto& i : diag.issues()) reporter.warning(i.text());
+    for (const auto& i : diag.grouped()) reporter.warning(i.text());
     std::vector<crs::LonLat> locations;
     locations.reserve(sites.size());
     for (const auto& s : sites) locations.push_back(s.location);

@@ -61,6 +61,24 @@ crs::LonLat point_of(const OGRGeometry* g) {
     return {(e.MinX + e.MaxX) / 2, (e.MinY + e.MaxY) / 2};
 }
 
+/// Every feature of the layer, read through io's checked loop: a read GDAL fails part-way, a
+/// count that differs from the layer's, or a feature GDAL could read only in part is an error
+/// naming the file, layer and feature, never a shorter map or report.
+template <class Fn>
+void each(const std::string& file, OGRLayer& layer, Fn&& fn) {
+    const Context where{file, layer.GetName(), {}, {}};
+    gdal::each_feature(
+        layer, where,
+        [&](OGRFeature& f, const std::vector<std::string>& warnings) {
+            if (!warnings.empty()) {
+                throw Error(ErrorKind::input, "GDAL could not read the feature as stored: " + warnings.front(),
+                            Context{file, layer.GetName(), f.GetFID(), {}});
+            }
+            fn(f);
+        },
+        [](GIntBig, GIntBig) {});
+}
+
 std::string text(const OGRFeature& f, const char* field) {
     const int i = f.GetFieldIndex(field);
     if (i < 0 || !f.IsFieldSetAndNotNull(i)) return {};
@@ -73,11 +91,11 @@ double number(const OGRFeature& f, const char* field, double fallback = 0) {
     return f.GetFieldAsDouble(i);
 }
 
-std::vector<Output::Unit> read_units(OGRLayer& layer) {
+std::vector<Output::Unit> read_units(const std::string& file, OGRLayer& layer) {
     std::vector<Output::Unit> units;
-    layer.ResetReading();
     OGRFeatureDefn* defn = layer.GetLayerDefn();
-    for (auto& f : layer) {
+    each(file, layer, [&](OGRFeature& feature) {
+        OGRFeature* f = &feature;
         Output::Unit u;
         u.code = text(*f, "code");
         u.name = text(*f, "name");
@@ -90,7 +108,7 @@ std::vector<Output::Unit> read_units(OGRLayer& layer) {
         u.rings = rings_of(f->GetGeometryRef());
         u.label = point_of(f->GetGeometryRef());
         units.push_back(std::move(u));
-    }
+    });
     std::sort(units.begin(), units.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
     return units;
 }
@@ -119,9 +137,10 @@ std::vector<std::string> types_of(OGRLayer& counties) {
 }
 
 /// Proposed sites, ordered by type, county, rank.
-std::vector<Output::Site> read_sites(OGRLayer& layer) {
+std::vector<Output::Site> read_sites(const std::string& file, OGRLayer& layer) {
     std::vector<Output::Site> sites;
-    for (auto& f : layer) {
+    each(file, layer, [&](OGRFeature& feature) {
+        OGRFeature* f = &feature;
         Output::Site s;
         s.type = text(*f, "type");
         s.county_code = text(*f, "county_code");
@@ -133,7 +152,7 @@ std::vector<Output::Site> read_sites(OGRLayer& layer) {
         s.gain_population = number(*f, "gain_population");
         s.at = point_of(f->GetGeometryRef());
         sites.push_back(std::move(s));
-    }
+    });
     std::sort(sites.begin(), sites.end(), [](const auto& a, const auto& b) {
         return std::tie(a.type, a.county_code, a.rank, a.year) < std::tie(b.type, b.county_code, b.rank, b.year);
     });
@@ -158,11 +177,12 @@ Output load_output(const std::string& gpkg) {
     try {
         OGRLayer& counties = ds.layer("counties");
         out.types = types_of(counties);
-        out.counties = read_units(counties);
-        if (OGRLayer* l = ds.find_layer("townships")) out.townships = read_units(*l);
+        out.counties = read_units(gpkg, counties);
+        if (OGRLayer* l = ds.find_layer("townships")) out.townships = read_units(gpkg, *l);
 
         OGRLayer& villages = ds.layer("villages");
-        for (auto& f : villages) {
+        each(gpkg, villages, [&](OGRFeature& feature) {
+            OGRFeature* f = &feature;
             Output::Village v;
             v.code = text(*f, "code");
             v.name = text(*f, "name");
@@ -171,34 +191,34 @@ Output load_output(const std::string& gpkg) {
             for (const auto& t : out.types) v.covered[t] = static_cast<int>(number(*f, ("cov_" + t).c_str()));
             v.rings = rings_of(f->GetGeometryRef());
             out.villages.push_back(std::move(v));
-        }
+        });
         std::sort(out.villages.begin(), out.villages.end(),
                   [](const auto& a, const auto& b) { return a.code < b.code; });
 
         if (OGRLayer* l = ds.find_layer("facilities")) {
-            for (auto& f : *l) {
-                out.facilities.push_back({text(*f, "type"), text(*f, "name"), text(*f, "status"),
-                                          text(*f, "county_code"), point_of(f->GetGeometryRef())});
-            }
+            each(gpkg, *l, [&](OGRFeature& f) {
+                out.facilities.push_back({text(f, "type"), text(f, "name"), text(f, "status"), text(f, "county_code"),
+                                          point_of(f.GetGeometryRef())});
+            });
         }
         if (OGRLayer* l = ds.find_layer("gaps")) {
-            for (auto& f : *l) {
-                out.gaps.push_back({text(*f, "type"), text(*f, "county_code"), rings_of(f->GetGeometryRef())});
-            }
+            each(gpkg, *l, [&](OGRFeature& f) {
+                out.gaps.push_back({text(f, "type"), text(f, "county_code"), rings_of(f.GetGeometryRef())});
+            });
         }
-        if (OGRLayer* l = ds.find_layer("proposed_sites")) out.sites = read_sites(*l);
+        if (OGRLayer* l = ds.find_layer("proposed_sites")) out.sites = read_sites(gpkg, *l);
         if (OGRLayer* l = ds.find_layer("plan_summary")) {
             OGRFeatureDefn* d = l->GetLayerDefn();
-            for (auto& f : *l) {
+            each(gpkg, *l, [&](OGRFeature& f) {
                 Output::Row row;
                 for (int i = 0; i < d->GetFieldCount(); ++i) {
-                    if (f->IsFieldSetAndNotNull(i)) row[d->GetFieldDefn(i)->GetNameRef()] = f->GetFieldAsString(i);
+                    if (f.IsFieldSetAndNotNull(i)) row[d->GetFieldDefn(i)->GetNameRef()] = f.GetFieldAsString(i);
                 }
                 out.plan_summary.push_back(std::move(row));
-            }
+            });
         }
         if (OGRLayer* l = ds.find_layer("run")) {
-            for (auto& f : *l) out.run.emplace_back(text(*f, "key"), text(*f, "value"));
+            each(gpkg, *l, [&](OGRFeature& f) { out.run.emplace_back(text(f, "key"), text(f, "value")); });
         }
     } catch (Error& e) {
         e.with_file(gpkg);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <iterator>
+#include <map>
 #include <span>
 #include <sstream>
 #include <system_error>
@@ -587,6 +588,43 @@ void read_types(const Reader& r, const toml::table& t, Rules& rules) {
     }
 }
 
+/// The output names each type gives its columns must be unique and fit a GeoPackage table: what
+/// would otherwise fail only when the output is committed, with SQLite's words. The counties and
+/// townships layers of a plan carry 12 columns per type (below) next to 11 of their own, and
+/// SQLite's tables hold at most 2000 columns (SQLITE_MAX_COLUMN): 165 types at most.
+void check_output_names(const std::string& file, const Rules& rules) {
+    constexpr std::size_t k_max_types = 160;
+    if (rules.types.size() > k_max_types) {
+        throw Error(ErrorKind::rules,
+                    std::to_string(rules.types.size()) + " facility types: at most " + std::to_string(k_max_types) +
+                        " (the counties and townships layers carry 12 columns per type, and a GeoPackage table "
+                        "holds at most 2000)",
+                    Context{file, {}, {}, "types"});
+    }
+    static constexpr std::array<std::string_view, 12> k_unit_prefixes = {
+        "villages_cov_", "pop_cov_",     "share_", "target_",      "met_",       "gap_",
+        "share_urban_",  "share_rural_", "sites_", "share_after_", "met_after_", "year_met_"};
+    std::map<std::string, std::string> column_of;  // output column -> type key
+    std::map<std::string, std::string> name_of;    // name_zh -> type key
+    for (const auto& t : rules.types) {
+        if (auto [it, fresh] = name_of.emplace(t.name_zh, t.key); !fresh) {
+            throw Error(ErrorKind::rules,
+                        "name_zh \"" + t.name_zh + "\" is also the name of type '" + it->second +
+                            "' (the output's Chinese column names would collide)",
+                        Context{file, {}, {}, join(join("types", t.key), "name_zh")});
+        }
+        for (const auto prefix : k_unit_prefixes) {
+            const std::string column = std::string(prefix) + t.key;
+            if (auto [it, fresh] = column_of.emplace(column, t.key); !fresh && it->second != t.key) {
+                throw Error(ErrorKind::rules,
+                            "type '" + t.key + "' and type '" + it->second + "' both name the output column '" +
+                                column + "'; rename one",
+                            Context{file, {}, {}, join("types", t.key)});
+            }
+        }
+    }
+}
+
 /// Reads `toml_text` over `base`: what the text sets replaces the base's value.
 Rules parse_over(Rules base, std::string_view toml_text, const std::string& source_name) {
     toml::table root;
@@ -629,6 +667,7 @@ Rules parse_over(Rules base, std::string_view toml_text, const std::string& sour
         read_settings(r, r.table(*n, "planning"), "planning", k_planning_keys, rules);
     }
     if (const auto* n = root.get("speeds")) read_speeds(r, r.table(*n, "speeds"), rules.speeds);
+    check_output_names(source_name, rules);
     return rules;
 }
 

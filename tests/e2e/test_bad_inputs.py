@@ -103,6 +103,13 @@ def check_stderr(case, command, r):
     odd = [l for l in lines if not l.startswith(("error: ", "warning: ", "scicov: "))]
     check(not odd, f"{name}: {command}: every stderr line is an error, a warning or the final message: {odd}",
           name, f"{command}: stderr lines")
+    # One message per kind of problem: at most three lines of one kind (then a count).
+    kinds = {}
+    for l in lines:
+        kind = re.sub(r'"[^"]*"', '""', re.sub(r"\d+", "#", l))
+        kinds[kind] = kinds.get(kind, 0) + 1
+    check(max(kinds.values(), default=0) <= 3, f"{name}: {command}: at most three lines of one kind:\n{err}",
+          name, f"{command}: grouped")
     if case["expect"]:
         hit = line_with_all(lines, case["expect"])
         check(hit is not None, f"{name}: {command}: one stderr line holds all of {case['expect']}:\n{err}",

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "scicov/analysis.hpp"
@@ -144,4 +145,40 @@ TEST_CASE("planning: the year each county meets its target and the yearly budget
         CHECK(all_at_once.horizon[0].per_year == 5);
         for (const auto& s : all_at_once.sites) CHECK(s.year == 2026);
     }
+}
+
+TEST_CASE("planning: exclusion areas hold no new site when the villages' points are the candidates", "[planning]") {
+    // No candidates layer: the villages' points are the candidates. An exclusion polygon over
+    // V4 (the north-east square of county 990101) leaves its point out, so the science-room
+    // target (every village) cannot be met there, and no site is proposed in V4.
+    rules::Rules rules;
+    rules::CoverageRule contains;
+    contains.kind = rules::CoverageKind::contains;
+    rules.types = {test::tiny_type("room", contains, 1.0)};
+    auto in = test::tiny_world();
+    const geos::GeosContext ctx;
+    std::vector<double> ring;
+    for (auto [x, y] : {std::pair{11'000.0, 11'000.0},
+                        {19'000.0, 11'000.0},
+                        {19'000.0, 19'000.0},
+                        {11'000.0, 19'000.0},
+                        {11'000.0, 11'000.0}}) {
+        const auto p = test::at_m(x, y);
+        ring.push_back(p.lon);
+        ring.push_back(p.lat);
+    }
+    in.exclusions.push_back(ctx.to_wkb(*ctx.polygon(ring)));
+    const analysis::Analysis a(std::move(in), rules, analysis::Options{}, Reporter{});
+    std::vector<std::string> warnings;
+    Reporter reporter;
+    reporter.warn = [&](const std::string& m) { warnings.push_back(m); };
+    const auto plan = planning::run(a, rules, options(), reporter);
+
+    for (const auto& s : plan.sites) CHECK(s.village_code != "990101002002");
+    REQUIRE(plan.summary.size() == 2);
+    CHECK(plan.summary[0].county_code == "990101");
+    CHECK(plan.summary[0].status == "infeasible");
+    CHECK(std::any_of(warnings.begin(), warnings.end(), [](const std::string& w) {
+        return w.find("1 village points") != std::string::npos && w.find("exclusion") != std::string::npos;
+    }));
 }

@@ -672,3 +672,27 @@ TEST_CASE("a rules file is read only when it is a regular file within the size l
     std::filesystem::resize_file(huge, rules::k_max_rules_file_bytes + 1);  // sparse
     CHECK(refusal(huge.string()) == "is larger than the limit of 16 MiB");
 }
+
+TEST_CASE("rules: what would fail at commit is refused on reading, naming the file and the key", "[rules]") {
+    const auto refusal = [](const std::string& text) {
+        try {
+            (void)scicov::rules::parse_rules(text, "r.toml");
+        } catch (const scicov::Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    // Two types with one Chinese name: their output aliases would collide.
+    CHECK_THAT(refusal("[types.hall]\nname_zh = \"科普e站\"\ncoverage = \"contains\"\n"),
+               Catch::Contains("r.toml") && Catch::Contains("types.hall.name_zh") && Catch::Contains("e_station"));
+    // share_ + urban_hall is share_urban_ + hall.
+    CHECK_THAT(refusal("[types.hall]\ncoverage = \"contains\"\n[types.urban_hall]\ncoverage = \"contains\"\n"),
+               Catch::Contains("types.urban_hall") && Catch::Contains("share_urban_hall"));
+    // More types than a GeoPackage table has columns for; 156 new ones (160 in all) still fit.
+    std::string many = "[types]\n";
+    for (int i = 1; i <= 157; ++i) many += "t" + std::to_string(i) + " = { coverage = \"contains\" }\n";
+    CHECK_THAT(refusal(many), Catch::Contains("161 facility types") && Catch::Contains("at most 160"));
+    many = "[types]\n";
+    for (int i = 1; i <= 156; ++i) many += "t" + std::to_string(i) + " = { coverage = \"contains\" }\n";
+    CHECK(refusal(many) == "accepted");
+}

@@ -268,8 +268,41 @@ def main():
              {"properties": {"fclass": "residential", "oneway": "B"},
               "geometry": {"type": "LineString", "coordinates": [[lon, lat + 0.01], [lon + 0.02, lat + 0.01]]}}]
     write_geojson("roads_bad_oneway.geojson", "roads", roads)
-
+    consistency_cases()
+    message_cases()
     print(f"{len(OWNED)} files written in {HERE}")
+
+
+def consistency_cases():
+    """Villages that disagree with each other or with the counties layer (issue 13)."""
+    # V3 drawn with V1's square: two codes, one polygon (an error).
+    write_geojson("cons_identical_polygons.geojson", "villages",
+                  villages_with(2, geometry=square(*VILLAGES[0][4])))
+    # V2 moved half a square west: it covers half of V1 (a warning).
+    write_geojson("cons_overlap.geojson", "villages",
+                  villages_with(1, geometry=square(VILLAGES[1][4][0] - D / 2, VILLAGES[1][4][1])))
+
+    def county(code, name, x0, y0, x1, y1):
+        return {"properties": {"code": code, "name": name},
+                "geometry": {"type": "Polygon",
+                             "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}}
+    # County 990101 drawn over the lower row only: V3 lies outside it.
+    write_geojson("cons_county_lower_row.geojson", "counties", [county("990101", "测试县", 102.0, 26.5, 102.1, 26.55)])
+    # The county line through V2 (60% in 990101, 40% in 990102, which has no villages).
+    write_geojson("cons_county_split.geojson", "counties",
+                  [county("990101", "测试县", 102.0, 26.5, 102.08, 26.6), county("990102", "邻县", 102.08, 26.5, 102.2, 26.6)])
+    # All villages inside 990101, and a second county without villages.
+    write_geojson("cons_county_empty.geojson", "counties",
+                  [county("990101", "测试县", 102.0, 26.5, 102.1, 26.6), county("990199", "空县", 102.2, 26.5, 102.3, 26.6)])
+
+
+def message_cases():
+    """One message per kind of problem, with a count, not one line per feature."""
+    # Twelve villages of township 001 in a row, every population negative: three examples and
+    # "… and 9 more like this".
+    feats = [{"properties": {"code": "990101001%03d" % (i + 1), "name": "村%d" % (i + 1), "population": -(i + 1)},
+              "geometry": square(102.0 + i * D, 26.5)} for i in range(12)]
+    write_geojson("msg_many_negative.geojson", "villages", feats)
 
 
 if __name__ == "__main__":
