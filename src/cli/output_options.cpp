@@ -69,7 +69,6 @@ void OutputOptions::validate(const InputOptions& inputs) {
             throw Error(ErrorKind::usage, "--sites: the site list is written as .xlsx or .csv, got '" + sites + "'");
         }
     }
-    if (!postgis) check_output_extension(path);
     std::vector<core::NamedPath> sources;
     for (const auto& input : inputs.inputs) sources.push_back({"", input});
     for (const auto& layer : inputs.layers)
@@ -77,6 +76,7 @@ void OutputOptions::validate(const InputOptions& inputs) {
     sources.push_back({"--rules", inputs.rules_file});
     prepare_outputs({{"-o", postgis ? std::string() : path}, {"--csv", csv}, {"--json", json}, {"--sites", sites}},
                     sources);
+    if (!postgis) check_output_extension(path);  // after: "the same file as an input" says more
     if (postgis) output::check_postgis(path, writer_options().schema);
 }
 

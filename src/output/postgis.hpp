@@ -19,9 +19,9 @@ struct PostgisTarget {
 
 /// Every table a run can write. A run replaces all of them: those it does not write (proposed_sites
 /// after a plan, when an analyze follows) are dropped, so the schema always holds one run.
-inline constexpr std::array<const char*, 9> k_postgis_tables = {"villages",       "townships",     "counties",
-                                                                "facilities",     "service_areas", "gaps",
-                                                                "proposed_sites", "plan_summary",  "run"};
+inline constexpr std::array<const char*, 10> k_postgis_tables = {
+    "villages", "townships",      "counties",     "facilities",   "service_areas",
+    "gaps",     "proposed_sites", "plan_summary", "plan_horizon", "run"};
 
 /// The GeoPackage the writer fills: the target itself, or for a "PG:" target a staging file in the
 /// system's temporary folder (removed with the writer; never committed).

@@ -79,26 +79,28 @@ std::vector<std::string> type_names(const FacilityType& type) {
 }
 
 TypeNames::TypeNames(const std::vector<FacilityType>& types) {
-    auto claim = [&](const std::string& name, const std::string& key, bool given) {
+    // `what` is the rules key that gave the name ("" for a built-in form, which yields).
+    auto claim = [&](const std::string& name, const std::string& key, std::string_view what) {
         const std::string folded = fold_name(name);
         if (folded.empty()) return;
         const auto it = std::find_if(m_names.begin(), m_names.end(), [&](const auto& p) { return p.first == folded; });
         if (it == m_names.end()) {
             m_names.emplace_back(folded, key);
-        } else if (given && it->second != key) {
-            throw Error(ErrorKind::rules, "the name \"" + name + "\" names both types '" + it->second + "' and '" +
-                                              key + "'; give each type names of its own (name_zh, aliases)");
+        } else if (!what.empty() && it->second != key) {
+            const std::string where = "types." + key + (what == "key" ? std::string() : "." + std::string(what));
+            throw Error(ErrorKind::rules, where + ": \"" + name + "\" is also the name of type '" + it->second +
+                                              "'; give each type names of its own (name_zh, aliases)");
         }
     };
     // The names the rules give first (they win over a built-in form), then the built-in forms.
     for (const auto& t : types) {
         m_keys.push_back(t.key);
-        claim(t.key, t.key, true);
-        claim(t.name_zh, t.key, true);
-        for (const auto& a : t.aliases) claim(a, t.key, true);
+        claim(t.key, t.key, "key");
+        claim(t.name_zh, t.key, "name_zh");
+        for (const auto& a : t.aliases) claim(a, t.key, "aliases");
     }
     for (const auto& t : types) {
-        for (const auto& n : type_names(t)) claim(n, t.key, false);
+        for (const auto& n : type_names(t)) claim(n, t.key, "");
     }
     std::sort(m_names.begin(), m_names.end());
 }

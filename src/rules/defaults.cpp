@@ -33,9 +33,10 @@ constexpr std::string_view k_default_rules_toml =
 #   radius_m           radius rules only: service radius in metres, > 0
 #   min_area_fraction  radius rules only, optional: covered when this share, in (0, 1], of the
 #                      village's area lies within radius_m of one facility (instead of its point)
-#   covers_own_village radius rules: a site also covers the village it stands in, whatever the
-#                      distance from that village's representative point (village-level
-#                      facilities); contains and admin sites always do
+#   covers_own_village radius and travel_time rules: a site also covers the village it stands
+#                      in, whatever the distance (or minutes) from that village's
+#                      representative point (village-level facilities); contains and admin
+#                      sites always do
 #   admin_level        admin rules only: "county" or "township"
 #   minutes            travel_time rules only: the limit, in (0, 1440]
 #   mode               travel_time rules only: "drive" or "walk" (speeds in [speeds.<mode>])

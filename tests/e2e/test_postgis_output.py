@@ -24,7 +24,7 @@ pg_cluster.skip_without_postgres()
 SAMPLE = os.path.join(GEODATA, "sample.gpkg")
 SCHEMA = "规划 成果"  # a quoted identifier: Chinese and a space
 ANALYZE_TABLES = ["counties", "facilities", "gaps", "run", "service_areas", "townships", "villages"]
-PLAN_TABLES = sorted(ANALYZE_TABLES + ["plan_summary", "proposed_sites"])
+PLAN_TABLES = sorted(ANALYZE_TABLES + ["plan_horizon", "plan_summary", "proposed_sites"])
 
 
 def ident(name):
@@ -209,7 +209,7 @@ with pg_cluster.Cluster() as cluster:
     # plan, then analyze, then plan again into one schema: each run replaces the one before.
     r = scicov("plan", SAMPLE, "-o", pg, "--schema", SCHEMA, env=env)
     check(r.returncode == 0, f"plan -o PG: ({r.returncode}: {r.stderr[-800:]})")
-    check(tables(cluster, SCHEMA) == PLAN_TABLES, "plan wrote its nine tables")
+    check(tables(cluster, SCHEMA) == PLAN_TABLES, "plan wrote its ten tables")
     compare_layers(cluster, SCHEMA, p_gpkg, "plan")
     compare_styles_and_aliases(cluster, SCHEMA, p_gpkg, "plan")
     qgis_check(cluster, SCHEMA, p_gpkg, "plan")
@@ -218,7 +218,7 @@ with pg_cluster.Cluster() as cluster:
 
     r = scicov("analyze", SAMPLE, "-o", pg, "--schema", SCHEMA, env=env)
     check(r.returncode == 0, f"analyze -o PG: replacing the plan ({r.returncode}: {r.stderr[-800:]})")
-    check(tables(cluster, SCHEMA) == ANALYZE_TABLES, "analyze after plan: proposed_sites and plan_summary are gone")
+    check(tables(cluster, SCHEMA) == ANALYZE_TABLES, "analyze after plan: proposed_sites, plan_summary and plan_horizon are gone")
     compare_layers(cluster, SCHEMA, a_gpkg, "analyze")
     compare_styles_and_aliases(cluster, SCHEMA, a_gpkg, "analyze")
     analyze_state = snapshot(cluster, SCHEMA)

@@ -554,7 +554,7 @@ TEST_CASE("rules: facility types by the names the data uses; field names for one
     CHECK(parse_rules(to_toml(with), "again") == with);
     // A name two types claim in the rules is an error; a built-in form yields to the rules.
     CHECK_THROWS_WITH(parse_rules("[types.e_station]\naliases = [\"科技馆\"]\n", "x.toml"),
-                      Catch::Contains("names both types"));
+                      Catch::Contains("types.e_station.aliases: \"科技馆\" is also the name of type 'science_museum'"));
     const Rules own = parse_rules("[types.community_museum]\nname_zh = \"社区科技馆\"\ncoverage = \"contains\"\n", "x");
     CHECK(TypeNames(own.types).key_of("社区科技馆") == "community_museum");
     CHECK(default_rules_toml().find("aliases") != std::string::npos);
