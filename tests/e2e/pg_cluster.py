@@ -36,8 +36,11 @@ class Cluster:
     `pg.gdal` is its "PG:" connection string, `pg.sql(...)` runs SQL through psql. Stopped and
     removed on exit."""
 
-    def __init__(self, database="scicov"):
+    def __init__(self, database="scicov", settings=()):
+        """`settings`: server settings ("name=value") on top of the defaults (the benchmark's peer
+        turns durability off, as one would for a throw-away analysis database)."""
         self.bin = pg_bin()
+        self.settings = "".join(f" -c {s}" for s in settings)
         self.database = database
         self.tmp = tempfile.mkdtemp(prefix="scicov-pg-")
         os.chmod(self.tmp, 0o777)
@@ -47,6 +50,10 @@ class Cluster:
         self.port = str(54000 + os.getpid() % 1000)
         self.started = False
         self.gdal = f"PG:host={self.sock} port={self.port} user=postgres dbname={database}"
+
+    def dsn(self, database=None):
+        """A libpq connection string (psycopg2, psql) to `database` (default: the cluster's)."""
+        return f"host={self.sock} port={self.port} user=postgres dbname={database or self.database}"
 
     def psql(self, database=None):
         return [os.path.join(self.bin, "psql"), "-h", self.sock, "-p", self.port, "-U", "postgres", "-X", "-q",
@@ -67,7 +74,7 @@ class Cluster:
                 raise RuntimeError(f"initdb: {r.stderr[-500:]}")
             r = as_postgres([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-w", "-l",
                              os.path.join(self.tmp, "log"), "-o",
-                             f"-k {self.sock} -p {self.port} -c listen_addresses=''", "start"])
+                             f"-k {self.sock} -p {self.port} -c listen_addresses=''{self.settings}", "start"])
             self.started = r.returncode == 0
             if not self.started:
                 raise RuntimeError(f"pg_ctl start: {r.stdout[-500:]} {r.stderr[-500:]}")

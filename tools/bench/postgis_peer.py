@@ -26,10 +26,8 @@ radius types (relative difference of the totals, worst village), township gap ar
 Prints markdown. Needs python3-psycopg2 and the postgresql/postgis packages of tools/install-deps.
 """
 import argparse
-import glob
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -43,6 +41,26 @@ RADIUS = {"science_base": 20000.0, "e_station": 2000.0}
 CONTAINS = ["science_room"]
 ADMIN = ["science_museum"]
 TYPES = ["science_museum", "science_base", "e_station", "science_room"]
+# Radius types whose sites also cover the village they stand in (covers_own_village): the village
+# is covered, and its whole polygon is served, whatever the distance.
+OWN_VILLAGE = {"e_station"}
+
+
+def holds(t, village):
+    """SQL: `village` (a villages row) holds a facility of type `t`."""
+    return f"EXISTS (SELECT 1 FROM fac h WHERE h.type = '{t}' AND ST_Intersects({village}.geom, h.geom))"
+
+
+def served(t, r):
+    """SQL: per county, the pieces of geometry that serve type `t`: the discs of every facility
+    within `r` of the county and, for a village-level type, the villages that hold one."""
+    discs = (f"SELECT c.code AS county, z.srid, ST_Buffer(ST_Transform(f.geom, z.srid), {r}, 'quad_segs=32') AS g"
+             f" FROM counties c JOIN zone z ON z.code = c.code JOIN fac f"
+             f" ON f.type = '{t}' AND ST_DWithin(f.g, geography(c.geom), {r})")
+    if t in OWN_VILLAGE:
+        discs += (f" UNION ALL SELECT w.county_code, z.srid, ST_Transform(w.geom, z.srid) FROM villages w"
+                  f" JOIN zone z ON z.code = w.county_code WHERE {holds(t, 'w')}")
+    return discs
 
 # GEOS 3.11's overlay can throw (TopologyException) on a few disc unions of the 10 cities: the
 # expert's fallback is the same operation on a 1 mm grid, for that geometry only, and for a union
@@ -76,8 +94,10 @@ STAGES = {
     ],
     "verdict": [
         "CREATE TABLE verdict (code text, type text, cov int)",
-        *[f"INSERT INTO verdict SELECT v.code, '{t}', EXISTS (SELECT 1 FROM fac f WHERE f.type = '{t}'"
-          f" AND ST_DWithin(f.g, geography(v.pt), {r}))::int FROM vpt v" for t, r in RADIUS.items()],
+        *[f"INSERT INTO verdict SELECT v.code, '{t}', (EXISTS (SELECT 1 FROM fac f WHERE f.type = '{t}'"
+          f" AND ST_DWithin(f.g, geography(v.pt), {r}))"
+          + (f" OR {holds(t, 'w')}" if t in OWN_VILLAGE else "")
+          + f")::int FROM vpt v JOIN villages w ON w.fid = v.fid" for t, r in RADIUS.items()],
         *[f"INSERT INTO verdict SELECT v.code, '{t}', EXISTS (SELECT 1 FROM fac f WHERE f.type = '{t}'"
           f" AND ST_Intersects(v.geom, f.geom))::int FROM villages v" for t in CONTAINS],
         *[f"INSERT INTO verdict SELECT v.code, '{t}', COALESCE(c.has, 0) FROM villages v LEFT JOIN"
@@ -87,10 +107,8 @@ STAGES = {
     "discs": [
         "CREATE TABLE pieces (county text, type text, srid int, geom geometry)",
         *[f"INSERT INTO pieces SELECT u.county, '{t}', u.srid, ST_Subdivide(u.geom, 256) FROM ("
-          f" SELECT c.code AS county, z.srid, safe_union(ST_Collect(ST_Buffer(ST_Transform(f.geom, z.srid), {r},"
-          f" 'quad_segs=32'))) AS geom FROM counties c JOIN zone z ON z.code = c.code JOIN fac f"
-          f" ON f.type = '{t}' AND ST_DWithin(f.g, geography(c.geom), {r}) GROUP BY c.code, z.srid) u"
-          for t, r in RADIUS.items()],
+          f" SELECT x.county, x.srid, safe_union(ST_Collect(x.g)) AS geom FROM ({served(t, r)}) x"
+          f" GROUP BY x.county, x.srid) u" for t, r in RADIUS.items()],
         "CREATE INDEX ON pieces USING gist (geom)",
         "ANALYZE pieces",
     ],
@@ -114,49 +132,13 @@ STAGES = {
 }
 
 
-def as_postgres(cmd, **kw):
-    """A PostgreSQL tool as the postgres user when we are root (initdb refuses root)."""
-    if os.geteuid() == 0:
-        cmd = ["runuser", "-u", "postgres", "--"] + cmd
-    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "e2e"))
+from pg_cluster import Cluster, pg_bin  # noqa: E402  (the tests' throw-away cluster)
 
-
-class Cluster:
-    """A throwaway cluster on a Unix socket; stopped and deleted on exit."""
-
-    def __enter__(self):
-        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-        if not bins:
-            raise SystemExit("postgis_peer: PostgreSQL is not installed (tools/install-deps)")
-        self.bin = os.path.dirname(bins[-1])
-        self.tmp = tempfile.mkdtemp(prefix="scicov-pgpeer-")
-        os.chmod(self.tmp, 0o777)
-        self.data, self.sock = os.path.join(self.tmp, "data"), os.path.join(self.tmp, "sock")
-        os.mkdir(self.sock)
-        os.chmod(self.sock, 0o777)
-        self.port = str(55000 + os.getpid() % 1000)
-        self.started = False
-        r = as_postgres([os.path.join(self.bin, "initdb"), "-D", self.data, "-A", "trust", "-U", "postgres",
-                         "-E", "UTF8", "--locale=C.UTF-8"])
-        if r.returncode:
-            raise SystemExit(f"initdb: {r.stderr[-500:]}")
-        # one core per query, as scicov is timed with its default threads on the same machine
-        r = as_postgres([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-w", "-l", os.path.join(self.tmp, "log"),
-                         "-o", f"-k {self.sock} -p {self.port} -c listen_addresses='' -c fsync=off"
-                               " -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB"
-                               " -c work_mem=256MB -c maintenance_work_mem=512MB", "start"])
-        if r.returncode:
-            raise SystemExit(f"pg_ctl start: {r.stderr[-500:]}")
-        self.started = True
-        return self
-
-    def dsn(self, db):
-        return f"host={self.sock} port={self.port} user=postgres dbname={db}"
-
-    def __exit__(self, *exc):
-        if self.started:
-            as_postgres([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m", "immediate", "stop"])
-        shutil.rmtree(self.tmp, ignore_errors=True)
+# One core per query, as scicov is timed with its default threads on the same machine; durability
+# off, as for a throw-away analysis database.
+PEER_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=512MB",
+                 "work_mem=256MB", "maintenance_work_mem=512MB")
 
 
 def backend_cpu(pid):
@@ -262,7 +244,9 @@ def main():
     print(f"# scicov analyze vs PostGIS on {a.input}\n\nload average at start "
           + " / ".join(f"{v:.2f}" for v in os.getloadavg()) + f", {a.runs} run(s) a side, sides alternating\n")
     mine_t, theirs_t = [], []
-    with Cluster() as cluster, tempfile.TemporaryDirectory() as tmp:
+    if pg_bin() is None:
+        raise SystemExit("postgis_peer: PostgreSQL is not installed (tools/install-deps)")
+    with Cluster(settings=PEER_SETTINGS) as cluster, tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "scicov.gpkg")
         conn = None
         for k in range(a.runs):
