@@ -27,6 +27,9 @@ struct Context {
     std::string layer;
     std::optional<std::int64_t> feature;
     std::string field;
+    /// The feature's 1-based position in the layer as read, when it says more than its id (a
+    /// Shapefile's ids count from 0, a GeoJSON's or CSV's ids may repeat or skip).
+    std::optional<std::int64_t> row = {};
 };
 
 /// The one exception type. Context is attached as fields, and may be added by an outer frame

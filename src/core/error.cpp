@@ -28,7 +28,11 @@ std::string format_context(const Context& c) {
     std::string out;
     if (!c.file.empty()) out += c.file + ": ";
     if (!c.layer.empty()) out += "layer '" + c.layer + "': ";
-    if (c.feature) out += "feature " + std::to_string(*c.feature) + ": ";
+    if (c.feature) {
+        out += "feature " + std::to_string(*c.feature);
+        if (c.row && *c.row != *c.feature) out += " (row " + std::to_string(*c.row) + ")";
+        out += ": ";
+    }
     if (!c.field.empty()) out += "field '" + c.field + "': ";
     return out;
 }

@@ -56,9 +56,12 @@ struct Found {
     std::string role;
     std::string name;  ///< the layer's own name
 
+    /// The position of the feature being read (1-based; 0 outside a read): named with its id.
+    mutable std::int64_t row = 0;
+
     Context context() const { return Context{dataset->name(), name, {}, {}}; }
     Context context(std::int64_t fid, std::string field = {}) const {
-        return Context{dataset->name(), name, fid, std::move(field)};
+        return Context{dataset->name(), name, fid, std::move(field), row > 0 ? std::optional(row) : std::nullopt};
     }
 };
 
@@ -375,9 +378,11 @@ public:
     /// naming that feature, and is not used.
     template <class Fn>
     void each(const Found& f, const char* stage, Fn&& fn) {
+        f.row = 0;
         gdal::each_feature(
             *f.layer, f.context(),
             [&](OGRFeature& feat, const std::vector<std::string>& warnings) {
+                ++f.row;
                 if (!warnings.empty()) {
                     m_diag.error(f.context(feat.GetFID()),
                                  "GDAL could not read the feature as stored: " + warnings.front());
@@ -388,6 +393,7 @@ public:
             [&](GIntBig n, GIntBig expected) {
                 m_reporter.step(stage, static_cast<double>(n) / static_cast<double>(std::max<GIntBig>(1, expected)));
             });
+        f.row = 0;
         m_reporter.step(stage, 1.0);
     }
 

@@ -443,3 +443,13 @@ TEST_CASE("text files are read whole only when regular and within the limit", "[
     std::filesystem::resize_file(file, (std::size_t{16} << 20) + 1);
     CHECK(refusal(file, std::size_t{16} << 20) == "is larger than the limit of 16 MiB");
 }
+
+TEST_CASE("a feature is named by its id, and by its row when the row says more", "[core]") {
+    // A Shapefile's ids count from 0; ids in GeoJSON or CSV may repeat: the row tells which.
+    const Error shp(ErrorKind::input, "is negative", Context{"cun.shp", "cun", 6, "population", 7});
+    CHECK(std::string(shp.what()) == "cun.shp: layer 'cun': feature 6 (row 7): field 'population': is negative");
+    const Error gpkg(ErrorKind::input, "is negative", Context{"in.gpkg", "villages", 7, "population", 7});
+    CHECK(std::string(gpkg.what()) == "in.gpkg: layer 'villages': feature 7: field 'population': is negative");
+    const Error bare(ErrorKind::input, "is negative", Context{"in.gpkg", "villages", 7, {}});
+    CHECK(std::string(bare.what()) == "in.gpkg: layer 'villages': feature 7: is negative");
+}

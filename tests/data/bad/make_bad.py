@@ -73,8 +73,9 @@ def write_geojson(name, layer, features):
     """A FeatureCollection named `layer` (GDAL's layer name), one feature per line."""
     lines = ['{"type": "FeatureCollection", "name": "%s",' % layer, '"features": [']
     for i, f in enumerate(features):
-        text = json.dumps({"type": "Feature", "properties": f["properties"], "geometry": f["geometry"]},
-                          ensure_ascii=False, separators=(", ", ": "))
+        feature = {"type": "Feature", **({"id": f["id"]} if "id" in f else {}), "properties": f["properties"],
+                   "geometry": f["geometry"]}
+        text = json.dumps(feature, ensure_ascii=False, separators=(", ", ": "))
         lines.append(text + ("," if i + 1 < len(features) else ""))
     lines.append("]}")
     path = os.path.join(HERE, name)
@@ -303,6 +304,13 @@ def message_cases():
     feats = [{"properties": {"code": "990101001%03d" % (i + 1), "name": "村%d" % (i + 1), "population": -(i + 1)},
               "geometry": square(102.0 + i * D, 26.5)} for i in range(12)]
     write_geojson("msg_many_negative.geojson", "villages", feats)
+    # Every feature with id 7, as an export may give them: "feature 7" alone would not say which
+    # one is wrong; the row does.
+    feats = village_features()
+    for f in feats:
+        f["id"] = 7
+    feats[2]["properties"]["population"] = "abc"
+    write_geojson("msg_ids_repeat.geojson", "villages", feats)
 
 
 if __name__ == "__main__":
