@@ -94,6 +94,22 @@ void each_feature(OGRLayer& layer, const Context& where, Fn&& fn, Progress&& pro
     }
 }
 
+/// each_feature for a layer every feature of which must read whole (an output read back by map,
+/// report or webmap): a feature GDAL could read only in part is an error naming it.
+template <class Fn>
+void each_whole_feature(OGRLayer& layer, const Context& where, Fn&& fn) {
+    each_feature(
+        layer, where,
+        [&](OGRFeature& f, const std::vector<std::string>& warnings) {
+            if (!warnings.empty()) {
+                throw Error(ErrorKind::input, "GDAL could not read the feature as stored: " + warnings.front(),
+                            Context{where.file, where.layer, f.GetFID(), {}});
+            }
+            fn(f);
+        },
+        [](GIntBig, GIntBig) {});
+}
+
 enum class Access { read, update };
 
 /// An open dataset. Non-copyable; the layers it hands out live as long as it does.

@@ -61,22 +61,12 @@ crs::LonLat point_of(const OGRGeometry* g) {
     return {(e.MinX + e.MaxX) / 2, (e.MinY + e.MaxY) / 2};
 }
 
-/// Every feature of the layer, read through io's checked loop: a read GDAL fails part-way, a
-/// count that differs from the layer's, or a feature GDAL could read only in part is an error
+/// Every feature of the layer, read through the inputs' checked loop: a read GDAL fails part-way,
+/// a count that differs from the layer's, or a feature GDAL could read only in part is an error
 /// naming the file, layer and feature, never a shorter map or report.
 template <class Fn>
 void each(const std::string& file, OGRLayer& layer, Fn&& fn) {
-    const Context where{file, layer.GetName(), {}, {}};
-    gdal::each_feature(
-        layer, where,
-        [&](OGRFeature& f, const std::vector<std::string>& warnings) {
-            if (!warnings.empty()) {
-                throw Error(ErrorKind::input, "GDAL could not read the feature as stored: " + warnings.front(),
-                            Context{file, layer.GetName(), f.GetFID(), {}});
-            }
-            fn(f);
-        },
-        [](GIntBig, GIntBig) {});
+    gdal::each_whole_feature(layer, Context{file, layer.GetName(), {}, {}}, std::forward<Fn>(fn));
 }
 
 std::string text(const OGRFeature& f, const char* field) {

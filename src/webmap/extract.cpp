@@ -85,14 +85,15 @@ SourceLayer read_layer(OGRLayer& layer) {
         to_lonlat.reset(OGRCreateCoordinateTransformation(&source, &lonlat));
         if (!to_lonlat) throw Error(ErrorKind::crs, "cannot transform to EPSG:4490", Context{{}, out.name, {}, {}});
     }
-    layer.ResetReading();
-    for (auto& f : layer) {
+    // Checked as the inputs are: a damaged or short layer is an error, never a smaller map.
+    gdal::each_whole_feature(layer, Context{{}, out.name, {}, {}}, [&](OGRFeature& read) {
+        gdal::FeaturePtr f(read.Clone());
         if (to_lonlat && f->GetGeometryRef() != nullptr &&
             f->GetGeometryRef()->transform(to_lonlat.get()) != OGRERR_NONE) {
             throw Error(ErrorKind::crs, "cannot transform to EPSG:4490", Context{{}, out.name, f->GetFID(), {}});
         }
         out.features.push_back(std::move(f));
-    }
+    });
     return out;
 }
 
