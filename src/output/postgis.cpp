@@ -230,7 +230,9 @@ void write_styles(const Connection& c, gdal::Dataset& staging, const std::string
 
 std::filesystem::path staging_path(const std::filesystem::path& target) {
     if (!is_postgis(target.string())) return target;
-    return std::filesystem::temp_directory_path() / ("scicov-postgis-" + std::to_string(::getpid()) + ".gpkg");
+    // One name for every run: the AtomicFile under it is "scicov-postgis.gpkg.tmp-<pid>-<n>.gpkg", unique
+    // per process, and what a killed run left there is found by remove_stale_temporaries.
+    return std::filesystem::temp_directory_path() / "scicov-postgis.gpkg";
 }
 
 std::string redacted(const std::string& connection) {

@@ -29,7 +29,10 @@ WriterState::WriterState(const std::filesystem::path& target, const Options& opt
       srs(gdal::srs_from_user_input(options.crs)),
       timings(options.timings),
       crs_name(options.crs) {
-    if (is_postgis(target.string())) postgis = PostgisTarget{target.string(), options.schema};
+    if (is_postgis(target.string())) {
+        postgis = PostgisTarget{target.string(), options.schema};
+        core::remove_stale_temporaries(out.target());  // staging files of PostGIS runs that were killed
+    }
     OGRSpatialReference cgcs = gdal::srs_from_user_input(crs::k_output_crs);
     if (!srs.IsSame(&cgcs)) {
         ct.reset(OGRCreateCoordinateTransformation(&cgcs, &srs));

@@ -274,7 +274,12 @@ with pg_cluster.Cluster() as cluster:
             check(snapshot(cluster, SCHEMA) == before, "plan restores the old state")
     print(f"note: {killed_midway} of 3 timed kills landed inside the transaction")
     check(killed_midway >= 1, "at least one timed kill landed inside the transaction")
-    print(f"note: staging GeoPackages the SIGKILLs left in TMPDIR: {len(os.listdir(stage))}")
+    left = len(os.listdir(stage))
+    print(f"note: staging files the SIGKILLs left in TMPDIR: {left}")
+    check(left >= 1, "a SIGKILLed run left its staging GeoPackage in TMPDIR")
+    r = scicov("plan", SAMPLE, "-o", pg, "--schema", SCHEMA, env=env)
+    check(r.returncode == 0 and snapshot(cluster, SCHEMA) == before, "the next run writes the plan again")
+    check(os.listdir(stage) == [], f"the next PostGIS run removed the killed runs' staging files ({os.listdir(stage)})")
 
     # Errors: one clear message, exit 1 (2 for usage), nothing written.
     bad = f"PG:host={os.path.join(tmp, 'nowhere')} port={cluster.port} user=postgres password=hunter2 dbname=scicov"
