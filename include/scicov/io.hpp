@@ -20,6 +20,10 @@ inline constexpr const char* k_role_townships = "townships";
 inline constexpr const char* k_role_counties = "counties";
 inline constexpr const char* k_role_exclusions = "exclusions";
 inline constexpr const char* k_role_roads = "roads";  ///< lines, for travel-time rules
+/// The villages' population from a layer of its own (--layer population=FILE): a raster of
+/// people per cell (GeoTIFF …) summed over each village, or a table (CSV, XLSX, ODS …) of
+/// village code and population, its columns named as the villages' (code/代码, population/人口).
+inline constexpr const char* k_role_population = "population";
 
 /// Where a role's layer is: a dataset and, optionally, a layer name (default: the role).
 struct LayerSpec {
@@ -55,8 +59,8 @@ struct ReadOptions {
 model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, const Reporter& reporter);
 
 /// A population target needs people: each type whose target measures population, over villages
-/// whose population is 0 everywhere (in all of them, or in a county), is an error naming the type
-/// and its target — 0 of 0 people is not a target met.
+/// whose population is 0 everywhere (in all of them, or in a county), is an error naming the type,
+/// its target and where population can come from — 0 of 0 people is not a target met.
 void check_population(const model::Inputs& inputs, const rules::Rules& rules, Diagnostics& diagnostics);
 
 /// Warns when the facilities fit the villages much better read as GCJ-02 or BD-09 web-map

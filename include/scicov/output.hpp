@@ -33,6 +33,14 @@ struct SideFile {
     std::string bytes;
 };
 
+/// The 规划点位清单's file format: the caller decides it (the CLI from --sites' extension, in any case).
+enum class SiteListFormat { csv, xlsx };
+/// Where the 规划点位清单 goes and as what; an empty path: no site list.
+struct SiteList {
+    std::filesystem::path path;
+    SiteListFormat format = SiteListFormat::csv;
+};
+
 namespace detail {
 struct WriterState;  // the open GeoPackage and the output CRS (src/output/writer.hpp)
 }
@@ -71,16 +79,16 @@ private:
 std::string county_summary_csv(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
 std::string county_summary_json(const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan);
 /// The files that go with a run's GeoPackage, for the paths that are not empty: the county
-/// summaries (CSV, JSON) and, with a plan, the 规划点位清单 `site_list` (.xlsx through GDAL's XLSX
-/// driver, or .csv in UTF-8 with a BOM), to commit with the GeoPackage (Writer::commit).
+/// summaries (CSV, JSON) and, with a plan, the 规划点位清单 `site_list` (XLSX through GDAL's XLSX
+/// driver, or CSV in UTF-8 with a BOM, as its format says), to commit with the GeoPackage (Writer::commit).
 std::vector<SideFile> county_summary_files(const std::filesystem::path& csv, const std::filesystem::path& json,
                                            const analysis::Analysis& a, const rules::Rules& rules,
-                                           const planning::Result* plan, const std::filesystem::path& site_list = {});
+                                           const planning::Result* plan, const SiteList& site_list = {});
 /// Writes the same files on their own, each under a temporary name; all are renamed onto their
 /// targets only once all are complete.
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,
                             const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan,
-                            const std::filesystem::path& site_list = {});
+                            const SiteList& site_list = {});
 
 // ---------------------------------------------------------------------------------------------
 // Provenance (src/output/provenance.cpp): the `run` table, built from what a run used.

@@ -16,7 +16,9 @@ void InputOptions::add_to(CLI::App& app) {
         ->check(CLI::ExistingFile);
     app.add_option("--layer", layers,
                    "Where a role's layer is: ROLE=DATASET[:LAYER], e.g. villages=cun.shp or "
-                   "facilities=poi.gpkg:kepu (repeatable)");
+                   "facilities=poi.gpkg:kepu (repeatable). population=FILE gives the villages' people instead of "
+                   "their field: a raster of people per cell (WorldPop/GHS-POP GeoTIFF; summed per village, edge "
+                   "cells by area) or a table (CSV, XLSX) of village code and population joined by code");
     app.add_option("--crs", crs,
                    "Declare the CRS of a role's layer that has none (or a wrong one): ROLE=EPSG:4490 (repeatable)");
     app.add_option("--datum", datums,

@@ -36,13 +36,25 @@ void OutputOptions::add_to(CLI::App& app) {
     app.add_option("--json", json, "Also write a per-county summary as JSON");
 }
 
+std::string lower_extension(const std::filesystem::path& file) {
+    std::string ext = file.extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext;
+}
+
+output::SiteListFormat site_list_format(const std::string& file) {
+    const std::string ext = lower_extension(file);
+    if (ext == ".xlsx") return output::SiteListFormat::xlsx;
+    if (ext == ".csv") return output::SiteListFormat::csv;
+    throw Error(ErrorKind::usage, "--sites: the site list is written as .xlsx or .csv, got '" + file + "'");
+}
+
 namespace {
 
 /// `-o` writes a GeoPackage: another extension (out.shp, out.csv) would get a GeoPackage under
 /// the wrong name, so it is a usage error before any work.
 void check_output_extension(const std::string& file) {
-    std::string ext = std::filesystem::path(file).extension().string();
-    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string ext = lower_extension(file);
     if (ext == ".gpkg") return;
     throw Error(ErrorKind::usage, "-o " + file + ": scicov writes a GeoPackage; name the output *.gpkg" +
                                       (ext.empty() ? std::string() : " (not " + ext + ")") +
@@ -63,12 +75,7 @@ void OutputOptions::validate(const InputOptions& inputs) {
     }
     const bool postgis = output::is_postgis(path);
     if (schema && !postgis) throw Error(ErrorKind::usage, "--schema needs a PostgreSQL output (-o PG:…)");
-    if (!sites.empty()) {
-        const auto ext = std::filesystem::path(sites).extension().string();
-        if (ext != ".xlsx" && ext != ".csv" && ext != ".XLSX" && ext != ".CSV") {
-            throw Error(ErrorKind::usage, "--sites: the site list is written as .xlsx or .csv, got '" + sites + "'");
-        }
-    }
+    if (!sites.empty()) (void)site_list_format(sites);
     std::vector<core::NamedPath> sources;
     for (const auto& input : inputs.inputs) sources.push_back({"", input});
     for (const auto& layer : inputs.layers)
@@ -151,8 +158,9 @@ void write_analysis_output(const OutputOptions& output, const InputOptions& inpu
     timings.push_back(clock.lap("write"));
     if (output.timings) record.timings = timings;
     writer.write_run(output::run_table(record));
-    writer.commit(
-        output::county_summary_files(output.csv, output.json, a, rules, result, output.sites));  // all or none
+    const output::SiteList sites =
+        output.sites.empty() ? output::SiteList{} : output::SiteList{output.sites, site_list_format(output.sites)};
+    writer.commit(output::county_summary_files(output.csv, output.json, a, rules, result, sites));  // all or none
     if (output.timings) {
         timings.push_back(clock.lap("commit"));
         print_timings(timings);

@@ -2,6 +2,7 @@
 // the summary printed when done.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -41,6 +42,12 @@ struct OutputOptions {
     /// What the gap stage takes from these options.
     gaps::Options gaps() const { return gaps::Options{threads, circle_segments}; }
 };
+
+/// A file name's extension in lower case (".Xlsx" → ".xlsx"; "" without one): every output
+/// extension check goes through it, so case never matters.
+std::string lower_extension(const std::filesystem::path& file);
+/// The site list's format from --sites' extension (.xlsx or .csv, in any case); else a usage error.
+output::SiteListFormat site_list_format(const std::string& file);
 
 /// Before any work: checks a run's outputs (core::check_outputs: writable, no folder, none the
 /// same file as an input or another output), then removes the temporaries killed runs left

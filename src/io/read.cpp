@@ -19,6 +19,7 @@
 #include "core/gdal.hpp"
 #include "core/geos.hpp"
 #include "io/input.hpp"
+#include "io/population.hpp"
 #include "io/roads.hpp"
 #include "scicov/crs.hpp"
 #include "scicov/io.hpp"
@@ -477,11 +478,12 @@ void read_villages(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) 
     const bool crs_ok = r.prepare_crs(*found, ct);
     const int i_code = r.field(*found, fm.village_code, true);
     const int i_name = r.field(*found, fm.village_name, true);
-    const int i_pop = r.field(*found, fm.village_population, true);
+    const bool own_pop = !detail::population_layer_given(r.options());  // else read_population sets it
+    const int i_pop = own_pop ? r.field(*found, fm.village_population, true) : -1;
     const int i_town = r.field(*found, fm.village_township_code, false);
     const int i_county = r.field(*found, fm.village_county_code, false);
-    if (!crs_ok || i_code < 0 || i_name < 0 || i_pop < 0) return;
-    r.check_stored_numbers(*found, {fm.village_population});
+    if (!crs_ok || i_code < 0 || i_name < 0 || (own_pop && i_pop < 0)) return;
+    if (own_pop) r.check_stored_numbers(*found, {fm.village_population});
 
     std::unordered_map<std::string, std::int64_t> seen;
     r.each(*found, "reading villages", [&](OGRFeature& feat) {
@@ -512,7 +514,7 @@ void read_villages(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) 
             }
         }
         v.name = r.text(*found, feat, i_name);
-        auto pop = r.number(*found, feat, i_pop, true);
+        auto pop = own_pop ? r.number(*found, feat, i_pop, true) : std::optional<double>(0.0);
         if (!pop) return;
         if (*pop < 0 || *pop > model::k_max_village_population) {
             char buf[128];
@@ -751,7 +753,7 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
         throw Error(ErrorKind::usage, "no input datasets given");
     }
     std::vector<std::string> roles{k_role_villages, k_role_facilities, k_role_candidates, k_role_townships,
-                                   k_role_counties, k_role_exclusions, k_role_roads};
+                                   k_role_counties, k_role_exclusions, k_role_roads,      k_role_population};
     roles.insert(roles.end(), options.type_keys.begin(), options.type_keys.end());
     auto known = [&](const std::string& role) { return std::find(roles.begin(), roles.end(), role) != roles.end(); };
     auto list = [&] {
@@ -771,7 +773,7 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
     for (const auto& [role, value] : options.datum) {
         (void)crs::parse_datum(value);
         if (role == k_role_villages || role == k_role_townships || role == k_role_counties ||
-            role == k_role_exclusions) {
+            role == k_role_exclusions || role == k_role_population) {
             throw Error(ErrorKind::usage,
                         "--datum applies to point layers (facilities, candidates), not '" + role + "'");
         }
@@ -781,6 +783,9 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
     geos::GeosContext ctx;
     model::Inputs in;
     read_villages(reader, ctx, in);
+    if (detail::population_layer_given(options) && !in.villages.empty()) {
+        detail::read_population(options, in.villages, diagnostics, reporter);
+    }
     read_units(reader, ctx, k_role_townships, model::k_township_digits, in.townships);
     read_units(reader, ctx, k_role_counties, model::k_county_digits, in.counties);
     read_facilities(reader, in);

@@ -52,10 +52,9 @@ const model::Village* village_of(const model::Inputs& in, const std::string& cod
 
 }  // namespace
 
-std::string site_list_bytes(const std::filesystem::path& target, const analysis::Analysis& a, const rules::Rules& rules,
+std::string site_list_bytes(const SiteList& target, const analysis::Analysis& a, const rules::Rules& rules,
                             const planning::Result& plan) {
-    const std::string ext = target.extension().string();
-    const bool xlsx = ext == ".xlsx" || ext == ".XLSX";
+    const bool xlsx = target.format == SiteListFormat::xlsx;
     // Written in memory: GDAL's /vsizip/ (under XLSX) splits a path at its first ".xlsx", which
     // the temporary's name "<target>.tmp-<pid>-<n>.xlsx" holds twice.
     const std::string memory = "/vsimem/scicov_site_list_" + std::to_string(reinterpret_cast<std::uintptr_t>(&plan)) +
@@ -63,7 +62,7 @@ std::string site_list_bytes(const std::filesystem::path& target, const analysis:
     auto ds = gdal::Dataset::create(memory, xlsx ? "XLSX" : "CSV");
     const std::vector<std::string> options =
         xlsx ? std::vector<std::string>{} : std::vector<std::string>{"WRITE_BOM=YES", "LINEFORMAT=CRLF"};
-    auto& layer = ds.create_layer(xlsx ? "规划点位清单" : target.stem().string(), nullptr, wkbNone, options);
+    auto& layer = ds.create_layer(xlsx ? "规划点位清单" : target.path.stem().string(), nullptr, wkbNone, options);
     for (const auto& c : k_columns) gdal::add_field(layer, c.header, c.type);
     int no = 0;
     for (const auto& s : plan.sites) {
@@ -100,7 +99,7 @@ std::string site_list_bytes(const std::filesystem::path& target, const analysis:
     vsi_l_offset size = 0;
     GByte* bytes = VSIGetMemFileBuffer(memory.c_str(), &size, FALSE);
     if (bytes == nullptr)
-        throw Error(ErrorKind::io, "the site list was not written", Context{target.string(), {}, {}, {}});
+        throw Error(ErrorKind::io, "the site list was not written", Context{target.path.string(), {}, {}, {}});
     std::string out(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
     VSIUnlink(memory.c_str());
     return out;

@@ -140,19 +140,19 @@ std::string county_summary_json(const analysis::Analysis& a, const rules::Rules&
 
 std::vector<SideFile> county_summary_files(const std::filesystem::path& csv, const std::filesystem::path& json,
                                            const analysis::Analysis& a, const rules::Rules& rules,
-                                           const planning::Result* plan, const std::filesystem::path& site_list) {
+                                           const planning::Result* plan, const SiteList& site_list) {
     std::vector<SideFile> files;
     if (!csv.empty()) files.push_back({csv, county_summary_csv(a, rules, plan)});
     if (!json.empty()) files.push_back({json, county_summary_json(a, rules, plan)});
-    if (!site_list.empty() && plan != nullptr) {
-        files.push_back({site_list, detail::site_list_bytes(site_list, a, rules, *plan)});
+    if (!site_list.path.empty() && plan != nullptr) {
+        files.push_back({site_list.path, detail::site_list_bytes(site_list, a, rules, *plan)});
     }
     return files;
 }
 
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,
                             const analysis::Analysis& a, const rules::Rules& rules, const planning::Result* plan,
-                            const std::filesystem::path& site_list) {
+                            const SiteList& site_list) {
     core::OutputSet outputs;  // none replaces an older file unless all are written
     for (const auto& file : county_summary_files(csv, json, a, rules, plan, site_list)) {
         outputs.add(file.target, file.bytes);

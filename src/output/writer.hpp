@@ -73,10 +73,10 @@ void write_layer_styles(gdal::Dataset& dataset);
 void write_data_columns(gdal::Dataset& dataset);
 
 /// 规划点位清单: every proposed site with its county, township and village names, host, year,
-/// rank, people and villages newly covered and cost: the bytes of the file `target` names
-/// (.xlsx: GDAL's XLSX driver, one sheet; otherwise CSV with a UTF-8 BOM and CRLF, for Excel),
+/// rank, people and villages newly covered and cost: the bytes of the file `target` names, in
+/// its format (XLSX: GDAL's XLSX driver, one sheet; CSV with a UTF-8 BOM and CRLF, for Excel),
 /// committed by the caller with the run's other files (site_list.cpp).
-std::string site_list_bytes(const std::filesystem::path& target, const analysis::Analysis& a, const rules::Rules& rules,
+std::string site_list_bytes(const SiteList& target, const analysis::Analysis& a, const rules::Rules& rules,
                             const planning::Result& plan);
 
 }  // namespace detail

@@ -271,6 +271,7 @@ def main():
     write_geojson("roads_bad_oneway.geojson", "roads", roads)
     consistency_cases()
     message_cases()
+    population_cases()
     print(f"{len(OWNED)} files written in {HERE}")
 
 
@@ -311,6 +312,13 @@ def message_cases():
         f["id"] = 7
     feats[2]["properties"]["population"] = "abc"
     write_geojson("msg_ids_repeat.geojson", "villages", feats)
+
+
+def population_cases():
+    """--layer population=TABLE: a village without a row, and a code given twice."""
+    rows = [f"{code},{pop}\n" for code, _, _, pop, _ in VILLAGES]
+    write_text("pop_table_missing.csv", "代码,人口\n" + "".join(rows[:2]))
+    write_text("pop_table_duplicate.csv", "代码,人口\n" + "".join(rows) + rows[0])
 
 
 if __name__ == "__main__":
