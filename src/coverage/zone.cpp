@@ -8,6 +8,32 @@ namespace scicov::coverage::detail {
 
 using namespace scicov::core;  // the R-tree types
 
+namespace {
+
+/// Where a box lies against the discs, by arithmetic alone: wholly outside every disc (farther
+/// than the circumradius from each centre), wholly inside one (its far corners within the
+/// apothem: the regular polygon holds its inscribed circle), or unknown (GEOS decides).
+enum class BoxSide { outside, inside, unknown };
+
+BoxSide box_side(const DiscUnion& du, const std::array<double, 4>& b) {
+    // relative margins far above rounding: a doubtful box goes to GEOS, never the wrong way
+    const double outer2 = du.outer_m * du.outer_m * (1 + 1e-9);
+    const double inner2 = du.inner_m * du.inner_m * (1 - 1e-9);
+    bool near = false;
+    for (const auto& c : du.centres) {
+        const double dx = std::max({b[0] - c.x, 0.0, c.x - b[2]});
+        const double dy = std::max({b[1] - c.y, 0.0, c.y - b[3]});
+        if (dx * dx + dy * dy > outer2) continue;
+        near = true;
+        const double fx = std::max(std::abs(b[0] - c.x), std::abs(b[2] - c.x));
+        const double fy = std::max(std::abs(b[1] - c.y), std::abs(b[3] - c.y));
+        if (fx * fx + fy * fy <= inner2) return BoxSide::inside;
+    }
+    return near ? BoxSide::unknown : BoxSide::outside;
+}
+
+}  // namespace
+
 SiteTree site_tree(std::span<const crs::LonLat> sites) {
     std::vector<SiteEntry> entries;
     entries.reserve(sites.size());
@@ -27,6 +53,7 @@ std::vector<CountyVillages> county_runs(const model::Inputs& in) {
 
 DiscShape::DiscShape(double radius_m, int segments) : m_radius_m(radius_m) {
     const auto n = static_cast<std::size_t>(4 * std::max(1, segments));
+    m_inner_m = radius_m * std::cos(M_PI / static_cast<double>(n));
     m_unit.resize(2 * (n + 1));
     for (std::size_t k = 0; k <= n; ++k) {
         const double angle = 2.0 * M_PI * static_cast<double>(k % n) / static_cast<double>(n);
@@ -145,8 +172,11 @@ DiscUnion ZoneGeometry::discs(const CountyGeometry& cg, const SiteTree& tree, st
             continue;
         }
         discs.push_back(std::move(disc));
+        du.centres.push_back(crs::XY{x[i], y[i]});
     }
     if (discs.empty()) return du;
+    du.outer_m = radius_m;
+    du.inner_m = shape.inner_m();
     du.merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(discs)));
     du.service = m_ctx.polygonal(*m_ctx.intersection(*du.merged, *cg.county));
     if (m_ctx.is_empty(*du.service)) {
@@ -165,13 +195,19 @@ geos::GeomPtr ZoneGeometry::inside_of_town(const CountyGeometry& cg, const DiscU
     // part (not from the county's whole).
     const auto [a, b] = cg.towns[town];
     const auto h = m_ctx.handle();
-    touched = du.service && GEOSPreparedIntersects_r(h, du.in_discs.get(), cg.town_polys[town].get()) == 1;
-    geos::GeomPtr near_town = touched ? clip(*du.merged, m_ctx.bounds(*cg.town_polys[town])) : nullptr;
+    // Villages (and townships) whose box settles it by arithmetic never reach GEOS.
+    const auto town_box = m_ctx.bounds(*cg.town_polys[town]);
+    touched = du.service && box_side(du, town_box) != BoxSide::outside &&
+              GEOSPreparedIntersects_r(h, du.in_discs.get(), cg.town_polys[town].get()) == 1;
+    geos::GeomPtr near_town = touched ? clip(*du.merged, town_box) : nullptr;
     const GEOSGeometry* local = near_town ? near_town.get() : du.merged.get();
     for (std::size_t k = a; k < b; ++k) {
         const GEOSGeometry& p = *cg.polys[k];
         const double area = cg.area_m2[k];
-        if (!touched || GEOSPreparedIntersects_r(h, du.in_discs.get(), &p) == 0) {
+        const BoxSide side = touched ? box_side(du, m_ctx.bounds(p)) : BoxSide::outside;
+        if (side == BoxSide::inside) {
+            inside_m2[k] = area;  // within one disc: what the overlay below gives, without it
+        } else if (side == BoxSide::outside || GEOSPreparedIntersects_r(h, du.in_discs.get(), &p) == 0) {
             inside_m2[k] = 0;
         } else if (GEOSGetNumGeometries_r(h, &p) == 1 && GEOSPreparedIntersects_r(h, du.on_edge.get(), &p) == 0) {
             inside_m2[k] = area;  // one connected piece that meets the discs but not their edge

@@ -58,6 +58,9 @@ struct DiscUnion {
     geos::PreparedPtr in_discs;
     geos::GeomPtr edge;
     geos::PreparedPtr on_edge;
+    std::vector<crs::XY> centres;  ///< of the discs in merged, projected
+    double outer_m = 0;            ///< the discs' circumradius: no disc reaches farther from its centre
+    double inner_m = 0;            ///< their apothem: every disc holds the circle of this radius
 };
 
 /// A service disc: a regular polygon of 4 × segments vertices on the circle of radius_m (what
@@ -66,11 +69,14 @@ class DiscShape {
 public:
     DiscShape(double radius_m, int segments);
     double radius_m() const noexcept { return m_radius_m; }
+    /// The radius of the circle inscribed in the polygon (the apothem): inside it is inside the disc.
+    double inner_m() const noexcept { return m_inner_m; }
     /// The closed ring around (x, y), in the zone's metres.
     std::vector<double> ring(double x, double y) const;
 
 private:
     double m_radius_m;
+    double m_inner_m;
     std::vector<double> m_unit;
 };
 

@@ -107,3 +107,27 @@ TEST_CASE("summaries count what the verdict covers against the targets", "[gaps]
         CHECK_FALSE(s.met);
     }
 }
+
+TEST_CASE("gaps: a village within one disc is whole, by arithmetic or by the overlay alike", "[gaps]") {
+    // V1 is the 10 km square [0, 10 km]², its corners 7,071.07 m from its centre. The 128-gon of
+    // radius r holds the circle of its apothem r·cos(π/128): 7,072 m puts the corners between
+    // apothem and circle (the overlay decides), 8,000 m within the apothem (the box test does).
+    auto run = [](double radius_m) {
+        auto in = test::tiny_world();
+        rules::Rules rules;
+        rules.types = {test::tiny_type("disc", test::radius_rule(radius_m))};
+        in.facilities = {test::tiny_facility("d1", "disc", 5'000, 5'000)};
+        const analysis::Analysis a(std::move(in), rules, analysis::Options{}, Reporter{});
+        return a.gaps.covered_fraction[0];
+    };
+    for (double r : {7'072.0, 8'000.0}) {
+        CAPTURE(r);
+        CHECK(run(r)[0] == 1.0);
+    }
+    // the corners outside the circle: partly covered, by the overlay
+    const auto part = run(7'070.0)[0];
+    CHECK(part < 1.0);
+    CHECK(part > 0.99);
+    // a disc far from every village reaches none
+    CHECK(run(2'000.0)[1] == 0.0);
+}
