@@ -147,7 +147,12 @@ DiscUnion ZoneGeometry::discs(const CountyGeometry& cg, const SiteTree& tree, st
         discs.push_back(std::move(disc));
     }
     if (discs.empty()) return du;
-    du.merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(discs)));
+    return service_union(m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(discs))), cg);
+}
+
+DiscUnion ZoneGeometry::service_union(geos::GeomPtr merged, const CountyGeometry& cg) const {
+    DiscUnion du;
+    du.merged = std::move(merged);
     du.service = m_ctx.polygonal(*m_ctx.intersection(*du.merged, *cg.county));
     if (m_ctx.is_empty(*du.service)) {
         du.service.reset();
