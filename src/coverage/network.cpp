@@ -393,12 +393,14 @@ void RoadNetwork::reachable_roads(crs::LonLat site, double limit_s, std::vector<
     };
     for (auto s : segments) pieces_of(s, a, limit_s, seconds_of, out);
     // Every vertex reached, widened by its spare time (one-way ends and dead ends have no stretch).
-    for (const auto& [v, seconds] : settled) {
-        const auto on = static_cast<std::size_t>(v);
-        const auto& seg = m_segments[static_cast<std::size_t>(m_on[static_cast<std::size_t>(m_on_offsets[on])])];
-        const auto* first = m_stops.data() + m_stop_offsets[static_cast<std::size_t>(&seg - m_segments.data())];
-        const auto* last = m_stops.data() + m_stop_offsets[static_cast<std::size_t>(&seg - m_segments.data()) + 1];
-        const auto* stop = std::find_if(first, last, [&](const auto& st) { return st.second == v; });
+    for (const auto& [vertex, seconds] : settled) {
+        const Vertex v = vertex;
+        const auto s =
+            static_cast<std::size_t>(m_on[static_cast<std::size_t>(m_on_offsets[static_cast<std::size_t>(v)])]);
+        const auto& seg = m_segments[s];
+        const auto* first = m_stops.data() + m_stop_offsets[s];
+        const auto* last = m_stops.data() + m_stop_offsets[s + 1];
+        const auto* stop = std::find_if(first, last, [v](const auto& st) { return st.second == v; });
         const double t = stop != last ? stop->first : 0.0;
         const crs::LonLat p{seg.pa.lon + t * (seg.pb.lon - seg.pa.lon), seg.pa.lat + t * (seg.pb.lat - seg.pa.lat)};
         out.push_back(Piece{p, p, limit_s - seconds, limit_s - seconds});
