@@ -126,6 +126,8 @@ public:
     bool area_share() const noexcept { return has_discs() && m_rule.min_area_fraction.has_value(); }
     int circle_segments() const noexcept { return m_circle_segments; }
     bool travel_time() const noexcept { return m_rule.kind == rules::CoverageKind::travel_time; }
+    /// The road network of a travel-time rule (null for other kinds): gaps draws its isochrones.
+    const RoadNetwork* network() const noexcept { return m_network.get(); }
 
     /// The villages each site covers on its own (see above), ascending per site. Safe to call from
     /// several threads at once; `threads` spreads one call's sites (0: one per core).

@@ -73,7 +73,7 @@ struct RoadNetwork::Workspace {
 };
 
 RoadNetwork::RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds, rules::TravelMode mode)
-    : m_index(index), m_mode(mode), m_off_road_mps(speeds.off_road_kmh / 3.6) {
+    : m_index(index), m_mode(mode), m_off_road_mps(speeds.off_road_kmh / 3.6), m_fastest_mps(m_off_road_mps) {
     const auto& in = index.inputs();
     add_segments(in, speeds);
     std::vector<Entry> entries;
@@ -121,6 +121,7 @@ void RoadNetwork::add_segments(const model::Inputs& in, const rules::Speeds& spe
             m_mode == rules::TravelMode::drive && road.maxspeed_kmh > 0 && *kmh > 0 ? road.maxspeed_kmh : *kmh;
         if (!(speed > 0)) continue;
         const double mps = speed / 3.6;
+        m_fastest_mps = std::max(m_fastest_mps, mps);
         const bool one_way = m_mode == rules::TravelMode::drive;
         const bool forward = !one_way || road.direction != model::RoadDirection::backward;
         const bool backward = !one_way || road.direction != model::RoadDirection::forward;
@@ -200,6 +201,18 @@ void RoadNetwork::build_graph(std::size_t nodes) {
         m_stop_offsets.push_back(static_cast<std::int64_t>(m_stops.size()));
     }
     m_first_village = next;
+    // The segments of each road vertex, for the isochrones (reachable_roads).
+    m_on_offsets.assign(static_cast<std::size_t>(m_first_village) + 1, 0);
+    for (std::size_t s = 0; s < m_segments.size(); ++s)
+        for (auto k = m_stop_offsets[s]; k < m_stop_offsets[s + 1]; ++k)
+            ++m_on_offsets[m_stops[static_cast<std::size_t>(k)].second + 1];
+    for (std::size_t v = 0; v < static_cast<std::size_t>(m_first_village); ++v) m_on_offsets[v + 1] += m_on_offsets[v];
+    m_on.resize(static_cast<std::size_t>(m_on_offsets.back()));
+    std::vector<std::int64_t> fill(m_on_offsets.begin(), m_on_offsets.end() - 1);
+    for (std::size_t s = 0; s < m_segments.size(); ++s)
+        for (auto k = m_stop_offsets[s]; k < m_stop_offsets[s + 1]; ++k)
+            m_on[static_cast<std::size_t>(fill[m_stops[static_cast<std::size_t>(k)].second]++)] =
+                static_cast<std::int32_t>(s);
     for (std::size_t v = 0; v < m_village_access.size(); ++v) {
         const auto& a = m_village_access[v];
         if (a.segment >= 0) travel(m_first_village + v, village_stop[v], a.off_road_s);
@@ -209,7 +222,10 @@ void RoadNetwork::build_graph(std::size_t nodes) {
 }
 
 std::vector<std::pair<RoadNetwork::Vertex, double>> RoadNetwork::sources(crs::LonLat site) const {
-    const Access a = access(site);
+    return sources(access(site));
+}
+
+std::vector<std::pair<RoadNetwork::Vertex, double>> RoadNetwork::sources(const Access& a) const {
     std::vector<std::pair<Vertex, double>> out;
     if (a.segment < 0) return out;
     const auto& seg = m_segments[static_cast<std::size_t>(a.segment)];
@@ -318,6 +334,77 @@ std::vector<double> RoadNetwork::nearest_s(std::span<const crs::LonLat> sites) c
     const auto straight = nearest_distance_m(in, sites, 1);
     for (std::size_t v = 0; v < out.size(); ++v) out[v] = std::min(out[v], straight[v] / m_off_road_mps);
     return out;
+}
+
+template <class SecondsOf>
+void RoadNetwork::pieces_of(std::int32_t segment, const Access& site, double limit_s, SecondsOf seconds_of,
+                            std::vector<Piece>& out) const {
+    const auto s = static_cast<std::size_t>(segment);
+    const auto& seg = m_segments[s];
+    const auto at = [&](double t) {
+        return crs::LonLat{seg.pa.lon + t * (seg.pb.lon - seg.pa.lon), seg.pa.lat + t * (seg.pb.lat - seg.pa.lat)};
+    };
+    // From a point at t0 with `spare` seconds, along the segment towards t_end at `per_t` seconds
+    // per unit of t (the time runs the other way: from the far point towards t0): cut where the
+    // spare time is spent, never past t_end. Only stretches of some length; points are the vertices'.
+    const auto stretch = [&](double t0, double spare, double t_end, double per_t) {
+        if (!(spare > 0) || t_end == t0 || !std::isfinite(per_t)) return;
+        const double reach_t = per_t > 0 ? spare / per_t : k_inf;
+        const double t1 = t_end > t0 ? std::min(t_end, t0 + reach_t) : std::max(t_end, t0 - reach_t);
+        out.push_back(Piece{at(t0), at(t1), spare, spare - std::abs(t1 - t0) * per_t});
+    };
+    const auto* first = m_stops.data() + m_stop_offsets[s];
+    const auto* last = m_stops.data() + m_stop_offsets[s + 1];
+    for (const auto* k = first; k + 1 < last; ++k) {
+        const auto [t0, v0] = k[0];
+        const auto [t1, v1] = k[1];
+        // Towards stop k (backwards along the segment) from points after it, and towards stop k + 1.
+        stretch(t0, limit_s - seconds_of(v0), t1, seg.backward_s);
+        stretch(t1, limit_s - seconds_of(v1), t0, seg.forward_s);
+        // The site itself, when it joins this stretch: points before it drive forwards to it.
+        if (segment == site.segment && t0 <= site.t && site.t <= t1 && (site.t < t1 || k + 2 == last)) {
+            const double spare = limit_s - site.off_road_s;
+            if (spare >= 0) out.push_back(Piece{at(site.t), at(site.t), spare, spare});
+            stretch(site.t, spare, t0, seg.forward_s);
+            stretch(site.t, spare, t1, seg.backward_s);
+        }
+    }
+}
+
+void RoadNetwork::reachable_roads(crs::LonLat site, double limit_s, std::vector<Piece>& out) const {
+    out.clear();
+    out.push_back(Piece{site, site, limit_s, limit_s});  // straight across at the off-road speed
+    const Access a = access(site);
+    if (a.segment < 0) return;
+    std::vector<std::pair<Vertex, double>> settled;  // road vertices within the limit
+    std::vector<std::int32_t> segments{a.segment};
+    search(sources(a), limit_s, [&](Vertex v, double seconds) {
+        if (v >= m_first_village) return;
+        settled.emplace_back(v, seconds);
+        const auto on = static_cast<std::size_t>(v);
+        segments.insert(segments.end(), m_on.begin() + m_on_offsets[on], m_on.begin() + m_on_offsets[on + 1]);
+    });
+    std::sort(settled.begin(), settled.end());
+    std::sort(segments.begin(), segments.end());
+    segments.erase(std::unique(segments.begin(), segments.end()), segments.end());
+    const auto seconds_of = [&](Vertex v) {
+        const auto it = std::lower_bound(settled.begin(), settled.end(), std::pair(v, -k_inf));
+        return it != settled.end() && it->first == v ? it->second : k_inf;
+    };
+    for (auto s : segments) pieces_of(s, a, limit_s, seconds_of, out);
+    // Every vertex reached, widened by its spare time (one-way ends and dead ends have no stretch).
+    for (const auto& [vertex, seconds] : settled) {
+        const Vertex v = vertex;
+        const auto s =
+            static_cast<std::size_t>(m_on[static_cast<std::size_t>(m_on_offsets[static_cast<std::size_t>(v)])]);
+        const auto& seg = m_segments[s];
+        const auto* first = m_stops.data() + m_stop_offsets[s];
+        const auto* last = m_stops.data() + m_stop_offsets[s + 1];
+        const auto* stop = std::find_if(first, last, [v](const auto& st) { return st.second == v; });
+        const double t = stop != last ? stop->first : 0.0;
+        const crs::LonLat p{seg.pa.lon + t * (seg.pb.lon - seg.pa.lon), seg.pa.lat + t * (seg.pb.lat - seg.pa.lat)};
+        out.push_back(Piece{p, p, limit_s - seconds, limit_s - seconds});
+    }
 }
 
 std::shared_ptr<const RoadNetwork> build_network(const VillageIndex& index, const rules::Speeds& speeds,

@@ -37,6 +37,12 @@ public:
         std::int32_t village;
         double seconds;
     };
+    /// A stretch of road (or a point: a == b) from which a site is reachable within a limit, with
+    /// the seconds to spare at either end (the limit less the time to the site), linear between.
+    struct Piece {
+        crs::LonLat a, b;
+        double a_spare_s, b_spare_s;
+    };
 
     RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds, rules::TravelMode mode);
     RoadNetwork(const RoadNetwork&) = delete;
@@ -49,6 +55,10 @@ public:
     std::size_t segments() const noexcept { return m_segments.size(); }
     std::size_t junctions() const noexcept { return m_junctions; }
     const Access& village_access(std::size_t village) const { return m_village_access[village]; }
+    double off_road_mps() const noexcept { return m_off_road_mps; }
+    /// The fastest speed of the network (roads the mode may use, and off road): how far a search
+    /// within a limit can get from its site.
+    double fastest_mps() const noexcept { return m_fastest_mps; }
 
     Access access(crs::LonLat p) const;
     /// The villages whose travel time to a site at `site` (geocentric `at`) is at most limit_s:
@@ -58,6 +68,11 @@ public:
     /// Seconds from every village to the nearest of `sites` (infinity when none is reachable), by
     /// one search from all of them.
     std::vector<double> nearest_s(std::span<const crs::LonLat> sites) const;
+    /// The roads from which `site` is reachable within limit_s, as reach() measures time: every
+    /// stretch cut where the time runs out, each road vertex reached (a point piece: its seconds to
+    /// spare widen it), and the site itself with all of limit_s to spare (straight across). In
+    /// segment order, then by vertex: the same site gives the same pieces.
+    void reachable_roads(crs::LonLat site, double limit_s, std::vector<Piece>& out) const;
 
 private:
     struct EdgeTime {
@@ -79,6 +94,11 @@ private:
     void build_graph(std::size_t nodes);
     /// The graph vertices where a search from `site` starts, with their initial seconds.
     std::vector<std::pair<Vertex, double>> sources(crs::LonLat site) const;
+    std::vector<std::pair<Vertex, double>> sources(const Access& a) const;
+    /// The pieces of one segment reached within limit_s, from the seconds of its stops.
+    template <class SecondsOf>
+    void pieces_of(std::int32_t segment, const Access& site, double limit_s, SecondsOf seconds_of,
+                   std::vector<Piece>& out) const;
     /// Dijkstra from the sources over the reversed roads (so times are towards the site), stopping
     /// past limit_s; calls settled(vertex, seconds) for each vertex within the limit.
     template <class Settled>
@@ -89,6 +109,7 @@ private:
     const VillageIndex& m_index;
     rules::TravelMode m_mode;
     double m_off_road_mps;
+    double m_fastest_mps;
     crs::Geodesic m_geod;
     std::vector<Segment> m_segments;
     core::RTree<Entry> m_tree;
@@ -99,6 +120,9 @@ private:
     /// m_stops[m_stop_offsets[s] .. m_stop_offsets[s + 1]).
     std::vector<std::int64_t> m_stop_offsets;
     std::vector<std::pair<double, Vertex>> m_stops;
+    /// Per road vertex, the segments it lies on: m_on[m_on_offsets[v] .. m_on_offsets[v + 1]).
+    std::vector<std::int64_t> m_on_offsets;
+    std::vector<std::int32_t> m_on;
     Vertex m_first_village = 0;  ///< village v is vertex m_first_village + v
     Graph m_graph;
     mutable std::mutex m_pool_mutex;

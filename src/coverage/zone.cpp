@@ -17,6 +17,7 @@ enum class BoxSide { outside, inside, unknown };
 
 BoxSide box_side(const DiscUnion& du, const std::array<double, 4>& b) {
     // relative margins far above rounding: a doubtful box goes to GEOS, never the wrong way
+    if (du.centres.empty()) return BoxSide::unknown;  // not discs (isochrones): GEOS decides
     const double outer2 = du.outer_m * du.outer_m * (1 + 1e-9);
     const double inner2 = du.inner_m * du.inner_m * (1 - 1e-9);
     bool near = false;
@@ -178,6 +179,10 @@ DiscUnion ZoneGeometry::discs(const CountyGeometry& cg, const SiteTree& tree, st
     du.outer_m = radius_m;
     du.inner_m = shape.inner_m();
     du.merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(discs)));
+    return service_union(std::move(du), cg);
+}
+
+DiscUnion ZoneGeometry::service_union(DiscUnion du, const CountyGeometry& cg) const {
     du.service = m_ctx.polygonal(*m_ctx.intersection(*du.merged, *cg.county));
     if (m_ctx.is_empty(*du.service)) {
         du.service.reset();

@@ -94,6 +94,9 @@ public:
     /// The union of the discs of radius_m (4 × segments vertices) around the sites that meet the county.
     DiscUnion discs(const CountyGeometry& cg, const SiteTree& tree, std::span<const crs::LonLat> sites,
                     const DiscShape& shape);
+    /// Completes `du` (its `merged` set: discs, isochrones) with its part in the county and what
+    /// tests against it need. Without disc centres, every box test is left to GEOS.
+    DiscUnion service_union(DiscUnion du, const CountyGeometry& cg) const;
     /// The area of each village of township `town` inside the discs (into inside_m2, by the
     /// county's village order). Returns the part of the union around the township it measured
     /// against (null: the whole union, or nothing touched when `touched` comes back false).

@@ -10,6 +10,7 @@
 #include "core/geos.hpp"
 #include "core/parallel.hpp"
 #include "coverage/zone.hpp"
+#include "gaps/isochrone.hpp"
 
 namespace scicov::gaps {
 
@@ -54,8 +55,8 @@ public:
         admin_units(job.code, cg, out);
         for (std::size_t t = 0; t < m_sh.cov.types.size(); ++t) {
             const auto& rule = m_sh.cov.types[t].rule;
-            const geos::GeomPtr service =
-                rule.has_discs() ? disc_gaps(job.code, cg, t, out) : village_gaps(job.code, cg, t, out);
+            const geos::GeomPtr service = rule.has_discs() || rule.travel_time() ? disc_gaps(job.code, cg, t, out)
+                                                                                 : village_gaps(job.code, cg, t, out);
             if (service && !m_geo.ctx().is_empty(*service)) {
                 out.service_areas.push_back(ServiceArea{rule.type(), job.code, to_output(*service, cg)});
             }
@@ -79,12 +80,13 @@ private:
         }
     }
 
-    /// Area shares and gaps of a type whose service areas are discs; returns its service area.
+    /// Area shares and gaps of a type whose service areas are discs (or isochrones); returns its service area.
     geos::GeomPtr disc_gaps(const std::string& code, const CountyGeometry& cg, std::size_t t, CountyResult& out) {
         const auto& ctx = m_geo.ctx();
         const auto& rule = m_sh.cov.types[t].rule;
         const detail::DiscShape shape(rule.rule().radius_m, rule.circle_segments());
-        auto du = m_geo.discs(cg, m_sh.trees[t], m_sh.sites[t], shape);
+        auto du = rule.travel_time() ? isochrones(m_geo, cg, rule, m_sh.trees[t], m_sh.sites[t])
+                                     : m_geo.discs(cg, m_sh.trees[t], m_sh.sites[t], shape);
         auto& fraction = m_result.covered_fraction[t];
         std::vector<double> inside(cg.villages.size(), 0.0), gap_area(cg.villages.size());
         const std::vector<std::uint8_t> own = own_villages(cg, t);

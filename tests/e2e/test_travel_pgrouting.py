@@ -7,7 +7,12 @@ the edges split there and pgr_dijkstraCost from village to facility over them (p
 pgr_withPointsCost on the unsplit edges gave longer times for some villages on these worlds, e.g.
 67.7 min where scicov and a plain Python Dijkstra both found 31.5; the split graph is the same
 model without it), or straight across at the off-road speed.
-Every village's minutes to the nearest facility of each type must agree within one second."""
+Every village's minutes to the nearest facility of each type must agree within one second; each
+facility's villages_reached and pop_reached must be the villages pgRouting routes to it within the
+limit; and each county x type plan that misses its target must have as few sites as a plain PuLP +
+CBC model on pgRouting's times from every village to every candidate (the village points), on at
+least five instances (a county with a village-candidate pair within a second of the limit is left
+out: the two routers may round it either way)."""
 import glob
 import math
 import os
@@ -18,6 +23,10 @@ import tempfile
 import tomllib
 
 from osgeo import gdal
+
+import pulp  # Debian's python3-pulp, with Debian's CBC (coinor-cbc) through COIN_CMD
+
+SOLVER = pulp.COIN_CMD(msg=False, threads=1)
 
 sys.path.insert(0, os.path.dirname(__file__))
 import tiny_world  # noqa: E402
@@ -46,9 +55,9 @@ def rules_text():
     return text
 
 
-def pg_minutes(psql, speeds, mode, fac_type, village_points):
-    """Minutes from each village to the nearest facility of the type, by pgRouting. village_points:
-    code -> (lon, lat)."""
+def pg_legs(psql, speeds, mode, village_points, sites_sql):
+    """Minutes from each village to each site, by pgRouting: {(village, site): minutes}.
+    village_points: code -> (lon, lat); sites_sql: a query of (key, geometry in EPSG:4490)."""
     table = speeds[mode]
     values = ",".join(f"('{k}', {float(v)})" for k, v in table.items())
     off = speeds["off_road_kmh"] / 3.6
@@ -71,7 +80,7 @@ UPDATE e SET cost = CASE WHEN {str(drive).lower()} AND oneway IN ('T') THEN -1 E
              reverse_cost = CASE WHEN {str(drive).lower()} AND oneway IN ('F') THEN -1 ELSE ST_Distance(ST_StartPoint(g)::geography, ST_EndPoint(g)::geography) / (kmh / 3.6) END;
 CREATE TABLE pts(pid serial, kind text, key text, p geometry);
 INSERT INTO pts(kind, key, p) SELECT 'v', c, ST_SetSRID(ST_MakePoint(lon, lat), 4490) FROM (VALUES {vals}) t(c, lon, lat);
-INSERT INTO pts(kind, key, p) SELECT 'f', id, ST_Transform(geom, 4490) FROM facilities WHERE type = '{fac_type}' ORDER BY id;
+INSERT INTO pts(kind, key, p) SELECT 'f', key, g FROM ({sites_sql}) s(key, g) ORDER BY key;
 CREATE TABLE joined AS
 SELECT p.pid, p.kind, p.key, p.p, n.id AS edge_id, n.fraction,
        ST_Distance(p.p::geography, ST_LineInterpolatePoint(n.g, n.fraction)::geography) / {off} AS off_s
@@ -94,25 +103,121 @@ JOIN e ON e.id = s.edge_id WHERE s.nvid IS NOT NULL
 UNION ALL SELECT 2000000 + pid, 1000000 + pid, off_s, -1 FROM joined WHERE kind = 'v'
 UNION ALL SELECT 1000000 + pid, 2000000 + pid, off_s, -1 FROM joined WHERE kind = 'f';
 CREATE TABLE legs AS
-SELECT v.key AS village, r.agg_cost AS s
+SELECT v.key AS village, f.key AS site, r.agg_cost AS s
 FROM pgr_dijkstraCost(
   'SELECT row_number() OVER () AS id, source, target, cost, reverse_cost FROM sub',
   (SELECT array_agg(2000000 + pid) FROM joined WHERE kind = 'v'),
   (SELECT array_agg(2000000 + pid) FROM joined WHERE kind = 'f'),
   directed => true) r
-JOIN joined v ON 2000000 + v.pid = r.start_vid;
-INSERT INTO legs SELECT v.key, ST_Distance(v.p::geography, f.p::geography) / {off}
+JOIN joined v ON 2000000 + v.pid = r.start_vid JOIN joined f ON 2000000 + f.pid = r.end_vid;
+INSERT INTO legs SELECT v.key, f.key, ST_Distance(v.p::geography, f.p::geography) / {off}
 FROM pts v, pts f WHERE v.kind = 'v' AND f.kind = 'f';
-SELECT village, min(s) / 60 FROM legs GROUP BY village ORDER BY village;
+SELECT village, site, min(s) / 60 FROM legs GROUP BY village, site ORDER BY village, site;
 """
     r = as_postgres(psql + ["-d", "scicov", "-At", "-F", "|", "-c", sql])
     if r.returncode != 0:
         raise RuntimeError(r.stderr[-2000:])
     out = {}
     for line in r.stdout.strip().splitlines():
-        code, minutes = line.split("|")
-        out[code] = float(minutes)
+        code, site, minutes = line.split("|")
+        out[(code, site)] = float(minutes)
     return out
+
+
+def pg_minutes(psql, speeds, mode, fac_type, village_points):
+    """Minutes from each village to the nearest facility of the type, by pgRouting."""
+    legs = pg_legs(psql, speeds, mode, village_points,
+                   f"SELECT id, ST_Transform(geom, 4490) FROM facilities WHERE type = '{fac_type}'")
+    out = {}
+    for (code, _), minutes in legs.items():
+        out[code] = min(out.get(code, math.inf), minutes)
+    return out
+
+
+def check_reach(psql, speeds, out, points, villages, seed, fac_type):
+    """Each facility's villages_reached and pop_reached: the villages from which pgRouting reaches
+    it within the limit, and their people (facilities with a village within a second of the limit
+    are left out: the two routers may round it either way)."""
+    mode, limit = TYPES[fac_type]
+    legs = pg_legs(psql, speeds, mode, points,
+                   f"SELECT id, ST_Transform(geom, 4490) FROM facilities WHERE type = '{fac_type}'")
+    for fid, f in rows(out, "facilities", key="id").items():
+        if f["type"] != fac_type:
+            continue
+        times = {c: m for (c, site), m in legs.items() if site == fid}
+        if any(abs(m - limit) * 60 <= 1.0 for m in times.values()):
+            continue
+        reached = [c for c, m in times.items() if m <= limit]
+        people = sum(villages[c]["population"] for c in reached)
+        check(f["villages_reached"] == len(reached) and abs(f["pop_reached"] - people) < 1e-6,
+              f"seed {seed} {fid}: scicov reaches {f['villages_reached']} villages ({f['pop_reached']} people), "
+              f"pgRouting {len(reached)} ({people})")
+
+
+def pulp_fewest_sites(villages, covered, covers, measure, threshold):
+    """The fewest new sites for a county's target, by a plain PuLP + CBC model: villages (codes),
+    covered (codes covered now), covers (site -> codes it reaches), measure (code -> villages 1
+    or people), threshold (share). None when the target cannot be reached."""
+    total = sum(measure[c] for c in villages)
+    if all(m == 1 for m in measure.values()):
+        target = math.ceil(threshold * total - 1e-9)
+    else:
+        target = threshold * total * (1 - 1e-12)
+    base = sum(measure[c] for c in villages if c in covered)
+    open_ = [c for c in villages if c not in covered]
+    prob = pulp.LpProblem("fewest_sites", pulp.LpMinimize)
+    x = {j: pulp.LpVariable(f"x_{j}", cat="Binary") for j in sorted(covers)}
+    y = {c: pulp.LpVariable(f"y_{c}", cat="Binary") for c in open_}
+    prob += pulp.lpSum(x.values())
+    for c in open_:
+        prob += y[c] <= pulp.lpSum(x[j] for j in covers if c in covers[j])
+    prob += pulp.lpSum(measure[c] * y[c] for c in open_) >= target - base - 1e-7
+    status = prob.solve(SOLVER)
+    if pulp.LpStatus[status] == "Infeasible":
+        return None
+    assert pulp.LpStatus[status] == "Optimal", pulp.LpStatus[status]
+    return round(pulp.value(prob.objective) or 0)
+
+
+def check_plans(psql, speeds, rules, world, villages, seed, tmp):
+    """scicov's plans (fewest new sites per county x type, candidates at the village points) against
+    PuLP + CBC on pgRouting's times from every village to every candidate. Returns how many county x
+    type instances were compared."""
+    out = os.path.join(tmp, f"plan{seed}.gpkg")
+    r = run("plan", world, "--rules", rules, "-o", out)
+    check(r.returncode == 0, f"seed {seed}: plan ({r.stderr[-500:]})")
+    if r.returncode != 0:
+        return 0
+    targets = tomllib.loads(open(rules).read())["types"]
+    points = {c: (v["rep_lon"], v["rep_lat"]) for c, v in villages.items()}
+    candidates = "SELECT c, ST_SetSRID(ST_MakePoint(lon, lat), 4490) FROM (VALUES " + ",".join(
+        f"('{c}', {lon!r}, {lat!r})" for c, (lon, lat) in sorted(points.items())) + ") t(c, lon, lat)"
+    compared = 0
+    for fac_type, (mode, limit) in TYPES.items():
+        nearest = pg_minutes(psql, speeds, mode, fac_type, points)
+        legs = pg_legs(psql, speeds, mode, points, candidates)
+        target = targets[fac_type]["target"]
+        for row in rows(out, "plan_summary"):
+            if row["type"] != fac_type or row["status"] == "met":
+                continue
+            county = row["county_code"]
+            own = sorted(c for c in villages if c.startswith(county))
+            near_limit = [k for k, m in legs.items() if k[0] in own and abs(m - limit) * 60 <= 1.0]
+            if near_limit:  # a village within a second of the limit: the two routers may differ on it
+                print(f"seed {seed} {fac_type} {county}: skipped, {len(near_limit)} pairs within 1 s of the limit")
+                continue
+            covered = {c for c in own if nearest.get(c, math.inf) <= limit}
+            covers = {j: {c for c in own if legs[(c, j)] <= limit} for j in own}
+            measure = {c: (villages[c]["population"] if target["measure"] == "population" else 1) for c in own}
+            best = pulp_fewest_sites(own, covered, covers, measure, target["threshold"])
+            if best is None:
+                check(row["status"] == "infeasible", f"seed {seed} {fac_type} {county}: PuLP infeasible, scicov {row}")
+            else:
+                check(row["status"] == "optimal" and row["sites"] == best,
+                      f"seed {seed} {fac_type} {county}: scicov {row['sites']} sites ({row['status']}), PuLP {best}")
+            print(f"seed {seed} {fac_type} {county}: scicov {row['sites']} sites ({row['status']}), PuLP {best}")
+            compared += 1
+    return compared
 
 
 bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
@@ -146,6 +251,7 @@ try:
     rules = os.path.join(tmp, "rules.toml")
     with open(rules, "w") as f:
         f.write(text)
+    plans = 0
     for seed in SEEDS:
         world = os.path.join(tmp, f"grid{seed}.gpkg")
         tiny_world.write_grid(world, seed)
@@ -187,6 +293,10 @@ UPDATE seg SET source = (SELECT id FROM node WHERE k = ST_AsBinary(ST_StartPoint
             print(f"seed {seed} {fac_type} ({mode}, {limit} min): {len(villages)} villages, {covered} covered, "
                   f"largest difference {worst:.2e} s")
             check(0 < covered < len(villages), f"seed {seed} {fac_type}: covered and uncovered villages both")
+            check_reach(psql, speeds, out, points, villages, seed, fac_type)
+        plans += check_plans(psql, speeds, rules, world, villages, seed, tmp)
+    print(f"{plans} county x type plans compared with PuLP on pgRouting's times")
+    check(plans >= 5, f"at least five county x type plans compared ({plans})")
 finally:
     if started:
         as_postgres([os.path.join(pg_bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"])

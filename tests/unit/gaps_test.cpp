@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <cmath>
 #include <map>
 
 #include "scicov/analysis.hpp"
@@ -130,4 +132,103 @@ TEST_CASE("gaps: a village within one disc is whole, by arithmetic or by the ove
     CHECK(part > 0.99);
     // a disc far from every village reaches none
     CHECK(run(2'000.0)[1] == 0.0);
+}
+
+// Isochrones on a hand-computed network: one primary road along y = 5000 m from x = 0 to 30000
+// (through V1, V2 and V5) at 60 km/h (1 km a minute), off road 6 km/h (100 m a minute), a base on
+// it at x = 2000 and a limit of 10 minutes. The road is reached to x = 2000 + 10 km = 12000 (its
+// tip: nothing to spare there), and westwards to its end at x = 0 with 8 minutes to spare, so 800 m
+// wide; the base itself has 1 km around it.
+namespace {
+
+model::Inputs isochrone_world(model::RoadDirection direction) {
+    auto in = test::tiny_world();
+    model::Road road;
+    road.road_class = "primary";
+    road.direction = direction;
+    // A vertex every kilometre: straight in lon/lat between them, the road strays from the zone's
+    // line y = 5000 by a centimetre (one 30 km piece would sag by metres, and so would its times).
+    for (int km = 0; km <= 30; ++km) road.points.push_back(test::at_m(km * 1'000.0, 5'000));
+    in.roads = {road};
+    in.facilities = {test::tiny_facility("b", "base", 2'000, 5'000)};
+    return in;
+}
+
+rules::Rules isochrone_rules() {
+    rules::CoverageRule r;
+    r.kind = rules::CoverageKind::travel_time;
+    r.minutes = 10;
+    r.mode = rules::TravelMode::drive;
+    rules::Rules rules;
+    rules.types = {test::tiny_type("base", r)};
+    rules.speeds.drive = {{"primary", 60.0}};
+    rules.speeds.walk = {{"primary", 5.0}};
+    rules.speeds.off_road_kmh = 6.0;
+    return rules;
+}
+
+/// The bounds of the service area in county 990101 in its zone (EPSG:4543), in metres from the
+/// tiny world's origin.
+std::array<double, 4> service_bounds(const gaps::Result& g) {
+    const geos::GeosContext ctx;
+    const proj::Transformer zone(crs::k_output_crs, "EPSG:4543");
+    for (const auto& s : g.service_areas) {
+        if (s.county_code != "990101") continue;
+        auto geom = ctx.from_wkb(s.geometry);
+        auto project = [](double* x, double* y, void* z) -> int {
+            std::vector<double> xs{*x}, ys{*y};
+            static_cast<const proj::Transformer*>(z)->forward(xs, ys);
+            *x = xs[0] - test::k_x0;
+            *y = ys[0] - test::k_y0;
+            return 1;
+        };
+        auto projected =
+            ctx.own(GEOSGeom_transformXY_r(ctx.handle(), geom.get(), project, const_cast<proj::Transformer*>(&zone)),
+                    "projection");
+        return ctx.bounds(*projected);
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("gaps: travel-time service areas are isochrones, exact along the road", "[gaps]") {
+    SECTION("both ways: the road to its tip at 12 km, widened by the walk still possible") {
+        const analysis::Analysis a(isochrone_world(model::RoadDirection::both), isochrone_rules(), analysis::Options{},
+                                   Reporter{});
+        const auto& g = a.gaps;
+        CHECK(a.coverage.types[0].covered == std::vector<std::uint8_t>{1, 0, 0, 0, 0});  // V1 3 min, V2 13 min
+        const auto b = service_bounds(g);
+        CHECK(b[2] == Approx(12'000).margin(1.0));  // the tip: 2 km + 10 min at 1 km/min
+        CHECK(b[0] == Approx(0).margin(1.0));       // the county's edge (the isochrone runs 800 m beyond)
+        CHECK(b[3] == Approx(6'000).margin(2.0));   // 1 km around the base
+        // In V2 (x from 10 to 12 km): a triangle between the tangents from the tip to the base's 1 km
+        // disc, sin β = 1 / 10: 2000² tan β.
+        const double tan_beta = 0.1 / std::sqrt(0.99);
+        CHECK(g.covered_fraction[0][1] * 1e8 == Approx(4e6 * tan_beta).epsilon(2e-3));
+        CHECK(g.covered_fraction[0][2] == 0.0);
+        CHECK(g.covered_fraction[0][4] == 0.0);
+        // The gap of township 001 is V1 and V2 less the isochrone; V3 and V4 are wholly a gap.
+        const auto gaps = gaps_of(g, "base");
+        const double served = (g.covered_fraction[0][0] + g.covered_fraction[0][1]) * 1e8;
+        CHECK(served > 4e6);
+        CHECK(gaps.at("990101001").area_m2 == Approx(2e8 - served).epsilon(1e-6));
+        CHECK(gaps.at("990101002").area_m2 == Approx(2e8).epsilon(1e-9));
+        CHECK(gaps.at("990102001").area_m2 == Approx(1e8).epsilon(1e-9));
+    }
+    SECTION("one way: nothing on the far side of the base but the walk straight across") {
+        // East only: people west of the base drive to it, V1 (east of it, 30 min on foot) is not covered.
+        const analysis::Analysis east(isochrone_world(model::RoadDirection::forward), isochrone_rules(),
+                                      analysis::Options{}, Reporter{});
+        CHECK(service_bounds(east.gaps)[2] == Approx(3'000).margin(1.0));  // 1 km walked from the base
+        CHECK(east.gaps.covered_fraction[0][1] == 0.0);
+        CHECK(east.coverage.types[0].covered == std::vector<std::uint8_t>{0, 0, 0, 0, 0});
+        // West only: the road east of the base as both ways, nothing west of it but 1 km on foot.
+        const analysis::Analysis west(isochrone_world(model::RoadDirection::backward), isochrone_rules(),
+                                      analysis::Options{}, Reporter{});
+        const auto b = service_bounds(west.gaps);
+        CHECK(b[0] == Approx(1'000).margin(1.0));
+        CHECK(b[2] == Approx(12'000).margin(1.0));
+        CHECK(west.coverage.types[0].covered == std::vector<std::uint8_t>{1, 0, 0, 0, 0});
+    }
 }
