@@ -702,8 +702,7 @@ TEST_CASE("rules: what would fail at commit is refused on reading, naming the fi
 TEST_CASE("rules: planning.equalise", "[rules]") {
     CHECK(default_rules().planning.equalise == Equalise::none);
     CHECK(to_toml(default_rules()).find("equalise") == std::string::npos);  // written only when set
-    CHECK(parse_rules("[planning]\nequalise = \"rural_first\"\n", "r.toml").planning.equalise ==
-          Equalise::rural_first);
+    CHECK(parse_rules("[planning]\nequalise = \"rural_first\"\n", "r.toml").planning.equalise == Equalise::rural_first);
     CHECK(parse_rules("[planning]\nequalise = \"none\"\n", "r.toml").planning.equalise == Equalise::none);
     try {
         (void)parse_rules("[planning]\nequalise = \"rural\"\n", "r.toml");
