@@ -349,15 +349,19 @@ void solve_primary_by_cbc(const Reduced& r, std::optional<double> unit, const So
 void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadline, double stage1_seconds, bool weight,
                 Outcome& out) {
     const double cap = sum_cost(r, out.chosen);
-    const double seconds = std::min(deadline.remaining(), std::max(2.0, 2.0 * stage1_seconds));
+    double seconds = std::min(deadline.remaining(), std::max(2.0, 2.0 * stage1_seconds));
     Milp m2 = build_set_cover(r, 1.0, true, true, cap);
     if (prices_differ(r)) {
-        auto cheapest = cheapest_among_fewest(r, m2, out.chosen, weight ? seconds / 2 : seconds, o.seed);
+        // the cost is the plan's second key, not a nicety: up to half the time left (with real
+        // costs CBC may need more than the weight stage's share to prove it, seen on 120 candidates)
+        const double cost_seconds = std::max(seconds, deadline.remaining() * 0.5);
+        auto cheapest = cheapest_among_fewest(r, m2, out.chosen, cost_seconds, o.seed);
         out.chosen = std::move(cheapest.chosen);
         out.tie_break_optimal = cheapest.optimal;
         if (!weight || !cheapest.optimal || deadline.expired()) return;
+        seconds = std::max(seconds, deadline.remaining() * 0.5);  // the cost row makes it harder, too
     }
-    const auto res2 = solve_milp(m2, std::nullopt, seconds, 0.0, 1e-9, o.seed);
+    const auto res2 = solve_milp(m2, std::nullopt, std::min(seconds, deadline.remaining()), 0.0, 1e-9, o.seed);
     if (res2.has_solution) {
         auto c2 = chosen_of(res2.x, r.n_cand());
         if (sc_feasible(r, c2) && sum_cost(r, c2) <= cap + 1e-9 * std::max(1.0, cap) && sc_better(r, c2, out.chosen))
