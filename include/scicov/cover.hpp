@@ -22,8 +22,9 @@
 // Same input ⇒ same sites in the same order (a run cut short by the time limit depends on the
 // machine's speed). Errors: scicov::Error(ErrorKind::solver).
 //
-// Set cover ties are broken exactly by a second solve: most weight among the selections of
-// optimal cost (Solution::tie_break_optimal says whether that solve finished).
+// Set cover ties are broken exactly by further solves, each with the optimum before it fixed: by
+// fewest sites, the least total cost among the fewest sites; then most weight among those
+// (Solution::tie_break_optimal says whether these solves finished).
 #pragma once
 
 #include <cstdint>
@@ -110,8 +111,9 @@ struct Solution {
     double bound = 0;      ///< best bound on objective (lower for set cover, upper for max cover)
     double gap = 0;        ///< |objective − bound| / max(|objective|, 1e-9); 0 when optimal
     double seconds = 0;
-    /// Set cover: the tie-break (most weight among optimal selections) is proven, not only the
-    /// primary objective. False when its second solve ran out of time (best found is kept).
+    /// Set cover: the tie-breaks (by fewest sites: least cost; then most weight among optimal
+    /// selections) are proven, not only the primary objective. False when a later solve ran out
+    /// of time (best found is kept).
     bool tie_break_optimal = false;
     double target = 0;       ///< set cover: the target asked for (absolute measure)
     double measure = 0;      ///< already + newly covered measure with these sites
@@ -127,7 +129,8 @@ struct Solution {
 };
 
 /// Fewest new sites (or least cost) so that already + newly covered measure ≥ target (absolute).
-/// Ties among optimal selections: most weight newly covered. Full cover: target = total measure.
+/// Ties among optimal selections: by fewest sites, the least total cost first; then most weight
+/// newly covered (lexicographic, exactly). Full cover: target = total measure.
 /// An unreachable target gives Status::infeasible with reachable_measure and uncoverable filled.
 Solution solve_set_cover(const CoverProblem& problem, double target, const SolveOptions& options = {});
 
@@ -152,9 +155,11 @@ struct Step {
 
 /// Greedy order over the given sites: repeatedly the one with the largest marginal gain
 /// (primary key `by`, then the other key, then lower index). Gains account for demands already
-/// covered. Throws if a site index is out of range.
+/// covered. `first` (per demand, or empty): the newly covered weight of the demands it marks is
+/// compared before both keys (equalisation: rural villages first). Throws if a site index is out
+/// of range.
 std::vector<Step> order_by_gain(const CoverProblem& problem, std::span<const std::int32_t> sites,
-                                GainBy by = GainBy::measure);
+                                GainBy by = GainBy::measure, std::span<const std::uint8_t> first = {});
 
 struct PhasedStep {
     Step step;
@@ -172,6 +177,8 @@ struct CountySites {
     std::vector<double> measure_gain;  ///< per site, in order: measure toward the target (may equal gain)
     double base_measure = 0;           ///< already covered
     double target = 0;                 ///< absolute target measure (≤ 0: none)
+    /// Per site, in order: a key compared before `gain` (equalisation: rural gain); empty: none.
+    std::vector<double> first;
 };
 
 struct CityPhasing {
@@ -183,8 +190,8 @@ struct CityPhasing {
 };
 
 /// Shares a city-wide budget of per_year sites a year among counties: each slot goes to the
-/// county whose next site (lists are consumed in their order) has the largest gain, ties to the
-/// lower county index. Runs until every list is exhausted.
+/// county whose next site (lists are consumed in their order) has the largest (first, gain),
+/// ties to the lower county index. Runs until every list is exhausted.
 CityPhasing phase_city(std::span<const CountySites> counties, std::int32_t per_year, std::int32_t start_year);
 
 }  // namespace scicov::cover

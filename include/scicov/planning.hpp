@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,10 @@ struct Options {
     YearScope scope = YearScope::city;
     double min_spacing_m = 0;  ///< between new sites of one type
     int by_year = 0;           ///< report the sites a year that would meet every target by this year (0: no)
-    unsigned threads = 0;      ///< counties planned in parallel (0: one per core)
+    /// The order the sites are built in (rules: planning.equalise; --equalise): rural_first puts
+    /// the sites newly covering rural villages' weighted people first (rules::Equalise).
+    rules::Equalise equalise = rules::Equalise::none;
+    unsigned threads = 0;  ///< counties planned in parallel (0: one per core)
 };
 
 /// Options from the rules' [planning] table (per_year, start_year, time limit, spacing). Values
@@ -41,7 +45,7 @@ Options defaults(const rules::Rules& rules);
 /// Sets one of the run's own options (not a rules key) from text, checked by rules::parse_value
 /// against range_of(key): "relative_gap", "by_year", "threads", "budget" (TYPE=N or TYPE=1..N, a
 /// type of `rules`), "per_year" (TYPE=N: one type's yearly budget), "year_scope" (city, county),
-/// "solver" (exact, heuristic, automatic).
+/// "solver" (exact, heuristic, automatic), "equalise" (none, rural_first).
 /// A bad value throws Error(ErrorKind::rules) naming the key.
 void set(Options& options, const rules::Rules& rules, std::string_view key, std::string_view text);
 
@@ -99,6 +103,22 @@ struct HorizonRow {
     std::string sentence_zh;       ///< "按全市每年 6 个，2075 年全覆盖；2035 年达标需每年 30 个"
 };
 
+/// Urban communities (社区) and rural villages (村) of a county, covered for a type at one stage of
+/// the plan: before it, at the end of each year with new sites reaching the county, after it
+/// (003, 均等化). Villages are urban or rural by name (model::settlement_of).
+struct UrbanRuralRow {
+    std::string county_code, type;
+    std::string stage;  ///< "before", "year" or "after"
+    int year = 0;       ///< stage "year": coverage at the end of this year; 0 otherwise
+    int rural_villages = 0, urban_villages = 0;
+    int rural_villages_covered = 0, urban_villages_covered = 0;
+    double rural_people = 0, urban_people = 0;
+    double rural_people_covered = 0, urban_people_covered = 0;
+    /// Shares in the type's target measure (people, else villages); no villages of a kind: none.
+    std::optional<double> rural_share, urban_share;
+    std::optional<double> gap_pp;  ///< (urban − rural share) × 100, percentage points; both needed
+};
+
 struct Result {
     std::vector<ProposedSite> sites;                       ///< by type, county, budget, rank
     std::vector<SummaryRow> summary;                       ///< by county, type, budget
@@ -107,6 +127,9 @@ struct Result {
     /// (city code, type) → sites a year that would meet every county's target by options.by_year.
     std::map<std::pair<std::string, std::string>, int> per_year_needed;
     std::vector<HorizonRow> horizon;  ///< by county, type (rules order)
+    /// By county, type (rules order), stage and year; with equalisation only (options.equalise),
+    /// so that a plan without it writes what it wrote before.
+    std::vector<UrbanRuralRow> urban_rural;
 };
 
 Result run(const analysis::Analysis& analysis, const rules::Rules& rules, const Options& options,

@@ -69,6 +69,7 @@ struct Output {
     std::vector<Gap> gaps;
     std::vector<Site> sites;                               ///< ordered by type, county, rank
     std::vector<Row> plan_summary;                         ///< empty when the file holds no plan
+    std::vector<Row> urban_rural;                          ///< a plan with equalisation: the gap by stage
     std::vector<std::pair<std::string, std::string>> run;  ///< key/value, in file order
 };
 

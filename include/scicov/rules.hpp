@@ -17,6 +17,11 @@ enum class AdminLevel { county, township };
 enum class Measure { villages, population, units };
 /// How people travel on the roads for a travel-time rule.
 enum class TravelMode { drive, walk };
+/// Equalisation (003, 推动科普公共服务均等化): the order in which a plan's sites are built.
+/// none: by marginal gain; rural_first: the sites newly covering rural villages' (村) priority-weighted
+/// people first, before urban communities (社区), in each county and across the counties sharing a
+/// yearly budget. The sites chosen are the same; their ranks and years change.
+enum class Equalise { none, rural_first };
 
 struct CoverageRule {
     CoverageKind kind = CoverageKind::contains;
@@ -103,6 +108,7 @@ struct PlanningDefaults {
     int horizon_year = 0;  ///< the plans' end year: plans report the year met and the budget to meet by it
     double time_limit_s = 0;
     double min_spacing_m = 0;  ///< between new sites of one type
+    Equalise equalise = Equalise::none;
 
     bool operator==(const PlanningDefaults&) const = default;
 };
@@ -153,6 +159,7 @@ const char* to_string(CoverageKind k);
 const char* to_string(Measure m);
 const char* to_string(AdminLevel l);
 const char* to_string(TravelMode m);
+const char* to_string(Equalise e);
 
 /// A type key must be lower-case ASCII letters, digits and '_', starting with a letter, at most
 /// k_max_type_key_length characters: it names output fields (cov_<type>, share_<type>, ...).

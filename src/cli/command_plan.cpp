@@ -56,6 +56,11 @@ public:
               "to the heuristic on time-out)");
         value(*sub, "--min-spacing", "planning.min_spacing_m",
               "Metres (>= 0) between new sites of one type (default from the rules)");
+        value(*sub, "--equalise", "equalise",
+              "none (default from the rules: planning.equalise) or rural_first: build the sites that newly cover "
+              "rural villages (村) before urban communities (社区), in each county and city-wide (003, 均等化); "
+              "the sites stay the same, their ranks and years change, and the urban_rural table gives the gap "
+              "before, each year and after");
         return sub;
     }
 

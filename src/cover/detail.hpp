@@ -64,8 +64,11 @@ Csr transpose(const std::vector<std::int32_t>& offsets, const std::vector<std::i
 /// The problem the solvers see: presolved (or merely compacted) demands and candidates.
 struct Reduced {
     // candidates (column j of the models)
-    std::vector<std::int32_t> orig;   ///< reduced candidate → original index
-    std::vector<double> cost;         ///< objective units (1 per site, or the cost)
+    std::vector<std::int32_t> orig;  ///< reduced candidate → original index
+    std::vector<double> cost;        ///< objective units (1 per site, or the cost)
+    /// Set cover by fewest sites: each candidate's cost, the second key (lexicographic.cpp).
+    /// Empty otherwise (the cost is then the first key, or plays no part).
+    std::vector<double> price;
     Csr cover;                        ///< candidate → reduced demands
     Csr covered_by;                   ///< reduced demand → candidates
     std::vector<std::int32_t> group;  ///< compact group ids, -1 none
@@ -205,6 +208,24 @@ bool compatible(const Reduced& r, const std::vector<std::int32_t>& chosen);
 double sum_cost(const Reduced& r, const std::vector<std::int32_t>& chosen);
 /// Whether any candidate excludes another (conflicts or groups): packing rows in the models.
 bool has_packing(const Reduced& r);
+
+// ---- The second key of a fewest-sites set cover (lexicographic.cpp) ----
+
+/// Whether the second key can tell selections apart: fewest sites, and candidates' costs differ.
+bool prices_differ(const Reduced& r);
+/// Total cost (Reduced::price) of a selection; 0 when there is no second key.
+double sum_price(const Reduced& r, const std::vector<std::int32_t>& chosen);
+
+struct CheapestStage {
+    std::vector<std::int32_t> chosen;  ///< reduced indices
+    bool optimal = false;              ///< proven the least cost among the fewest-sites selections
+};
+/// Stage two of set cover by fewest sites: `m` holds the set-cover rows with Σ x_j ≤ the proven
+/// fewest sites (x columns first); the least total cost over them, from `incumbent` (one such
+/// selection). Adds to `m` the row Σ price_j x_j ≤ that least cost, so that the weight stage
+/// solved on `m` next keeps it: sites, then cost, then weight, each optimum fixed before the next.
+CheapestStage cheapest_among_fewest(const Reduced& r, Milp& m, std::vector<std::int32_t> incumbent, double seconds,
+                                    int seed);
 
 /// Which exact method a full cover (every demand must be covered, no packing rows) tries first
 /// (dispatch.cpp): CBC straight away on a small reduced model, where it proves the optimum in a

@@ -113,6 +113,8 @@ private:
     double open_measure() const;
     void compute_must();
     double unit_cost(std::int32_t j) const { return m_objective == Objective::sites ? 1.0 : m_p.cost[ix(j)]; }
+    /// Set cover by fewest sites: the cost is the second key (Reduced::price).
+    bool priced() const { return m_set_cover && m_objective == Objective::sites; }
 
     void renumber(Reduced& r, List& cand_new) const;
     void copy_packing(Reduced& r, const List& cand_new) const;
@@ -280,7 +282,8 @@ bool Presolver::drop_useless_candidates() {
 }
 
 // Dominated candidates. j is dominated by an alive k when dem(j) ⊆ dem(k), cost(j) ≥ cost(k),
-// and every candidate other than j incompatible with k is incompatible with j (or already out).
+// (and, fewest sites first, price(j) ≥ price(k): the second key), and every candidate other than j
+// incompatible with k is incompatible with j (or already out).
 // In any feasible selection holding j no candidate incompatible with k is chosen, so j can be
 // swapped for k (or simply dropped when k is chosen) without losing coverage, target, tie-break
 // weight or budget. Candidates are scanned from the highest index down and a dominator must be
@@ -314,6 +317,7 @@ bool Presolver::drop_dominated_candidates() {
 bool Presolver::dominates(std::int32_t k, std::int32_t j) const {
     if (k == j || !m_cand_alive[ix(k)]) return false;
     if (unit_cost(j) < unit_cost(k)) return false;
+    if (priced() && m_p.cost[ix(j)] < m_p.cost[ix(k)]) return false;  // the second key, too
     if (!is_subset(m_cd[ix(j)], m_cd[ix(k)])) return false;
     if (!m_any_incompatible) return true;
     const auto& ij = m_incompatible[ix(j)];
@@ -418,6 +422,7 @@ void Presolver::renumber(Reduced& r, List& cand_new) const {
             cand_new[ix(j)] = static_cast<std::int32_t>(r.orig.size());
             r.orig.push_back(j);
             r.cost.push_back(unit_cost(j));
+            if (priced()) r.price.push_back(m_p.cost[ix(j)]);
         }
     for (std::int32_t i = 0; i < m_nd; ++i)
         if (m_dem_alive[ix(i)]) {

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "cover/detail.hpp"
 #include "scicov/core.hpp"
@@ -101,9 +103,11 @@ void validate(const CoverProblem& p) {
             fail("conflict (" + std::to_string(a) + ", " + std::to_string(b) + ") names a candidate out of range");
 }
 
-std::vector<Step> order_by_gain(const CoverProblem& p, std::span<const std::int32_t> sites, GainBy by) {
+std::vector<Step> order_by_gain(const CoverProblem& p, std::span<const std::int32_t> sites, GainBy by,
+                                std::span<const std::uint8_t> first) {
     const auto nd = p.measure.size();
-    if (p.covered.size() != nd || p.weight.size() != nd || p.offsets.size() != p.cost.size() + 1)
+    if (p.covered.size() != nd || p.weight.size() != nd || p.offsets.size() != p.cost.size() + 1 ||
+        (!first.empty() && first.size() != nd))
         fail("inconsistent sizes");
     std::vector<std::int32_t> left(sites.begin(), sites.end());
     for (auto j : left)
@@ -112,28 +116,30 @@ std::vector<Step> order_by_gain(const CoverProblem& p, std::span<const std::int3
     left.erase(std::unique(left.begin(), left.end()), left.end());
     std::vector<std::uint8_t> hit(p.covered.begin(), p.covered.end());
     auto gain = [&](std::int32_t j) {
-        double m = 0, w = 0;
+        double f = 0, m = 0, w = 0;
         for (auto k = p.offsets[static_cast<std::size_t>(j)]; k < p.offsets[static_cast<std::size_t>(j) + 1]; ++k) {
             const auto i = static_cast<std::size_t>(p.demands[static_cast<std::size_t>(k)]);
-            if (!hit[i]) m += p.measure[i], w += p.weight[i];
+            if (hit[i]) continue;
+            m += p.measure[i], w += p.weight[i];
+            if (!first.empty() && first[i]) f += p.weight[i];
         }
-        return std::pair{m, w};
+        return std::tuple{f, m, w};
     };
     std::vector<Step> out;
     out.reserve(left.size());
     while (!left.empty()) {
         std::size_t best = 0;
-        std::pair<double, double> best_key{-1, -1};
+        std::tuple<double, double, double> best_key{-1, -1, -1};
         for (std::size_t n = 0; n < left.size(); ++n) {
-            const auto [m, w] = gain(left[n]);
-            const std::pair<double, double> key = by == GainBy::measure ? std::pair{m, w} : std::pair{w, m};
+            const auto [f, m, w] = gain(left[n]);
+            const auto key = by == GainBy::measure ? std::tuple{f, m, w} : std::tuple{f, w, m};
             if (key > best_key) {  // strict: the lower index wins ties (left is sorted)
                 best_key = key;
                 best = n;
             }
         }
         const auto j = left[best];
-        const auto [m, w] = gain(j);
+        const auto [f, m, w] = gain(j);
         out.push_back(Step{j, m, w});
         for (auto k = p.offsets[static_cast<std::size_t>(j)]; k < p.offsets[static_cast<std::size_t>(j) + 1]; ++k)
             hit[static_cast<std::size_t>(p.demands[static_cast<std::size_t>(k)])] = 1;
@@ -166,9 +172,9 @@ CityPhasing phase_city(std::span<const CountySites> counties, std::int32_t per_y
     std::size_t remaining = 0;
     for (std::size_t c = 0; c < nc; ++c) {
         const auto& cs = counties[c];
-        if (cs.measure_gain.size() != cs.gain.size())
-            throw Error(ErrorKind::solver,
-                        "city phasing: county " + std::to_string(c) + ": gain and measure_gain differ in length");
+        if (cs.measure_gain.size() != cs.gain.size() || (!cs.first.empty() && cs.first.size() != cs.gain.size()))
+            throw Error(ErrorKind::solver, "city phasing: county " + std::to_string(c) +
+                                               ": gain, measure_gain and first differ in length");
         out.year[c].assign(cs.gain.size(), -1);
         measure[c] = cs.base_measure;
         remaining += cs.gain.size();
@@ -178,9 +184,13 @@ CityPhasing phase_city(std::span<const CountySites> counties, std::int32_t per_y
     for (std::int32_t year = start_year; remaining > 0; ++year) {
         for (std::int32_t slot = 0; slot < per_year && remaining > 0; ++slot) {
             std::size_t best = nc;
+            const auto key = [&](std::size_t c) {
+                const auto& cs = counties[c];
+                return std::pair(cs.first.empty() ? 0.0 : cs.first[next[c]], cs.gain[next[c]]);
+            };
             for (std::size_t c = 0; c < nc; ++c) {
                 if (next[c] >= counties[c].gain.size()) continue;
-                if (best == nc || counties[c].gain[next[c]] > counties[best].gain[next[best]]) best = c;
+                if (best == nc || key(c) > key(best)) best = c;
             }
             out.year[best][next[best]] = year;
             measure[best] += counties[best].measure_gain[next[best]];

@@ -7,7 +7,9 @@
 //   Σ_{j∈G} x_j ≤ 1 per group, x_a + x_b ≤ 1 per conflict
 // g is the cost unit (every cost an integer multiple of g), so the objective is integral and a
 // bound b proves no total below ceil(b)·g exists.
-// Stage 2, the tie-break, a second solve: max Σ w_i y_i over the same rows plus Σ c_j x_j ≤ z*
+// With fewest sites first, the candidates' costs are the second key (lexicographic.cpp): min Σ cost_j
+// x_j over the same rows plus Σ x_j ≤ z*, whose optimum is fixed by a row as well.
+// Then the tie-break, another solve: max Σ w_i y_i over the same rows plus Σ c_j x_j ≤ z*
 // (the stage-1 optimum). Every stage-2 solution is optimal for stage 1 (feasible with cost ≤ z*),
 // and its optimum is the most weight among all stage-1 optima: the order is lexicographic,
 // exactly. (A single solve with min Σ c_j/g x_j − ½ Σ w_i y_i / Σw would be exact too — the
@@ -138,10 +140,13 @@ bool sc_feasible(const Reduced& r, const std::vector<std::int32_t>& chosen) {
     return must_covered(r, chosen) && compatible(r, chosen) && covered_measure(r, chosen) >= r.needed - tol;
 }
 
-/// Better set-cover selection: lower cost, then more weight, then the lexicographically smaller list.
+/// Better set-cover selection: lower cost (fewest sites: fewer sites, then lower cost), then more
+/// weight, then the lexicographically smaller list.
 bool sc_better(const Reduced& r, const std::vector<std::int32_t>& a, const std::vector<std::int32_t>& b) {
     const double ca = sum_cost(r, a), cb = sum_cost(r, b);
     if (std::abs(ca - cb) > 1e-9 * std::max(1.0, std::abs(cb))) return ca < cb;
+    const double pa = sum_price(r, a), pb = sum_price(r, b);
+    if (std::abs(pa - pb) > 1e-9 * std::max(1.0, std::abs(pb))) return pa < pb;
     const double wa = covered_weight(r, a), wb = covered_weight(r, b);
     if (std::abs(wa - wb) > 1e-9 * std::max(1.0, std::abs(wb))) return wa > wb;
     return a < b;
@@ -285,7 +290,7 @@ Outcome set_cover_by_heuristic(const Reduced& r, std::optional<double> unit, boo
     if (out.have) out.bound = std::min(out.bound, sum_cost(r, out.chosen));
     if (out.have && std::abs(sum_cost(r, out.chosen) - out.bound) <= 1e-9 * std::max(1.0, out.bound))
         out.optimal = true;
-    out.tie_break_optimal = out.optimal && !ties;
+    out.tie_break_optimal = out.optimal && !ties && !prices_differ(r);
     return out;
 }
 
@@ -339,13 +344,24 @@ void solve_primary_by_cbc(const Reduced& r, std::optional<double> unit, const So
     }
 }
 
-// The tie-break: most weight with total cost ≤ the optimum (and every other row).
-void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadline, double stage1_seconds,
+// The tie-breaks: with fewest sites first, the least cost among the fewest sites; then most
+// weight with total cost ≤ the optimum (and every other row), when weight can differ (`weight`).
+void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadline, double stage1_seconds, bool weight,
                 Outcome& out) {
     const double cap = sum_cost(r, out.chosen);
-    const double seconds = std::min(deadline.remaining(), std::max(2.0, 2.0 * stage1_seconds));
+    double seconds = std::min(deadline.remaining(), std::max(2.0, 2.0 * stage1_seconds));
     Milp m2 = build_set_cover(r, 1.0, true, true, cap);
-    const auto res2 = solve_milp(m2, std::nullopt, seconds, 0.0, 1e-9, o.seed);
+    if (prices_differ(r)) {
+        // the cost is the plan's second key, not a nicety: up to half the time left (with real
+        // costs CBC may need more than the weight stage's share to prove it, seen on 120 candidates)
+        const double cost_seconds = std::max(seconds, deadline.remaining() * 0.5);
+        auto cheapest = cheapest_among_fewest(r, m2, out.chosen, cost_seconds, o.seed);
+        out.chosen = std::move(cheapest.chosen);
+        out.tie_break_optimal = cheapest.optimal;
+        if (!weight || !cheapest.optimal || deadline.expired()) return;
+        seconds = std::max(seconds, deadline.remaining() * 0.5);  // the cost row makes it harder, too
+    }
+    const auto res2 = solve_milp(m2, std::nullopt, std::min(seconds, deadline.remaining()), 0.0, 1e-9, o.seed);
     if (res2.has_solution) {
         auto c2 = chosen_of(res2.x, r.n_cand());
         if (sc_feasible(r, c2) && sum_cost(r, c2) <= cap + 1e-9 * std::max(1.0, cap) && sc_better(r, c2, out.chosen))
@@ -365,6 +381,7 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
     const auto unit = cost_unit(r.cost);
     const bool run_exact = o.solver != Solver::heuristic;
     const bool ties = tie_break_matters(r);
+    const bool cost_ties = prices_differ(r);  // fewest sites first, then the cheapest
 
     // Heuristic first: the warm start of the exact solver, or the answer.
     const Deadline heur_deadline(run_exact ? std::min(deadline.remaining() * 0.1, 2.0) : deadline.remaining() * 0.7);
@@ -372,11 +389,20 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
     if (h.feasible && !sc_feasible(r, h.chosen)) h.feasible = false;
     if (!run_exact) return set_cover_by_heuristic(r, unit, ties, h, deadline);
     if (h.feasible && unit && full_cover_only(r)) {
-        if (full_cover_path(r) == FullCoverPath::lagrangian_first)
-            return full_cover_reduced(r, *unit, o, deadline, h.chosen);
-        Outcome direct = full_cover_by_cbc(r, *unit, o, deadline, h.chosen);
-        if (direct.optimal || deadline.expired()) return direct;
-        return full_cover_reduced(r, *unit, o, deadline, direct.chosen);
+        const Deadline stage1(deadline.remaining());
+        Outcome full;
+        if (full_cover_path(r) == FullCoverPath::lagrangian_first) {
+            full = full_cover_reduced(r, *unit, o, deadline, h.chosen);
+        } else {
+            full = full_cover_by_cbc(r, *unit, o, deadline, h.chosen);
+            if (!full.optimal && !deadline.expired()) full = full_cover_reduced(r, *unit, o, deadline, full.chosen);
+        }
+        // every cover has the same weight: only the cost can still tell the fewest-sites covers apart
+        if (full.optimal && cost_ties) {
+            full.tie_break_optimal = false;
+            if (!deadline.expired()) break_ties(r, o, deadline, stage1.elapsed(), false, full);
+        }
+        return full;
     }
 
     // Stage 1: the primary objective alone, proven by the LP bound or else solved by CBC.
@@ -396,8 +422,9 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
         }
     }
     // Stage 2: the tie-break among optimal selections.
-    out.tie_break_optimal = out.optimal && !ties;
-    if (out.optimal && ties && !deadline.expired()) break_ties(r, o, deadline, stage1.elapsed(), out);
+    out.tie_break_optimal = out.optimal && !ties && !cost_ties;
+    if (out.optimal && (ties || cost_ties) && !deadline.expired())
+        break_ties(r, o, deadline, stage1.elapsed(), ties, out);
     const double obj = sum_cost(r, out.chosen);
     if (out.optimal) out.bound = obj;
     out.bound = std::min(out.bound, obj);

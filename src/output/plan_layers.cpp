@@ -1,4 +1,5 @@
-// The plan layers of the output GeoPackage: proposed_sites, plan_summary and plan_horizon.
+// The plan layers of the output GeoPackage: proposed_sites, plan_summary, plan_horizon and, with
+// equalisation, urban_rural.
 #include "output/writer.hpp"
 
 namespace scicov::output {
@@ -124,6 +125,46 @@ void write_horizon(detail::WriterState& w, const planning::Result& plan) {
     }
 }
 
+/// Equalisation (003): urban communities and rural villages covered, per county and type, before
+/// the plan, at the end of each year with new sites reaching the county, and after it.
+void write_urban_rural(detail::WriterState& w, const planning::Result& plan) {
+    auto& layer = w.layer("urban_rural", wkbNone);
+    add_fields(layer, {{"county_code", OFTString, "县代码"},
+                       {"type", OFTString, "类型"},
+                       {"stage", OFTString, "阶段(before/year/after)"},
+                       {"year", OFTInteger, "年份"},
+                       {"rural_villages", OFTInteger, "村数"},
+                       {"urban_villages", OFTInteger, "社区数"},
+                       {"rural_villages_covered", OFTInteger, "覆盖村数"},
+                       {"urban_villages_covered", OFTInteger, "覆盖社区数"},
+                       {"rural_people", OFTReal, "村人口"},
+                       {"urban_people", OFTReal, "社区人口"},
+                       {"rural_people_covered", OFTReal, "覆盖村人口"},
+                       {"urban_people_covered", OFTReal, "覆盖社区人口"},
+                       {"rural_share", OFTReal, "村覆盖率"},
+                       {"urban_share", OFTReal, "社区覆盖率"},
+                       {"gap_pp", OFTReal, "城乡差(百分点)"}});
+    for (const auto& r : plan.urban_rural) {
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+        f->SetField("county_code", r.county_code.c_str());
+        f->SetField("type", r.type.c_str());
+        f->SetField("stage", r.stage.c_str());
+        if (r.year > 0) f->SetField("year", r.year);
+        f->SetField("rural_villages", r.rural_villages);
+        f->SetField("urban_villages", r.urban_villages);
+        f->SetField("rural_villages_covered", r.rural_villages_covered);
+        f->SetField("urban_villages_covered", r.urban_villages_covered);
+        f->SetField("rural_people", r.rural_people);
+        f->SetField("urban_people", r.urban_people);
+        f->SetField("rural_people_covered", r.rural_people_covered);
+        f->SetField("urban_people_covered", r.urban_people_covered);
+        if (r.rural_share) f->SetField("rural_share", *r.rural_share);
+        if (r.urban_share) f->SetField("urban_share", *r.urban_share);
+        if (r.gap_pp) f->SetField("gap_pp", *r.gap_pp);
+        w.write(layer, *f);
+    }
+}
+
 }  // namespace
 
 void Writer::write_plan(const planning::Result& plan, const rules::Rules& rules) {
@@ -132,6 +173,7 @@ void Writer::write_plan(const planning::Result& plan, const rules::Rules& rules)
     write_sites(w, plan, rules);
     write_summary(w, plan);
     write_horizon(w, plan);
+    if (!plan.urban_rural.empty()) write_urban_rural(w, plan);
     w.out.dataset().commit_transaction();
 }
 

@@ -49,6 +49,7 @@ void add_plan_rows(Rows& rows, const planning::Options& o, const rules::Rules& r
     }
     if (o.min_spacing_m != rules.planning.min_spacing_m) rows.emplace_back("min_spacing_m", number(o.min_spacing_m));
     if (o.solve.relative_gap != 0) rows.emplace_back("relative_gap", number(o.solve.relative_gap));
+    if (o.equalise != rules.planning.equalise) rows.emplace_back("equalise", rules::to_string(o.equalise));
     for (const auto& [key, n] : plan.per_year_needed) {
         rows.emplace_back("per_year_to_meet_by_" + std::to_string(o.by_year) + ":" + key.first + ":" + key.second,
                           std::to_string(n));

@@ -21,6 +21,7 @@ struct Problem {
     cover::CoverProblem p;
     double total = 0;                 ///< the county's measure
     std::vector<std::size_t> usable;  ///< candidate sites of the problem (its local site j)
+    std::vector<std::uint8_t> rural;  ///< per demand: a rural village (村), not an urban community
     coverage::Incidence reach;        ///< per usable site: every village it covers (any county)
 };
 
@@ -88,6 +89,7 @@ private:
             pr.p.measure.push_back(measure_of(village, measure));
             pr.p.weight.push_back(village.population * village.priority);
             pr.p.covered.push_back(covered[static_cast<std::size_t>(v)]);
+            pr.rural.push_back(model::settlement_of(village.name) == model::Settlement::village ? 1 : 0);
             pr.total += pr.p.measure.back();
             if (pr.p.covered.back()) inst.base_measure += pr.p.measure.back();
         }
@@ -187,21 +189,27 @@ private:
     /// The plan's sites in order of marginal gain, with what each adds and every village it covers.
     void steps(const Problem& pr, const cover::Solution& solution, Instance& inst) const {
         const auto& p = pr.p;
-        inst.order = cover::order_by_gain(p, solution.sites, cover::GainBy::measure);
+        // equalisation: the sites newly covering rural villages' weighted people first
+        const bool rural_first = m_sh.options.equalise == rules::Equalise::rural_first;
+        inst.order = cover::order_by_gain(
+            p, solution.sites, cover::GainBy::measure,
+            rural_first ? std::span<const std::uint8_t>(pr.rural) : std::span<const std::uint8_t>());
         std::set<std::int32_t> newly;
         for (const auto& step : inst.order) {
             const auto j = static_cast<std::size_t>(step.site);
             inst.site.push_back(pr.usable[j]);
             inst.cost.push_back(p.cost[j]);
-            double villages_gained = 0, people_gained = 0;
+            double villages_gained = 0, people_gained = 0, rural_gained = 0;
             for (auto d = p.offsets[j]; d < p.offsets[j + 1]; ++d) {
                 const auto k = static_cast<std::size_t>(p.demands[static_cast<std::size_t>(d)]);
                 if (p.covered[k] || !newly.insert(m_villages[k]).second) continue;
                 villages_gained += 1;
                 people_gained += m_sh.a.inputs.villages[static_cast<std::size_t>(m_villages[k])].population;
+                if (pr.rural[k]) rural_gained += p.weight[k];
             }
             inst.gain_villages.push_back(villages_gained);
             inst.gain_population.push_back(people_gained);
+            inst.gain_rural.push_back(rural_gained);
             const auto reached = pr.reach.of(j);
             inst.reach.villages.insert(inst.reach.villages.end(), reached.begin(), reached.end());
             inst.reach.offsets.push_back(static_cast<std::int64_t>(inst.reach.villages.size()));

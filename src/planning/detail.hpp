@@ -51,6 +51,7 @@ struct Instance {
     std::vector<std::size_t> site;                       ///< per step: index into the candidate sites
     std::vector<double> cost;                            ///< per step
     std::vector<double> gain_villages, gain_population;  ///< per step: new villages/people of the county
+    std::vector<double> gain_rural;                      ///< per step: new rural (村) weighted people of the county
     coverage::Incidence reach;                           ///< per step: every village the site covers (any county)
     std::vector<int> year;                               ///< per step
     std::size_t summary_row = 0;  ///< the row of the plan (largest budget of a sweep) in Result::summary
@@ -74,6 +75,11 @@ struct Shared {
 
 /// The set cover (or max cover) problems of one county, one per type whose target it misses.
 CountyPlan plan_county(const Shared& sh, const gaps::UnitSummary& county, const Spacing* spacing);
+
+/// Urban and rural coverage per county and type before the plan, at the end of each year and
+/// after it (equalise.cpp), from the analysis's verdicts and the phased sites' reach.
+std::vector<UrbanRuralRow> urban_rural(const analysis::Analysis& a, const rules::Rules& rules,
+                                       const std::vector<Instance>& instances);
 
 /// Years: per type, the per-year budget shared by the counties of a city (or per county); sets
 /// each instance's years, its summary row's year_met and result.per_year_needed.

@@ -75,6 +75,8 @@ void parse_per_year(std::string_view text, const rules::Rules& rules, Options& o
 
 constexpr std::array<std::pair<std::string_view, YearScope>, 2> k_scopes{
     {{"city", YearScope::city}, {"county", YearScope::county}}};
+constexpr std::array<std::pair<std::string_view, rules::Equalise>, 2> k_equalise{
+    {{"none", rules::Equalise::none}, {"rural_first", rules::Equalise::rural_first}}};
 constexpr std::array<std::pair<std::string_view, cover::Solver>, 3> k_solvers{
     {{"exact", cover::Solver::exact},
      {"heuristic", cover::Solver::heuristic},
@@ -93,6 +95,7 @@ Options defaults(const rules::Rules& rules) {
     o.horizon_year = rules.planning.horizon_year;
     o.solve.time_limit_s = rules.planning.time_limit_s;
     o.min_spacing_m = rules.planning.min_spacing_m;
+    o.equalise = rules.planning.equalise;
     return o;
 }
 
@@ -111,6 +114,8 @@ void set(Options& options, const rules::Rules& rules, std::string_view key, std:
         options.scope = choice(key, text, k_scopes);
     } else if (key == "solver") {
         options.solve.solver = choice(key, text, k_solvers);
+    } else if (key == "equalise") {
+        options.equalise = choice(key, text, k_equalise);
     } else {
         throw Error(ErrorKind::internal, "planning::set: no option '" + std::string(key) + "'");
     }

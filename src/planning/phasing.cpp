@@ -64,6 +64,8 @@ void phase(std::vector<Instance>& instances, const rules::Rules& rules, const Op
                     cs.gain.push_back(step.gain_weight);
                     cs.measure_gain.push_back(step.gain_measure);
                 }
+                // equalisation: across counties too, the sites serving rural villages go first
+                if (options.equalise == rules::Equalise::rural_first) cs.first = inst->gain_rural;
                 cs.base_measure = inst->base_measure;
                 cs.target = inst->target;
                 lists.push_back(std::move(cs));

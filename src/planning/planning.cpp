@@ -158,6 +158,7 @@ Result run(const analysis::Analysis& a, const rules::Rules& rules, const Options
     std::vector<Instance> instances = gather(plan_counties(shared, reporter), result, reporter);
     detail::phase(instances, rules, options, result);
     propose(a, sites, instances, rules, options, result);
+    if (options.equalise != rules::Equalise::none) result.urban_rural = detail::urban_rural(a, rules, instances);
     for (auto& h : result.horizon) {
         if (const auto* county = find_unit(a.counties, h.county_code)) h.county_name = county->name;
     }

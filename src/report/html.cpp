@@ -410,6 +410,36 @@ void curve_section(std::ostream& h, const Output& out, bool has_plan) {
     }
 }
 
+/// A plan with equalisation (the urban_rural table): per county, the gap before the plan, at the end
+/// of each year with new sites in the county and after it.
+void urban_rural_by_stage(std::ostream& h, const Output& out, const std::string& type) {
+    const auto share = [](const Output::Row& row, const char* key) -> std::optional<double> {
+        const auto it = row.find(key);
+        if (it == row.end()) return std::nullopt;
+        return std::stod(it->second);
+    };
+    bool open = false;
+    for (const auto& row : out.urban_rural) {
+        if (row.at("type") != type) continue;
+        if (!open) {
+            h << "<table class=\"urban-rural-stages\" data-type=\"" << xml_escape(type)
+              << "\"><tr><th class=\"l\">代码<small>code</small></th><th class=\"l\">阶段<small>stage</small></th>"
+              << "<th>社区 urban</th><th>村 rural</th><th>差<small>urban − rural</small></th></tr>\n";
+            open = true;
+        }
+        const std::string& stage = row.at("stage");
+        const std::string when = stage == "before"  ? "规划前 before"
+                                 : stage == "after" ? "规划后 after"
+                                                    : row.at("year") + " 年末 end of year";
+        const auto gap = share(row, "gap_pp");
+        h << "<tr data-stage=\"" << xml_escape(stage) << "\"><td class=\"l\">" << xml_escape(row.at("county_code"))
+          << "</td><td class=\"l\">" << xml_escape(when) << "</td><td>" << opt_pct(share(row, "urban_share"))
+          << "</td><td>" << opt_pct(share(row, "rural_share")) << "</td><td>" << (gap ? fixed(*gap, 1) + " pp" : "—")
+          << "</td></tr>\n";
+    }
+    if (open) h << "</table>\n";
+}
+
 /// 六、Urban (社区) vs rural (村) coverage per county (POLICY 003).
 void urban_rural_section(std::ostream& h, const Output& out) {
     h << "<h2 id=\"equalisation\">六、城乡均等化 Urban (社区) vs rural (村)</h2>\n"
@@ -435,6 +465,7 @@ void urban_rural_section(std::ostream& h, const Output& out) {
               << (u && r ? fixed((*u - *r) * 100, 1) + " pp" : "—") << "</td></tr>\n";
         }
         h << "</table>\n";
+        urban_rural_by_stage(h, out, type);
     }
 }
 

@@ -197,16 +197,18 @@ Output load_output(const std::string& gpkg) {
             });
         }
         if (OGRLayer* l = ds.find_layer("proposed_sites")) out.sites = read_sites(gpkg, *l);
-        if (OGRLayer* l = ds.find_layer("plan_summary")) {
-            OGRFeatureDefn* d = l->GetLayerDefn();
-            each(gpkg, *l, [&](OGRFeature& f) {
+        const auto rows = [&](OGRLayer& l, std::vector<Output::Row>& into) {
+            OGRFeatureDefn* d = l.GetLayerDefn();
+            each(gpkg, l, [&](OGRFeature& f) {
                 Output::Row row;
                 for (int i = 0; i < d->GetFieldCount(); ++i) {
                     if (f.IsFieldSetAndNotNull(i)) row[d->GetFieldDefn(i)->GetNameRef()] = f.GetFieldAsString(i);
                 }
-                out.plan_summary.push_back(std::move(row));
+                into.push_back(std::move(row));
             });
-        }
+        };
+        if (OGRLayer* l = ds.find_layer("plan_summary")) rows(*l, out.plan_summary);
+        if (OGRLayer* l = ds.find_layer("urban_rural")) rows(*l, out.urban_rural);
         if (OGRLayer* l = ds.find_layer("run")) {
             each(gpkg, *l, [&](OGRFeature& f) { out.run.emplace_back(text(f, "key"), text(f, "value")); });
         }

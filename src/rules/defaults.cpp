@@ -163,6 +163,8 @@ horizon_year = 2035     # 000-004: the plans run to 2035; plans report the year 
                         # target and the sites a year that would meet it by this year
 time_limit_s = 60.0     # assumption: exact solver time limit per county and type, seconds
 min_spacing_m = 0.0     # assumption: no minimum spacing between new sites of one type
+equalise = "none"       # 003 (均等化): "rural_first" builds the sites that serve rural villages (村)
+                        # before urban communities (社区); the sites stay the same, their years change
 
 # Road speeds of travel-time rules (coverage = "travel_time"), km/h by road class per mode. A class
 # is the roads layer's class field (fields.roads.class): Geofabrik OSM fclass values or Chinese

@@ -43,6 +43,10 @@ const char* to_string(TravelMode m) {
     return m == TravelMode::drive ? "drive" : "walk";
 }
 
+const char* to_string(Equalise e) {
+    return e == Equalise::rural_first ? "rural_first" : "none";
+}
+
 const char* to_string(Measure m) {
     switch (m) {
         case Measure::villages:
@@ -287,6 +291,9 @@ constexpr auto k_kind_names = std::to_array<std::string_view>({"contains", "radi
 constexpr std::array<std::pair<std::string_view, TravelMode>, 2> k_modes{
     {{"drive", TravelMode::drive}, {"walk", TravelMode::walk}}};
 constexpr auto k_mode_names = std::to_array<std::string_view>({"drive", "walk"});
+constexpr std::array<std::pair<std::string_view, Equalise>, 2> k_equalise{
+    {{"none", Equalise::none}, {"rural_first", Equalise::rural_first}}};
+constexpr auto k_equalise_names = std::to_array<std::string_view>({"none", "rural_first"});
 constexpr std::array<std::pair<std::string_view, AdminLevel>, 2> k_levels{
     {{"county", AdminLevel::county}, {"township", AdminLevel::township}}};
 constexpr auto k_level_names = std::to_array<std::string_view>({"county", "township"});
@@ -303,8 +310,8 @@ constexpr auto k_field_roles =
     std::to_array<std::string_view>({"villages", "facilities", "candidates", "units", "roads"});
 constexpr auto k_priority_keys =
     std::to_array<std::string_view>({"base", "ethnic_township", "remote", "remote_quantile"});
-constexpr auto k_planning_keys =
-    std::to_array<std::string_view>({"per_year", "start_year", "horizon_year", "time_limit_s", "min_spacing_m"});
+constexpr auto k_planning_keys = std::to_array<std::string_view>(
+    {"per_year", "start_year", "horizon_year", "time_limit_s", "min_spacing_m", "equalise"});
 
 // The numbers of a type (their keys depend on the type's key, so they are not in range_of()).
 constexpr Range k_radius{.min = 0, .max = std::nullopt, .min_open = true, .hint = " (metres)"};
@@ -664,7 +671,10 @@ Rules parse_over(Rules base, std::string_view toml_text, const std::string& sour
         read_settings(r, r.table(*n, "priority"), "priority", k_priority_keys, rules);
     }
     if (const auto* n = root.get("planning")) {
-        read_settings(r, r.table(*n, "planning"), "planning", k_planning_keys, rules);
+        const auto& planning = r.table(*n, "planning");
+        read_settings(r, planning, "planning", k_planning_keys, rules);
+        if (const auto* e = planning.get("equalise"))
+            rules.planning.equalise = r.choice(*e, "planning.equalise", k_equalise, k_equalise_names);
     }
     if (const auto* n = root.get("speeds")) read_speeds(r, r.table(*n, "speeds"), rules.speeds);
     check_output_names(source_name, rules);
@@ -811,6 +821,8 @@ std::string to_toml(const Rules& rules) {
     os << "horizon_year = " << pl.horizon_year << '\n';
     os << "time_limit_s = " << format_double(pl.time_limit_s) << '\n';
     os << "min_spacing_m = " << format_double(pl.min_spacing_m) << '\n';
+    // written when set, so that the rules of a run without it read as they did before the key
+    if (pl.equalise != Equalise::none) os << "equalise = \"" << to_string(pl.equalise) << "\"\n";
     return os.str();
 }
 

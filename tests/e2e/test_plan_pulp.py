@@ -133,22 +133,29 @@ def covering_lists(inst):
 
 
 def pulp_set_cover(inst, target, objective):
-    """min cost s.t. covered measure ≥ target; then max weight at that cost. None if infeasible."""
+    """min cost s.t. covered measure ≥ target; by fewest sites, then min cost among the fewest; then
+    max weight at those optima (lexicographic: each stage with the optima before it as rows). None if
+    infeasible."""
     by = covering_lists(inst)
     n = len(inst.cost)
     open_ = [i for i in range(len(inst.measure)) if not inst.covered[i]]
     base = sum(m for m, c in zip(inst.measure, inst.covered) if c)
     cost = [1.0 if objective == "sites" else c for c in inst.cost]
 
-    def model(stage, cap=None, start=None):
-        prob = pulp.LpProblem("sc", pulp.LpMinimize if stage == 1 else pulp.LpMaximize)
+    def model(stage, cap=None, start=None, price_cap=None):
+        prob = pulp.LpProblem("sc", pulp.LpMaximize if stage == 3 else pulp.LpMinimize)
         x = [pulp.LpVariable(f"x{j}", cat="Binary") for j in range(n)]
         y = {i: pulp.LpVariable(f"y{i}", cat="Binary") for i in open_}
         if stage == 1:
             prob += pulp.lpSum(cost[j] * x[j] for j in range(n))
+        elif stage == 2:  # fewest sites: the least cost among them
+            prob += pulp.lpSum(inst.cost[j] * x[j] for j in range(n))
+            prob += pulp.lpSum(cost[j] * x[j] for j in range(n)) <= cap
         else:
             prob += pulp.lpSum(inst.weight[i] * y[i] for i in open_)
             prob += pulp.lpSum(cost[j] * x[j] for j in range(n)) <= cap
+            if price_cap is not None:
+                prob += pulp.lpSum(inst.cost[j] * x[j] for j in range(n)) <= price_cap
         for i in open_:
             prob += y[i] <= pulp.lpSum(x[j] for j in by[i])
         prob += pulp.lpSum(inst.measure[i] * y[i] for i in open_) >= target - base - 1e-7
@@ -166,14 +173,22 @@ def pulp_set_cover(inst, target, objective):
         return None
     assert pulp.LpStatus[status] == "Optimal", pulp.LpStatus[status]
     best = pulp.value(prob.objective) or 0.0
+    start = [1 if (x[j].value() or 0) > 0.5 else 0 for j in range(n)]
+    price_cap = None
+    least_cost = sum(inst.cost[j] for j in range(n) if start[j])
+    if objective == "sites" and len(set(inst.cost)) > 1:
+        prob_c, status_c, x_c = model(2, best + 1e-6, start)
+        assert pulp.LpStatus[status_c] == "Optimal", pulp.LpStatus[status_c]
+        least_cost = pulp.value(prob_c.objective) or 0.0
+        price_cap = least_cost + 1e-6
+        start = [1 if (x_c[j].value() or 0) > 0.5 else 0 for j in range(n)]
     coverable = [i for i in open_ if by[i]]
     if target - base >= sum(inst.measure[i] for i in coverable) - 1e-7:
         # full cover: every coverable demand is covered by every optimum, the weight is fixed
-        return {"objective": best, "new_weight": sum(inst.weight[i] for i in coverable)}
-    start = [1 if (x[j].value() or 0) > 0.5 else 0 for j in range(n)]
-    prob2, status2, x2 = model(2, best + 1e-6, start)
-    assert pulp.LpStatus[status2] == "Optimal", pulp.LpStatus[status2]
-    return {"objective": best, "new_weight": pulp.value(prob2.objective) or 0.0}
+        return {"objective": best, "cost": least_cost, "new_weight": sum(inst.weight[i] for i in coverable)}
+    prob3, status3, x3 = model(3, best + 1e-6, start, price_cap)
+    assert pulp.LpStatus[status3] == "Optimal", pulp.LpStatus[status3]
+    return {"objective": best, "cost": least_cost, "new_weight": pulp.value(prob3.objective) or 0.0}
 
 
 def pulp_max_cover(inst, budget, objective):
@@ -263,6 +278,15 @@ def main():
         cases.append((f"partial {share:.0%} {obj} {costs}",
                       dict(seed=40 + k, demands=200 + 50 * k, candidates=80 + 20 * k, side=25, radius=2.5,
                            population=True, covered_share=0.1, costs=costs), ("share", share, obj)))
+    # fewest sites first, then the least cost among them, then the most weight (issue #14)
+    for k, (kind, share, costs) in enumerate([("full", None, "small"), ("full", None, "real"), ("share", 0.6, "real"),
+                                               ("share", 0.8, "small")]):
+        cases.append((f"fewest sites then cost: {kind} {share or ''} {costs}",
+                      dict(seed=100 + k, demands=300 + 100 * k, candidates=120 + 30 * k, side=25, radius=2.5,
+                           population=kind == "share", covered_share=0.1, costs=costs), (kind, share, "sites")))
+    cases.append(("fewest sites then cost: groups + spacing",
+                  dict(seed=105, demands=300, candidates=120, side=25, radius=2.5, population=True, groups=True,
+                       conflict_m=1.0, costs="real"), ("share", 0.75, "sites")))
     # budgets
     for k, (nd, nc, p) in enumerate([(1000, 300, 5), (2000, 800, 10), (3000, 2000, 20), (1500, 500, 8)]):
         cases.append((f"max cover {nd}x{nc} p={p}", dict(seed=60 + k, demands=nd, candidates=nc, side=40, radius=3.0,
@@ -314,6 +338,7 @@ def main():
                     else:
                         assert mine["status"] == "optimal", mine["status"]
                         assert close(mine["objective"], ref["objective"]), (mine["objective"], ref["objective"])
+                        assert close(mine["cost"], ref["cost"]), ("cost, the second key", mine["cost"], ref["cost"])
                         assert close(mine["new_weight"], ref["new_weight"]), \
                             ("tie-break", mine["new_weight"], ref["new_weight"])
                         # the heuristic: never better than the optimum, a bound on the right side

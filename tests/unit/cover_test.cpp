@@ -51,6 +51,7 @@ SolveOptions exact_options() {
 struct Brute {
     bool feasible = false;
     double cost = 0;    // set cover: min cost; max cover: cost of the best
+    double price = 0;   // set cover by fewest sites: the least total cost among the fewest sites
     double weight = 0;  // set cover: max weight among min cost; max cover: max weight
 };
 
@@ -72,10 +73,11 @@ Brute brute_set_cover(const CoverProblem& p, double target, Objective obj) {
             if (((mask >> a) & 1u) && ((mask >> b) & 1u)) ok = false;
         if (!ok) continue;
         std::vector<std::uint8_t> hit(p.covered.begin(), p.covered.end());
-        double cost = 0, w = 0, m = 0;
+        double cost = 0, price = 0, w = 0, m = 0;
         for (std::int32_t j = 0; j < n; ++j)
             if ((mask >> j) & 1u) {
                 cost += obj == Objective::sites ? 1.0 : p.cost[static_cast<std::size_t>(j)];
+                price += p.cost[static_cast<std::size_t>(j)];
                 for (auto k = p.offsets[static_cast<std::size_t>(j)]; k < p.offsets[static_cast<std::size_t>(j) + 1];
                      ++k) {
                     const auto i = static_cast<std::size_t>(p.demands[static_cast<std::size_t>(k)]);
@@ -85,9 +87,15 @@ Brute brute_set_cover(const CoverProblem& p, double target, Objective obj) {
         for (std::size_t i = 0; i < hit.size(); ++i)
             if (hit[i]) m += p.measure[i];
         if (m < target - 1e-9) continue;
-        if (!best.feasible || cost < best.cost - 1e-9 || (cost < best.cost + 1e-9 && w > best.weight + 1e-9)) {
+        // lexicographic: the objective, then (fewest sites) the total cost, then the weight
+        const bool same_cost = cost < best.cost + 1e-9;
+        const bool cheaper = obj == Objective::sites && same_cost && price < best.price - 1e-9;
+        const bool same_price = obj != Objective::sites || price < best.price + 1e-9;
+        if (!best.feasible || cost < best.cost - 1e-9 || cheaper ||
+            (same_cost && same_price && w > best.weight + 1e-9)) {
             best.feasible = true;
             best.cost = cost;
+            best.price = price;
             best.weight = w;
         }
     }
@@ -223,6 +231,47 @@ TEST_CASE("set cover: partial target and the weight tie-break", "[plan]") {
     }
 }
 
+TEST_CASE("set cover: among the fewest sites the cheapest, then the most weight", "[plan]") {
+    for (const bool presolve : {true, false}) {
+        SolveOptions o = exact_options();
+        o.presolve = presolve;
+        INFO("presolve " << presolve);
+        SECTION("full cover: twins differing only in cost, and a cheaper plan with more sites") {
+            // demands 0..3. c0 and c2 cover the same demands; c2 (the higher index) is cheaper.
+            // Three cheap sites c5 + c6 + c7 (0.3) lose to two (fewest sites is the first key).
+            const auto p =
+                make({1, 1, 1, 1}, {1, 1, 1, 1}, {{0, 1}, {2, 3}, {0, 1}, {2, 3}, {0, 1, 2}, {0}, {1}, {2, 3}},
+                     {2, 2, 1, 3, 1.5, 0.1, 0.1, 0.1});
+            const auto s = solve_set_cover(p, 4, o);
+            CHECK(s.status == Status::optimal);
+            CHECK(s.objective == 2);
+            CHECK(sorted(s.sites) == std::vector<std::int32_t>{2, 7});
+            CHECK(s.cost == Approx(1.1));
+            CHECK(s.tie_break_optimal);
+        }
+        SECTION("partial target: the cheaper of two one-site plans, though the other covers more weight") {
+            const auto p = make({1, 1, 1, 1}, {1, 1, 1, 100}, {{0, 1, 2}, {1, 2, 3}}, {1, 2});
+            const auto s = solve_set_cover(p, 3, o);
+            CHECK(s.status == Status::optimal);
+            CHECK(s.sites == std::vector<std::int32_t>{0});
+            CHECK(s.new_weight == Approx(3));
+            CHECK(s.tie_break_optimal);
+            auto same = p;
+            same.cost = {1, 1};  // equal costs: the weight decides
+            CHECK(solve_set_cover(same, 3, o).sites == std::vector<std::int32_t>{1});
+        }
+        SECTION("equal sites and cost: the weight decides among the cheapest") {
+            // c0 + c1 and c2 + c3 cover all four demands at cost 2; c4 + c5 at cost 3 with more weight
+            const auto p = make({1, 1, 1, 1, 0}, {1, 1, 1, 1, 50},
+                                {{0, 1}, {2, 3, 4}, {0, 1}, {2, 3}, {0, 1, 4}, {2, 3}}, {1, 1, 1, 1, 2, 1});
+            const auto s = solve_set_cover(p, 4, o);
+            CHECK(s.cost == Approx(2));
+            CHECK(s.new_weight == Approx(54));  // c0 + c1 or c2 + c1, not c2 + c3 (4) nor c4 + c5 (cost 3)
+            CHECK(std::count(s.sites.begin(), s.sites.end(), 1) == 1);
+        }
+    }
+}
+
 TEST_CASE("set cover: an unreachable target is reported, never silent", "[plan]") {
     auto p = six();
     p.measure.push_back(7);
@@ -339,6 +388,38 @@ TEST_CASE("city phasing shares a yearly budget by marginal gain", "[plan]") {
     CHECK(phase_city(c, 2, 2025).year_met[1] == 2024);
     c[1].target = 100;
     CHECK(phase_city(c, 2, 2025).year_met[1] == -1);
+}
+
+TEST_CASE("equalisation: rural demands first in a county's order and across counties", "[plan]") {
+    // demands 0, 1 urban (heavy), 2, 3 rural; c0 covers the urban ones, c1 and c2 one rural each
+    auto p = make({1, 1, 1, 1}, {100, 100, 5, 7}, {{0, 1}, {2}, {3}});
+    const std::vector<std::int32_t> all{0, 1, 2};
+    const auto plain = order_by_gain(p, all, GainBy::measure);
+    CHECK(plain[0].site == 0);  // two demands
+    const std::vector<std::uint8_t> rural{0, 0, 1, 1};
+    const auto eq = order_by_gain(p, all, GainBy::measure, rural);
+    REQUIRE(eq.size() == 3);
+    CHECK(eq[0].site == 2);  // rural weight 7
+    CHECK(eq[1].site == 1);  // rural weight 5
+    CHECK(eq[2].site == 0);
+    CHECK(eq[2].gain_measure == 2);  // gains stay those of the whole problem
+    CHECK(eq[2].gain_weight == 200);
+    const std::vector<std::uint8_t> none(4, 0);  // no rural demand: the plain order
+    const auto same = order_by_gain(p, all, GainBy::measure, none);
+    for (std::size_t k = 0; k < 3; ++k) CHECK(same[k].site == plain[k].site);
+    CHECK_THROWS_AS(order_by_gain(p, all, GainBy::measure, std::vector<std::uint8_t>{1}), Error);
+
+    std::vector<CountySites> c(2);
+    c[0].gain = {200, 1};
+    c[0].measure_gain = {2, 1};
+    c[1].gain = {5};
+    c[1].measure_gain = {1};
+    CHECK(phase_city(c, 1, 2030).year[1] == std::vector<std::int32_t>{2031});  // by gain: county 0 first
+    c[0].first = {0, 1};
+    c[1].first = {5};
+    const auto r = phase_city(c, 1, 2030);
+    CHECK(r.year[1] == std::vector<std::int32_t>{2030});  // the rural gain goes first
+    CHECK(r.year[0] == std::vector<std::int32_t>{2031, 2032});
 }
 
 TEST_CASE("presolve keeps the optimum, both agree with enumeration", "[plan]") {

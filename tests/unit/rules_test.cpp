@@ -162,8 +162,10 @@ TEST_CASE("rules: defaults, round trip, overrides and bad files", "[rules]") {
         r.planning.horizon_year = 2040;
         r.planning.time_limit_s = 0.5;
         r.planning.min_spacing_m = 800;
+        r.planning.equalise = Equalise::rural_first;
 
         const auto text = to_toml(r);
+        CHECK_THAT(text, Catch::Contains("equalise = \"rural_first\""));
         CHECK(to_toml(r) == text);  // deterministic
         const Rules back = parse_rules(text, "run");
         CHECK(back == r);
@@ -695,4 +697,18 @@ TEST_CASE("rules: what would fail at commit is refused on reading, naming the fi
     many = "[types]\n";
     for (int i = 1; i <= 156; ++i) many += "t" + std::to_string(i) + " = { coverage = \"contains\" }\n";
     CHECK(refusal(many) == "accepted");
+}
+
+TEST_CASE("rules: planning.equalise", "[rules]") {
+    CHECK(default_rules().planning.equalise == Equalise::none);
+    CHECK(to_toml(default_rules()).find("equalise") == std::string::npos);  // written only when set
+    CHECK(parse_rules("[planning]\nequalise = \"rural_first\"\n", "r.toml").planning.equalise == Equalise::rural_first);
+    CHECK(parse_rules("[planning]\nequalise = \"none\"\n", "r.toml").planning.equalise == Equalise::none);
+    try {
+        (void)parse_rules("[planning]\nequalise = \"rural\"\n", "r.toml");
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::rules);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("planning.equalise") && Catch::Contains("rural_first"));
+    }
 }
