@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
@@ -609,8 +610,17 @@ void site_list_section(std::ostream& h, const Output& out, bool has_plan) {
         h << "<th" << (text ? " class=\"l\"" : "") << ">" << c.zh << "<small>" << c.key << "</small></th>";
     }
     h << "</tr>\n";
+    // As plan.sites: by the rules' order of types (out.types), county, rank.
+    const auto type_rank = [&](const std::string& t) { return std::find(out.types.begin(), out.types.end(), t); };
+    std::vector<const Output::Site*> order;
+    for (const auto& s : out.sites) order.push_back(&s);
+    std::stable_sort(order.begin(), order.end(), [&](const Output::Site* a, const Output::Site* b) {
+        return std::tuple(type_rank(a->type), a->county_code, a->rank) <
+               std::tuple(type_rank(b->type), b->county_code, b->rank);
+    });
     int no = 0;
-    for (const auto& s : out.sites) {
+    for (const Output::Site* site : order) {
+        const auto& s = *site;
         const auto cells = detail::site_list_cells(out, s, ++no);
         h << "<tr>";
         for (const auto& c : columns) {
