@@ -6,7 +6,6 @@
   (it said "2025 年达标" for a plan starting in 2026);
 - when chromium is installed, the page loads headless and its DOM holds the first section."""
 import csv
-import html.parser
 import os
 import re
 import shutil
@@ -16,72 +15,12 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from e2e import GEODATA, check, finish, rows, run  # noqa: E402
+from report_html import Report  # noqa: E402
 
 SAMPLE = os.path.join(GEODATA, "sample.gpkg")
 COUNTIES = ["430103", "530304", "530326"]  # 天心区 (all met), 马龙区 and 会泽县 (曲靖市 shares a budget)
 AREA = [a for c in COUNTIES for a in ("--county", c)]
 START = 2026
-
-
-class Tables(html.parser.HTMLParser):
-    """The page's h2 ids in order, the text of each <li> per county block, and every table's
-    cells (by its id or class, rows of cell texts)."""
-
-    def __init__(self):
-        super().__init__()
-        self.h2 = []
-        self.terms = {}  # county code -> {type: text}
-        self.tables = {}  # name -> list of tables (list of rows)
-        self._county = None
-        self._li = None
-        self._cell = None
-        self._table = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "h2":
-            self.h2.append(a.get("id"))
-        elif tag == "div" and a.get("class") == "county":
-            self._county = a["id"].removeprefix("county-")
-            self.terms[self._county] = {}
-        elif tag == "li" and self._county and "data-type" in a:
-            self._li = [a["data-type"], ""]
-        elif tag == "table":
-            name = a.get("id") or a.get("class")
-            if a.get("data-county"):
-                name += ":" + a["data-county"]
-            if a.get("data-type"):
-                name += ":" + a["data-type"]
-            self._table = []
-            self.tables.setdefault(name, []).append(self._table)
-        elif tag == "tr" and self._table is not None:
-            self._table.append([])
-        elif tag in ("td", "th") and self._table is not None:
-            self._cell = ""
-        elif tag == "small" and self._cell is not None:
-            self._cell += " "  # a header's key after its Chinese name, as the CSV writes it
-
-    def handle_endtag(self, tag):
-        if tag == "li" and self._li:
-            self.terms[self._county][self._li[0]] = self._li[1]
-            self._li = None
-        elif tag in ("td", "th") and self._cell is not None:
-            self._table[-1].append(self._cell.strip())
-            self._cell = None
-        elif tag == "table":
-            self._table = None
-
-    def handle_data(self, data):
-        if self._li is not None:
-            self._li[1] += data
-        if self._cell is not None:
-            self._cell += data
-
-
-def parse(path):
-    p = Tables()
-    p.feed(open(path, encoding="utf-8").read())
-    return p
 
 
 def same_cell(html_text, csv_text):
@@ -103,7 +42,7 @@ with tempfile.TemporaryDirectory() as tmp:
     page = os.path.join(tmp, "report.html")
     r = run("report", out, "-o", page, "--date", "2026-12-02")
     check(r.returncode == 0, f"report exit 0 ({r.stderr})")
-    doc = parse(page)
+    doc = Report(page)
 
     # The first screen: the plan in brief, per county the sentences, then the key table.
     check(doc.h2[:1] == ["brief"], f"the first section is the plan in brief ({doc.h2[:3]})")
@@ -119,7 +58,7 @@ with tempfile.TemporaryDirectory() as tmp:
             else:
                 check(counties[code][f"met_{t}"] == 1 and said.endswith("已达标，无需新建"),
                       f"{code} {t}: no plan row means met ({said})")
-        key = doc.tables.get(f"key-table:{code}", [[]])[0]
+        key = doc.table(f"key-table:{code}")
         check(len(key) == 1 + len(types), f"{code}: the key table has a row per type ({len(key)})")
         for t, row in zip(types, key[1:]):
             year = counties[code][f"year_met_{t}"]
@@ -131,7 +70,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # The site list: the CSV's header and cells, row by row.
     with open(sites_csv, encoding="utf-8-sig", newline="") as f:
         listed = list(csv.reader(f))
-    table = doc.tables.get("site-list", [[]])[0]
+    table = doc.table("site-list")
     check(len(table) > 1, f"the report lists the sites ({len(table) - 1})")
     check(table[0] == listed[0], f"the same columns in the same order ({table[0][:4]} vs {listed[0][:4]})")
     check(len(table) == len(listed), f"one row per site ({len(table) - 1} vs {len(listed) - 1})")

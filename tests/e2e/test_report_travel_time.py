@@ -8,11 +8,11 @@ import os
 import re
 import sys
 import tempfile
-import html.parser
 
 sys.path.insert(0, os.path.dirname(__file__))
 import tiny_world  # noqa: E402
 from e2e import check, finish, rows, run  # noqa: E402
+from report_html import Report  # noqa: E402
 
 RULES = """
 [types.science_base]
@@ -29,34 +29,6 @@ residential = 30
 BASE = [("b1", "science_base", "甲县科普教育基地", 2_000, 5_000)]
 # Minutes by hand (test_travel_time_tiny.py): V1 3, V2 13, V3 104.4, V4 41 (990101); V5 53 (990102).
 BY_HAND = {"990101": [3.0, 13.0, math.hypot(3_000, 10_000) / 100.0, 41.0], "990102": [53.0]}
-
-
-class Tables(html.parser.HTMLParser):
-    """Cells of the tables with class travel-time or key-table, by data-type / data-county."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables, self._t, self._cell = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "table" and a.get("class") in ("travel-time", "key-table"):
-            self._t = self.tables.setdefault(a["class"] + ":" + (a.get("data-type") or a.get("data-county")), [])
-        elif tag == "tr" and self._t is not None:
-            self._t.append([])
-        elif tag in ("td", "th") and self._t is not None:
-            self._cell = ""
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self._t[-1].append(self._cell.strip())
-            self._cell = None
-        elif tag == "table":
-            self._t = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell += data
 
 
 def stats(minutes):
@@ -80,11 +52,10 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("report", out, "-o", page, "--date", "2026-12-02")
     check(r.returncode == 0, f"report exit 0 ({r.stderr})")
     text = open(page, encoding="utf-8").read()
-    doc = Tables()
-    doc.feed(text)
+    doc = Report(page)
 
     villages = rows(out, "villages")
-    table = doc.tables.get("travel-time:science_base", [])
+    table = doc.table("travel-time:science_base")
     check(len(table) == 3, f"a travel-time table with a row per county ({len(table)})")
     check(any("超过 30 分钟" in h for h in table[0]) if table else False, "the limit is named in minutes")
     check("travel-time:e_station" not in doc.tables, "no minutes for a radius type")
@@ -103,7 +74,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check(table[1][4:6] == ["27.0", "104.4"] and table[1][7] == "2" if len(table) > 1 else False,
           f"甲县 by hand: median 27.0, P90 104.4, 2 villages beyond ({table[1] if len(table) > 1 else None})")
 
-    key = doc.tables.get("key-table:990101", [])
+    key = doc.table("key-table:990101")
     header = key[0] if key else []
     col = next((i for i, h in enumerate(header) if h.startswith("出行时间")), None)
     check(col is not None, f"the key table has a minutes column ({header})")
