@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,6 +85,22 @@ std::string county_summary_json(const analysis::Analysis& a, const rules::Rules&
 std::vector<SideFile> county_summary_files(const std::filesystem::path& csv, const std::filesystem::path& json,
                                            const analysis::Analysis& a, const rules::Rules& rules,
                                            const planning::Result* plan, const SiteList& site_list = {});
+/// One column of the 规划点位清单 (`plan --sites` and the report's table): its Chinese header and
+/// English key (the file's header is "<zh> <key>", e.g. "建设年份 year") and what it holds.
+struct SiteListColumn {
+    enum class Kind { text, integer, real };
+    std::string_view zh, key;
+    Kind kind;
+};
+/// The site list's columns, in order: 序号, county code and name, township, village and its code,
+/// type, host name and kind, year, 远期, rank, people and villages newly covered, cost, lon, lat,
+/// site id, candidate id.
+std::span<const SiteListColumn> site_list_columns();
+/// The host of a proposed site as the site list names it: the candidates carry a kind, not a
+/// name, so the village's name and the kind, or "(村委会驻地)" for a village point ("village:…").
+std::string site_host_name(const std::string& village_name, const std::string& host_kind,
+                           const std::string& candidate_id);
+
 /// Writes the same files on their own, each under a temporary name; all are renamed onto their
 /// targets only once all are complete.
 void write_county_summaries(const std::filesystem::path& csv, const std::filesystem::path& json,

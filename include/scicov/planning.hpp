@@ -86,7 +86,7 @@ struct SummaryRow {
     double cost = 0;
     double share_before = 0, share_after = 0, target = 0;
     double reachable_share = 0;            ///< the best share any candidate set reaches
-    int year_met = 0;                      ///< first year the county meets the target (0: never)
+    int year_met = 0;                      ///< first year the county meets the target (0: never, or met before)
     std::vector<std::string> uncoverable;  ///< villages no candidate can cover (codes)
     int candidates = 0;
 };
@@ -97,10 +97,15 @@ struct HorizonRow {
     std::string county_code, county_name, type, type_name_zh;
     int sites_needed = 0;          ///< the plan's sites of the county and type
     int per_year = 0;              ///< the yearly budget used (city-wide or per county, as the scope)
-    int year_met = 0;              ///< first year the target is met (0: never with the plan's sites)
+    int year_met = 0;              ///< first year the target is met (0: never with the plan's sites, or met before)
+    bool met_before = false;       ///< met before the plan's first year (a budget's sites where none is needed)
     int horizon_year = 0;          ///< horizon_of(options)
-    int per_year_for_horizon = 0;  ///< least yearly budget (same scope) meeting it by the horizon (0: none)
-    std::string sentence_zh;       ///< "按全市每年 6 个，2075 年全覆盖；2035 年达标需每年 30 个"
+    int per_year_for_horizon = 0;  ///< least yearly budget (same scope) meeting it by the horizon (0: none needed,
+                                   ///< or none does)
+    /// The plan's terms in one sentence: "按全市每年 6 个，2029 年达标" (met by the horizon);
+    /// "按全市每年 6 个，2075 年全覆盖；2035 年达标需每年 30 个" (met after it); "规划前已达标，无需新建";
+    /// or why the plan's sites do not meet it ("无法达标：现有候选点位最多覆盖 …").
+    std::string sentence_zh;
 };
 
 /// Urban communities (社区) and rural villages (村) of a county, covered for a type at one stage of

@@ -35,6 +35,8 @@ struct Output {
         std::string code, name, county_code;
         bool urban = false;                  ///< settlement 社区 (else 村)
         std::map<std::string, int> covered;  ///< type → cov_<type>
+        double population = 0;
+        std::map<std::string, double> minutes;  ///< travel-time type → time_<type>_min (absent: no route)
         Rings rings;
     };
     struct Unit {  ///< a county or township
@@ -57,6 +59,9 @@ struct Output {
         int year = 0;
         double gain_villages = 0, gain_population = 0;
         crs::LonLat at;
+        std::string id, township_code, candidate_id, type_zh;  ///< for the site list
+        double cost = 0;
+        bool beyond_horizon = false;  ///< built after the plans' horizon: 远期
     };
     using Row = std::map<std::string, std::string>;  ///< a table row, values as text
 
@@ -70,6 +75,8 @@ struct Output {
     std::vector<Site> sites;                               ///< ordered by type, county, rank
     std::vector<Row> plan_summary;                         ///< empty when the file holds no plan
     std::vector<Row> urban_rural;                          ///< a plan with equalisation: the gap by stage
+    std::vector<Row> plan_horizon;  ///< per county and type: the plan's terms (sentence_zh); empty without a plan
+    std::vector<std::string> travel_time_types;            ///< types with time_<type>_min in the villages layer
     std::vector<std::pair<std::string, std::string>> run;  ///< key/value, in file order
 };
 

@@ -2,6 +2,7 @@
 // XLSX (GDAL's XLSX driver) or CSV with a UTF-8 BOM (GDAL's CSV driver, WRITE_BOM) so that Excel
 // reads the Chinese headers and names.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 #include <cpl_vsi.h>
@@ -11,31 +12,6 @@
 namespace scicov::output::detail {
 
 namespace {
-
-/// The site list's columns: Chinese header, with the English key where it helps a script.
-struct Column {
-    const char* header;
-    OGRFieldType type;
-};
-constexpr std::array<Column, 19> k_columns{{{"序号 no", OFTInteger},
-                                            {"县代码 county_code", OFTString},
-                                            {"县(市、区) county", OFTString},
-                                            {"乡镇(街道) township", OFTString},
-                                            {"村(社区) village", OFTString},
-                                            {"村(社区)代码 village_code", OFTString},
-                                            {"设施类型 type", OFTString},
-                                            {"依托场所名称 host_name", OFTString},
-                                            {"依托场所类型 host_kind", OFTString},
-                                            {"建设年份 year", OFTInteger},
-                                            {"远期 beyond_horizon", OFTString},
-                                            {"顺序 rank", OFTInteger},
-                                            {"新增覆盖人口 people_new", OFTReal},
-                                            {"新增覆盖村数 villages_new", OFTInteger},
-                                            {"成本 cost", OFTReal},
-                                            {"经度 lon", OFTReal},
-                                            {"纬度 lat", OFTReal},
-                                            {"编号 id", OFTString},
-                                            {"候选点编号 candidate_id", OFTString}}};
 
 template <typename Units>
 std::string name_of(const Units& units, const std::string& code) {
@@ -63,15 +39,19 @@ std::string site_list_bytes(const SiteList& target, const analysis::Analysis& a,
     const std::vector<std::string> options =
         xlsx ? std::vector<std::string>{} : std::vector<std::string>{"WRITE_BOM=YES", "LINEFORMAT=CRLF"};
     auto& layer = ds.create_layer(xlsx ? "规划点位清单" : target.path.stem().string(), nullptr, wkbNone, options);
-    for (const auto& c : k_columns) gdal::add_field(layer, c.header, c.type);
+    for (const auto& c : site_list_columns()) {
+        const OGRFieldType type = c.kind == SiteListColumn::Kind::integer ? OFTInteger
+                                  : c.kind == SiteListColumn::Kind::real  ? OFTReal
+                                                                          : OFTString;
+        const std::string header = std::string(c.zh) + " " + std::string(c.key);
+        gdal::add_field(layer, header.c_str(), type);
+    }
     int no = 0;
     for (const auto& s : plan.sites) {
         const auto* type = rules.find(s.type);
         const auto* village = village_of(a.inputs, s.village_code);
         const std::string village_name = village != nullptr ? village->name : std::string();
-        // The candidates carry a kind, not a name: the host is named by its village and kind.
-        const bool village_point = s.candidate_id.rfind("village:", 0) == 0;
-        const std::string host = village_point ? village_name + "(村委会驻地)" : village_name + s.host_kind;
+        const std::string host = site_host_name(village_name, s.host_kind, s.candidate_id);
         const std::vector<std::pair<int, std::string>> texts{{1, s.county_code},
                                                              {2, name_of(a.counties, s.county_code)},
                                                              {3, name_of(a.townships, s.township_code)},
@@ -106,3 +86,37 @@ std::string site_list_bytes(const SiteList& target, const analysis::Analysis& a,
 }
 
 }  // namespace scicov::output::detail
+
+namespace scicov::output {
+
+std::span<const SiteListColumn> site_list_columns() {
+    using K = SiteListColumn::Kind;
+    static constexpr std::array<SiteListColumn, 19> k_columns{{{"序号", "no", K::integer},
+                                                               {"县代码", "county_code", K::text},
+                                                               {"县(市、区)", "county", K::text},
+                                                               {"乡镇(街道)", "township", K::text},
+                                                               {"村(社区)", "village", K::text},
+                                                               {"村(社区)代码", "village_code", K::text},
+                                                               {"设施类型", "type", K::text},
+                                                               {"依托场所名称", "host_name", K::text},
+                                                               {"依托场所类型", "host_kind", K::text},
+                                                               {"建设年份", "year", K::integer},
+                                                               {"远期", "beyond_horizon", K::text},
+                                                               {"顺序", "rank", K::integer},
+                                                               {"新增覆盖人口", "people_new", K::real},
+                                                               {"新增覆盖村数", "villages_new", K::integer},
+                                                               {"成本", "cost", K::real},
+                                                               {"经度", "lon", K::real},
+                                                               {"纬度", "lat", K::real},
+                                                               {"编号", "id", K::text},
+                                                               {"候选点编号", "candidate_id", K::text}}};
+    return k_columns;
+}
+
+std::string site_host_name(const std::string& village_name, const std::string& host_kind,
+                           const std::string& candidate_id) {
+    // The candidates carry a kind, not a name: the host is named by its village and kind.
+    return candidate_id.rfind("village:", 0) == 0 ? village_name + "(村委会驻地)" : village_name + host_kind;
+}
+
+}  // namespace scicov::output

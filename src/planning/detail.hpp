@@ -85,4 +85,11 @@ std::vector<UrbanRuralRow> urban_rural(const analysis::Analysis& a, const rules:
 /// each instance's years, its summary row's year_met and result.per_year_needed.
 void phase(std::vector<Instance>& instances, const rules::Rules& rules, const Options& options, Result& result);
 
+/// Whether a target asks for every village (or person): 全覆盖, or a share: 达标.
+enum class Coverage { full, partial };
+
+/// The plan's terms in one sentence (HorizonRow::sentence_zh) from the county's row, the row of
+/// its plan in Result::summary (why a target is not met) and the scope of the yearly budget.
+std::string sentence_zh(const HorizonRow& h, const SummaryRow& plan, YearScope scope, Coverage target);
+
 }  // namespace scicov::planning::detail

@@ -7,12 +7,16 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
+#include "report/html.hpp"
 #include "report/png.hpp"
 #include "scicov/core.hpp"
+#include "scicov/output.hpp"
 #include "scicov/report.hpp"
+#include "scicov/rules.hpp"
 
 namespace scicov::report {
 
@@ -56,6 +60,83 @@ std::string measure_of_target(const Output& out, const std::string& type) {
     return "—";
 }
 
+/// The (county, type) rows of a table such as plan_horizon.
+std::map<std::pair<std::string, std::string>, const Output::Row*> by_county_type(const std::vector<Output::Row>& rows) {
+    std::map<std::pair<std::string, std::string>, const Output::Row*> out;
+    for (const auto& row : rows) {
+        const auto c = row.find("county_code"), t = row.find("type");
+        if (c != row.end() && t != row.end()) out.emplace(std::pair(c->second, t->second), &row);
+    }
+    return out;
+}
+
+std::string field(const Output::Row& row, const char* key) {
+    const auto it = row.find(key);
+    return it == row.end() ? std::string() : it->second;
+}
+
+/// The travel-time limit of each travel-time type, from the rules the run recorded (the run
+/// table's `rules`); a type is left out when they cannot be read.
+std::map<std::string, double> minute_limits(const Output& out) {
+    std::map<std::string, double> limits;
+    for (const auto& [key, text] : out.run) {
+        if (key != "rules") continue;
+        try {
+            const rules::Rules r = rules::parse_rules(text, "the run table's rules");
+            for (const auto& t : r.types) {
+                if (t.rule.kind == rules::CoverageKind::travel_time) limits[t.key] = t.rule.minutes;
+            }
+        } catch (const Error&) {
+            // An older or hand-made file: minutes are shown without the limit.
+        }
+    }
+    return limits;
+}
+
+/// Minutes to the nearest facility of a travel-time type over a county's villages.
+struct Minutes {
+    int villages = 0, routed = 0;  ///< villages, and those with a route
+    double median = 0, p90 = 0, max = 0;
+    int beyond = 0;  ///< villages over the limit or without a route
+    double people_beyond = 0;
+};
+
+/// Median (the middle value, or the mean of the two) and 90th percentile (nearest rank) of the
+/// routed villages' minutes; villages beyond `limit` (when given) or without a route.
+Minutes minutes_of(const Output& out, const std::string& county, const std::string& type,
+                   const std::optional<double>& limit) {
+    Minutes m;
+    std::vector<double> t;
+    for (const auto& v : out.villages) {
+        if (v.county_code != county) continue;
+        ++m.villages;
+        const auto it = v.minutes.find(type);
+        const bool routed = it != v.minutes.end();
+        if (routed) t.push_back(it->second);
+        if (!routed || (limit && it->second > *limit)) {
+            ++m.beyond;
+            m.people_beyond += v.population;
+        }
+    }
+    m.routed = static_cast<int>(t.size());
+    if (t.empty()) return m;
+    std::sort(t.begin(), t.end());
+    const std::size_t n = t.size();
+    m.median = n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+    m.p90 = t[static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(n))) - 1];
+    m.max = t.back();
+    return m;
+}
+
+bool is_travel_time(const Output& out, const std::string& type) {
+    return std::find(out.travel_time_types.begin(), out.travel_time_types.end(), type) != out.travel_time_types.end();
+}
+
+/// "12.5 / 28.0" minutes (median / 90th percentile), or "—" without a route.
+std::string minutes_cell(const Minutes& m) {
+    return m.routed > 0 ? fixed(m.median, 1) + " / " + fixed(m.p90, 1) : "—";
+}
+
 const char* k_css = R"(
 :root { --ink:#1f1f1f; --muted:#5a5a5a; --line:#d6d9dd; --ok:#2e7d32; --no:#b03a2e; --head:#eef2f5; }
 * { box-sizing: border-box; }
@@ -84,11 +165,20 @@ figcaption { color: var(--muted); font-size: 13px; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }
 pre { background: #f6f7f8; border: 1px solid var(--line); padding: 10px; font-size: 12px; white-space: pre-wrap; }
 .note { color: var(--muted); font-size: 13px; }
+.county { border-top: 1px solid var(--line); margin-top: 14px; }
+ul.terms { margin: 4px 0 6px; padding-left: 20px; }
+ul.terms li { margin: 2px 0; }
+.wide { overflow-x: auto; }
+table.site-list { font-size: 12px; }
+table.site-list td { white-space: nowrap; }
 svg text { font-family: inherit; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
   h2 { break-before: page; }
   h2.first { break-before: avoid; }
+  .county { break-inside: avoid; }
+  table.site-list { font-size: 7.5pt; }
+  .wide { overflow: visible; }
   figure, table, .chart { break-inside: avoid; }
   tr { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
@@ -207,9 +297,76 @@ void head_section(std::ostream& h, const Output& out, const ReportOptions& optio
       << "<div class=\"kpi\"><b>" << out.sites.size() << "</b><span>规划新增站点 proposed sites</span></div></div>\n";
 }
 
-/// 一、Summary per type: target, coverage, counties meeting it before and after the plan, sites and years.
+/// The sentence of a county × type: the plan's terms as planning wrote them (plan_horizon), else
+/// what the analysis says (met, or the share against the target).
+std::string terms_of(const Output& out, const Output::Unit& c, const std::string& type,
+                     const std::map<std::pair<std::string, std::string>, const Output::Row*>& horizon) {
+    if (const auto it = horizon.find({c.code, type}); it != horizon.end()) return field(*it->second, "sentence_zh");
+    const auto met = value(c, "met_" + type);
+    if (met && *met != 0) return out.plan_summary.empty() ? "已达标" : "已达标，无需新建";
+    return "未达标：现状 " + opt_pct(value(c, "share_" + type)) + "（目标 " + opt_pct(value(c, "target_" + type)) +
+           "）" + (out.plan_summary.empty() ? "，未做规划" : "");
+}
+
+/// The key table of one county: per type target, now, gap, sites, after, year met (and minutes
+/// for travel-time types).
+void key_table(std::ostream& h, const Output& out, const Output::Unit& c, const std::map<std::string, double>& limits) {
+    const bool minutes = !out.travel_time_types.empty();
+    h << "<table class=\"key-table\" data-county=\"" << xml_escape(c.code)
+      << "\"><tr><th class=\"l\">设施类型<small>type</small></th><th>目标<small>target</small></th>"
+      << "<th>现状<small>share</small></th><th>达标<small>met</small></th><th>缺口<small>gap</small></th>";
+    if (minutes) h << "<th>出行时间 分钟<small>median / P90</small></th><th>超时村数<small>beyond</small></th>";
+    h << "<th>新增<small>sites</small></th><th>规划后<small>share_after</small></th>"
+      << "<th>达标年份<small>year_met</small></th></tr>\n";
+    for (const auto& type : out.types) {
+        const auto year_met = value(c, "year_met_" + type);
+        h << "<tr><td class=\"l\">" << xml_escape(type_name_zh(type)) << "</td><td>"
+          << opt_pct(value(c, "target_" + type)) << "</td><td>" << opt_pct(value(c, "share_" + type)) << "</td><td>"
+          << yes_no(value(c, "met_" + type)) << "</td><td>"
+          << (value(c, "gap_" + type) ? thousands(*value(c, "gap_" + type)) : "—") << "</td>";
+        if (minutes) {
+            if (is_travel_time(out, type)) {
+                const auto limit = limits.find(type);
+                const Minutes m =
+                    minutes_of(out, c.code, type, limit != limits.end() ? std::optional(limit->second) : std::nullopt);
+                h << "<td>" << minutes_cell(m) << "</td><td>" << m.beyond << "</td>";
+            } else {
+                h << "<td>—</td><td>—</td>";
+            }
+        }
+        h << "<td>" << (value(c, "sites_" + type) ? fixed(*value(c, "sites_" + type), 0) : "—") << "</td><td>"
+          << opt_pct(value(c, "share_after_" + type)) << "</td><td>"
+          << (year_met && *year_met > 0 ? fixed(*year_met, 0) : "—") << "</td></tr>\n";
+    }
+    h << "</table>\n";
+}
+
+/// 一、The first screen: per county, the plan's terms in one sentence per type, then its key table.
+void brief_section(std::ostream& h, const Output& out) {
+    h << "<h2 class=\"first\" id=\"brief\">一、规划结论 The plan in brief</h2>\n";
+    const auto horizon = by_county_type(out.plan_horizon);
+    const auto limits = minute_limits(out);
+    if (!out.plan_horizon.empty()) {
+        h << "<p class=\"note\">“按全市每年 N 个”: 该类设施全市各县共用的每年新建个数 (“本县”: 每县各自的); "
+          << "“Y 年达标需每年 M 个”: 在规划期末 (" << xml_escape(field(out.plan_horizon.front(), "horizon_year"))
+          << " 年) 前达标所需的每年个数, 口径相同; 其后建成的点位为远期。</p>\n";
+    }
+    for (const auto& c : out.counties) {
+        h << "<div class=\"county\" id=\"county-" << xml_escape(c.code) << "\"><h3>" << xml_escape(c.name) << " <small>"
+          << xml_escape(c.code) << "</small></h3>\n<ul class=\"terms\">";
+        for (const auto& type : out.types) {
+            h << "<li data-type=\"" << xml_escape(type) << "\"><b>" << xml_escape(type_name_zh(type)) << "</b>："
+              << xml_escape(terms_of(out, c, type, horizon)) << "</li>";
+        }
+        h << "</ul>\n";
+        key_table(h, out, c, limits);
+        h << "</div>\n";
+    }
+}
+
+/// 二、Summary per type: target, coverage, counties meeting it before and after the plan, sites and years.
 void summary_section(std::ostream& h, const Output& out) {
-    h << "<h2 class=\"first\" id=\"summary\">一、总体情况 Summary</h2>\n<table id=\"summary-table\"><tr><th "
+    h << "<h2 id=\"summary\">二、总体情况 Summary</h2>\n<table id=\"summary-table\"><tr><th "
          "class=\"l\">设施类型<small>type</small></th>"
       << "<th>目标<small>target</small></th><th>村覆盖<small>villages_cov</small></th><th>人口覆盖<small>pop_cov</"
          "small></th>"
@@ -234,13 +391,13 @@ void summary_section(std::ostream& h, const Output& out) {
           << "</td><td>" << n << "</td><td>" << (n > 0 ? std::to_string(y0) + "–" + std::to_string(y1) : "—")
           << "</td></tr>\n";
     }
-    h << "</table>\n<p class=\"note\">目标与覆盖口径见第七节的规则 (rules)。份额 share 按目标的口径计 "
+    h << "</table>\n<p class=\"note\">目标与覆盖口径见第十节的规则 (rules)。份额 share 按目标的口径计 "
          "(村数、人口或单位)。</p>\n";
 }
 
-/// 二、Per county and type: target, share, met, gap, and the same after the plan.
+/// 三、Per county and type: target, share, met, gap, and the same after the plan.
 void county_tables(std::ostream& h, const Output& out) {
-    h << "<h2 id=\"counties\">二、各县(市、区)指标 Per county</h2>\n";
+    h << "<h2 id=\"counties\">三、各县(市、区)指标 Per county</h2>\n";
     for (const auto& type : out.types) {
         h << "<h3>" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type) << "</small></h3>\n";
         h << "<table class=\"county-table\" data-type=\"" << xml_escape(type)
@@ -264,9 +421,9 @@ void county_tables(std::ostream& h, const Output& out) {
     }
 }
 
-/// 三、Maps as base64 PNG: one per city and type, or one per city of the default type when that is too many.
+/// 五、Maps as base64 PNG: one per city and type, or one per city of the default type when that is too many.
 void maps_section(std::ostream& h, const Output& out, const ReportOptions& options) {
-    h << "<h2 id=\"maps\">三、地图 Maps</h2>\n";
+    h << "<h2 id=\"maps\">五、地图 Maps</h2>\n";
     {
         std::vector<std::string> cities;  // 4-digit prefixes
         for (const auto& c : out.counties) {
@@ -303,9 +460,9 @@ void maps_section(std::ostream& h, const Output& out, const ReportOptions& optio
     }
 }
 
-/// 四、The plan year by year, and sites per county.
+/// 六、The plan year by year, and sites per county.
 void plan_section(std::ostream& h, const Output& out, bool has_plan) {
-    h << "<h2 id=\"plan\">四、年度计划 Plan year by year</h2>\n";
+    h << "<h2 id=\"plan\">六、年度计划 Plan year by year</h2>\n";
     if (!has_plan) {
         h << "<p>本文件没有规划 (由 scicov analyze 生成); 运行 scicov plan 得到新增站点。</p>\n";
     } else {
@@ -359,9 +516,127 @@ void plan_section(std::ostream& h, const Output& out, bool has_plan) {
     }
 }
 
-/// 五、Coverage vs sites: the plan's population share by site count, and budget sweeps per county.
+/// 四、Travel-time types: minutes to the nearest facility per county (median, 90th percentile,
+/// longest) and the villages beyond the limit or without a route.
+void travel_time_section(std::ostream& h, const Output& out) {
+    h << "<h2 id=\"travel-time\">四、出行时间 Travel time</h2>\n";
+    if (out.travel_time_types.empty()) {
+        h << "<p>本次分析没有按出行时间计的设施类型 (coverage = \"travel_time\")。</p>\n";
+        return;
+    }
+    const auto limits = minute_limits(out);
+    h << "<p class=\"note\">每个村(社区)代表点经道路到最近设施的分钟数 (time_&lt;type&gt;_min): "
+         "中位数、第 90 百分位 (最近秩) 与最长值按有道路可达的村计; 超时村含无道路可达的村。</p>\n";
+    for (const auto& type : out.travel_time_types) {
+        const auto limit = limits.find(type);
+        const std::optional<double> minutes = limit != limits.end() ? std::optional(limit->second) : std::nullopt;
+        const std::string over = minutes ? "超过 " + fixed(*minutes, 0) + " 分钟" : "无道路可达";
+        h << "<h3>" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type)
+          << (minutes ? " · " + fixed(*minutes, 0) + " 分钟" : "")
+          << "</small></h3>\n<table class=\"travel-time\" data-type=\"" << xml_escape(type)
+          << "\"><tr><th class=\"l\">代码<small>code</small></th><th class=\"l\">名称<small>name</small></th>"
+          << "<th>村数<small>villages</small></th><th>可达<small>routed</small></th>"
+          << "<th>中位数 分钟<small>median_min</small></th><th>90% 分位 分钟<small>p90_min</small></th>"
+          << "<th>最长 分钟<small>max_min</small></th><th>" << over << " 村数<small>villages_beyond</small></th>"
+          << "<th>" << over << " 人口<small>people_beyond</small></th></tr>\n";
+        for (const auto& c : out.counties) {
+            const Minutes m = minutes_of(out, c.code, type, minutes);
+            h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name)
+              << "</td><td>" << m.villages << "</td><td>" << m.routed << "</td><td>"
+              << (m.routed ? fixed(m.median, 1) : "—") << "</td><td>" << (m.routed ? fixed(m.p90, 1) : "—")
+              << "</td><td>" << (m.routed ? fixed(m.max, 1) : "—") << "</td><td>" << m.beyond << "</td><td>"
+              << thousands(m.people_beyond) << "</td></tr>\n";
+        }
+        h << "</table>\n";
+    }
+}
+
+/// A number as the site list shows it: whole numbers without decimals, else `decimals`.
+std::string number_text(double v, int decimals) {
+    return v == std::floor(v) && std::abs(v) < 1e15 ? fixed(v, 0) : fixed(v, decimals);
+}
+
+template <typename Units>
+std::string name_of(const Units& units, const std::string& code) {
+    const auto it = std::lower_bound(units.begin(), units.end(), code,
+                                     [](const auto& u, const std::string& c) { return u.code < c; });
+    return it != units.end() && it->code == code ? it->name : std::string();
+}
+
+}  // namespace
+
+namespace detail {
+
+std::map<std::string, std::string> site_list_cells(const Output& out, const Output::Site& s, int no) {
+    const std::string village = name_of(out.villages, s.village_code);
+    return {{"no", std::to_string(no)},
+            {"county_code", s.county_code},
+            {"county", name_of(out.counties, s.county_code)},
+            {"township", name_of(out.townships, s.township_code)},
+            {"village", village},
+            {"village_code", s.village_code},
+            {"type", s.type_zh.empty() ? type_name_zh(s.type) : s.type_zh},
+            {"host_name", output::site_host_name(village, s.host_kind, s.candidate_id)},
+            {"host_kind", s.host_kind},
+            {"year", s.year > 0 ? std::to_string(s.year) : ""},
+            {"beyond_horizon", s.beyond_horizon ? "远期" : ""},
+            {"rank", std::to_string(s.rank)},
+            {"people_new", number_text(s.gain_population, 1)},
+            {"villages_new", number_text(s.gain_villages, 0)},
+            {"cost", number_text(s.cost, 2)},
+            {"lon", fixed(s.at.lon, 6)},
+            {"lat", fixed(s.at.lat, 6)},
+            {"id", s.id},
+            {"candidate_id", s.candidate_id}};
+}
+
+}  // namespace detail
+
+namespace {
+
+/// 七、规划点位清单: every proposed site, in the columns and order of `plan --sites`.
+void site_list_section(std::ostream& h, const Output& out, bool has_plan) {
+    h << "<h2 id=\"site-list\">七、规划点位清单 Site list</h2>\n";
+    if (!has_plan || out.sites.empty()) {
+        h << "<p>" << (has_plan ? "规划没有新增点位。" : "无规划。") << "</p>\n";
+        return;
+    }
+    h << "<p class=\"note\">与 <code>scicov plan --sites FILE.xlsx|.csv</code> 的列与顺序相同; "
+         "依托场所名称为村(社区)名 + 场所类型; 远期: 规划期后建成。</p>\n"
+      << "<div class=\"wide\"><table id=\"site-list\" class=\"site-list\"><tr>";
+    const auto columns = output::site_list_columns();
+    for (const auto& c : columns) {
+        const bool text = c.kind == output::SiteListColumn::Kind::text;
+        h << "<th" << (text ? " class=\"l\"" : "") << ">" << c.zh << "<small>" << c.key << "</small></th>";
+    }
+    h << "</tr>\n";
+    // As plan.sites: by the rules' order of types (out.types), county, rank.
+    const auto type_rank = [&](const std::string& t) { return std::find(out.types.begin(), out.types.end(), t); };
+    std::vector<const Output::Site*> order;
+    for (const auto& s : out.sites) order.push_back(&s);
+    std::stable_sort(order.begin(), order.end(), [&](const Output::Site* a, const Output::Site* b) {
+        return std::tuple(type_rank(a->type), a->county_code, a->rank) <
+               std::tuple(type_rank(b->type), b->county_code, b->rank);
+    });
+    int no = 0;
+    for (const Output::Site* site : order) {
+        const auto& s = *site;
+        const auto cells = detail::site_list_cells(out, s, ++no);
+        h << "<tr>";
+        for (const auto& c : columns) {
+            const auto it = cells.find(std::string(c.key));
+            const bool text = c.kind == output::SiteListColumn::Kind::text;
+            h << "<td" << (text ? " class=\"l\"" : "") << ">" << xml_escape(it == cells.end() ? "" : it->second)
+              << "</td>";
+        }
+        h << "</tr>\n";
+    }
+    h << "</table></div>\n";
+}
+
+/// 八、Coverage vs sites: the plan's population share by site count, and budget sweeps per county.
 void curve_section(std::ostream& h, const Output& out, bool has_plan) {
-    h << "<h2 id=\"curve\">五、覆盖率与站点数 Coverage vs sites</h2>\n";
+    h << "<h2 id=\"curve\">八、覆盖率与站点数 Coverage vs sites</h2>\n";
     if (!has_plan) {
         h << "<p>无规划。</p>\n";
     } else {
@@ -440,9 +715,9 @@ void urban_rural_by_stage(std::ostream& h, const Output& out, const std::string&
     if (open) h << "</table>\n";
 }
 
-/// 六、Urban (社区) vs rural (村) coverage per county (POLICY 003).
+/// 九、Urban (社区) vs rural (村) coverage per county (POLICY 003).
 void urban_rural_section(std::ostream& h, const Output& out) {
-    h << "<h2 id=\"equalisation\">六、城乡均等化 Urban (社区) vs rural (村)</h2>\n"
+    h << "<h2 id=\"equalisation\">九、城乡均等化 Urban (社区) vs rural (村)</h2>\n"
       << "<p class=\"note\">POLICY 003 (牡丹区): 推动科普公共服务均等化 — 社区 (城镇) 与村 (农村) 的覆盖并列。</p>\n";
     for (const auto& type : out.types) {
         h << "<h3>" << xml_escape(type_name_zh(type)) << "</h3>\n<table class=\"urban-rural\" data-type=\""
@@ -469,9 +744,9 @@ void urban_rural_section(std::ostream& h, const Output& out) {
     }
 }
 
-/// 七、The inputs and rules of the run, and the solver's rows.
+/// 十、The inputs and rules of the run, and the solver's rows.
 void run_section(std::ostream& h, const Output& out) {
-    h << "<h2 id=\"run\">七、输入与规则 Inputs and rules</h2>\n<table id=\"run-table\"><tr><th class=\"l\">key</th><th "
+    h << "<h2 id=\"run\">十、输入与规则 Inputs and rules</h2>\n<table id=\"run-table\"><tr><th class=\"l\">key</th><th "
          "class=\"l\">value</th></tr>\n";
     for (const auto& [k, v] : out.run) {
         h << "<tr><td class=\"l\"><code>" << xml_escape(k) << "</code></td><td class=\"l\">";
@@ -512,10 +787,13 @@ std::string render_report(const Output& out, const ReportOptions& options) {
     std::ostringstream h;
     const bool has_plan = !out.plan_summary.empty() || !out.sites.empty();
     head_section(h, out, options);
+    brief_section(h, out);
     summary_section(h, out);
     county_tables(h, out);
+    travel_time_section(h, out);
     maps_section(h, out, options);
     plan_section(h, out, has_plan);
+    site_list_section(h, out, has_plan);
     curve_section(h, out, has_plan);
     urban_rural_section(h, out);
     run_section(h, out);

@@ -141,12 +141,41 @@ std::vector<Output::Site> read_sites(const std::string& file, OGRLayer& layer) {
         s.gain_villages = number(*f, "gain_villages");
         s.gain_population = number(*f, "gain_population");
         s.at = point_of(f->GetGeometryRef());
+        s.id = text(*f, "id");
+        s.township_code = text(*f, "township_code");
+        s.candidate_id = text(*f, "candidate_id");
+        s.type_zh = text(*f, "type_zh");
+        s.cost = number(*f, "cost");
+        s.beyond_horizon = number(*f, "beyond_horizon") != 0;
         sites.push_back(std::move(s));
     });
     std::sort(sites.begin(), sites.end(), [](const auto& a, const auto& b) {
         return std::tie(a.type, a.county_code, a.rank, a.year) < std::tie(b.type, b.county_code, b.rank, b.year);
     });
     return sites;
+}
+
+/// Every row of a table (a layer without geometry), its set fields as text.
+std::vector<Output::Row> read_rows(const std::string& file, OGRLayer& layer) {
+    std::vector<Output::Row> rows;
+    OGRFeatureDefn* d = layer.GetLayerDefn();
+    each(file, layer, [&](OGRFeature& f) {
+        Output::Row row;
+        for (int i = 0; i < d->GetFieldCount(); ++i) {
+            if (f.IsFieldSetAndNotNull(i)) row[d->GetFieldDefn(i)->GetNameRef()] = f.GetFieldAsString(i);
+        }
+        rows.push_back(std::move(row));
+    });
+    return rows;
+}
+
+/// The types of `types` whose villages carry minutes (time_<type>_min: travel-time rules).
+std::vector<std::string> travel_time_types(OGRLayer& villages, const std::vector<std::string>& types) {
+    std::vector<std::string> out;
+    for (const auto& t : types) {
+        if (villages.GetLayerDefn()->GetFieldIndex(("time_" + t + "_min").c_str()) >= 0) out.push_back(t);
+    }
+    return out;
 }
 
 }  // namespace
@@ -171,6 +200,7 @@ Output load_output(const std::string& gpkg) {
         if (OGRLayer* l = ds.find_layer("townships")) out.townships = read_units(gpkg, *l);
 
         OGRLayer& villages = ds.layer("villages");
+        out.travel_time_types = travel_time_types(villages, out.types);
         each(gpkg, villages, [&](OGRFeature& feature) {
             OGRFeature* f = &feature;
             Output::Village v;
@@ -179,6 +209,10 @@ Output load_output(const std::string& gpkg) {
             v.county_code = text(*f, "county_code");
             v.urban = text(*f, "settlement") == "社区";
             for (const auto& t : out.types) v.covered[t] = static_cast<int>(number(*f, ("cov_" + t).c_str()));
+            v.population = number(*f, "population");
+            for (const auto& t : out.travel_time_types) {
+                if (const double m = number(*f, ("time_" + t + "_min").c_str(), -1); m >= 0) v.minutes[t] = m;
+            }
             v.rings = rings_of(f->GetGeometryRef());
             out.villages.push_back(std::move(v));
         });
@@ -197,18 +231,9 @@ Output load_output(const std::string& gpkg) {
             });
         }
         if (OGRLayer* l = ds.find_layer("proposed_sites")) out.sites = read_sites(gpkg, *l);
-        const auto rows = [&](OGRLayer& l, std::vector<Output::Row>& into) {
-            OGRFeatureDefn* d = l.GetLayerDefn();
-            each(gpkg, l, [&](OGRFeature& f) {
-                Output::Row row;
-                for (int i = 0; i < d->GetFieldCount(); ++i) {
-                    if (f.IsFieldSetAndNotNull(i)) row[d->GetFieldDefn(i)->GetNameRef()] = f.GetFieldAsString(i);
-                }
-                into.push_back(std::move(row));
-            });
-        };
-        if (OGRLayer* l = ds.find_layer("plan_summary")) rows(*l, out.plan_summary);
-        if (OGRLayer* l = ds.find_layer("urban_rural")) rows(*l, out.urban_rural);
+        if (OGRLayer* l = ds.find_layer("plan_summary")) out.plan_summary = read_rows(gpkg, *l);
+        if (OGRLayer* l = ds.find_layer("plan_horizon")) out.plan_horizon = read_rows(gpkg, *l);
+        if (OGRLayer* l = ds.find_layer("urban_rural")) out.urban_rural = read_rows(gpkg, *l);
         if (OGRLayer* l = ds.find_layer("run")) {
             each(gpkg, *l, [&](OGRFeature& f) { out.run.emplace_back(text(f, "key"), text(f, "value")); });
         }

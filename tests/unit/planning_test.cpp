@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "planning/detail.hpp"
 #include "scicov/analysis.hpp"
 #include "scicov/planning.hpp"
 #include "tiny_world.hpp"
@@ -181,4 +182,106 @@ TEST_CASE("planning: exclusion areas hold no new site when the villages' points 
     CHECK(std::any_of(warnings.begin(), warnings.end(), [](const std::string& w) {
         return w.find("1 village points") != std::string::npos && w.find("exclusion") != std::string::npos;
     }));
+}
+
+TEST_CASE("planning: the plan's terms in one sentence, case by case", "[planning]") {
+    using planning::detail::Coverage;
+    using planning::detail::sentence_zh;
+    planning::HorizonRow h;
+    h.per_year = 6;
+    h.horizon_year = 2035;
+    h.sites_needed = 20;
+    planning::SummaryRow plan;
+    plan.model = "set_cover";
+    plan.status = "optimal";
+    plan.target = 0.9;
+    const auto city = planning::YearScope::city;
+
+    SECTION("met by the horizon: the year, and no budget to name") {
+        h.year_met = 2029;
+        h.per_year_for_horizon = 3;  // less would do, but six a year already meets it by 2035
+        CHECK(sentence_zh(h, plan, city, Coverage::partial) == "按全市每年 6 个，2029 年达标");
+        CHECK(sentence_zh(h, plan, planning::YearScope::county, Coverage::partial) == "按本县每年 6 个，2029 年达标");
+    }
+    SECTION("met after the horizon: the year, and the yearly budget that meets it by then") {
+        h.year_met = 2075;
+        h.per_year_for_horizon = 30;
+        CHECK(sentence_zh(h, plan, city, Coverage::full) == "按全市每年 6 个，2075 年全覆盖；2035 年达标需每年 30 个");
+    }
+    SECTION("met before the plan: no year, no site needed") {
+        h.met_before = true;
+        h.sites_needed = 0;
+        CHECK(sentence_zh(h, plan, city, Coverage::partial) == "规划前已达标，无需新建");
+        h.sites_needed = 2;  // a budget's sites in a county that needs none
+        CHECK(sentence_zh(h, plan, city, Coverage::full) == "规划前已全覆盖；预算内另有 2 个点位可提高覆盖");
+    }
+    SECTION("never met, and why: candidates that cannot reach it, a budget too small, no solution in time") {
+        plan.status = "infeasible";
+        plan.reachable_share = 0.75;
+        plan.uncoverable = {"990101002002"};
+        CHECK(sentence_zh(h, plan, city, Coverage::partial) ==
+              "无法达标：现有候选点位最多覆盖 75.0%（目标 90.0%），1 个村(社区)没有候选点位能覆盖");
+        plan.model = "max_cover";
+        plan.share_after = 0.8;
+        h.sites_needed = 5;
+        CHECK(sentence_zh(h, plan, city, Coverage::partial) ==
+              "预算内的 5 个点位建成后覆盖 80.0%，未达标（目标 90.0%）");
+        plan.model = "set_cover";
+        plan.status = "time_limit_no_solution";
+        CHECK(sentence_zh(h, plan, city, Coverage::partial).find("求解超时") == 0);
+    }
+}
+
+TEST_CASE("planning: a budget in a county already meeting its target is met before the plan, not a year early",
+          "[planning]") {
+    rules::Rules rules;
+    rules::CoverageRule contains;
+    contains.kind = rules::CoverageKind::contains;
+    rules.types = {test::tiny_type("room", contains, 1.0)};
+    auto in = test::tiny_world();
+    in.facilities = {test::tiny_facility("r5", "room", 25'000, 5'000)};  // county 990102 is met
+    const analysis::Analysis a(std::move(in), rules, analysis::Options{}, Reporter{});
+    auto o = options();
+    o.horizon_year = 2035;
+    o.budgets["room"] = {2};
+    const auto plan = planning::run(a, rules, o, Reporter{});
+
+    REQUIRE(plan.horizon.size() == 2);
+    const auto& open = plan.horizon[0];
+    const auto& met = plan.horizon[1];
+    CHECK(met.county_code == "990102");
+    CHECK(met.met_before);
+    CHECK(met.year_met == 0);  // was start_year - 1: "2025 年达标" for a plan starting in 2026
+    CHECK(met.per_year_for_horizon == 0);
+    CHECK(met.sentence_zh == "规划前已全覆盖，无需新建");
+    // Two sites of the four 990101 needs: the budget's share, and why it is not met.
+    CHECK_FALSE(open.met_before);
+    CHECK(open.year_met == 0);
+    CHECK(open.sentence_zh == "预算内的 2 个点位建成后覆盖 50.0%，未达标（目标 100.0%）");
+    for (const auto& row : plan.summary) CHECK(row.year_met == 0);
+}
+
+TEST_CASE("planning: a target no candidate set reaches says so in its sentence", "[planning]") {
+    rules::Rules rules;
+    rules::CoverageRule contains;
+    contains.kind = rules::CoverageKind::contains;
+    rules.types = {test::tiny_type("room", contains, 1.0)};
+    auto in = test::tiny_world();
+    // Candidates in V1..V3 only (hosts of a candidates layer): V4 cannot get a room.
+    for (int i = 0; i < 3; ++i) {
+        model::Candidate c;
+        c.id = "c" + std::to_string(i);
+        c.kind = "党群服务中心";
+        c.location = in.villages[static_cast<std::size_t>(i)].rep;
+        in.candidates.push_back(c);
+    }
+    const analysis::Analysis a(std::move(in), rules, analysis::Options{}, Reporter{});
+    auto o = options();
+    o.horizon_year = 2035;
+    const auto plan = planning::run(a, rules, o, Reporter{});
+    REQUIRE_FALSE(plan.horizon.empty());
+    const auto& h = plan.horizon[0];
+    CHECK(h.county_code == "990101");
+    CHECK(h.year_met == 0);
+    CHECK(h.sentence_zh == "无法达标：现有候选点位最多覆盖 75.0%（目标 100.0%），1 个村(社区)没有候选点位能覆盖");
 }

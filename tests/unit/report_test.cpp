@@ -9,8 +9,10 @@
 #include <string>
 
 #include "core/proj.hpp"
+#include "report/html.hpp"
 #include "report/png.hpp"
 #include "scicov/core.hpp"
+#include "scicov/output.hpp"
 #include "scicov/report.hpp"
 #include "support.hpp"
 
@@ -337,4 +339,57 @@ TEST_CASE("maps and reports are written whole: renamed when complete, nothing le
             CHECK_THAT(e.what(), Catch::Contains("does not exist"));
         }
     }
+}
+
+TEST_CASE("the report's site list fills every column of plan --sites, and the first screen says the plan's terms",
+          "[report][html]") {
+    report::Output out = tiny_world();
+    out.villages[1].name = "东村村民委员会";
+    report::Output::Unit township;
+    township.code = "510101001";
+    township.name = "城关镇";
+    out.townships.push_back(township);
+    report::Output::Site site;
+    site.type = "science_room";
+    site.county_code = "510101";
+    site.township_code = "510101001";
+    site.village_code = "510101001002";
+    site.host_kind = "党群服务中心";
+    site.candidate_id = "c7";
+    site.id = "science_room-510101-001";
+    site.rank = 1;
+    site.year = 2036;
+    site.beyond_horizon = true;
+    site.gain_villages = 1;
+    site.gain_population = 1000;
+    site.cost = 1.5;
+    site.at = {104.15, 30.05};
+    out.sites.push_back(site);
+    out.plan_horizon.push_back({{"county_code", "510101"},
+                                {"type", "science_room"},
+                                {"horizon_year", "2035"},
+                                {"sentence_zh", "按全市每年 1 个，2036 年全覆盖；2035 年达标需每年 2 个"}});
+    out.plan_summary.push_back({{"county_code", "510101"}, {"type", "science_room"}, {"model", "set_cover"}});
+
+    const auto cells = report::detail::site_list_cells(out, out.sites[0], 1);
+    for (const auto& c : output::site_list_columns()) CHECK(cells.count(std::string(c.key)) == 1);
+    CHECK(cells.size() == output::site_list_columns().size());
+    CHECK(cells.at("township") == "城关镇");
+    CHECK(cells.at("village") == "东村村民委员会");
+    CHECK(cells.at("host_name") == "东村村民委员会党群服务中心");
+    CHECK(cells.at("beyond_horizon") == "远期");
+    CHECK(cells.at("cost") == "1.50");
+    CHECK(cells.at("people_new") == "1000");
+
+    report::ReportOptions options;
+    options.date = "2025-06-01";
+    options.map_width_px = 400;
+    const std::string html = report::render_report(out, options);
+    const auto brief = html.find("id=\"brief\"");
+    const auto summary = html.find("id=\"summary\"");
+    REQUIRE(brief != std::string::npos);
+    CHECK(brief < summary);
+    CHECK(html.find("按全市每年 1 个，2036 年全覆盖；2035 年达标需每年 2 个") < summary);
+    CHECK(html.find("<th>建设年份<small>year</small></th>") != std::string::npos);
+    CHECK(html.find("<td class=\"l\">东村村民委员会党群服务中心</td>") != std::string::npos);
 }
