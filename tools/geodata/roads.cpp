@@ -27,7 +27,7 @@ constexpr double k_neighbour_deg = 0.005;
 /// Metres per degree of latitude (mean); lengths here only steer the shape of a detour.
 constexpr double k_m_per_deg = 111'320.0;
 /// A link is split in halves until its pieces are shorter than this (and at most k_max_depth times).
-constexpr double k_piece_m = 300.0;
+constexpr double k_piece_m = 400.0;
 constexpr int k_max_depth = 5;
 /// Half the gap between the two carriageways of a divided trunk road (degrees of latitude, ~12 m).
 constexpr double k_carriageway_deg = 12.0 / k_m_per_deg;
@@ -248,7 +248,8 @@ void add_cross_links(const std::vector<Point>& centres, const std::vector<std::s
     }
 }
 
-/// An access road (村道) to every site from the nearest village point, unless it stands there.
+/// An access road (村道, straight) to every site from the nearest village point, unless it
+/// stands there.
 void add_access_roads(const RoadNodes& nodes, Drawer& drawer) {
     std::vector<Point> villages;
     for (const auto& t : nodes.townships) villages.insert(villages.end(), t.villages.begin(), t.villages.end());
@@ -259,7 +260,7 @@ void add_access_roads(const RoadNodes& nodes, Drawer& drawer) {
             if (metres(site, villages[v], drawer.kx()) < metres(site, villages[nearest], drawer.kx())) nearest = v;
         }
         if (villages[nearest] == site) continue;
-        drawer.add("村道", 0, "B", drawer.path(villages[nearest], site));
+        drawer.add("村道", 0, "B", {villages[nearest], site});  // short: a straight driveway
     }
 }
 
