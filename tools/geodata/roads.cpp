@@ -29,7 +29,8 @@ constexpr double k_m_per_deg = 111'320.0;
 /// A link is split in halves until its pieces are shorter than this (and at most k_max_depth times).
 constexpr double k_piece_m = 400.0;
 constexpr int k_max_depth = 5;
-/// Half the gap between the two carriageways of a divided trunk road (degrees of latitude, ~12 m).
+/// The second carriageway of a divided trunk road lies twice this to the side (degrees of latitude:
+/// ~24 m).
 constexpr double k_carriageway_deg = 12.0 / k_m_per_deg;
 
 enum class Terrain { plain, hilly, mountain };
