@@ -115,6 +115,8 @@ public:
                 auto names = ds.layer_names();
                 if (names.size() == 1) {
                     layer_name = names.front();
+                } else if (role == k_role_roads && detail::is_osm(ds.get())) {
+                    layer_name = detail::k_osm_lines_layer;  // OSM's ways
                 } else {
                     layer_name = role;
                 }
@@ -699,9 +701,13 @@ void read_roads(Reader& r, model::Inputs& out) {
     const auto& fm = r.options().fields;
     CtPtr ct;
     const bool crs_ok = r.prepare_crs(*found, ct);
-    const int i_class = r.field(*found, fm.road_class, true);
-    const int i_speed = r.field(*found, fm.road_maxspeed, false);
-    const int i_oneway = r.field(*found, fm.road_oneway, false);
+    // OpenStreetMap through GDAL's OSM driver: highway, and maxspeed and oneway in other_tags.
+    const bool osm =
+        detail::is_osm(found->dataset->get()) && found->layer->GetLayerDefn()->GetFieldIndex(fm.road_class.c_str()) < 0;
+    const int i_class = r.field(*found, osm ? detail::k_osm_class_field : fm.road_class, true);
+    const int i_speed = osm ? -1 : r.field(*found, fm.road_maxspeed, false);
+    const int i_oneway = osm ? -1 : r.field(*found, fm.road_oneway, false);
+    const int i_tags = osm ? r.field(*found, detail::k_osm_tags_field, false) : -1;
     if (!crs_ok || i_class < 0) return;
     if (i_speed >= 0) r.check_stored_numbers(*found, {fm.road_maxspeed});
     const crs::Datum datum = r.datum(*found);
@@ -710,8 +716,14 @@ void read_roads(Reader& r, model::Inputs& out) {
         model::Road road;
         road.source = {found->dataset->name(), found->name, fid};
         road.road_class = r.text(*found, feat, i_class);
-        const auto speed = r.number(*found, feat, i_speed, false);
-        const std::string oneway = r.text(*found, feat, i_oneway);
+        if (osm && road.road_class.empty()) return;  // a waterway, a power line: not a road
+        auto speed = r.number(*found, feat, i_speed, false);
+        std::string oneway = r.text(*found, feat, i_oneway);
+        if (osm) {
+            const std::string tags = r.text(*found, feat, i_tags);
+            if (const auto m = detail::osm_tag(tags, "maxspeed")) speed = detail::osm_maxspeed_kmh(*m);
+            if (const auto o = detail::osm_tag(tags, "oneway")) oneway = detail::osm_oneway(*o);
+        }
         const std::string problem = detail::road_attributes(speed, oneway, road);
         if (!problem.empty()) {
             r.diag().error(

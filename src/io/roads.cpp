@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <utility>
 
 namespace scicov::io::detail {
@@ -66,6 +67,54 @@ void add_road_parts(const OGRGeometry& geometry, model::Road road, crs::Datum da
     } else if (flat == wkbMultiLineString) {
         for (const auto* part : *geometry.toMultiLineString()) add_part(*part, road, datum, out);
     }
+}
+
+bool is_osm(GDALDataset& dataset) {
+    const GDALDriver* driver = dataset.GetDriver();
+    return driver != nullptr && std::string_view(driver->GetDescription()) == "OSM";
+}
+
+std::optional<std::string> osm_tag(std::string_view tags, std::string_view key) {
+    // "k"=>"v","k2"=>"v2": read quoted strings in turn, keys at even positions.
+    std::size_t i = 0;
+    bool is_key = true;
+    std::string current_key;
+    while (i < tags.size()) {
+        const auto open = tags.find('"', i);
+        if (open == std::string_view::npos) break;
+        std::string text;
+        std::size_t j = open + 1;
+        for (; j < tags.size() && tags[j] != '"'; ++j) {
+            if (tags[j] == '\\' && j + 1 < tags.size()) ++j;
+            text += tags[j];
+        }
+        if (is_key) {
+            current_key = std::move(text);
+        } else if (current_key == key) {
+            return text;
+        }
+        is_key = !is_key;
+        i = j + 1;
+    }
+    return std::nullopt;
+}
+
+std::optional<double> osm_maxspeed_kmh(std::string_view text) {
+    const std::string s(text);
+    char* end = nullptr;
+    const double value = std::strtod(s.c_str(), &end);
+    if (end == s.c_str() || !std::isfinite(value)) return std::nullopt;
+    std::string_view unit(end);
+    while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+    if (unit == "mph") return value * 1.609344;
+    if (unit.empty() || unit == "km/h" || unit == "kmh" || unit == "kph") return value;
+    return std::nullopt;
+}
+
+std::string osm_oneway(std::string_view text) {
+    if (text == "yes" || text == "true" || text == "1") return "yes";
+    if (text == "-1" || text == "reverse") return "-1";
+    return {};
 }
 
 }  // namespace scicov::io::detail

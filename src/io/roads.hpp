@@ -1,12 +1,15 @@
 // The roads layer's features as model::Road records: attributes (Geofabrik's maxspeed and
-// oneway) and line parts. read.cpp finds the layer, maps the fields and checks each read.
+// oneway, or OpenStreetMap's tags through GDAL's OSM driver) and line parts. read.cpp finds the
+// layer, maps the fields and checks each read.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <ogr_geometry.h>
+#include <ogrsf_frmts.h>
 
 #include "scicov/crs.hpp"
 #include "scicov/model.hpp"
@@ -22,5 +25,27 @@ std::string road_attributes(std::optional<double> maxspeed_kmh, const std::strin
 /// copy of `road` with the part's points in WGS84; repeated consecutive points are dropped and
 /// a part with fewer than two points left is skipped.
 void add_road_parts(const OGRGeometry& geometry, model::Road road, crs::Datum datum, std::vector<model::Road>& out);
+
+/// OpenStreetMap files (.osm, .osm.pbf) are read through GDAL's OSM driver: its `lines` layer
+/// holds the ways, the class is the `highway` tag (Geofabrik's fclass values are these), and
+/// maxspeed and oneway sit in `other_tags` (docs/rules.md, "OpenStreetMap").
+inline constexpr const char* k_osm_lines_layer = "lines";
+inline constexpr const char* k_osm_class_field = "highway";
+inline constexpr const char* k_osm_tags_field = "other_tags";
+
+/// True when GDAL's OSM driver opened the dataset.
+bool is_osm(GDALDataset& dataset);
+
+/// The value of `key` in the OSM driver's other_tags text (`"k"=>"v","k2"=>"v2"`, backslash
+/// escapes), or nullopt.
+std::optional<std::string> osm_tag(std::string_view other_tags, std::string_view key);
+
+/// An OSM maxspeed as km/h: "60", "60 km/h", "40 mph"; nullopt for none, signals, walk, CN:urban
+/// and other words (the class speed applies).
+std::optional<double> osm_maxspeed_kmh(std::string_view text);
+
+/// An OSM oneway in the reader's words: yes/true/1 → "yes", -1/reverse → "-1", everything else
+/// (no, reversible, alternating, nothing) → "" (both ways).
+std::string osm_oneway(std::string_view text);
 
 }  // namespace scicov::io::detail

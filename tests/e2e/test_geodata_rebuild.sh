@@ -24,7 +24,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 # Every feature of every layer, fids included, geometry as full-precision WKT.
 dump() { ogrinfo -ro -al -q "$1" | grep -v '^INFO: Open of'; }
 
-# The features of one county in every layer, without fids (they depend on what else was built).
+# The features of one county in every layer, without fids (they depend on what else was built);
+# its roads too: trunk roads end halfway to each neighbouring seat, whether or not it is built.
 county_dump() {
   local file="$1" county="$2"
   for query in \
@@ -32,7 +33,8 @@ county_dump() {
     "SELECT * FROM townships WHERE county_code = '$county' ORDER BY code" \
     "SELECT * FROM villages WHERE county_code = '$county' ORDER BY code" \
     "SELECT * FROM facilities WHERE id LIKE '$county-%' ORDER BY id" \
-    "SELECT * FROM candidates WHERE village_code LIKE '$county%' ORDER BY id"; do
+    "SELECT * FROM candidates WHERE village_code LIKE '$county%' ORDER BY id" \
+    "SELECT * FROM roads WHERE county_code = '$county' ORDER BY fid"; do
     ogrinfo -ro -q "$file" -sql "$query" | grep -v -e '^OGRFeature(' -e '^INFO: Open of' -e '^Layer name'
   done
 }

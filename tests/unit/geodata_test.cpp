@@ -384,3 +384,108 @@ TEST_CASE("county names compare by stem, village names shorten, seeds mix portab
     CHECK(geodata::stream_seed(2021, "510402", "townships") != geodata::stream_seed(2021, "510403", "townships"));
     CHECK(geodata::stream_seed(2021, "510402", "townships") != geodata::stream_seed(2021, "510402", "villages"));
 }
+
+namespace {
+
+struct RoadLine {
+    std::string county, road_class, oneway;
+    int maxspeed = 0;
+    std::vector<std::pair<double, double>> points;
+};
+
+std::vector<RoadLine> sample_roads(std::map<std::string, std::string>& field_types) {
+    const auto ds = gdal::Dataset::open(test::geodata("sample.gpkg").string());
+    OGRLayer& layer = ds.layer("roads");
+    const char* authority = layer.GetSpatialRef()->GetAuthorityCode(nullptr);
+    field_types["epsg"] = authority != nullptr ? authority : "";
+    auto* defn = layer.GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        field_types[defn->GetFieldDefn(i)->GetNameRef()] =
+            OGRFieldDefn::GetFieldTypeName(defn->GetFieldDefn(i)->GetType());
+    }
+    std::vector<RoadLine> out;
+    layer.ResetReading();
+    for (gdal::FeaturePtr f(layer.GetNextFeature()); f; f.reset(layer.GetNextFeature())) {
+        RoadLine r{str(*f, "county_code"), str(*f, "fclass"), str(*f, "oneway"), f->GetFieldAsInteger("maxspeed"), {}};
+        const OGRLineString* line = f->GetGeometryRef()->toLineString();
+        for (int i = 0; i < line->getNumPoints(); ++i) r.points.emplace_back(line->getX(i), line->getY(i));
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+/// Union–find over points, for lines joined where they share a vertex.
+struct Components {
+    std::map<std::pair<double, double>, std::pair<double, double>> parent;
+    std::pair<double, double> find(std::pair<double, double> p) {
+        parent.emplace(p, p);
+        while (parent.at(p) != p) p = parent.at(p) = parent.at(parent.at(p));
+        return p;
+    }
+    void join(std::pair<double, double> a, std::pair<double, double> b) { parent[find(a)] = find(b); }
+};
+
+}  // namespace
+
+TEST_CASE("roads: classes, speed limits and one-way carriageways as documented", "[geodata]") {
+    std::map<std::string, std::string> fields;
+    const auto roads = sample_roads(fields);
+    const std::map<std::string, std::string> expected = {{"epsg", "4490"},
+                                                         {"county_code", "String"},
+                                                         {"fclass", "String"},
+                                                         {"maxspeed", "Integer"},
+                                                         {"oneway", "String"}};
+    CHECK(fields == expected);
+    std::map<std::string, int> classes, oneways;
+    int limited = 0;
+    for (const auto& r : roads) {
+        ++classes[r.road_class];
+        ++oneways[r.oneway];
+        if (r.maxspeed > 0) ++limited;
+        CHECK(r.points.size() >= 2);
+        CHECK(r.points.front() != r.points.back());
+    }
+    CHECK(classes.size() == 5);
+    for (const char* c : {"国道", "省道", "县道", "乡道", "村道"}) CHECK(classes[c] > 0);
+    CHECK(oneways["F"] > 0);
+    CHECK(oneways["F"] == oneways["T"]);  // divided roads: one carriageway each way
+    CHECK(oneways["B"] + oneways["F"] + oneways["T"] == static_cast<int>(roads.size()));
+    CHECK(limited > 0);
+    CHECK(limited < static_cast<int>(roads.size()) / 2);
+}
+
+TEST_CASE("roads: each county's roads are one network reaching every facility and candidate", "[geodata]") {
+    std::map<std::string, std::string> fields;
+    const auto roads = sample_roads(fields);
+    const auto& s = sample();
+    std::map<std::string, Components> networks;
+    std::map<std::pair<double, double>, std::set<std::string>> trunk_ends;  // trunk end point -> counties
+    for (const auto& r : roads) {
+        networks[r.county].join(r.points.front(), r.points.back());
+        if (r.road_class == "国道" || r.road_class == "省道") trunk_ends[r.points.back()].insert(r.county);
+    }
+    CHECK(networks.size() == s.counties.size());
+    for (auto& [county, net] : networks) {
+        std::set<std::pair<double, double>> roots;
+        for (const auto& [p, unused] : net.parent) roots.insert(net.find(p));
+        INFO("county " << county);
+        CHECK(roots.size() == 1);
+    }
+    auto on_network = [&](const std::string& county, const GEOSGeometry& point) {
+        const auto xy = s.ctx.xy(point);
+        auto& net = networks[county];
+        return net.parent.count(xy) == 1;
+    };
+    for (const auto& f : s.facilities) {
+        INFO("facility " << f.id);
+        CHECK(on_network(f.id.substr(0, 6), *f.point));
+    }
+    for (const auto& c : s.candidates) {
+        INFO("candidate " << c.id);
+        CHECK(on_network(c.village.substr(0, 6), *c.point));
+    }
+    // Trunk roads meet halfway between neighbouring seats: an end shared by two counties.
+    int shared = 0;
+    for (const auto& [p, counties] : trunk_ends) shared += counties.size() == 2 ? 1 : 0;
+    CHECK(shared >= 10);
+}

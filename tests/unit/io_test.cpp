@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include <ogrsf_frmts.h>
 
 #include "core/gdal.hpp"
+#include "io/roads.hpp"
 #include "scicov/core.hpp"
 #include "scicov/io.hpp"
 #include "scicov/rules.hpp"
@@ -624,4 +626,25 @@ TEST_CASE("io: a roads layer, read when travel-time rules ask for it: parts, max
     CHECK(issue_with(diagnostics, "oneway \"sideways\" must be F").where.field == "oneway");
     CHECK(issue_with(diagnostics, "maxspeed 900").where.feature == 4);
     CHECK(issue_with(diagnostics, "expected a line, got Point").where.feature == 5);
+}
+
+TEST_CASE("OpenStreetMap tags from GDAL's other_tags: maxspeed in km/h or mph, oneway in the reader's words", "[io]") {
+    using namespace scicov::io::detail;
+    const std::string tags = R"("maxspeed"=>"40 mph","name"=>"say \"hi\"","oneway"=>"-1","ref"=>"G108")";
+    CHECK(osm_tag(tags, "oneway") == std::optional<std::string>("-1"));
+    CHECK(osm_tag(tags, "name") == std::optional<std::string>("say \"hi\""));
+    CHECK(osm_tag(tags, "ref") == std::optional<std::string>("G108"));
+    CHECK_FALSE(osm_tag(tags, "G108"));  // a value is not a key
+    CHECK_FALSE(osm_tag("", "oneway"));
+    CHECK(osm_maxspeed_kmh("60") == Approx(60.0));
+    CHECK(osm_maxspeed_kmh("60 km/h") == Approx(60.0));
+    CHECK(*osm_maxspeed_kmh(*osm_tag(tags, "maxspeed")) == Approx(64.37376));
+    CHECK_FALSE(osm_maxspeed_kmh("none"));
+    CHECK_FALSE(osm_maxspeed_kmh("CN:urban"));
+    CHECK_FALSE(osm_maxspeed_kmh("50;30"));
+    CHECK(osm_oneway("yes") == "yes");
+    CHECK(osm_oneway("1") == "yes");
+    CHECK(osm_oneway("-1") == "-1");
+    CHECK(osm_oneway("reversible").empty());
+    CHECK(osm_oneway("no").empty());
 }

@@ -72,9 +72,13 @@ void parallel(std::size_t n, unsigned threads, const std::function<void(const ge
     if (failure) std::rethrow_exception(failure);
 }
 
-bool envelopes_touch(const OGREnvelope& a, const OGREnvelope& b) {
-    return a.MinX <= b.MaxX && b.MinX <= a.MaxX && a.MinY <= b.MaxY && b.MinY <= a.MaxY;
+bool envelopes_touch(const OGREnvelope& a, const OGREnvelope& b, double margin = 0) {
+    return a.MinX <= b.MaxX + margin && b.MinX <= a.MaxX + margin && a.MinY <= b.MaxY + margin &&
+           b.MinY <= a.MaxY + margin;
 }
+
+/// Counties this near (degrees) may be neighbours for trunk roads (roads.cpp decides on the polygons).
+constexpr double k_neighbour_margin_deg = 0.01;
 
 std::vector<std::string> select_counties(const Options& options, const Division& division) {
     std::set<std::string> chosen;
@@ -154,7 +158,8 @@ void skip_county(const Division& division, const std::string& code, Summary& sum
 struct BuildPlan {
     std::vector<std::string> build_codes;
     std::map<std::string, std::vector<std::string>> lower_neighbours;
-    std::vector<std::string> needed_codes;  // sorted
+    std::map<std::string, std::vector<std::string>> near;  // any code, by envelope: trunk roads
+    std::vector<std::string> needed_codes;                 // sorted
 };
 
 BuildPlan plan_builds(const Sources& s, Summary& summary) {
@@ -173,9 +178,10 @@ BuildPlan plan_builds(const Sources& s, Summary& summary) {
         needed.insert(code);
         const OGREnvelope& env = s.features[s.matching.feature_of.at(code)].envelope;
         for (const auto& other : matched_codes) {
-            if (other >= code) break;
-            if (envelopes_touch(env, s.features[s.matching.feature_of.at(other)].envelope)) {
-                plan.lower_neighbours[code].push_back(other);
+            const OGREnvelope& other_env = s.features[s.matching.feature_of.at(other)].envelope;
+            if (other < code && envelopes_touch(env, other_env)) plan.lower_neighbours[code].push_back(other);
+            if (other != code && envelopes_touch(env, other_env, k_neighbour_margin_deg)) {
+                plan.near[code].push_back(other);
                 needed.insert(other);
             }
         }
@@ -187,7 +193,8 @@ BuildPlan plan_builds(const Sources& s, Summary& summary) {
 /// The needed county polygons, cleaned: repeated points dropped, made valid.
 struct Cleaned {
     std::vector<gdal::GeometryPtr> owned;
-    std::map<std::string, const OGRGeometry*> of;  // county code -> polygon
+    std::map<std::string, const OGRGeometry*> of;           // county code -> polygon
+    std::map<std::string, std::pair<double, double>> seat;  // county code -> county_seat
 };
 
 Cleaned clean_polygons(const Sources& s, const BuildPlan& plan, const Options& options, const Reporter& reporter,
@@ -196,6 +203,7 @@ Cleaned clean_polygons(const Sources& s, const BuildPlan& plan, const Options& o
     Cleaned cleaned;
     cleaned.owned.resize(codes.size());
     std::vector<char> repaired(codes.size(), 0);
+    std::vector<std::pair<double, double>> seats(codes.size());
     parallel(
         codes.size(), options.threads,
         [&](const geos::GeosContext& ctx, std::size_t i) {
@@ -204,6 +212,7 @@ Cleaned clean_polygons(const Sources& s, const BuildPlan& plan, const Options& o
             try {
                 const geos::GeomPtr g = clean_boundary(ctx, *f.geometry, was_invalid);
                 cleaned.owned[i] = gdal::GeometryPtr(ctx.to_ogr(*g).release());
+                seats[i] = county_seat(ctx, f.centre, *cleaned.owned[i]);
             } catch (Error& e) {
                 e.with_file(f.file).with_layer(f.id + " " + f.name);
                 throw;
@@ -214,6 +223,7 @@ Cleaned clean_polygons(const Sources& s, const BuildPlan& plan, const Options& o
     const std::set<std::string> selected_set(s.selected.begin(), s.selected.end());
     for (std::size_t i = 0; i < codes.size(); ++i) {
         cleaned.of[codes[i]] = cleaned.owned[i].get();
+        cleaned.seat[codes[i]] = seats[i];
         if (repaired[i] != 0 && selected_set.count(codes[i]) > 0) ++summary.polygons_repaired;
     }
     return cleaned;
@@ -237,6 +247,10 @@ std::vector<CountyOut> build_counties(const Sources& s, const BuildPlan& plan, c
             if (const auto n = plan.lower_neighbours.find(code); n != plan.lower_neighbours.end())
                 for (const auto& other : n->second) input.lower_neighbours.push_back(cleaned.of.at(other));
             input.centre = s.features[s.matching.feature_of.at(code)].centre;
+            input.seat = cleaned.seat.at(code);
+            if (const auto n = plan.near.find(code); n != plan.near.end())
+                for (const auto& other : n->second)
+                    input.neighbours.push_back({other, cleaned.of.at(other), cleaned.seat.at(other)});
             try {
                 results[i] = build_county(ctx, input, options.seed);
             } catch (Error& e) {
@@ -284,6 +298,8 @@ std::string describe(const Summary& s, Detail detail) {
     o << "         " << s.facilities << " facilities (" << s.facilities_by_type[0] << " science_museum, "
       << s.facilities_by_type[1] << " science_base, " << s.facilities_by_type[2] << " e_station, "
       << s.facilities_by_type[3] << " science_room), " << s.candidates << " candidates\n";
+    o << "         " << s.roads << " roads (" << s.roads_by_class[0] << " 国道, " << s.roads_by_class[1] << " 省道, "
+      << s.roads_by_class[2] << " 县道, " << s.roads_by_class[3] << " 乡道, " << s.roads_by_class[4] << " 村道)\n";
     if (s.polygons_repaired > 0) o << "repaired: " << s.polygons_repaired << " invalid county polygons made valid\n";
     for (const auto& m : s.name_matches) {
         const char* how = m.kind == MatchKind::name       ? "by name"

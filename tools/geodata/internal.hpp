@@ -153,6 +153,15 @@ struct CandidateOut {
     PointOut point;
 };
 
+/// One synthetic road line (EPSG:4490 lon/lat), with Geofabrik's attribute names: `fclass` a
+/// Chinese class (国道, 省道, 县道, 乡道, 村道), `maxspeed` km/h (0 = not given), `oneway` F/T/B.
+struct RoadOut {
+    std::string road_class;
+    int maxspeed_kmh = 0;
+    std::string oneway = "B";
+    gdal::GeometryPtr geometry;
+};
+
 struct CountyOut {
     std::string code;
     std::string name;
@@ -165,11 +174,21 @@ struct CountyOut {
     std::vector<VillageOut> villages;
     std::vector<FacilityOut> facilities;
     std::vector<CandidateOut> candidates;
+    std::vector<RoadOut> roads;
     std::vector<std::string> warnings;
 };
 
+/// A county whose polygon lies near another's: its code, cleaned polygon and seat (see
+/// county_seat), for the trunk road between the two seats.
+struct NeighbourSeat {
+    std::string code;
+    const OGRGeometry* boundary = nullptr;
+    std::pair<double, double> seat;
+};
+
 /// Everything a county needs: its division entry, cleaned boundary, the cleaned boundaries of
-/// its lower-code neighbours (to subtract) and its centre.
+/// its lower-code neighbours (to subtract), its centre, and the counties near it (any code) with
+/// their seats.
 struct CountyInput {
     const DivisionCounty* county = nullptr;
     std::string city;
@@ -177,7 +196,37 @@ struct CountyInput {
     const OGRGeometry* boundary = nullptr;
     std::vector<const OGRGeometry*> lower_neighbours;
     std::optional<std::pair<double, double>> centre;
+    std::pair<double, double> seat;  // county_seat of this county
+    std::vector<NeighbourSeat> neighbours;
 };
+
+/// Where trunk roads between two counties meet halfway: the source's centre (echarts cp), else
+/// GEOS's point on the surface of the cleaned polygon. Depends on nothing else built.
+std::pair<double, double> county_seat(const geos::GeosContext& ctx, const std::optional<std::pair<double, double>>& cp,
+                                      const OGRGeometry& cleaned);
+
+/// Where a county's roads start and end: its seat, and each township's centre with the
+/// representative points of its villages.
+struct RoadNodes {
+    std::pair<double, double> seat;
+    struct Township {
+        std::pair<double, double> centre;
+        std::vector<std::pair<double, double>> villages;
+    };
+    std::vector<Township> townships;  // in code order
+    /// Facilities and candidates away from their village's point: each gets an access road.
+    std::vector<std::pair<double, double>> sites;
+};
+
+/// The county's synthetic roads into `out.roads`, from its own random stream (seed, code,
+/// "roads"), so no other layer changes: trunk roads (国道/省道) from the seat halfway to each
+/// neighbouring seat, county roads (县道) joining the township centres to the seat, township and
+/// village roads (乡道/村道) joining each village, each a tree branching towards its centre, and
+/// some township roads (乡道) across between neighbouring townships, and an access road (村道) from
+/// the nearest village point to every facility and candidate; each link a detour, longer in
+/// mountain provinces. Links meet at shared vertices.
+void add_roads(const geos::GeosContext& ctx, const CountyInput& input, const RoadNodes& nodes, std::uint64_t seed,
+               CountyOut& out);
 
 /// Generates one county's townships, villages, facilities and candidates.
 CountyOut build_county(const geos::GeosContext& ctx, const CountyInput& input, std::uint64_t seed);

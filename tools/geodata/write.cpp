@@ -182,6 +182,31 @@ void write_candidates(Writer& writer, std::vector<CountyOut>& results, Summary& 
     });
 }
 
+void write_roads(Writer& writer, std::vector<CountyOut>& results, Summary& summary) {
+    static constexpr std::array<std::string_view, 5> k_classes = {"国道", "省道", "县道", "乡道", "村道"};
+    OGRLayer& layer = writer.layer(
+        k_roads_layer, wkbLineString,
+        {{"county_code", OFTString}, {"fclass", OFTString}, {"maxspeed", OFTInteger}, {"oneway", OFTString}});
+    writer.write(layer, [&](auto&& put) {
+        for (auto& r : results) {
+            for (auto& road : r.roads) {
+                gdal::FeaturePtr f(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+                set_field(*f, "county_code", r.code);
+                set_field(*f, "fclass", road.road_class);
+                f->SetField("maxspeed", road.maxspeed_kmh);
+                set_field(*f, "oneway", road.oneway);
+                f->SetGeometryDirectly(road.geometry.release());
+                put(std::move(f));
+                ++summary.roads;
+                for (std::size_t k = 0; k < k_classes.size(); ++k) {
+                    if (road.road_class == k_classes[k]) ++summary.roads_by_class[k];
+                }
+            }
+            r.roads.clear();
+        }
+    });
+}
+
 }  // namespace
 
 void write_geopackage(std::vector<CountyOut>& results, const std::filesystem::path& output, const Reporter& reporter,
@@ -191,7 +216,8 @@ void write_geopackage(std::vector<CountyOut>& results, const std::filesystem::pa
     const OGRSpatialReference srs = gdal::srs_from_user_input("EPSG:4490");
     std::size_t total = 0;
     for (const auto& r : results) {
-        total += 1 + r.townships.size() + r.villages.size() + r.facilities.size() + r.candidates.size();
+        total +=
+            1 + r.townships.size() + r.villages.size() + r.facilities.size() + r.candidates.size() + r.roads.size();
     }
     Writer writer(ds, srs, reporter, total);
     write_counties(writer, results, summary);
@@ -199,6 +225,7 @@ void write_geopackage(std::vector<CountyOut>& results, const std::filesystem::pa
     write_villages(writer, results, summary);
     write_facilities(writer, results, summary);
     write_candidates(writer, results, summary);
+    write_roads(writer, results, summary);
     // Compact the file (the deferred spatial indexes leave free pages behind).
     ds.get().ExecuteSQL("VACUUM", nullptr, nullptr);
     gpkg.commit();
