@@ -3,6 +3,7 @@
 #include <array>
 
 #include "core/gdal.hpp"
+#include "core/proj.hpp"
 #include "scicov/report.hpp"
 
 namespace scicov::report {
@@ -149,6 +150,60 @@ std::vector<Output::Site> read_sites(const std::string& file, OGRLayer& layer) {
     return sites;
 }
 
+/// The CRS of an output's layers as PROJ takes it ("EPSG:4543", else WKT); empty when they are in
+/// the default output CRS (lon/lat of CGCS2000), which the maps and the report read as they are.
+std::string source_crs(OGRLayer& layer) {
+    const OGRSpatialReference* srs = layer.GetSpatialRef();
+    if (srs == nullptr) return {};
+    const char* authority = srs->GetAuthorityName(nullptr);
+    const char* code = srs->GetAuthorityCode(nullptr);
+    if (authority != nullptr && code != nullptr) {
+        const std::string id = std::string(authority) + ":" + code;
+        return id == crs::k_output_crs ? std::string() : id;
+    }
+    char* wkt = nullptr;
+    const char* const options[] = {"FORMAT=WKT2_2019", nullptr};
+    srs->exportToWkt(&wkt, options);
+    const std::string text = wkt != nullptr ? wkt : "";
+    CPLFree(wkt);
+    return text;
+}
+
+/// Every geometry of `out` from `source` (an output written with --out-crs) into lon/lat of
+/// CGCS2000: what Output holds, whatever CRS the GeoPackage was written in.
+void to_lonlat(Output& out, const std::string& source) {
+    const proj::Transformer t(source, crs::k_output_crs);
+    std::vector<double> xs, ys;
+    const auto points = [&](std::vector<crs::LonLat>& pts) {
+        xs.resize(pts.size());
+        ys.resize(pts.size());
+        for (std::size_t i = 0; i < pts.size(); ++i) {
+            xs[i] = pts[i].lon;
+            ys[i] = pts[i].lat;
+        }
+        t.forward(xs, ys);
+        for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = {xs[i], ys[i]};
+    };
+    const auto rings = [&](Rings& rr) {
+        for (auto& r : rr) points(r);
+    };
+    const auto point = [&](crs::LonLat& q) {
+        std::vector<crs::LonLat> one{q};
+        points(one);
+        q = one[0];
+    };
+    for (auto& v : out.villages) rings(v.rings);
+    for (auto* units : {&out.counties, &out.townships}) {
+        for (auto& u : *units) {
+            rings(u.rings);
+            point(u.label);
+        }
+    }
+    for (auto& f : out.facilities) point(f.at);
+    for (auto& g : out.gaps) rings(g.rings);
+    for (auto& s : out.sites) point(s.at);
+}
+
 }  // namespace
 
 std::string type_name_zh(const std::string& type) {
@@ -166,6 +221,7 @@ Output load_output(const std::string& gpkg) {
     out.file = gpkg;
     try {
         OGRLayer& counties = ds.layer("counties");
+        const std::string source = source_crs(counties);
         out.types = types_of(counties);
         out.counties = read_units(gpkg, counties);
         if (OGRLayer* l = ds.find_layer("townships")) out.townships = read_units(gpkg, *l);
@@ -210,6 +266,7 @@ Output load_output(const std::string& gpkg) {
         if (OGRLayer* l = ds.find_layer("run")) {
             each(gpkg, *l, [&](OGRFeature& f) { out.run.emplace_back(text(f, "key"), text(f, "value")); });
         }
+        if (!source.empty()) to_lonlat(out, source);
     } catch (Error& e) {
         e.with_file(gpkg);
         throw;
