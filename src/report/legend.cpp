@@ -99,22 +99,32 @@ void coverage_rows(Legend& legend, const MapScene& scene, const VillageCount& n)
     cairo_t* cr = legend.cr();
     const double u = legend.u();
     legend.heading("覆盖 Coverage · " + type_name_zh(scene.options.type));
-    legend.row("已覆盖 covered (" + std::to_string(n.covered) + ")", legend.fill(k_covered));
-    legend.row("未覆盖 not covered (" + std::to_string(n.all - n.covered) + ")", legend.fill(k_uncovered));
-    legend.row("覆盖缺口 gap (区域)", [&](double sx, double sy, double w, double hh) {
-        cairo_rectangle(cr, sx, sy, w, hh);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill(cr);
-        cairo_rectangle(cr, sx, sy, w, hh);
-        hatch(legend.painter(), 6 * u, 0.9 * u);
-        cairo_rectangle(cr, sx, sy, w, hh);
-        legend.painter().colour(k_gap, 0.7);
-        cairo_set_line_width(cr, 0.8 * u);
-        cairo_stroke(cr);
+    // Only classes the map shows: no "(0)" rows.
+    if (n.covered > 0) legend.row("已覆盖 covered (" + std::to_string(n.covered) + ")", legend.fill(k_covered));
+    if (n.all > n.covered) {
+        legend.row("未覆盖 not covered (" + std::to_string(n.all - n.covered) + ")", legend.fill(k_uncovered));
+    }
+    const bool gaps = std::any_of(scene.out.gaps.begin(), scene.out.gaps.end(), [&scene](const Output::Gap& g) {
+        return g.type == scene.options.type && scene.visible(g.rings);
     });
+    if (gaps)
+        legend.row("覆盖缺口 gap (区域)", [&](double sx, double sy, double w, double hh) {
+            cairo_rectangle(cr, sx, sy, w, hh);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_fill(cr);
+            cairo_rectangle(cr, sx, sy, w, hh);
+            hatch(legend.painter(), 6 * u, 0.9 * u);
+            cairo_rectangle(cr, sx, sy, w, hh);
+            legend.painter().colour(k_gap, 0.7);
+            cairo_set_line_width(cr, 0.8 * u);
+            cairo_stroke(cr);
+        });
     legend.heading("界线 Boundaries");
     legend.row("县(市、区)界 county", legend.border(k_county, 2.2, false));
-    legend.row("乡镇(街道)界 township", legend.border(k_township, 0.9, true));
+    if (std::any_of(scene.out.townships.begin(), scene.out.townships.end(),
+                    [&scene](const Output::Unit& t) { return scene.visible(t.rings); })) {
+        legend.row("乡镇(街道)界 township", legend.border(k_township, 0.9, true));
+    }
 }
 
 void facility_rows(Legend& legend, const MapScene& scene) {
@@ -124,6 +134,7 @@ void facility_rows(Legend& legend, const MapScene& scene) {
         for (const auto& f : scene.out.facilities) {
             if (f.type == ty && f.status != "planned" && scene.in_focus(f.county_code)) ++n;
         }
+        if (n == 0) continue;  // no empty classes
         const TypeStyle st = style_of(ty);
         legend.row(type_name_zh(ty) + " (" + std::to_string(n) + ")", [&](double sx, double sy, double w, double hh) {
             draw_symbol(legend.painter(), st, sx + w / 2, sy + hh / 2);
@@ -135,11 +146,13 @@ void facility_rows(Legend& legend, const MapScene& scene) {
 void site_rows(Legend& legend, const MapScene& scene, const SiteYears& years) {
     cairo_t* cr = legend.cr();
     const double u = legend.u();
-    legend.heading("规划新增 Proposed (" + std::to_string(years.in_view) + ")");
+    if (years.in_view == 0 && scene.out.plan_summary.empty()) return;  // not a plan's output
     if (years.in_view == 0) {
+        legend.heading("规划新增 Proposed");
         legend.line("无 none", Legend::k_size, k_muted, 30);
         return;
     }
+    legend.heading("规划新增 Proposed (" + std::to_string(years.in_view) + ")");
     const int span = years.last - years.first + 1;
     const int classes = std::min(span, 6);
     for (int k = 0; k < classes; ++k) {
@@ -149,6 +162,7 @@ void site_rows(Legend& legend, const MapScene& scene, const SiteYears& years) {
         for (const auto& s : scene.out.sites) {
             if (s.type == scene.options.type && scene.in_focus(s.county_code) && s.year >= y0 && s.year <= y1) ++n;
         }
+        if (n == 0) continue;  // a class without sites
         const std::string label = (y0 == y1 ? std::to_string(y0) : std::to_string(y0) + "–" + std::to_string(y1)) +
                                   " 年 (" + std::to_string(n) + ")";
         const Rgb c = year_colour(y0, years.first, years.last);

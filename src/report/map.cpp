@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -144,49 +145,95 @@ void check_request(const Output& out, const MapOptions& options) {
     }
 }
 
-/// The focus counties' extent in lon/lat (or, without polygons, their villages').
-Box lonlat_extent(const Output& out, const Focus& focus) {
-    Box ll;
-    const auto add = [&ll](const Rings& rings) {
-        const Box b = box_of(rings);
-        if (!b.empty()) {
-            ll.add(b.min_x, b.min_y);
-            ll.add(b.max_x, b.max_y);
-        }
-    };
+using Ring = std::vector<crs::LonLat>;
+
+/// A ring's area and box on a local plane (degrees, longitude scaled by cos(latitude)): enough to
+/// tell a county's main body from a stray piece.
+struct RingShape {
+    double area = 0;
+    Box box;
+};
+
+RingShape shape_of(const Ring& ring) {
+    RingShape s;
+    if (ring.empty()) return s;
+    const double k = std::cos(ring.front().lat * M_PI / 180.0);
+    double twice = 0;
+    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+        twice += ring[j].lon * k * ring[i].lat - ring[i].lon * k * ring[j].lat;
+        s.box.add(ring[i].lon * k, ring[i].lat);
+    }
+    s.area = std::abs(twice) / 2;
+    return s;
+}
+
+/// The rings that frame a county: its largest part, the parts near it (within a quarter of its
+/// diagonal) and parts of at least a tenth of its area. A 0.05 km² piece 80 km away would
+/// otherwise set the map's scale and leave the county a small patch in a corner.
+std::vector<const Ring*> main_body(const Rings& rings) {
+    std::vector<RingShape> shapes;
+    std::size_t largest = 0;
+    for (std::size_t i = 0; i < rings.size(); ++i) {
+        shapes.push_back(shape_of(rings[i]));
+        if (shapes[i].area > shapes[largest].area) largest = i;
+    }
+    std::vector<const Ring*> body;
+    if (rings.empty()) return body;
+    const Box& main = shapes[largest].box;
+    const double near = 0.25 * std::hypot(main.max_x - main.min_x, main.max_y - main.min_y);
+    for (std::size_t i = 0; i < rings.size(); ++i) {
+        const Box& b = shapes[i].box;
+        const double dx = std::max({0.0, b.min_x - main.max_x, main.min_x - b.max_x});
+        const double dy = std::max({0.0, b.min_y - main.max_y, main.min_y - b.max_y});
+        if (std::hypot(dx, dy) <= near || shapes[i].area >= 0.1 * shapes[largest].area) body.push_back(&rings[i]);
+    }
+    return body;
+}
+
+/// The rings that frame the focus counties (their main bodies), or, for counties without
+/// polygons, their villages'.
+std::vector<const Ring*> frame_rings(const Output& out, const Focus& focus) {
+    std::vector<const Ring*> rings;
+    std::set<std::string> drawn;
     for (const auto& c : out.counties) {
-        if (focus.counties.count(c.code) != 0) add(c.rings);
+        if (focus.counties.count(c.code) == 0 || c.rings.empty()) continue;
+        const std::vector<const Ring*> body = main_body(c.rings);
+        rings.insert(rings.end(), body.begin(), body.end());
+        drawn.insert(c.code);
     }
     for (const auto& v : out.villages) {
-        if (focus.counties.count(v.county_code) != 0) add(v.rings);
+        if (focus.counties.count(v.county_code) == 0 || drawn.count(v.county_code) != 0) continue;
+        for (const auto& r : v.rings) rings.push_back(&r);
     }
-    if (ll.empty()) {
+    if (rings.empty()) {
         throw Error(ErrorKind::input, "nothing to draw: the counties in view have no geometry",
                     Context{out.file, {}, {}, {}});
+    }
+    return rings;
+}
+
+/// The extent of the rings in lon/lat.
+Box lonlat_extent(const std::vector<const Ring*>& rings) {
+    Box ll;
+    for (const Ring* r : rings) {
+        for (const auto& q : *r) ll.add(q.lon, q.lat);
     }
     return ll;
 }
 
 /// The extent in the Gauss-Krueger plane, padded by 4% (at least 500 m) so borders do not touch the frame.
-Box projected_extent(const Output& out, const Focus& focus, const proj::Transformer& t, const Box& ll) {
+Box projected_extent(const std::vector<const Ring*>& rings, const proj::Transformer& t) {
     Box projected;
-    for (const auto& c : out.counties) {
-        if (focus.counties.count(c.code) == 0) continue;
-        for (const auto& r : c.rings) {
-            std::vector<double> xs, ys;
-            for (const auto& q : r) {
-                xs.push_back(q.lon);
-                ys.push_back(q.lat);
-            }
-            t.forward(xs, ys);
-            for (std::size_t i = 0; i < xs.size(); ++i) projected.add(xs[i], ys[i]);
+    std::vector<double> xs, ys;
+    for (const Ring* r : rings) {
+        xs.clear();
+        ys.clear();
+        for (const auto& q : *r) {
+            xs.push_back(q.lon);
+            ys.push_back(q.lat);
         }
-    }
-    if (projected.empty()) {
-        std::array<double, 2> xs = {ll.min_x, ll.max_x}, ys = {ll.min_y, ll.max_y};
         t.forward(xs, ys);
-        projected.add(xs[0], ys[0]);
-        projected.add(xs[1], ys[1]);
+        for (std::size_t i = 0; i < xs.size(); ++i) projected.add(xs[i], ys[i]);
     }
     const double pad =
         std::max(500.0, 0.04 * std::max(projected.max_x - projected.min_x, projected.max_y - projected.min_y));
@@ -274,10 +321,11 @@ Format format_for(const std::filesystem::path& file) {
 std::vector<std::uint8_t> render_map(const Output& out, const MapOptions& options, Format format) {
     check_request(out, options);
     const Focus focus = focus_of(out, options.county);
-    const Box ll = lonlat_extent(out, focus);
+    const std::vector<const Ring*> rings = frame_rings(out, focus);
+    const Box ll = lonlat_extent(rings);
     const int zone = crs::gk_zone_epsg((ll.min_x + ll.max_x) / 2);
     const proj::Transformer t(crs::k_output_crs, crs::epsg(zone));
-    const Box projected = projected_extent(out, focus, t, ll);
+    const Box projected = projected_extent(rings, t);
     const Layout lay = layout_for(projected, options.width_px);
     std::vector<std::uint8_t> bytes;
     const SurfacePtr surface = create_surface(format, lay, options, focus, bytes);
