@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "scicov/crs.hpp"
+#include "scicov/rules.hpp"
 
 namespace scicov::report {
 
@@ -70,14 +71,24 @@ struct Output {
     std::vector<Site> sites;                               ///< ordered by type, county, rank
     std::vector<Row> plan_summary;                         ///< empty when the file holds no plan
     std::vector<std::pair<std::string, std::string>> run;  ///< key/value, in file order
+    /// The run's rules (the run table's `rules` record; the defaults when it has none): the types'
+    /// names (name_zh, aliases) and coverage rules as the run used them.
+    rules::Rules rules;
+
+    /// The type's Chinese name as the run's rules give it (name_zh), else its key.
+    std::string type_name(const std::string& type) const;
+    /// The run table's value for `key`, or empty.
+    std::string run_value(const std::string& key) const;
 };
 
 /// Reads an output GeoPackage written by `scicov analyze` or `scicov plan`.
 Output load_output(const std::string& gpkg);
 
 struct MapOptions {
+    /// The type's key or any name the run's rules know it by (name_zh, aliases, common forms: e站).
     std::string type = k_default_type;
-    /// Zoom to the counties whose code starts with this (6 digits: one county; 4: a city); empty: all.
+    /// Zoom to these counties, comma-separated: a code prefix (6 digits one county, 4 a city, 2 a
+    /// province) or a county's name (as in the counties layer); empty: all.
     std::string county;
     int width_px = 1600;
     std::string title;  ///< empty: made from the place and type

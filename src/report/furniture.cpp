@@ -42,7 +42,7 @@ void draw_title(const MapScene& scene) {
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     const std::string title =
-        options.title.empty() ? focus.place + " " + type_name_zh(type) + "覆盖现状与规划布点图" : options.title;
+        options.title.empty() ? focus.place + " " + scene.out.type_name(type) + "覆盖现状与规划布点图" : options.title;
     p.text(lay.frame_x, 40 * u, title, 26 * u, k_text, Anchor::start, Weight::bold);
     p.text(lay.frame_x, 68 * u,
            type + " · " + std::to_string(focus.counties.size()) + " 个县(市、区) · " + "CGCS2000 3° Gauss-Krüger CM " +

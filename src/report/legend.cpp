@@ -98,7 +98,7 @@ VillageCount villages_in_view(const MapScene& scene) {
 void coverage_rows(Legend& legend, const MapScene& scene, const VillageCount& n) {
     cairo_t* cr = legend.cr();
     const double u = legend.u();
-    legend.heading("覆盖 Coverage · " + type_name_zh(scene.options.type));
+    legend.heading("覆盖 Coverage · " + scene.out.type_name(scene.options.type));
     // Only classes the map shows: no "(0)" rows.
     if (n.covered > 0) legend.row("已覆盖 covered (" + std::to_string(n.covered) + ")", legend.fill(k_covered));
     if (n.all > n.covered) {
@@ -136,9 +136,10 @@ void facility_rows(Legend& legend, const MapScene& scene) {
         }
         if (n == 0) continue;  // no empty classes
         const TypeStyle st = style_of(ty);
-        legend.row(type_name_zh(ty) + " (" + std::to_string(n) + ")", [&](double sx, double sy, double w, double hh) {
-            draw_symbol(legend.painter(), st, sx + w / 2, sy + hh / 2);
-        });
+        legend.row(scene.out.type_name(ty) + " (" + std::to_string(n) + ")",
+                   [&](double sx, double sy, double w, double hh) {
+                       draw_symbol(legend.painter(), st, sx + w / 2, sy + hh / 2);
+                   });
     }
 }
 

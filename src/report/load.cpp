@@ -214,6 +214,18 @@ std::string type_name_zh(const std::string& type) {
     return type;
 }
 
+std::string Output::type_name(const std::string& type) const {
+    const rules::FacilityType* t = rules.find(type);
+    return t != nullptr && !t->name_zh.empty() ? t->name_zh : type;
+}
+
+std::string Output::run_value(const std::string& key) const {
+    for (const auto& [k, v] : run) {
+        if (k == key) return v;
+    }
+    return {};
+}
+
 Output load_output(const std::string& gpkg) {
     gdal::ensure_registered();
     const gdal::Dataset ds = gdal::Dataset::open(gpkg);
@@ -267,6 +279,9 @@ Output load_output(const std::string& gpkg) {
             each(gpkg, *l, [&](OGRFeature& f) { out.run.emplace_back(text(f, "key"), text(f, "value")); });
         }
         if (!source.empty()) to_lonlat(out, source);
+        const std::string rules_text = out.run_value("rules");
+        out.rules =
+            rules_text.empty() ? rules::default_rules() : rules::parse_rules(rules_text, "the run table's rules");
     } catch (Error& e) {
         e.with_file(gpkg);
         throw;

@@ -71,17 +71,51 @@ namespace {
 
 using namespace detail;
 
-Focus focus_of(const Output& out, const std::string& prefix) {
-    Focus f;
+/// The codes of the counties one --county value names: a code prefix (digits) or a county's name.
+std::vector<std::string> counties_named(const Output& out, const std::string& value) {
+    std::vector<std::string> codes;
+    const bool digits = !value.empty() &&
+                        std::all_of(value.begin(), value.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; });
     std::vector<std::string> names;
     for (const auto& c : out.counties) {
-        if (c.code.rfind(prefix, 0) == 0) {
-            f.counties.insert(c.code);
-            names.push_back(c.name);
+        if (digits ? c.code.rfind(value, 0) == 0 : rules::fold_name(c.name) == rules::fold_name(value)) {
+            codes.push_back(c.code);
         }
+        names.push_back(c.name);
     }
-    if (f.counties.empty()) {
-        throw Error(ErrorKind::usage, "--county " + prefix + ": no county in " + out.file + " has a code starting so");
+    if (codes.empty()) {
+        std::string hint;
+        if (!digits) {
+            const std::string near = rules::nearest_name(value, names);
+            hint = near.empty() ? "" : "; did you mean " + near + "?";
+        }
+        throw Error(ErrorKind::usage, "--county " + value + ": no county in " + out.file +
+                                          (digits ? " has a code starting so" : " has that name") + hint);
+    }
+    if (!digits && codes.size() > 1) {
+        std::string list;
+        for (const auto& c : codes) list += (list.empty() ? "" : ", ") + c;
+        throw Error(ErrorKind::usage, "--county " + value + ": " + std::to_string(codes.size()) +
+                                          " counties have that name (" + list + "); give the code");
+    }
+    return codes;
+}
+
+/// The counties in view: those --county names (comma-separated codes, prefixes or names), else all.
+Focus focus_of(const Output& out, const std::string& county) {
+    Focus f;
+    std::size_t start = 0;
+    do {
+        const std::size_t end = std::min(county.find(',', start), county.size());
+        const std::string value = rules::fold_name(county.substr(start, end - start));
+        if (!value.empty() || county.empty()) {
+            for (auto& code : counties_named(out, value)) f.counties.insert(std::move(code));
+        }
+        start = end + 1;
+    } while (start <= county.size());
+    std::vector<std::string> names;
+    for (const auto& c : out.counties) {
+        if (f.counties.count(c.code) != 0) names.push_back(c.name);
     }
     if (names.size() <= 3) {
         for (std::size_t i = 0; i < names.size(); ++i) f.place += (i ? "、" : "") + names[i];
@@ -134,15 +168,27 @@ std::string renumber_svg_ids(const std::string& svg) {
     return out;
 }
 
-void check_request(const Output& out, const MapOptions& options) {
-    if (std::find(out.types.begin(), out.types.end(), options.type) == out.types.end()) {
+/// TypeNames' "did you mean" when it has one (the known types are listed anyway).
+std::string near_name(const std::string& suggestion) {
+    return suggestion.rfind("; did you mean", 0) == 0 ? suggestion : std::string();
+}
+
+/// The options with the type as its key: --type takes any name the run's rules know the type by
+/// (key, name_zh, aliases, the common forms such as e站), as the inputs' type column does.
+MapOptions checked_request(const Output& out, MapOptions options) {
+    const rules::TypeNames names(out.rules.types);
+    const std::optional<std::string> key = names.key_of(options.type);
+    if (!key || std::find(out.types.begin(), out.types.end(), *key) == out.types.end()) {
         std::string known;
-        for (const auto& t : out.types) known += (known.empty() ? "" : ", ") + t;
-        throw Error(ErrorKind::usage, "--type " + options.type + ": not a type of " + out.file + " (" + known + ")");
+        for (const auto& t : out.types) known += (known.empty() ? "" : ", ") + t + " " + out.type_name(t);
+        throw Error(ErrorKind::usage, "--type " + options.type + ": not a type of " + out.file + " (" + known + ")" +
+                                          (key ? "" : near_name(names.suggestion(options.type))));
     }
+    options.type = *key;
     if (options.width_px < 300 || options.width_px > 12000) {
         throw Error(ErrorKind::usage, "--width " + std::to_string(options.width_px) + ": use 300 to 12000 pixels");
     }
+    return options;
 }
 
 using Ring = std::vector<crs::LonLat>;
@@ -245,7 +291,7 @@ Box projected_extent(const std::vector<const Ring*>& rings, const proj::Transfor
 }
 
 /// The surface for the format; SVG and PDF stream into `bytes`.
-SurfacePtr create_surface(Format format, const Layout& lay, const MapOptions& options, const Focus& focus,
+SurfacePtr create_surface(Format format, const Layout& lay, const MapOptions& options, const std::string& title,
                           std::vector<std::uint8_t>& bytes) {
     SurfacePtr surface;
     switch (format) {
@@ -264,8 +310,7 @@ SurfacePtr create_surface(Format format, const Layout& lay, const MapOptions& op
             cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, stamp.c_str());
             cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, stamp.c_str());
             cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "scicov");
-            cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
-                                           (type_name_zh(options.type) + " " + focus.place).c_str());
+            cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
             break;
         }
     }
@@ -318,8 +363,8 @@ Format format_for(const std::filesystem::path& file) {
     throw Error(ErrorKind::usage, "cannot tell the map format from '" + file.string() + "': use .png, .svg or .pdf");
 }
 
-std::vector<std::uint8_t> render_map(const Output& out, const MapOptions& options, Format format) {
-    check_request(out, options);
+std::vector<std::uint8_t> render_map(const Output& out, const MapOptions& asked, Format format) {
+    const MapOptions options = checked_request(out, asked);
     const Focus focus = focus_of(out, options.county);
     const std::vector<const Ring*> rings = frame_rings(out, focus);
     const Box ll = lonlat_extent(rings);
@@ -328,7 +373,8 @@ std::vector<std::uint8_t> render_map(const Output& out, const MapOptions& option
     const Box projected = projected_extent(rings, t);
     const Layout lay = layout_for(projected, options.width_px);
     std::vector<std::uint8_t> bytes;
-    const SurfacePtr surface = create_surface(format, lay, options, focus, bytes);
+    const SurfacePtr surface =
+        create_surface(format, lay, options, out.type_name(options.type) + " " + focus.place, bytes);
     std::string labels;
     {
         CairoPtr cr(cairo_create(surface.get()));
