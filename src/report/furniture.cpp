@@ -2,6 +2,7 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <set>
 
 #include "core/text.hpp"
 #include "report/map_scene.hpp"
@@ -135,6 +136,64 @@ void draw_scale_bar(const MapScene& scene) {
     p.text(x + len_px / 2, y - 6 * u, km_label(len_m / 2), 12 * u, k_text, Anchor::middle);
     p.text(x + len_px, y - 6 * u, km_label(len_m), 12 * u, k_text, Anchor::middle);
     p.text(x, y + h + 14 * u, "比例尺 Scale (Gauss-Krüger)", 10.5 * u, k_muted);
+}
+
+/// The locator: the focus counties (dark) among the other counties of their cities, or of the
+/// whole file when the focus spans several cities, in the frame's lower right corner. Drawn on a
+/// local plane (longitude scaled by the cosine of the latitude): it shows where, not how far.
+void draw_locator(const MapScene& scene) {
+    const Output& out = scene.out;
+    if (scene.focus.counties.size() >= out.counties.size()) return;  // the map shows every county already
+    std::set<std::string> cities;
+    for (const auto& c : scene.focus.counties) cities.insert(c.substr(0, 4));
+    const bool whole_file = cities.size() > 1;
+    const auto shown = [&](const Output::Unit& c) { return whole_file || cities.count(c.code.substr(0, 4)) != 0; };
+    Box ll;
+    for (const auto& c : out.counties) {
+        const Box b = box_of(c.rings);
+        if (!shown(c) || b.empty()) continue;
+        ll.add(b.min_x, b.min_y);
+        ll.add(b.max_x, b.max_y);
+    }
+    if (ll.empty()) return;
+    cairo_t* cr = scene.cr;
+    Painter& p = scene.p;
+    const Layout& lay = scene.lay;
+    const double u = lay.u;
+    const double k = std::cos((ll.min_y + ll.max_y) / 2 * M_PI / 180.0);
+    const double side = 190 * u, margin = 10 * u;
+    const double sx = side / ((ll.max_x - ll.min_x) * k), sy = side / (ll.max_y - ll.min_y);
+    const double s = std::min(sx, sy);
+    const double top = 18 * u;  // the caption's line
+    const double w = (ll.max_x - ll.min_x) * k * s + 2 * margin, h = (ll.max_y - ll.min_y) * s + 2 * margin + top;
+    const double x0 = lay.frame_x + lay.frame_w - w - 10 * u, y0 = lay.frame_y + lay.frame_h - h - 10 * u;
+    cairo_rectangle(cr, x0, y0, w, h);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    p.colour(k_frame);
+    cairo_set_line_width(cr, 1.0 * u);
+    cairo_stroke(cr);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    for (const bool focus_pass : {false, true}) {
+        for (const auto& c : out.counties) {
+            if (!shown(c) || scene.in_focus(c.code) != focus_pass) continue;
+            cairo_new_path(cr);
+            for (const auto& ring : c.rings) {
+                for (std::size_t i = 0; i < ring.size(); ++i) {
+                    const double x = x0 + margin + (ring[i].lon - ll.min_x) * k * s;
+                    const double y = y0 + top + margin + (ll.max_y - ring[i].lat) * s;
+                    i == 0 ? cairo_move_to(cr, x, y) : cairo_line_to(cr, x, y);
+                }
+                cairo_close_path(cr);
+            }
+            p.colour(focus_pass ? k_gap : hex(0xdcdcdc));
+            cairo_fill_preserve(cr);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_set_line_width(cr, 0.6 * u);
+            cairo_stroke(cr);
+        }
+    }
+    p.text(x0 + 6 * u, y0 + 14 * u, whole_file ? "位置 全部县(市、区)" : "位置 所在市", 10.5 * u, k_muted);
 }
 
 void draw_source_line(const MapScene& scene) {

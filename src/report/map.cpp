@@ -74,8 +74,8 @@ using namespace detail;
 /// The codes of the counties one --county value names: a code prefix (digits) or a county's name.
 std::vector<std::string> counties_named(const Output& out, const std::string& value) {
     std::vector<std::string> codes;
-    const bool digits = !value.empty() &&
-                        std::all_of(value.begin(), value.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; });
+    const bool digits =  // empty: the prefix of every code
+        std::all_of(value.begin(), value.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; });
     std::vector<std::string> names;
     for (const auto& c : out.counties) {
         if (digits ? c.code.rfind(value, 0) == 0 : rules::fold_name(c.name) == rules::fold_name(value)) {
@@ -326,6 +326,7 @@ void render(const MapScene& scene) {
     draw_frame(scene);
     draw_north_arrow(scene);
     draw_scale_bar(scene);
+    draw_locator(scene);
     draw_legend(scene, years);
     draw_source_line(scene);
 }

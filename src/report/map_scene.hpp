@@ -67,6 +67,8 @@ void draw_title(const MapScene& scene);  ///< also paints the white background
 void draw_frame(const MapScene& scene);
 void draw_north_arrow(const MapScene& scene);
 void draw_scale_bar(const MapScene& scene);
+/// The locator inset: the focus among the counties of its city (or of the file).
+void draw_locator(const MapScene& scene);
 void draw_source_line(const MapScene& scene);
 
 /// The legend, in the column right of the frame (legend.cpp).
