@@ -177,7 +177,8 @@ std::string near_name(const std::string& suggestion) {
 /// (key, name_zh, aliases, the common forms such as e站), as the inputs' type column does.
 MapOptions checked_request(const Output& out, MapOptions options) {
     const rules::TypeNames names(out.rules.types);
-    const std::optional<std::string> key = names.key_of(options.type);
+    const bool is_key = std::find(out.types.begin(), out.types.end(), options.type) != out.types.end();
+    const std::optional<std::string> key = is_key ? options.type : names.key_of(options.type);
     if (!key || std::find(out.types.begin(), out.types.end(), *key) == out.types.end()) {
         std::string known;
         for (const auto& t : out.types) known += (known.empty() ? "" : ", ") + t + " " + out.type_name(t);
