@@ -57,6 +57,7 @@ struct Output {
         int rank = 0;
         int year = 0;
         double gain_villages = 0, gain_population = 0;
+        bool beyond_horizon = false;  ///< built after the plans' horizon year (远期)
         crs::LonLat at;
     };
     using Row = std::map<std::string, std::string>;  ///< a table row, values as text
@@ -70,6 +71,7 @@ struct Output {
     std::vector<Gap> gaps;
     std::vector<Site> sites;                               ///< ordered by type, county, rank
     std::vector<Row> plan_summary;                         ///< empty when the file holds no plan
+    std::vector<Row> plan_horizon;                         ///< per county and type: year met, sentence_zh
     std::vector<std::pair<std::string, std::string>> run;  ///< key/value, in file order
     /// The run's rules (the run table's `rules` record; the defaults when it has none): the types'
     /// names (name_zh, aliases) and coverage rules as the run used them.

@@ -54,6 +54,7 @@ inline constexpr Rgb k_township = hex(output::palette::township);
 inline constexpr Rgb k_text = hex(output::palette::text);
 inline constexpr Rgb k_muted = hex(0x5a5a5a);
 inline constexpr Rgb k_frame = hex(0x6b6b6b);
+inline constexpr Rgb k_beyond = hex(0x5b2a86);  ///< outline of sites after the plans' horizon (远期)
 
 using output::palette::Symbol;
 struct TypeStyle {

@@ -141,6 +141,7 @@ std::vector<Output::Site> read_sites(const std::string& file, OGRLayer& layer) {
         s.year = static_cast<int>(number(*f, "year"));
         s.gain_villages = number(*f, "gain_villages");
         s.gain_population = number(*f, "gain_population");
+        s.beyond_horizon = number(*f, "beyond_horizon") != 0;
         s.at = point_of(f->GetGeometryRef());
         sites.push_back(std::move(s));
     });
@@ -265,14 +266,16 @@ Output load_output(const std::string& gpkg) {
             });
         }
         if (OGRLayer* l = ds.find_layer("proposed_sites")) out.sites = read_sites(gpkg, *l);
-        if (OGRLayer* l = ds.find_layer("plan_summary")) {
+        for (auto [name, table] : {std::pair{"plan_summary", &out.plan_summary}, {"plan_horizon", &out.plan_horizon}}) {
+            OGRLayer* l = ds.find_layer(name);
+            if (l == nullptr) continue;
             OGRFeatureDefn* d = l->GetLayerDefn();
             each(gpkg, *l, [&](OGRFeature& f) {
                 Output::Row row;
                 for (int i = 0; i < d->GetFieldCount(); ++i) {
                     if (f.IsFieldSetAndNotNull(i)) row[d->GetFieldDefn(i)->GetNameRef()] = f.GetFieldAsString(i);
                 }
-                out.plan_summary.push_back(std::move(row));
+                table->push_back(std::move(row));
             });
         }
         if (OGRLayer* l = ds.find_layer("run")) {

@@ -58,9 +58,17 @@ SiteYears MapScene::site_years() const {
     SiteYears years;
     for (const auto& s : out.sites) {
         if (s.type != options.type || !in_focus(s.county_code)) continue;
+        if (s.beyond_horizon) {
+            ++years.beyond;
+            continue;
+        }
         years.first = years.first == 0 ? s.year : std::min(years.first, s.year);
         years.last = std::max(years.last, s.year);
         ++years.in_view;
+    }
+    for (const auto& row : out.plan_horizon) {
+        const auto it = row.find("horizon_year");
+        if (it != row.end()) years.horizon_year = std::max(years.horizon_year, std::atoi(it->second.c_str()));
     }
     return years;
 }

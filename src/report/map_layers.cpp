@@ -139,6 +139,14 @@ void draw_sites(const MapScene& scene, const SiteYears& years) {
         const crs::XY d = view.device(s->at);
         cairo_new_path(cr);
         cairo_arc(cr, d.x, d.y, r, 0, 2 * M_PI);
+        if (s->beyond_horizon) {  // 远期: hollow, apart from the years within the horizon
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_fill_preserve(cr);
+            p.colour(k_beyond);
+            cairo_set_line_width(cr, 2.0 * u * scene.detail);
+            cairo_stroke(cr);
+            continue;
+        }
         p.colour(year_colour(s->year, years.first, years.last));
         cairo_fill_preserve(cr);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);

@@ -24,11 +24,14 @@ struct Focus {
     std::string place;
 };
 
-/// The map's proposed sites of its type in the focus counties: their years and count.
+/// The map's proposed sites of its type in the focus counties: the years of those within the
+/// plans' horizon, their count, and the count of those after it (远期, drawn apart).
 struct SiteYears {
     int first = 0, last = 0, in_view = 0;
+    int beyond = 0;
+    int horizon_year = 0;  ///< the plans' horizon (plan_horizon's horizon_year), 0 when unknown
     /// Ranks are printed beside the sites when there are few enough to read.
-    bool labelled() const { return in_view > 0 && in_view <= 80; }
+    bool labelled() const { return in_view + beyond > 0 && in_view + beyond <= 80; }
 };
 
 struct MapScene {
