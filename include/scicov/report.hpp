@@ -86,6 +86,10 @@ struct Output {
 /// Reads an output GeoPackage written by `scicov analyze` or `scicov plan`.
 Output load_output(const std::string& gpkg);
 
+/// Print sizes (ISO 216); `screen`: a map `width_px` wide whose height follows the extent.
+enum class Paper { screen, a4, a3 };
+enum class Orientation { landscape, portrait };
+
 struct MapOptions {
     /// The type's key or any name the run's rules know it by (name_zh, aliases, common forms: e站).
     std::string type = k_default_type;
@@ -95,6 +99,12 @@ struct MapOptions {
     int width_px = 1600;
     std::string title;  ///< empty: made from the place and type
     std::string date;   ///< YYYY-MM-DD, printed on the map
+    Paper paper = Paper::screen;
+    Orientation orientation = Orientation::landscape;
+    /// Print: the ratio scale 1:N (N in [1000, 100000000]); 0: the round scale that fits the frame.
+    double scale = 0;
+    int dpi = 200;    ///< print PNG: pixels per inch (72 to 1200); PDF and SVG are sized in points
+    std::string org;  ///< 制图单位 in the footer; empty: a blank line to fill in by hand
 };
 
 /// Draws the map; throws a usage error for an unknown type or county, an io error when Cairo

@@ -1,8 +1,10 @@
 // The map's furniture around the frame: title, frame, north arrow, scale bar, source line.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "core/text.hpp"
 #include "report/map_scene.hpp"
@@ -28,6 +30,31 @@ std::string km_label(double m) {
     return fixed(m, 0) + " m";
 }
 
+/// "1:250 000": the ratio scale with thin spaces between thousands, as printed maps write it.
+std::string ratio_text(double n) {
+    std::string digits = fixed(n, 0), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ' ';
+        out += digits[i];
+    }
+    return "1:" + out;
+}
+
+/// The data sources: the run's inputs (file names) and role overrides, as the run table holds them.
+std::string sources_text(const Output& out) {
+    std::string sources;
+    for (const char* key : {"inputs", "layer_overrides"}) {
+        std::istringstream words(out.run_value(key));
+        for (std::string w; words >> w;) {
+            const std::size_t eq = w.find('=');
+            const std::string role = eq == std::string::npos ? "" : w.substr(0, eq + 1);
+            const std::string path = eq == std::string::npos ? w : w.substr(eq + 1);
+            sources += (sources.empty() ? "" : "、") + role + std::filesystem::path(path).filename().string();
+        }
+    }
+    return sources.empty() ? std::filesystem::path(out.file).filename().string() : sources;
+}
+
 }  // namespace
 
 /// White background; title, the type and projection, the date.
@@ -49,8 +76,6 @@ void draw_title(const MapScene& scene) {
            type + " · " + std::to_string(focus.counties.size()) + " 个县(市、区) · " + "CGCS2000 3° Gauss-Krüger CM " +
                fixed(crs::gk_central_meridian(zone), 0) + "°E (EPSG:" + std::to_string(zone) + ")",
            14 * u, k_muted);
-    p.text(lay.legend_x + (lay.width - lay.legend_x - 24 * u), 68 * u, "制图日期 " + options.date, 14 * u, k_muted,
-           Anchor::end);
 }
 
 void draw_frame(const MapScene& scene) {
@@ -135,7 +160,9 @@ void draw_scale_bar(const MapScene& scene) {
     p.text(x, y - 6 * u, "0", 12 * u, k_text, Anchor::middle);
     p.text(x + len_px / 2, y - 6 * u, km_label(len_m / 2), 12 * u, k_text, Anchor::middle);
     p.text(x + len_px, y - 6 * u, km_label(len_m), 12 * u, k_text, Anchor::middle);
-    p.text(x, y + h + 14 * u, "比例尺 Scale (Gauss-Krüger)", 10.5 * u, k_muted);
+    p.text(x, y + h + 14 * u,
+           lay.scale_n > 0 ? "比例尺 " + ratio_text(lay.scale_n) : std::string("比例尺 Scale (Gauss-Krüger)"), 10.5 * u,
+           k_muted);
 }
 
 /// The locator: the focus counties (dark) among the other counties of their cities, or of the
@@ -146,7 +173,11 @@ void draw_locator(const MapScene& scene) {
     if (scene.focus.counties.size() >= out.counties.size()) return;  // the map shows every county already
     std::set<std::string> cities;
     for (const auto& c : scene.focus.counties) cities.insert(c.substr(0, 4));
-    const bool whole_file = cities.size() > 1;
+    // The whole file when the focus spans several cities or is a whole city: red on red says nothing.
+    const bool whole_city = std::all_of(out.counties.begin(), out.counties.end(), [&](const Output::Unit& c) {
+        return cities.count(c.code.substr(0, 4)) == 0 || scene.in_focus(c.code);
+    });
+    const bool whole_file = cities.size() > 1 || whole_city;
     const auto shown = [&](const Output::Unit& c) { return whole_file || cities.count(c.code.substr(0, 4)) != 0; };
     Box ll;
     for (const auto& c : out.counties) {
@@ -196,14 +227,19 @@ void draw_locator(const MapScene& scene) {
     p.text(x0 + 6 * u, y0 + 14 * u, whole_file ? "位置 全部县(市、区)" : "位置 所在市", 10.5 * u, k_muted);
 }
 
-void draw_source_line(const MapScene& scene) {
+void draw_footer(const MapScene& scene) {
     Painter& p = scene.p;
     const Layout& lay = scene.lay;
     const double u = lay.u;
     const Output& out = scene.out;
+    const MapOptions& options = scene.options;
+    const std::string org = options.org.empty() ? "＿＿＿＿＿＿＿＿＿＿＿＿" : options.org;
+    std::string first = "制图单位: " + org + "    制图日期: " + options.date;
+    if (lay.scale_n > 0) first += "    比例尺 " + ratio_text(lay.scale_n);
+    p.text(lay.frame_x, lay.height - 34 * u, first, 12.5 * u, k_text);
     p.text(lay.frame_x, lay.height - 14 * u,
-           "数据: " + std::filesystem::path(out.file).filename().string() + " · scicov " + SCICOV_VERSION +
-               " · 覆盖规则与目标见报告 run 表 · 边界为示意, 不作为权属争议依据",
+           "数据来源: " + sources_text(out) + " · 成果: " + std::filesystem::path(out.file).filename().string() +
+               " · scicov " + SCICOV_VERSION + " · 边界为示意, 不作为权属争议依据",
            11 * u, k_muted);
 }
 

@@ -16,6 +16,7 @@
 #include <cairo-svg.h>
 
 #include "core/atomic_file.hpp"
+#include "core/text.hpp"
 #include "report/map_scene.hpp"
 
 namespace scicov::report {
@@ -33,7 +34,8 @@ MapScene::MapScene(const Output& out_, const MapOptions& options_, cairo_t* cr_,
       t(t_),
       projected(projected_),
       zone(zone_),
-      view(t_, projected_, lay_.frame_x, lay_.frame_y, lay_.frame_w, lay_.frame_h),
+      view(t_, projected_, lay_.frame_x, lay_.frame_y, lay_.frame_w, lay_.frame_h,
+           lay_.scale_n > 0 ? lay_.px_per_mm * 1000.0 / lay_.scale_n : 0),
       // Smaller symbols on small-scale maps (more than ~150 m a pixel at 1600 px), so places stay legible.
       detail(std::clamp(0.15 / (1.0 / view.px_per_m() / 1000.0 / lay_.u), 0.45, 1.0)) {
     // The frame's extent padded by its size on every side, back in lon/lat.
@@ -133,7 +135,45 @@ Focus focus_of(const Output& out, const std::string& county) {
     return f;
 }
 
-Layout layout_for(const Box& projected, int width) {
+/// The round ratio scale at or above `n`: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k (1:250 000,
+/// 1:300 000 …), so the county fills most of the frame.
+double round_scale(double n) {
+    const double k = std::pow(10.0, std::floor(std::log10(n)));
+    for (double f : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
+        if (f * k >= n * (1 - 1e-9)) return f * k;
+    }
+    return 10 * k;
+}
+
+/// A print page: the paper in device units (PNG: the DPI; PDF and SVG: 96 a inch, PDF drawn at
+/// 0.75 pt a unit, so the page is the paper exactly), the frame at the asked ratio scale or at the
+/// round scale that fits the extent.
+Layout print_layout(const Box& projected, const MapOptions& options, Format format) {
+    Layout lay;
+    const bool a3 = options.paper == Paper::a3;
+    double w_mm = a3 ? 420 : 297, h_mm = a3 ? 297 : 210;
+    if (options.orientation == Orientation::portrait) std::swap(w_mm, h_mm);
+    lay.px_per_mm = (format == Format::png ? options.dpi : 96) / 25.4;
+    lay.width = static_cast<int>(std::lround(w_mm * lay.px_per_mm));
+    lay.height = static_cast<int>(std::lround(h_mm * lay.px_per_mm));
+    // Text and symbols keep their size on paper: a base unit is 0.17 mm (14 units ≈ 6.7 pt).
+    lay.u = lay.px_per_mm * 0.17;
+    const double u = lay.u, margin = 10 * lay.px_per_mm;
+    lay.frame_x = margin;
+    lay.frame_y = 88 * u;
+    lay.frame_w = lay.width - 330 * u - margin - 24 * u;
+    lay.frame_h = lay.height - lay.frame_y - 62 * u;
+    lay.legend_x = lay.frame_x + lay.frame_w + 24 * u;
+    const double frame_w_m = lay.frame_w / lay.px_per_mm / 1000.0, frame_h_m = lay.frame_h / lay.px_per_mm / 1000.0;
+    const double fit =
+        std::max((projected.max_x - projected.min_x) / frame_w_m, (projected.max_y - projected.min_y) / frame_h_m);
+    lay.scale_n = options.scale > 0 ? options.scale : round_scale(fit);
+    return lay;
+}
+
+Layout layout_for(const Box& projected, const MapOptions& options, Format format) {
+    if (options.paper != Paper::screen) return print_layout(projected, options, format);
+    const int width = options.width_px;
     Layout lay;
     lay.width = width;
     lay.u = width / 1600.0;
@@ -145,7 +185,7 @@ Layout layout_for(const Box& projected, int width) {
     const double aspect = (projected.max_y - projected.min_y) / (projected.max_x - projected.min_x);
     lay.frame_h = std::clamp(lay.frame_w * aspect, 820 * u, lay.frame_w * 1.35);
     lay.legend_x = lay.frame_x + lay.frame_w + 24 * u;
-    lay.height = static_cast<int>(std::lround(lay.frame_y + lay.frame_h + 36 * u));
+    lay.height = static_cast<int>(std::lround(lay.frame_y + lay.frame_h + 58 * u));
     return lay;
 }
 
@@ -196,6 +236,15 @@ MapOptions checked_request(const Output& out, MapOptions options) {
     options.type = *key;
     if (options.width_px < 300 || options.width_px > 12000) {
         throw Error(ErrorKind::usage, "--width " + std::to_string(options.width_px) + ": use 300 to 12000 pixels");
+    }
+    if (options.paper != Paper::screen && (options.dpi < 72 || options.dpi > 1200)) {
+        throw Error(ErrorKind::usage, "--dpi " + std::to_string(options.dpi) + ": use 72 to 1200");
+    }
+    if (options.scale != 0 && !(options.scale >= 1000 && options.scale <= 1e8)) {
+        throw Error(ErrorKind::usage, "--scale " + core::fixed(options.scale, 0) + ": use 1000 to 100000000 (1:N)");
+    }
+    if (options.scale != 0 && options.paper == Paper::screen) {
+        throw Error(ErrorKind::usage, "--scale needs --paper A4 or A3: a ratio scale holds on paper, not on a screen");
     }
     return options;
 }
@@ -337,7 +386,7 @@ void render(const MapScene& scene) {
     draw_scale_bar(scene);
     draw_locator(scene);
     draw_legend(scene, years);
-    draw_source_line(scene);
+    draw_footer(scene);
 }
 
 /// The finished file's bytes; in SVG, the labels are inserted as text elements before </svg>.
@@ -381,7 +430,7 @@ std::vector<std::uint8_t> render_map(const Output& out, const MapOptions& asked,
     const int zone = crs::gk_zone_epsg((ll.min_x + ll.max_x) / 2);
     const proj::Transformer t(crs::k_output_crs, crs::epsg(zone));
     const Box projected = projected_extent(rings, t);
-    const Layout lay = layout_for(projected, options.width_px);
+    const Layout lay = layout_for(projected, options, format);
     std::vector<std::uint8_t> bytes;
     const SurfacePtr surface =
         create_surface(format, lay, options, out.type_name(options.type) + " " + focus.place, bytes);

@@ -16,6 +16,8 @@ struct Layout {
     double u = 1;
     double frame_x = 0, frame_y = 0, frame_w = 0, frame_h = 0;
     double legend_x = 0;
+    double px_per_mm = 0;  ///< print: device units per millimetre of paper; 0 on a screen map
+    double scale_n = 0;    ///< print: the ratio scale 1:N drawn
 };
 
 /// The counties in view and the place name for the title.
@@ -72,7 +74,8 @@ void draw_north_arrow(const MapScene& scene);
 void draw_scale_bar(const MapScene& scene);
 /// The locator inset: the focus among the counties of its city (or of the file).
 void draw_locator(const MapScene& scene);
-void draw_source_line(const MapScene& scene);
+/// The footer: 制图单位 (or a line to fill in), date, ratio scale, data sources from the run table.
+void draw_footer(const MapScene& scene);
 
 /// The legend, in the column right of the frame (legend.cpp).
 void draw_legend(const MapScene& scene, const SiteYears& years);

@@ -41,6 +41,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check(any(t == "位置 所在市" for *_, t in county), "a county map has the locator of its city")
     check(any(t == "位置 全部县(市、区)" for *_, t in labels(svg("--county", "530326", "--county", "510402"))),
           "a map across cities has the locator of every county")
+    check(any(t == "位置 全部县(市、区)" for *_, t in city), "a map of a whole city has the locator of every county")
     check(not any(t.startswith("位置") for *_, t in labels(svg())), "no locator when the map shows every county")
     # Township names in the county map do not overlap one another (boxes from the text size).
     boxes = [(x - len(t) * s / 2, y - s, x + len(t) * s / 2, y) for x, y, s, t in county if t in names]
