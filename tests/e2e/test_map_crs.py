@@ -5,19 +5,10 @@ import os
 import sys
 import tempfile
 
-from osgeo import gdal
-
 sys.path.insert(0, os.path.dirname(__file__))
-from e2e import GEODATA, check, finish, run  # noqa: E402
+from e2e import GEODATA, check, finish, png_pixels as pixels, run  # noqa: E402
 
-gdal.UseExceptions()
 SAMPLE = os.path.join(GEODATA, "sample.gpkg")
-
-
-def pixels(path):
-    ds = gdal.Open(path)
-    return ds.RasterXSize, ds.RasterYSize, ds.ReadAsArray()
-
 
 with tempfile.TemporaryDirectory() as tmp:
     maps = {}
