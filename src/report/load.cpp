@@ -266,8 +266,9 @@ Output load_output(const std::string& gpkg) {
             });
         }
         if (OGRLayer* l = ds.find_layer("proposed_sites")) out.sites = read_sites(gpkg, *l);
-        for (auto [name, table] : {std::pair{"plan_summary", &out.plan_summary}, {"plan_horizon", &out.plan_horizon}}) {
-            OGRLayer* l = ds.find_layer(name);
+        for (const auto& entry : {std::pair{"plan_summary", &out.plan_summary}, {"plan_horizon", &out.plan_horizon}}) {
+            std::vector<Output::Row>* table = entry.second;
+            OGRLayer* l = ds.find_layer(entry.first);
             if (l == nullptr) continue;
             OGRFeatureDefn* d = l->GetLayerDefn();
             each(gpkg, *l, [&](OGRFeature& f) {
