@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "scicov/crs.hpp"
+#include "scicov/rules.hpp"
 
 namespace scicov::report {
 
@@ -78,18 +79,38 @@ struct Output {
     std::vector<Row> plan_horizon;  ///< per county and type: the plan's terms (sentence_zh); empty without a plan
     std::vector<std::string> travel_time_types;            ///< types with time_<type>_min in the villages layer
     std::vector<std::pair<std::string, std::string>> run;  ///< key/value, in file order
+    /// The run's rules (the run table's `rules` record; the defaults when it has none): the types'
+    /// names (name_zh, aliases) and coverage rules as the run used them.
+    rules::Rules rules;
+
+    /// The type's Chinese name as the run's rules give it (name_zh), else its key.
+    std::string type_name(const std::string& type) const;
+    /// The run table's value for `key`, or empty.
+    std::string run_value(const std::string& key) const;
 };
 
 /// Reads an output GeoPackage written by `scicov analyze` or `scicov plan`.
 Output load_output(const std::string& gpkg);
 
+/// Print sizes (ISO 216); `screen`: a map `width_px` wide whose height follows the extent.
+enum class Paper { screen, a4, a3 };
+enum class Orientation { landscape, portrait };
+
 struct MapOptions {
+    /// The type's key or any name the run's rules know it by (name_zh, aliases, common forms: e站).
     std::string type = k_default_type;
-    /// Zoom to the counties whose code starts with this (6 digits: one county; 4: a city); empty: all.
+    /// Zoom to these counties, comma-separated: a code prefix (6 digits one county, 4 a city, 2 a
+    /// province) or a county's name (as in the counties layer); empty: all.
     std::string county;
     int width_px = 1600;
     std::string title;  ///< empty: made from the place and type
     std::string date;   ///< YYYY-MM-DD, printed on the map
+    Paper paper = Paper::screen;
+    Orientation orientation = Orientation::landscape;
+    /// Print: the ratio scale 1:N (N in [1000, 100000000]); 0: the round scale that fits the frame.
+    double scale = 0;
+    int dpi = 200;    ///< print PNG: pixels per inch (72 to 1200); PDF and SVG are sized in points
+    std::string org;  ///< 制图单位 in the footer; empty: a blank line to fill in by hand
 };
 
 /// Draws the map; throws a usage error for an unknown type or county, an io error when Cairo

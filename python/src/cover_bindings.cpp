@@ -162,7 +162,7 @@ using CountyTuple = std::tuple<std::vector<double>, std::vector<double>, double,
 py::dict phase_city(const std::vector<CountyTuple>& counties, std::int32_t per_year, std::int32_t start_year) {
     std::vector<cover::CountySites> sites;
     for (const auto& [gain, measure_gain, base, target] : counties) {
-        sites.push_back(cover::CountySites{gain, measure_gain, base, target});
+        sites.push_back(cover::CountySites{gain, measure_gain, base, target, {}});
     }
     cover::CityPhasing r;
     {

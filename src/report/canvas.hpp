@@ -54,6 +54,7 @@ inline constexpr Rgb k_township = hex(output::palette::township);
 inline constexpr Rgb k_text = hex(output::palette::text);
 inline constexpr Rgb k_muted = hex(0x5a5a5a);
 inline constexpr Rgb k_frame = hex(0x6b6b6b);
+inline constexpr Rgb k_beyond = hex(0x5b2a86);  ///< outline of sites after the plans' horizon (远期)
 
 using output::palette::Symbol;
 struct TypeStyle {
@@ -145,10 +146,13 @@ inline Box box_of(const Rings& rings) {
 
 class View {
 public:
-    View(const proj::Transformer& t, Box projected, double left, double top, double width, double height) : m_t(t) {
+    /// The extent centred in the frame at `px_per_m`, or (0) at the scale that fits it.
+    View(const proj::Transformer& t, Box projected, double left, double top, double width, double height,
+         double px_per_m = 0)
+        : m_t(t) {
         const double sx = width / (projected.max_x - projected.min_x);
         const double sy = height / (projected.max_y - projected.min_y);
-        m_scale = std::min(sx, sy);
+        m_scale = px_per_m > 0 ? px_per_m : std::min(sx, sy);
         // Centre the extent in the frame.
         m_x0 = left + (width - (projected.max_x - projected.min_x) * m_scale) / 2 - projected.min_x * m_scale;
         m_y0 = top + (height - (projected.max_y - projected.min_y) * m_scale) / 2 + projected.max_y * m_scale;

@@ -1,7 +1,10 @@
 // The map's furniture around the frame: title, frame, north arrow, scale bar, source line.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <set>
+#include <sstream>
 
 #include "core/text.hpp"
 #include "report/map_scene.hpp"
@@ -27,6 +30,31 @@ std::string km_label(double m) {
     return fixed(m, 0) + " m";
 }
 
+/// "1:250 000": the ratio scale with thin spaces between thousands, as printed maps write it.
+std::string ratio_text(double n) {
+    std::string digits = fixed(n, 0), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ' ';
+        out += digits[i];
+    }
+    return "1:" + out;
+}
+
+/// The data sources: the run's inputs (file names) and role overrides, as the run table holds them.
+std::string sources_text(const Output& out) {
+    std::string sources;
+    for (const char* key : {"inputs", "layer_overrides"}) {
+        std::istringstream words(out.run_value(key));
+        for (std::string w; words >> w;) {
+            const std::size_t eq = w.find('=');
+            const std::string role = eq == std::string::npos ? "" : w.substr(0, eq + 1);
+            const std::string path = eq == std::string::npos ? w : w.substr(eq + 1);
+            sources += (sources.empty() ? "" : "、") + role + std::filesystem::path(path).filename().string();
+        }
+    }
+    return sources.empty() ? std::filesystem::path(out.file).filename().string() : sources;
+}
+
 }  // namespace
 
 /// White background; title, the type and projection, the date.
@@ -42,14 +70,12 @@ void draw_title(const MapScene& scene) {
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     const std::string title =
-        options.title.empty() ? focus.place + " " + type_name_zh(type) + "覆盖现状与规划布点图" : options.title;
+        options.title.empty() ? focus.place + " " + scene.out.type_name(type) + "覆盖现状与规划布点图" : options.title;
     p.text(lay.frame_x, 40 * u, title, 26 * u, k_text, Anchor::start, Weight::bold);
     p.text(lay.frame_x, 68 * u,
            type + " · " + std::to_string(focus.counties.size()) + " 个县(市、区) · " + "CGCS2000 3° Gauss-Krüger CM " +
                fixed(crs::gk_central_meridian(zone), 0) + "°E (EPSG:" + std::to_string(zone) + ")",
            14 * u, k_muted);
-    p.text(lay.legend_x + (lay.width - lay.legend_x - 24 * u), 68 * u, "制图日期 " + options.date, 14 * u, k_muted,
-           Anchor::end);
 }
 
 void draw_frame(const MapScene& scene) {
@@ -134,17 +160,86 @@ void draw_scale_bar(const MapScene& scene) {
     p.text(x, y - 6 * u, "0", 12 * u, k_text, Anchor::middle);
     p.text(x + len_px / 2, y - 6 * u, km_label(len_m / 2), 12 * u, k_text, Anchor::middle);
     p.text(x + len_px, y - 6 * u, km_label(len_m), 12 * u, k_text, Anchor::middle);
-    p.text(x, y + h + 14 * u, "比例尺 Scale (Gauss-Krüger)", 10.5 * u, k_muted);
+    p.text(x, y + h + 14 * u,
+           lay.scale_n > 0 ? "比例尺 " + ratio_text(lay.scale_n) : std::string("比例尺 Scale (Gauss-Krüger)"), 10.5 * u,
+           k_muted);
 }
 
-void draw_source_line(const MapScene& scene) {
+/// The locator: the focus counties (dark) among the other counties of their cities, or of the
+/// whole file when the focus spans several cities, in the frame's lower right corner. Drawn on a
+/// local plane (longitude scaled by the cosine of the latitude): it shows where, not how far.
+void draw_locator(const MapScene& scene) {
+    const Output& out = scene.out;
+    if (scene.focus.counties.size() >= out.counties.size()) return;  // the map shows every county already
+    std::set<std::string> cities;
+    for (const auto& c : scene.focus.counties) cities.insert(c.substr(0, 4));
+    // The whole file when the focus spans several cities or is a whole city: red on red says nothing.
+    const bool whole_city = std::all_of(out.counties.begin(), out.counties.end(), [&](const Output::Unit& c) {
+        return cities.count(c.code.substr(0, 4)) == 0 || scene.in_focus(c.code);
+    });
+    const bool whole_file = cities.size() > 1 || whole_city;
+    const auto shown = [&](const Output::Unit& c) { return whole_file || cities.count(c.code.substr(0, 4)) != 0; };
+    Box ll;
+    for (const auto& c : out.counties) {
+        const Box b = box_of(c.rings);
+        if (!shown(c) || b.empty()) continue;
+        ll.add(b.min_x, b.min_y);
+        ll.add(b.max_x, b.max_y);
+    }
+    if (ll.empty()) return;
+    cairo_t* cr = scene.cr;
+    Painter& p = scene.p;
+    const Layout& lay = scene.lay;
+    const double u = lay.u;
+    const double k = std::cos((ll.min_y + ll.max_y) / 2 * M_PI / 180.0);
+    const double side = 190 * u, margin = 10 * u;
+    const double sx = side / ((ll.max_x - ll.min_x) * k), sy = side / (ll.max_y - ll.min_y);
+    const double s = std::min(sx, sy);
+    const double top = 18 * u;  // the caption's line
+    const double w = (ll.max_x - ll.min_x) * k * s + 2 * margin, h = (ll.max_y - ll.min_y) * s + 2 * margin + top;
+    const double x0 = lay.frame_x + lay.frame_w - w - 10 * u, y0 = lay.frame_y + lay.frame_h - h - 10 * u;
+    cairo_rectangle(cr, x0, y0, w, h);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    p.colour(k_frame);
+    cairo_set_line_width(cr, 1.0 * u);
+    cairo_stroke(cr);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    for (const bool focus_pass : {false, true}) {
+        for (const auto& c : out.counties) {
+            if (!shown(c) || scene.in_focus(c.code) != focus_pass) continue;
+            cairo_new_path(cr);
+            for (const auto& ring : c.rings) {
+                for (std::size_t i = 0; i < ring.size(); ++i) {
+                    const double x = x0 + margin + (ring[i].lon - ll.min_x) * k * s;
+                    const double y = y0 + top + margin + (ll.max_y - ring[i].lat) * s;
+                    i == 0 ? cairo_move_to(cr, x, y) : cairo_line_to(cr, x, y);
+                }
+                cairo_close_path(cr);
+            }
+            p.colour(focus_pass ? k_gap : hex(0xdcdcdc));
+            cairo_fill_preserve(cr);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_set_line_width(cr, 0.6 * u);
+            cairo_stroke(cr);
+        }
+    }
+    p.text(x0 + 6 * u, y0 + 14 * u, whole_file ? "位置 全部县(市、区)" : "位置 所在市", 10.5 * u, k_muted);
+}
+
+void draw_footer(const MapScene& scene) {
     Painter& p = scene.p;
     const Layout& lay = scene.lay;
     const double u = lay.u;
     const Output& out = scene.out;
+    const MapOptions& options = scene.options;
+    const std::string org = options.org.empty() ? "＿＿＿＿＿＿＿＿＿＿＿＿" : options.org;
+    std::string first = "制图单位: " + org + "    制图日期: " + options.date;
+    if (lay.scale_n > 0) first += "    比例尺 " + ratio_text(lay.scale_n);
+    p.text(lay.frame_x, lay.height - 34 * u, first, 12.5 * u, k_text);
     p.text(lay.frame_x, lay.height - 14 * u,
-           "数据: " + std::filesystem::path(out.file).filename().string() + " · scicov " + SCICOV_VERSION +
-               " · 覆盖规则与目标见报告 run 表 · 边界为示意, 不作为权属争议依据",
+           "数据来源: " + sources_text(out) + " · 成果: " + std::filesystem::path(out.file).filename().string() +
+               " · scicov " + SCICOV_VERSION + " · 边界为示意, 不作为权属争议依据",
            11 * u, k_muted);
 }
 

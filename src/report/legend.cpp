@@ -95,26 +95,56 @@ VillageCount villages_in_view(const MapScene& scene) {
     return n;
 }
 
+/// What "covered" means for the type, in the run's rules: "30 分钟车程", "服务半径 20 km" …
+std::string rule_text(const rules::FacilityType& type) {
+    const rules::CoverageRule& r = type.rule;
+    const auto number = [](double v) { return core::fixed(v, std::abs(v - std::round(v)) < 1e-9 ? 0 : 1); };
+    switch (r.kind) {
+        case rules::CoverageKind::travel_time:
+            return number(r.minutes) + (r.mode == rules::TravelMode::drive ? " 分钟车程" : " 分钟步行");
+        case rules::CoverageKind::radius:
+            return "服务半径 " + number(r.radius_m / 1000.0) + " km";
+        case rules::CoverageKind::contains:
+            return "村(社区)内设有即覆盖";
+        case rules::CoverageKind::admin:
+            return r.admin_level == rules::AdminLevel::county ? "县(市、区)内有即覆盖" : "乡镇(街道)内有即覆盖";
+    }
+    return {};
+}
+
 void coverage_rows(Legend& legend, const MapScene& scene, const VillageCount& n) {
     cairo_t* cr = legend.cr();
     const double u = legend.u();
-    legend.heading("覆盖 Coverage · " + type_name_zh(scene.options.type));
-    legend.row("已覆盖 covered (" + std::to_string(n.covered) + ")", legend.fill(k_covered));
-    legend.row("未覆盖 not covered (" + std::to_string(n.all - n.covered) + ")", legend.fill(k_uncovered));
-    legend.row("覆盖缺口 gap (区域)", [&](double sx, double sy, double w, double hh) {
-        cairo_rectangle(cr, sx, sy, w, hh);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill(cr);
-        cairo_rectangle(cr, sx, sy, w, hh);
-        hatch(legend.painter(), 6 * u, 0.9 * u);
-        cairo_rectangle(cr, sx, sy, w, hh);
-        legend.painter().colour(k_gap, 0.7);
-        cairo_set_line_width(cr, 0.8 * u);
-        cairo_stroke(cr);
+    legend.heading("覆盖 Coverage · " + scene.out.type_name(scene.options.type));
+    if (const rules::FacilityType* type = scene.out.rules.find(scene.options.type)) {
+        legend.line("覆盖规则: " + rule_text(*type), 12.5, k_muted, 24);
+    }
+    // Only classes the map shows: no "(0)" rows.
+    if (n.covered > 0) legend.row("已覆盖 covered (" + std::to_string(n.covered) + ")", legend.fill(k_covered));
+    if (n.all > n.covered) {
+        legend.row("未覆盖 not covered (" + std::to_string(n.all - n.covered) + ")", legend.fill(k_uncovered));
+    }
+    const bool gaps = std::any_of(scene.out.gaps.begin(), scene.out.gaps.end(), [&scene](const Output::Gap& g) {
+        return g.type == scene.options.type && scene.visible(g.rings);
     });
+    if (gaps)
+        legend.row("覆盖缺口 gap (区域)", [&](double sx, double sy, double w, double hh) {
+            cairo_rectangle(cr, sx, sy, w, hh);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_fill(cr);
+            cairo_rectangle(cr, sx, sy, w, hh);
+            hatch(legend.painter(), 6 * u, 0.9 * u);
+            cairo_rectangle(cr, sx, sy, w, hh);
+            legend.painter().colour(k_gap, 0.7);
+            cairo_set_line_width(cr, 0.8 * u);
+            cairo_stroke(cr);
+        });
     legend.heading("界线 Boundaries");
     legend.row("县(市、区)界 county", legend.border(k_county, 2.2, false));
-    legend.row("乡镇(街道)界 township", legend.border(k_township, 0.9, true));
+    if (std::any_of(scene.out.townships.begin(), scene.out.townships.end(),
+                    [&scene](const Output::Unit& t) { return scene.visible(t.rings); })) {
+        legend.row("乡镇(街道)界 township", legend.border(k_township, 0.9, true));
+    }
 }
 
 void facility_rows(Legend& legend, const MapScene& scene) {
@@ -124,10 +154,44 @@ void facility_rows(Legend& legend, const MapScene& scene) {
         for (const auto& f : scene.out.facilities) {
             if (f.type == ty && f.status != "planned" && scene.in_focus(f.county_code)) ++n;
         }
+        if (n == 0) continue;  // no empty classes
         const TypeStyle st = style_of(ty);
-        legend.row(type_name_zh(ty) + " (" + std::to_string(n) + ")", [&](double sx, double sy, double w, double hh) {
-            draw_symbol(legend.painter(), st, sx + w / 2, sy + hh / 2);
-        });
+        legend.row(scene.out.type_name(ty) + " (" + std::to_string(n) + ")",
+                   [&](double sx, double sy, double w, double hh) {
+                       draw_symbol(legend.painter(), st, sx + w / 2, sy + hh / 2);
+                   });
+    }
+}
+
+/// The plan_horizon sentence of each focus county for the map's type, as the plan wrote it (the
+/// year the target is met at the yearly budget, the budget that meets it by the horizon); at most
+/// four counties, the rest are in the report.
+void horizon_lines(Legend& legend, const MapScene& scene) {
+    std::vector<std::pair<std::string, std::string>> lines;  // county name, sentence
+    for (const auto& row : scene.out.plan_horizon) {
+        const auto get = [&row](const char* k) {
+            const auto it = row.find(k);
+            return it == row.end() ? std::string() : it->second;
+        };
+        if (get("type") != scene.options.type || !scene.in_focus(get("county_code")) || get("sentence_zh").empty()) {
+            continue;
+        }
+        lines.emplace_back(get("county_name"), get("sentence_zh"));
+    }
+    const std::size_t shown = lines.size() <= 4 ? lines.size() : 3;
+    for (std::size_t i = 0; i < shown; ++i) {
+        const auto& [county, sentence] = lines[i];
+        const bool named = scene.focus.counties.size() > 1;
+        // Two lines, split after the first clause: the legend column is narrow.
+        const std::size_t cut = sentence.find("；");
+        const std::string first = cut == std::string::npos ? sentence : sentence.substr(0, cut + 3);
+        const std::string rest = cut == std::string::npos ? std::string() : sentence.substr(cut + 3);
+        if (named) legend.line(county, 12.5, k_text, 18);
+        legend.line(first, 12.5, k_text, 18);
+        if (!rest.empty()) legend.line(rest, 12.5, k_text, 22);
+    }
+    if (shown < lines.size()) {
+        legend.line("另 " + std::to_string(lines.size() - shown) + " 个县见报告", 12.5, k_muted, 22);
     }
 }
 
@@ -135,11 +199,15 @@ void facility_rows(Legend& legend, const MapScene& scene) {
 void site_rows(Legend& legend, const MapScene& scene, const SiteYears& years) {
     cairo_t* cr = legend.cr();
     const double u = legend.u();
-    legend.heading("规划新增 Proposed (" + std::to_string(years.in_view) + ")");
-    if (years.in_view == 0) {
+    const int all = years.in_view + years.beyond;
+    if (all == 0 && scene.out.plan_summary.empty()) return;  // not a plan's output
+    if (all == 0) {
+        legend.heading("规划新增 Proposed");
         legend.line("无 none", Legend::k_size, k_muted, 30);
+        horizon_lines(legend, scene);
         return;
     }
+    legend.heading("规划新增 Proposed (" + std::to_string(all) + ")");
     const int span = years.last - years.first + 1;
     const int classes = std::min(span, 6);
     for (int k = 0; k < classes; ++k) {
@@ -147,8 +215,10 @@ void site_rows(Legend& legend, const MapScene& scene, const SiteYears& years) {
         const int y1 = years.first + span * (k + 1) / classes - 1;
         std::size_t n = 0;
         for (const auto& s : scene.out.sites) {
-            if (s.type == scene.options.type && scene.in_focus(s.county_code) && s.year >= y0 && s.year <= y1) ++n;
+            n += s.type == scene.options.type && scene.in_focus(s.county_code) && !s.beyond_horizon && s.year >= y0 &&
+                 s.year <= y1;
         }
+        if (n == 0) continue;  // a class without sites
         const std::string label = (y0 == y1 ? std::to_string(y0) : std::to_string(y0) + "–" + std::to_string(y1)) +
                                   " 年 (" + std::to_string(n) + ")";
         const Rgb c = year_colour(y0, years.first, years.last);
@@ -162,7 +232,21 @@ void site_rows(Legend& legend, const MapScene& scene, const SiteYears& years) {
             cairo_stroke(cr);
         });
     }
+    if (years.beyond > 0) {
+        const std::string after = years.horizon_year > 0 ? std::to_string(years.horizon_year) + " 年后" : "规划期后";
+        legend.row("远期 (" + after + ") (" + std::to_string(years.beyond) + ")",
+                   [&](double sx, double sy, double w, double hh) {
+                       cairo_new_path(cr);
+                       cairo_arc(cr, sx + w / 2, sy + hh / 2, 5.2 * u, 0, 2 * M_PI);
+                       cairo_set_source_rgb(cr, 1, 1, 1);
+                       cairo_fill_preserve(cr);
+                       legend.painter().colour(k_beyond);
+                       cairo_set_line_width(cr, 2.0 * u);
+                       cairo_stroke(cr);
+                   });
+    }
     if (years.labelled()) legend.line("数字: 建设顺序 rank", 12.5, k_muted, 22);
+    horizon_lines(legend, scene);
 }
 
 /// Key figures for the counties in view.

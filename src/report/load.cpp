@@ -3,6 +3,7 @@
 #include <array>
 
 #include "core/gdal.hpp"
+#include "core/proj.hpp"
 #include "scicov/report.hpp"
 
 namespace scicov::report {
@@ -178,6 +179,60 @@ std::vector<std::string> travel_time_types(OGRLayer& villages, const std::vector
     return out;
 }
 
+/// The CRS of an output's layers as PROJ takes it ("EPSG:4543", else WKT); empty when they are in
+/// the default output CRS (lon/lat of CGCS2000), which the maps and the report read as they are.
+std::string source_crs(OGRLayer& layer) {
+    const OGRSpatialReference* srs = layer.GetSpatialRef();
+    if (srs == nullptr) return {};
+    const char* authority = srs->GetAuthorityName(nullptr);
+    const char* code = srs->GetAuthorityCode(nullptr);
+    if (authority != nullptr && code != nullptr) {
+        const std::string id = std::string(authority) + ":" + code;
+        return id == crs::k_output_crs ? std::string() : id;
+    }
+    char* wkt = nullptr;
+    const char* const options[] = {"FORMAT=WKT2_2019", nullptr};
+    srs->exportToWkt(&wkt, options);
+    const std::string text = wkt != nullptr ? wkt : "";
+    CPLFree(wkt);
+    return text;
+}
+
+/// Every geometry of `out` from `source` (an output written with --out-crs) into lon/lat of
+/// CGCS2000: what Output holds, whatever CRS the GeoPackage was written in.
+void to_lonlat(Output& out, const std::string& source) {
+    const proj::Transformer t(source, crs::k_output_crs);
+    std::vector<double> xs, ys;
+    const auto points = [&](std::vector<crs::LonLat>& pts) {
+        xs.resize(pts.size());
+        ys.resize(pts.size());
+        for (std::size_t i = 0; i < pts.size(); ++i) {
+            xs[i] = pts[i].lon;
+            ys[i] = pts[i].lat;
+        }
+        t.forward(xs, ys);
+        for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = {xs[i], ys[i]};
+    };
+    const auto rings = [&](Rings& rr) {
+        for (auto& r : rr) points(r);
+    };
+    const auto point = [&](crs::LonLat& q) {
+        std::vector<crs::LonLat> one{q};
+        points(one);
+        q = one[0];
+    };
+    for (auto& v : out.villages) rings(v.rings);
+    for (auto* units : {&out.counties, &out.townships}) {
+        for (auto& u : *units) {
+            rings(u.rings);
+            point(u.label);
+        }
+    }
+    for (auto& f : out.facilities) point(f.at);
+    for (auto& g : out.gaps) rings(g.rings);
+    for (auto& s : out.sites) point(s.at);
+}
+
 }  // namespace
 
 std::string type_name_zh(const std::string& type) {
@@ -188,6 +243,18 @@ std::string type_name_zh(const std::string& type) {
     return type;
 }
 
+std::string Output::type_name(const std::string& type) const {
+    const rules::FacilityType* t = rules.find(type);
+    return t != nullptr && !t->name_zh.empty() ? t->name_zh : type;
+}
+
+std::string Output::run_value(const std::string& key) const {
+    for (const auto& [k, v] : run) {
+        if (k == key) return v;
+    }
+    return {};
+}
+
 Output load_output(const std::string& gpkg) {
     gdal::ensure_registered();
     const gdal::Dataset ds = gdal::Dataset::open(gpkg);
@@ -195,6 +262,7 @@ Output load_output(const std::string& gpkg) {
     out.file = gpkg;
     try {
         OGRLayer& counties = ds.layer("counties");
+        const std::string source = source_crs(counties);
         out.types = types_of(counties);
         out.counties = read_units(gpkg, counties);
         if (OGRLayer* l = ds.find_layer("townships")) out.townships = read_units(gpkg, *l);
@@ -237,6 +305,10 @@ Output load_output(const std::string& gpkg) {
         if (OGRLayer* l = ds.find_layer("run")) {
             each(gpkg, *l, [&](OGRFeature& f) { out.run.emplace_back(text(f, "key"), text(f, "value")); });
         }
+        if (!source.empty()) to_lonlat(out, source);
+        const std::string rules_text = out.run_value("rules");
+        out.rules =
+            rules_text.empty() ? rules::default_rules() : rules::parse_rules(rules_text, "the run table's rules");
     } catch (Error& e) {
         e.with_file(gpkg);
         throw;

@@ -10,11 +10,13 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 
 #include "core/atomic_file.hpp"
+#include "core/text.hpp"
 #include "report/map_scene.hpp"
 
 namespace scicov::report {
@@ -32,7 +34,8 @@ MapScene::MapScene(const Output& out_, const MapOptions& options_, cairo_t* cr_,
       t(t_),
       projected(projected_),
       zone(zone_),
-      view(t_, projected_, lay_.frame_x, lay_.frame_y, lay_.frame_w, lay_.frame_h),
+      view(t_, projected_, lay_.frame_x, lay_.frame_y, lay_.frame_w, lay_.frame_h,
+           lay_.scale_n > 0 ? lay_.px_per_mm * 1000.0 / lay_.scale_n : 0),
       // Smaller symbols on small-scale maps (more than ~150 m a pixel at 1600 px), so places stay legible.
       detail(std::clamp(0.15 / (1.0 / view.px_per_m() / 1000.0 / lay_.u), 0.45, 1.0)) {
     // The frame's extent padded by its size on every side, back in lon/lat.
@@ -57,9 +60,17 @@ SiteYears MapScene::site_years() const {
     SiteYears years;
     for (const auto& s : out.sites) {
         if (s.type != options.type || !in_focus(s.county_code)) continue;
+        if (s.beyond_horizon) {
+            ++years.beyond;
+            continue;
+        }
         years.first = years.first == 0 ? s.year : std::min(years.first, s.year);
         years.last = std::max(years.last, s.year);
         ++years.in_view;
+    }
+    for (const auto& row : out.plan_horizon) {
+        const auto it = row.find("horizon_year");
+        if (it != row.end()) years.horizon_year = std::max(years.horizon_year, std::atoi(it->second.c_str()));
     }
     return years;
 }
@@ -70,17 +81,51 @@ namespace {
 
 using namespace detail;
 
-Focus focus_of(const Output& out, const std::string& prefix) {
-    Focus f;
+/// The codes of the counties one --county value names: a code prefix (digits) or a county's name.
+std::vector<std::string> counties_named(const Output& out, const std::string& value) {
+    std::vector<std::string> codes;
+    const bool digits =  // empty: the prefix of every code
+        std::all_of(value.begin(), value.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; });
     std::vector<std::string> names;
     for (const auto& c : out.counties) {
-        if (c.code.rfind(prefix, 0) == 0) {
-            f.counties.insert(c.code);
-            names.push_back(c.name);
+        if (digits ? c.code.rfind(value, 0) == 0 : rules::fold_name(c.name) == rules::fold_name(value)) {
+            codes.push_back(c.code);
         }
+        names.push_back(c.name);
     }
-    if (f.counties.empty()) {
-        throw Error(ErrorKind::usage, "--county " + prefix + ": no county in " + out.file + " has a code starting so");
+    if (codes.empty()) {
+        std::string hint;
+        if (!digits) {
+            const std::string near = rules::nearest_name(value, names);
+            hint = near.empty() ? "" : "; did you mean " + near + "?";
+        }
+        throw Error(ErrorKind::usage, "--county " + value + ": no county in " + out.file +
+                                          (digits ? " has a code starting so" : " has that name") + hint);
+    }
+    if (!digits && codes.size() > 1) {
+        std::string list;
+        for (const auto& c : codes) list += (list.empty() ? "" : ", ") + c;
+        throw Error(ErrorKind::usage, "--county " + value + ": " + std::to_string(codes.size()) +
+                                          " counties have that name (" + list + "); give the code");
+    }
+    return codes;
+}
+
+/// The counties in view: those --county names (comma-separated codes, prefixes or names), else all.
+Focus focus_of(const Output& out, const std::string& county) {
+    Focus f;
+    std::size_t start = 0;
+    do {
+        const std::size_t end = std::min(county.find(',', start), county.size());
+        const std::string value = rules::fold_name(county.substr(start, end - start));
+        if (!value.empty() || county.empty()) {
+            for (auto& code : counties_named(out, value)) f.counties.insert(std::move(code));
+        }
+        start = end + 1;
+    } while (start <= county.size());
+    std::vector<std::string> names;
+    for (const auto& c : out.counties) {
+        if (f.counties.count(c.code) != 0) names.push_back(c.name);
     }
     if (names.size() <= 3) {
         for (std::size_t i = 0; i < names.size(); ++i) f.place += (i ? "、" : "") + names[i];
@@ -90,7 +135,45 @@ Focus focus_of(const Output& out, const std::string& prefix) {
     return f;
 }
 
-Layout layout_for(const Box& projected, int width) {
+/// The round ratio scale at or above `n`: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k (1:250 000,
+/// 1:300 000 …), so the county fills most of the frame.
+double round_scale(double n) {
+    const double k = std::pow(10.0, std::floor(std::log10(n)));
+    for (double f : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
+        if (f * k >= n * (1 - 1e-9)) return f * k;
+    }
+    return 10 * k;
+}
+
+/// A print page: the paper in device units (PNG: the DPI; PDF and SVG: 96 a inch, PDF drawn at
+/// 0.75 pt a unit, so the page is the paper exactly), the frame at the asked ratio scale or at the
+/// round scale that fits the extent.
+Layout print_layout(const Box& projected, const MapOptions& options, Format format) {
+    Layout lay;
+    const bool a3 = options.paper == Paper::a3;
+    double w_mm = a3 ? 420 : 297, h_mm = a3 ? 297 : 210;
+    if (options.orientation == Orientation::portrait) std::swap(w_mm, h_mm);
+    lay.px_per_mm = (format == Format::png ? options.dpi : 96) / 25.4;
+    lay.width = static_cast<int>(std::lround(w_mm * lay.px_per_mm));
+    lay.height = static_cast<int>(std::lround(h_mm * lay.px_per_mm));
+    // Text and symbols keep their size on paper: a base unit is 0.17 mm (14 units ≈ 6.7 pt).
+    lay.u = lay.px_per_mm * 0.17;
+    const double u = lay.u, margin = 10 * lay.px_per_mm;
+    lay.frame_x = margin;
+    lay.frame_y = 88 * u;
+    lay.frame_w = lay.width - 330 * u - margin - 24 * u;
+    lay.frame_h = lay.height - lay.frame_y - 62 * u;
+    lay.legend_x = lay.frame_x + lay.frame_w + 24 * u;
+    const double frame_w_m = lay.frame_w / lay.px_per_mm / 1000.0, frame_h_m = lay.frame_h / lay.px_per_mm / 1000.0;
+    const double fit =
+        std::max((projected.max_x - projected.min_x) / frame_w_m, (projected.max_y - projected.min_y) / frame_h_m);
+    lay.scale_n = options.scale > 0 ? options.scale : round_scale(fit);
+    return lay;
+}
+
+Layout layout_for(const Box& projected, const MapOptions& options, Format format) {
+    if (options.paper != Paper::screen) return print_layout(projected, options, format);
+    const int width = options.width_px;
     Layout lay;
     lay.width = width;
     lay.u = width / 1600.0;
@@ -102,7 +185,7 @@ Layout layout_for(const Box& projected, int width) {
     const double aspect = (projected.max_y - projected.min_y) / (projected.max_x - projected.min_x);
     lay.frame_h = std::clamp(lay.frame_w * aspect, 820 * u, lay.frame_w * 1.35);
     lay.legend_x = lay.frame_x + lay.frame_w + 24 * u;
-    lay.height = static_cast<int>(std::lround(lay.frame_y + lay.frame_h + 36 * u));
+    lay.height = static_cast<int>(std::lround(lay.frame_y + lay.frame_h + 58 * u));
     return lay;
 }
 
@@ -133,60 +216,128 @@ std::string renumber_svg_ids(const std::string& svg) {
     return out;
 }
 
-void check_request(const Output& out, const MapOptions& options) {
-    if (std::find(out.types.begin(), out.types.end(), options.type) == out.types.end()) {
+/// TypeNames' "did you mean" when it has one (the known types are listed anyway).
+std::string near_name(const std::string& suggestion) {
+    return suggestion.rfind("; did you mean", 0) == 0 ? suggestion : std::string();
+}
+
+/// The options with the type as its key: --type takes any name the run's rules know the type by
+/// (key, name_zh, aliases, the common forms such as e站), as the inputs' type column does.
+MapOptions checked_request(const Output& out, MapOptions options) {
+    const rules::TypeNames names(out.rules.types);
+    const bool is_key = std::find(out.types.begin(), out.types.end(), options.type) != out.types.end();
+    const std::optional<std::string> key = is_key ? options.type : names.key_of(options.type);
+    if (!key || std::find(out.types.begin(), out.types.end(), *key) == out.types.end()) {
         std::string known;
-        for (const auto& t : out.types) known += (known.empty() ? "" : ", ") + t;
-        throw Error(ErrorKind::usage, "--type " + options.type + ": not a type of " + out.file + " (" + known + ")");
+        for (const auto& t : out.types) known += (known.empty() ? "" : ", ") + t + " " + out.type_name(t);
+        throw Error(ErrorKind::usage, "--type " + options.type + ": not a type of " + out.file + " (" + known + ")" +
+                                          (key ? "" : near_name(names.suggestion(options.type))));
     }
+    options.type = *key;
     if (options.width_px < 300 || options.width_px > 12000) {
         throw Error(ErrorKind::usage, "--width " + std::to_string(options.width_px) + ": use 300 to 12000 pixels");
     }
+    if (options.paper != Paper::screen && (options.dpi < 72 || options.dpi > 1200)) {
+        throw Error(ErrorKind::usage, "--dpi " + std::to_string(options.dpi) + ": use 72 to 1200");
+    }
+    if (options.scale != 0 && !(options.scale >= 1000 && options.scale <= 1e8)) {
+        throw Error(ErrorKind::usage, "--scale " + core::fixed(options.scale, 0) + ": use 1000 to 100000000 (1:N)");
+    }
+    if (options.scale != 0 && options.paper == Paper::screen) {
+        throw Error(ErrorKind::usage, "--scale needs --paper A4 or A3: a ratio scale holds on paper, not on a screen");
+    }
+    return options;
 }
 
-/// The focus counties' extent in lon/lat (or, without polygons, their villages').
-Box lonlat_extent(const Output& out, const Focus& focus) {
-    Box ll;
-    const auto add = [&ll](const Rings& rings) {
-        const Box b = box_of(rings);
-        if (!b.empty()) {
-            ll.add(b.min_x, b.min_y);
-            ll.add(b.max_x, b.max_y);
-        }
-    };
+using Ring = std::vector<crs::LonLat>;
+
+/// A ring's area and box on a local plane (degrees, longitude scaled by cos(latitude)): enough to
+/// tell a county's main body from a stray piece.
+struct RingShape {
+    double area = 0;
+    Box box;
+};
+
+RingShape shape_of(const Ring& ring) {
+    RingShape s;
+    if (ring.empty()) return s;
+    const double k = std::cos(ring.front().lat * M_PI / 180.0);
+    double twice = 0;
+    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+        twice += ring[j].lon * k * ring[i].lat - ring[i].lon * k * ring[j].lat;
+        s.box.add(ring[i].lon * k, ring[i].lat);
+    }
+    s.area = std::abs(twice) / 2;
+    return s;
+}
+
+/// The rings that frame a county: its largest part, the parts near it (within a quarter of its
+/// diagonal) and parts of at least a tenth of its area. A 0.05 km² piece 80 km away would
+/// otherwise set the map's scale and leave the county a small patch in a corner.
+std::vector<const Ring*> main_body(const Rings& rings) {
+    std::vector<RingShape> shapes;
+    std::size_t largest = 0;
+    for (std::size_t i = 0; i < rings.size(); ++i) {
+        shapes.push_back(shape_of(rings[i]));
+        if (shapes[i].area > shapes[largest].area) largest = i;
+    }
+    std::vector<const Ring*> body;
+    if (rings.empty()) return body;
+    const Box& main = shapes[largest].box;
+    const double near = 0.25 * std::hypot(main.max_x - main.min_x, main.max_y - main.min_y);
+    for (std::size_t i = 0; i < rings.size(); ++i) {
+        const Box& b = shapes[i].box;
+        const double dx = std::max({0.0, b.min_x - main.max_x, main.min_x - b.max_x});
+        const double dy = std::max({0.0, b.min_y - main.max_y, main.min_y - b.max_y});
+        if (std::hypot(dx, dy) <= near || shapes[i].area >= 0.1 * shapes[largest].area) body.push_back(&rings[i]);
+    }
+    return body;
+}
+
+/// The rings that frame the focus counties (their main bodies), or, for counties without
+/// polygons, their villages'.
+std::vector<const Ring*> frame_rings(const Output& out, const Focus& focus) {
+    std::vector<const Ring*> rings;
+    std::set<std::string> drawn;
     for (const auto& c : out.counties) {
-        if (focus.counties.count(c.code) != 0) add(c.rings);
+        if (focus.counties.count(c.code) == 0 || c.rings.empty()) continue;
+        const std::vector<const Ring*> body = main_body(c.rings);
+        rings.insert(rings.end(), body.begin(), body.end());
+        drawn.insert(c.code);
     }
     for (const auto& v : out.villages) {
-        if (focus.counties.count(v.county_code) != 0) add(v.rings);
+        if (focus.counties.count(v.county_code) == 0 || drawn.count(v.county_code) != 0) continue;
+        for (const auto& r : v.rings) rings.push_back(&r);
     }
-    if (ll.empty()) {
+    if (rings.empty()) {
         throw Error(ErrorKind::input, "nothing to draw: the counties in view have no geometry",
                     Context{out.file, {}, {}, {}});
+    }
+    return rings;
+}
+
+/// The extent of the rings in lon/lat.
+Box lonlat_extent(const std::vector<const Ring*>& rings) {
+    Box ll;
+    for (const Ring* r : rings) {
+        for (const auto& q : *r) ll.add(q.lon, q.lat);
     }
     return ll;
 }
 
 /// The extent in the Gauss-Krueger plane, padded by 4% (at least 500 m) so borders do not touch the frame.
-Box projected_extent(const Output& out, const Focus& focus, const proj::Transformer& t, const Box& ll) {
+Box projected_extent(const std::vector<const Ring*>& rings, const proj::Transformer& t) {
     Box projected;
-    for (const auto& c : out.counties) {
-        if (focus.counties.count(c.code) == 0) continue;
-        for (const auto& r : c.rings) {
-            std::vector<double> xs, ys;
-            for (const auto& q : r) {
-                xs.push_back(q.lon);
-                ys.push_back(q.lat);
-            }
-            t.forward(xs, ys);
-            for (std::size_t i = 0; i < xs.size(); ++i) projected.add(xs[i], ys[i]);
+    std::vector<double> xs, ys;
+    for (const Ring* r : rings) {
+        xs.clear();
+        ys.clear();
+        for (const auto& q : *r) {
+            xs.push_back(q.lon);
+            ys.push_back(q.lat);
         }
-    }
-    if (projected.empty()) {
-        std::array<double, 2> xs = {ll.min_x, ll.max_x}, ys = {ll.min_y, ll.max_y};
         t.forward(xs, ys);
-        projected.add(xs[0], ys[0]);
-        projected.add(xs[1], ys[1]);
+        for (std::size_t i = 0; i < xs.size(); ++i) projected.add(xs[i], ys[i]);
     }
     const double pad =
         std::max(500.0, 0.04 * std::max(projected.max_x - projected.min_x, projected.max_y - projected.min_y));
@@ -198,7 +349,7 @@ Box projected_extent(const Output& out, const Focus& focus, const proj::Transfor
 }
 
 /// The surface for the format; SVG and PDF stream into `bytes`.
-SurfacePtr create_surface(Format format, const Layout& lay, const MapOptions& options, const Focus& focus,
+SurfacePtr create_surface(Format format, const Layout& lay, const MapOptions& options, const std::string& title,
                           std::vector<std::uint8_t>& bytes) {
     SurfacePtr surface;
     switch (format) {
@@ -217,8 +368,7 @@ SurfacePtr create_surface(Format format, const Layout& lay, const MapOptions& op
             cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, stamp.c_str());
             cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, stamp.c_str());
             cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "scicov");
-            cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
-                                           (type_name_zh(options.type) + " " + focus.place).c_str());
+            cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
             break;
         }
     }
@@ -234,8 +384,9 @@ void render(const MapScene& scene) {
     draw_frame(scene);
     draw_north_arrow(scene);
     draw_scale_bar(scene);
+    draw_locator(scene);
     draw_legend(scene, years);
-    draw_source_line(scene);
+    draw_footer(scene);
 }
 
 /// The finished file's bytes; in SVG, the labels are inserted as text elements before </svg>.
@@ -271,16 +422,18 @@ Format format_for(const std::filesystem::path& file) {
     throw Error(ErrorKind::usage, "cannot tell the map format from '" + file.string() + "': use .png, .svg or .pdf");
 }
 
-std::vector<std::uint8_t> render_map(const Output& out, const MapOptions& options, Format format) {
-    check_request(out, options);
+std::vector<std::uint8_t> render_map(const Output& out, const MapOptions& asked, Format format) {
+    const MapOptions options = checked_request(out, asked);
     const Focus focus = focus_of(out, options.county);
-    const Box ll = lonlat_extent(out, focus);
+    const std::vector<const Ring*> rings = frame_rings(out, focus);
+    const Box ll = lonlat_extent(rings);
     const int zone = crs::gk_zone_epsg((ll.min_x + ll.max_x) / 2);
     const proj::Transformer t(crs::k_output_crs, crs::epsg(zone));
-    const Box projected = projected_extent(out, focus, t, ll);
-    const Layout lay = layout_for(projected, options.width_px);
+    const Box projected = projected_extent(rings, t);
+    const Layout lay = layout_for(projected, options, format);
     std::vector<std::uint8_t> bytes;
-    const SurfacePtr surface = create_surface(format, lay, options, focus, bytes);
+    const SurfacePtr surface =
+        create_surface(format, lay, options, out.type_name(options.type) + " " + focus.place, bytes);
     std::string labels;
     {
         CairoPtr cr(cairo_create(surface.get()));

@@ -139,6 +139,14 @@ void draw_sites(const MapScene& scene, const SiteYears& years) {
         const crs::XY d = view.device(s->at);
         cairo_new_path(cr);
         cairo_arc(cr, d.x, d.y, r, 0, 2 * M_PI);
+        if (s->beyond_horizon) {  // 远期: hollow, apart from the years within the horizon
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_fill_preserve(cr);
+            p.colour(k_beyond);
+            cairo_set_line_width(cr, 2.0 * u * scene.detail);
+            cairo_stroke(cr);
+            continue;
+        }
         p.colour(year_colour(s->year, years.first, years.last));
         cairo_fill_preserve(cr);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
@@ -148,8 +156,35 @@ void draw_sites(const MapScene& scene, const SiteYears& years) {
     if (years.labelled()) draw_ranks(scene, order, r);
 }
 
-/// County names: focus counties first, each only where it does not overlap one already placed.
-void draw_county_names(const MapScene& scene) {
+/// Township names in the focus counties, smaller and grey, each where it fits: inside its
+/// township's box on the map and clear of every name already placed (county names first). The
+/// density follows the scale: a city-wide map names only the large townships, a county map most.
+void draw_township_names(const MapScene& scene, std::vector<Box>& placed) {
+    Painter& p = scene.p;
+    const double u = scene.lay.u;
+    const double size = 10.5 * u;
+    for (const auto& tw : scene.out.townships) {
+        if (tw.name.empty() || tw.code.size() < 6 || !scene.in_focus(tw.code.substr(0, 6)) ||
+            !scene.visible_point(tw.label)) {
+            continue;
+        }
+        const Box ll = box_of(tw.rings);
+        const crs::XY a = scene.view.device({ll.min_x, ll.min_y}), b = scene.view.device({ll.max_x, ll.max_y});
+        const double w = p.text_width(tw.name, size, Weight::normal);
+        if (std::abs(b.x - a.x) < w * 1.2 || std::abs(b.y - a.y) < size * 2.5) continue;  // too small to name
+        const crs::XY d = scene.view.device(tw.label);
+        Box box;
+        box.add(d.x - w / 2 - 2 * u, d.y - size);
+        box.add(d.x + w / 2 + 2 * u, d.y + size * 0.3);
+        if (std::any_of(placed.begin(), placed.end(), [&box](const Box& o) { return o.intersects(box); })) continue;
+        placed.push_back(box);
+        p.text(d.x, d.y, tw.name, size, k_muted, Anchor::middle, Weight::normal, true);
+    }
+}
+
+/// County names: focus counties first, each only where it does not overlap one already placed;
+/// then the township names where they fit.
+void draw_names(const MapScene& scene) {
     const Output& out = scene.out;
     Painter& p = scene.p;
     const double u = scene.lay.u;
@@ -176,6 +211,7 @@ void draw_county_names(const MapScene& scene) {
             p.text(d.x, d.y, c.name, size, f ? k_text : k_muted, Anchor::middle, Weight::bold, true);
         }
     }
+    draw_township_names(scene, placed);
 }
 
 }  // namespace
@@ -191,7 +227,7 @@ void draw_inside_frame(const MapScene& scene, const SiteYears& years) {
     draw_areas(scene);
     draw_facilities(scene);
     draw_sites(scene, years);
-    draw_county_names(scene);
+    draw_names(scene);
     cairo_restore(cr);
 }
 

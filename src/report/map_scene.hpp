@@ -16,6 +16,8 @@ struct Layout {
     double u = 1;
     double frame_x = 0, frame_y = 0, frame_w = 0, frame_h = 0;
     double legend_x = 0;
+    double px_per_mm = 0;  ///< print: device units per millimetre of paper; 0 on a screen map
+    double scale_n = 0;    ///< print: the ratio scale 1:N drawn
 };
 
 /// The counties in view and the place name for the title.
@@ -24,11 +26,14 @@ struct Focus {
     std::string place;
 };
 
-/// The map's proposed sites of its type in the focus counties: their years and count.
+/// The map's proposed sites of its type in the focus counties: the years of those within the
+/// plans' horizon, their count, and the count of those after it (远期, drawn apart).
 struct SiteYears {
     int first = 0, last = 0, in_view = 0;
+    int beyond = 0;
+    int horizon_year = 0;  ///< the plans' horizon (plan_horizon's horizon_year), 0 when unknown
     /// Ranks are printed beside the sites when there are few enough to read.
-    bool labelled() const { return in_view > 0 && in_view <= 80; }
+    bool labelled() const { return in_view + beyond > 0 && in_view + beyond <= 80; }
 };
 
 struct MapScene {
@@ -67,7 +72,10 @@ void draw_title(const MapScene& scene);  ///< also paints the white background
 void draw_frame(const MapScene& scene);
 void draw_north_arrow(const MapScene& scene);
 void draw_scale_bar(const MapScene& scene);
-void draw_source_line(const MapScene& scene);
+/// The locator inset: the focus among the counties of its city (or of the file).
+void draw_locator(const MapScene& scene);
+/// The footer: 制图单位 (or a line to fill in), date, ratio scale, data sources from the run table.
+void draw_footer(const MapScene& scene);
 
 /// The legend, in the column right of the frame (legend.cpp).
 void draw_legend(const MapScene& scene, const SiteYears& years);

@@ -66,6 +66,12 @@ def add_facilities(path, sites):
     ds = None
 
 
+def png_pixels(path):
+    """A PNG (or any GDAL raster) as width, height and its bands as a numpy array (bands, rows, columns)."""
+    ds = gdal.Open(path)
+    return ds.RasterXSize, ds.RasterYSize, ds.ReadAsArray()
+
+
 def finish():
     """Prints the closing line and exits non-zero on any failure."""
     print(f"{_passed} passed, {len(_failures)} failed")
