@@ -10,6 +10,7 @@ add_custom_command(
           -DHEADER=io/divisions.hpp -DNAMESPACE=scicov::io::detail -DFUNCTION=division_table_gz
           -P ${PROJECT_SOURCE_DIR}/cmake/EmbedBytes.cmake
   DEPENDS ${SCICOV_DIVISIONS_TABLE} ${PROJECT_SOURCE_DIR}/cmake/EmbedBytes.cmake
+          ${PROJECT_SOURCE_DIR}/cmake/BytesLiteral.cmake
   COMMENT "Embedding the division-code table"
   VERBATIM)
 target_sources(scicov PRIVATE ${SCICOV_DIVISIONS_CPP})

@@ -8,6 +8,7 @@ import tempfile
 from osgeo import gdal, ogr, osr
 
 sys.path.insert(0, os.path.dirname(__file__))
+import tiny_world  # noqa: E402
 from e2e import GEODATA, check, finish, rows, run  # noqa: E402
 
 SAMPLE = os.path.join(GEODATA, "sample.gpkg")
@@ -80,46 +81,15 @@ PRIORITY = [
 
 
 def write_world(path, codes, townships=()):
-    """Villages of 10 km squares in a row (EPSG:4543), an e-station, and optionally townships."""
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4543)
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
-
-    def square(i):
-        x, y = 500_000 + i * 10_000, 2_930_000
-        return ogr.CreateGeometryFromWkt(
-            f"POLYGON(({x} {y},{x + 10000} {y},{x + 10000} {y + 10000},{x} {y + 10000},{x} {y}))")
-
-    lyr = ds.CreateLayer("villages", srs, ogr.wkbPolygon)
-    for name, t in [("code", ogr.OFTString), ("name", ogr.OFTString), ("population", ogr.OFTInteger)]:
-        lyr.CreateField(ogr.FieldDefn(name, t))
-    for i, code in enumerate(codes):
-        f = ogr.Feature(lyr.GetLayerDefn())
-        f.SetField("code", code)
-        f.SetField("name", f"村{i}村民委员会")
-        f.SetField("population", 1000)
-        f.SetGeometry(square(i))
-        lyr.CreateFeature(f)
-    if townships:
-        lyr = ds.CreateLayer("townships", srs, ogr.wkbPolygon)
-        for name in ["code", "name"]:
-            lyr.CreateField(ogr.FieldDefn(name, ogr.OFTString))
-        for code, name in townships:
-            f = ogr.Feature(lyr.GetLayerDefn())
-            f.SetField("code", code)
-            f.SetField("name", name)
-            f.SetGeometry(square(codes.index(next(c for c in codes if c.startswith(code)))))
-            lyr.CreateFeature(f)
-    lyr = ds.CreateLayer("facilities", srs, ogr.wkbPoint)
-    for name in ["id", "type", "name"]:
-        lyr.CreateField(ogr.FieldDefn(name, ogr.OFTString))
-    f = ogr.Feature(lyr.GetLayerDefn())
-    f.SetField("id", "e1")
-    f.SetField("type", "e_station")
-    f.SetField("name", "科普e站")
-    f.SetGeometry(ogr.CreateGeometryFromWkt("POINT(505000 2935000)"))
-    lyr.CreateFeature(f)
-    ds = None
+    """tiny_world's layout with these villages in a row (one 10 km square each), its facilities
+    and, when given, these townships (a layer of their villages' squares); no counties layer."""
+    saved = tiny_world.VILLAGES, tiny_world.TOWNSHIPS
+    tiny_world.VILLAGES = [(code, f"村{i}村民委员会", i, 0, 1000) for i, code in enumerate(codes)]
+    tiny_world.TOWNSHIPS = list(townships)
+    try:
+        tiny_world.write(path, with_units=bool(townships))
+    finally:
+        tiny_world.VILLAGES, tiny_world.TOWNSHIPS = saved
 
 
 def priority(tmp):

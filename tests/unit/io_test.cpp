@@ -91,6 +91,13 @@ std::string all_issues(const Diagnostics& d) {
     return s;
 }
 
+/// The issues but the division table's warning about the made-up codes (990101…) of these tests.
+std::size_t issues_but_table(const Diagnostics& d) {
+    return static_cast<std::size_t>(std::count_if(d.issues().begin(), d.issues().end(), [](const Issue& i) {
+        return i.message.find("not in the division table") == std::string::npos;
+    }));
+}
+
 /// The issue whose message holds `part`; fails the test when there is none.
 const Issue& issue_with(const Diagnostics& d, const std::string& part) {
     const auto& issues = d.issues();
@@ -211,7 +218,7 @@ TEST_CASE("io: a role found in two inputs is an error that names both and the wa
         o.layers["villages"] = io::LayerSpec{b, "villages"};
         Diagnostics d;
         const auto chosen = read(o, d);
-        CHECK(d.issues().empty());
+        CHECK(issues_but_table(d) == 0);
         REQUIRE(chosen.villages.size() == 3);
         CHECK(chosen.villages[0].source.file == b);
     }
@@ -321,7 +328,7 @@ TEST_CASE("io: a GBK Shapefile is read through its .cpg, --encoding, or detected
         Diagnostics diagnostics;
         const auto in = read(o, diagnostics);
         INFO(all_issues(diagnostics));
-        CHECK(diagnostics.issues().empty());
+        CHECK(issues_but_table(diagnostics) == 0);
         REQUIRE(in.villages.size() == 3);
         CHECK(in.villages[2].name == "北山村民委员会");
     }
