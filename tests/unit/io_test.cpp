@@ -681,7 +681,7 @@ model::Village lone_village(const std::string& code) {
 
 }  // namespace
 
-TEST_CASE("io: without township and county layers, names come from the table; unknown codes warn") {
+TEST_CASE("io: without township and county layers, names come from the table, and unknown codes warn") {
     model::Inputs in;
     for (const char* code : {"513401001001", "513401001002", "530326001001", "990101001001"})
         in.villages.push_back(lone_village(code));
