@@ -9,3 +9,10 @@ function(bytes_literal file out_bytes out_size)
   set(${out_bytes} "${bytes}" PARENT_SCOPE)
   set(${out_size} ${size} PARENT_SCOPE)
 endfunction()
+
+# write_if_changed(OUTPUT TEXT): writes TEXT to OUTPUT, leaving an unchanged file untouched (no rebuild).
+function(write_if_changed output text)
+  file(WRITE ${output}.tmp "${text}")
+  file(COPY_FILE ${output}.tmp ${output} ONLY_IF_DIFFERENT)
+  file(REMOVE ${output}.tmp)
+endfunction()

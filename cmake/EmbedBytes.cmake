@@ -9,6 +9,4 @@ string(APPEND body "#include \"${HEADER}\"\n\nnamespace ${NAMESPACE} {\nnamespac
 string(APPEND body "constexpr char k_bytes[] = {\n${bytes}'\\0'};\n}  // namespace\n\n")
 string(APPEND body "std::string_view ${FUNCTION}() { return std::string_view(k_bytes, ${size}); }\n\n")
 string(APPEND body "}  // namespace ${NAMESPACE}\n")
-file(WRITE ${OUTPUT}.tmp "${body}")
-file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
-file(REMOVE ${OUTPUT}.tmp)
+write_if_changed(${OUTPUT} "${body}")

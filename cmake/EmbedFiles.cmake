@@ -17,6 +17,4 @@ string(APPEND body "    static constexpr std::pair<std::string_view, std::string
 string(APPEND body "    for (const auto& [key, bytes] : k_assets) {\n        if (key == name) return bytes;\n    }\n")
 string(APPEND body "    throw Error(ErrorKind::internal, \"no embedded web asset '\" + std::string(name) + \"'\");\n}\n\n")
 string(APPEND body "}  // namespace scicov::webmap::detail\n")
-file(WRITE ${OUTPUT}.tmp "${body}")
-file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
-file(REMOVE ${OUTPUT}.tmp)
+write_if_changed(${OUTPUT} "${body}")
