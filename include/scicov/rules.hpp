@@ -84,7 +84,7 @@ struct FieldMap {
 /// Demand weights ([priority]).
 struct PriorityRules {
     double base = 0;
-    double ethnic_township = 0;  ///< township name contains 族乡
+    double ethnic_township = 0;  ///< villages of ethnic areas at any level (docs/divisions.md)
     double remote = 0;           ///< village far from its county's centre
     double remote_quantile = 0;  ///< "far" = beyond this quantile of distances in its county
 

@@ -5,13 +5,50 @@
 #include <map>
 
 #include "crs/geodesic.hpp"
+#include "io/divisions.hpp"
 #include "scicov/io.hpp"
 
 namespace scicov::io {
 
+namespace {
+
+/// Per township code of the villages: whether it lies in an ethnic area at any level, by the
+/// names of the given units (layers, or named from the table by name_units) and, for provinces
+/// and prefectures (and units no one named), the division table.
+std::map<std::string, bool> ethnic_townships(const model::Inputs& in, const DivisionTable& table) {
+    std::map<std::string, const std::string*> given;
+    for (const auto* units : {&in.townships, &in.counties})
+        for (const auto& u : *units)
+            if (!u.name.empty()) given.emplace(u.code, &u.name);
+    std::map<std::string, bool> level;  // code of any level → its name marks it
+    const auto ethnic = [&](const std::string& code) {
+        auto [it, fresh] = level.emplace(code, false);
+        if (fresh) {
+            const auto g = given.find(code);
+            const std::string* name = g != given.end() ? g->second : table.name(code);
+            it->second = name != nullptr && detail::is_ethnic_name(*name, code.size());
+        }
+        return it->second;
+    };
+    std::map<std::string, bool> out;
+    for (const auto& v : in.villages) {
+        if (out.count(v.township_code)) continue;
+        bool any = false;
+        for (std::size_t digits : {std::size_t{2}, std::size_t{4}, model::k_county_digits, model::k_township_digits})
+            any = ethnic(model::code_prefix(v.code, digits)) || any;
+        out.emplace(v.township_code, any);
+    }
+    return out;
+}
+
+}  // namespace
+
 void assign_priority(model::Inputs& in, const rules::PriorityRules& priority) {
-    std::map<std::string, bool> ethnic;  // township code → name contains 族乡
-    for (const auto& t : in.townships) ethnic[t.code] = t.name.find("族乡") != std::string::npos;
+    assign_priority(in, priority, DivisionTable());
+}
+
+void assign_priority(model::Inputs& in, const rules::PriorityRules& priority, const DivisionTable& table) {
+    const std::map<std::string, bool> ethnic = ethnic_townships(in, table);
 
     // A county's centre: the population-weighted mean of its villages' points, which sits
     // near the county seat where communities cluster.

@@ -805,6 +805,7 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
     read_exclusions(reader, ctx, in);
     if (options.roads) read_roads(reader, in);
     check_nesting(in, diagnostics);
+    name_units(in, DivisionTable(), diagnostics);
     if (!options.counties.empty()) {
         std::set<std::string> present;
         for (const auto& v : in.villages) present.insert(v.county_code);

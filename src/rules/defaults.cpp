@@ -151,7 +151,7 @@ oneway = "oneway"              # optional: F = one way along the line, T = again
 # Demand weights: a village's people count this many times in planning.
 [priority]
 base = 1.0              # 000: every village counts
-ethnic_township = 1.5   # 000: lean towards ethnic-minority areas (township name contains 族乡); 1.5 is an assumption
+ethnic_township = 1.5   # 000: lean towards ethnic-minority areas (自治区/州/县/旗, 族乡, 民族苏木); 1.5 is an assumption
 remote = 1.5            # 000: lean towards remote mountain areas; 1.5 is an assumption
 remote_quantile = 0.8   # assumption: "remote" = farther from the county centre than 80% of its villages
 
