@@ -73,9 +73,9 @@ struct Output {
     std::vector<Unit> townships;
     std::vector<Facility> facilities;
     std::vector<Gap> gaps;
-    std::vector<Site> sites;                               ///< ordered by type, county, rank
-    std::vector<Row> plan_summary;                         ///< empty when the file holds no plan
-    std::vector<Row> urban_rural;                          ///< a plan with equalisation: the gap by stage
+    std::vector<Site> sites;        ///< ordered by type, county, rank
+    std::vector<Row> plan_summary;  ///< empty when the file holds no plan
+    std::vector<Row> urban_rural;   ///< a plan with equalisation: the gap by stage
     std::vector<Row> plan_horizon;  ///< per county and type: the plan's terms (sentence_zh); empty without a plan
     std::vector<std::string> travel_time_types;            ///< types with time_<type>_min in the villages layer
     std::vector<std::pair<std::string, std::string>> run;  ///< key/value, in file order

@@ -16,8 +16,8 @@
 #include <ogrsf_frmts.h>
 
 #include "core/gdal.hpp"
-#include "io/roads.hpp"
 #include "io/divisions.hpp"
+#include "io/roads.hpp"
 #include "scicov/core.hpp"
 #include "scicov/io.hpp"
 #include "scicov/rules.hpp"
