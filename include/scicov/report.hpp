@@ -24,9 +24,6 @@ enum class Format { png, svg, pdf };
 /// The format named by a file's extension (.png, .svg, .pdf; any case); else a usage error.
 Format format_for(const std::filesystem::path& file);
 
-/// 科技馆 … for the four known type keys; the key itself otherwise.
-std::string type_name_zh(const std::string& type);
-
 /// Rings of a (multi)polygon in lon/lat; filled with the even-odd rule (holes, several parts).
 using Rings = std::vector<std::vector<crs::LonLat>>;
 

@@ -21,6 +21,9 @@ public:
             "district: real county boundaries, synthetic villages and facilities — with the default rules: "
             "analysis, then a phased plan (6 sites a year city-wide). Writes DIR/scicov.gpkg, DIR/map.png, "
             "DIR/report.html and DIR/webmap.html.");
+        sub->add_flag("--travel-time", m_travel_time,
+                      "With the rules of `scicov rules --travel-time`: science bases within 30 minutes' drive and "
+                      "e-stations within 15 minutes' walk on the sample's roads layer");
         sub->add_option("-o,--output", m_output, "Output folder")->capture_default_str();
         sub->add_option("--data", m_data, "The sample GeoPackage")->capture_default_str();
         return sub;
@@ -33,7 +36,9 @@ public:
                         Context{m_data, {}, {}, {}});
         }
         std::filesystem::create_directories(m_output);
-        const rules::Rules rules = rules::default_rules();
+        const rules::Rules rules =
+            m_travel_time ? rules::parse_rules(rules::travel_time_rules_toml(), "scicov rules --travel-time")
+                          : rules::default_rules();
         InputOptions inputs;
         inputs.inputs = {m_data};
         analysis::Options options;
@@ -63,8 +68,7 @@ public:
         report_options.date = date;
         const std::filesystem::path report_path = std::filesystem::path(m_output) / "report.html";
         report::write_report(out, report_options, report_path);
-        std::cout << "wrote " << map_path.string() << " (" << report::type_name_zh(map_options.type)
-                  << ", all counties)\n"
+        std::cout << "wrote " << map_path.string() << " (" << out.type_name(map_options.type) << ", all counties)\n"
                   << "wrote " << report_path.string() << " (open it in a browser; prints to PDF)\n";
         const auto webmap_path = webmap::write_webmap(output.path, {}, std::filesystem::path(m_output) / "webmap.html");
         std::cout << "wrote " << webmap_path.string() << " (the interactive map: open it in a browser)\n";
@@ -73,6 +77,7 @@ public:
 
 private:
     std::string m_output = "scicov-demo";
+    bool m_travel_time = false;
     std::string m_data = std::string(SCICOV_SOURCE_DIR) + "/geodata/sample.gpkg";
 };
 

@@ -320,7 +320,7 @@ void key_table(std::ostream& h, const Output& out, const Output::Unit& c, const 
       << "<th>达标年份<small>year_met</small></th></tr>\n";
     for (const auto& type : out.types) {
         const auto year_met = value(c, "year_met_" + type);
-        h << "<tr><td class=\"l\">" << xml_escape(type_name_zh(type)) << "</td><td>"
+        h << "<tr><td class=\"l\">" << xml_escape(out.type_name(type)) << "</td><td>"
           << opt_pct(value(c, "target_" + type)) << "</td><td>" << opt_pct(value(c, "share_" + type)) << "</td><td>"
           << yes_no(value(c, "met_" + type)) << "</td><td>"
           << (value(c, "gap_" + type) ? thousands(*value(c, "gap_" + type)) : "—") << "</td>";
@@ -355,7 +355,7 @@ void brief_section(std::ostream& h, const Output& out) {
         h << "<div class=\"county\" id=\"county-" << xml_escape(c.code) << "\"><h3>" << xml_escape(c.name) << " <small>"
           << xml_escape(c.code) << "</small></h3>\n<ul class=\"terms\">";
         for (const auto& type : out.types) {
-            h << "<li data-type=\"" << xml_escape(type) << "\"><b>" << xml_escape(type_name_zh(type)) << "</b>："
+            h << "<li data-type=\"" << xml_escape(type) << "\"><b>" << xml_escape(out.type_name(type)) << "</b>："
               << xml_escape(terms_of(out, c, type, horizon)) << "</li>";
         }
         h << "</ul>\n";
@@ -382,7 +382,7 @@ void summary_section(std::ostream& h, const Output& out) {
             y0 = y0 == 0 ? s.year : std::min(y0, s.year);
             y1 = std::max(y1, s.year);
         }
-        h << "<tr><td class=\"l\">" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type)
+        h << "<tr><td class=\"l\">" << xml_escape(out.type_name(type)) << " <small>" << xml_escape(type)
           << "</small></td><td>" << measure_of_target(out, type) << "</td><td>" << thousands(t.vil_cov) << " / "
           << thousands(t.villages) << " (" << pct(t.villages > 0 ? t.vil_cov / t.villages : 0) << ")</td><td>"
           << pct(t.population > 0 ? t.pop_cov / t.population : 0) << "</td><td>" << t.met << " / "
@@ -399,7 +399,7 @@ void summary_section(std::ostream& h, const Output& out) {
 void county_tables(std::ostream& h, const Output& out) {
     h << "<h2 id=\"counties\">三、各县(市、区)指标 Per county</h2>\n";
     for (const auto& type : out.types) {
-        h << "<h3>" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type) << "</small></h3>\n";
+        h << "<h3>" << xml_escape(out.type_name(type)) << " <small>" << xml_escape(type) << "</small></h3>\n";
         h << "<table class=\"county-table\" data-type=\"" << xml_escape(type)
           << "\"><tr><th class=\"l\">代码<small>code</small></th>"
           << "<th class=\"l\">名称<small>name</small></th><th>目标<small>target_" << xml_escape(type) << "</small></th>"
@@ -440,7 +440,7 @@ void maps_section(std::ostream& h, const Output& out, const ReportOptions& optio
                                          ? k_default_type
                                          : out.types.front();
             for (const auto& p : cities) maps.emplace_back(p, type);
-            h << "<p class=\"note\">每个市一幅" << xml_escape(type_name_zh(type))
+            h << "<p class=\"note\">每个市一幅" << xml_escape(out.type_name(type))
               << "地图; 其他类型用 <code>scicov map --type T --county CODE</code> 生成。</p>\n";
         }
         for (const auto& [prefix, type] : maps) {
@@ -450,9 +450,9 @@ void maps_section(std::ostream& h, const Output& out, const ReportOptions& optio
             m.width_px = options.map_width_px;
             m.date = options.date;
             const std::vector<std::uint8_t> png = render_map(out, m, Format::png);
-            h << "<figure><img alt=\"" << xml_escape(type_name_zh(type)) << " " << xml_escape(prefix)
-              << "\" src=\"data:image/png;base64," << base64(png) << "\"><figcaption>" << xml_escape(type_name_zh(type))
-              << " (" << xml_escape(type) << ") · "
+            h << "<figure><img alt=\"" << xml_escape(out.type_name(type)) << " " << xml_escape(prefix)
+              << "\" src=\"data:image/png;base64," << base64(png) << "\"><figcaption>"
+              << xml_escape(out.type_name(type)) << " (" << xml_escape(type) << ") · "
               << (m.county.empty() ? "全部县(市、区)" : "代码 " + xml_escape(prefix) + "xx")
               << " · 浅绿: 已覆盖村(社区), 浅橙: 未覆盖, 斜线: 覆盖缺口, 圆点: 规划新增 "
                  "(颜色按年份)</figcaption></figure>\n";
@@ -470,7 +470,7 @@ void plan_section(std::ostream& h, const Output& out, bool has_plan) {
         for (const auto& s : out.sites) by_year[s.year][s.type]++;
         h << "<table id=\"plan-years\"><tr><th>年份<small>year</small></th>";
         for (const auto& type : out.types)
-            h << "<th>" << xml_escape(type_name_zh(type)) << "<small>" << xml_escape(type) << "</small></th>";
+            h << "<th>" << xml_escape(out.type_name(type)) << "<small>" << xml_escape(type) << "</small></th>";
         h << "<th>合计<small>total</small></th><th>累计<small>cumulative</small></th></tr>\n";
         int cumulative = 0;
         for (const auto& [year, counts] : by_year) {
@@ -491,7 +491,7 @@ void plan_section(std::ostream& h, const Output& out, bool has_plan) {
              "class=\"l\">代码<small>code</small></th>"
           << "<th class=\"l\">名称<small>name</small></th>";
         for (const auto& type : out.types)
-            h << "<th>" << xml_escape(type_name_zh(type)) << "<small>sites (years)</small></th>";
+            h << "<th>" << xml_escape(out.type_name(type)) << "<small>sites (years)</small></th>";
         h << "</tr>\n";
         for (const auto& c : out.counties) {
             h << "<tr><td class=\"l\">" << xml_escape(c.code) << "</td><td class=\"l\">" << xml_escape(c.name)
@@ -531,7 +531,7 @@ void travel_time_section(std::ostream& h, const Output& out) {
         const auto limit = limits.find(type);
         const std::optional<double> minutes = limit != limits.end() ? std::optional(limit->second) : std::nullopt;
         const std::string over = minutes ? "超过 " + fixed(*minutes, 0) + " 分钟" : "无道路可达";
-        h << "<h3>" << xml_escape(type_name_zh(type)) << " <small>" << xml_escape(type)
+        h << "<h3>" << xml_escape(out.type_name(type)) << " <small>" << xml_escape(type)
           << (minutes ? " · " + fixed(*minutes, 0) + " 分钟" : "")
           << "</small></h3>\n<table class=\"travel-time\" data-type=\"" << xml_escape(type)
           << "\"><tr><th class=\"l\">代码<small>code</small></th><th class=\"l\">名称<small>name</small></th>"
@@ -575,7 +575,7 @@ std::map<std::string, std::string> site_list_cells(const Output& out, const Outp
             {"township", name_of(out.townships, s.township_code)},
             {"village", village},
             {"village_code", s.village_code},
-            {"type", s.type_zh.empty() ? type_name_zh(s.type) : s.type_zh},
+            {"type", s.type_zh.empty() ? out.type_name(s.type) : s.type_zh},
             {"host_name", output::site_host_name(village, s.host_kind, s.candidate_id)},
             {"host_kind", s.host_kind},
             {"year", s.year > 0 ? std::to_string(s.year) : ""},
@@ -678,7 +678,7 @@ void curve_section(std::ostream& h, const Output& out, bool has_plan) {
                 series.emplace_back("max_cover " + county, p);
             }
             h << "<div>"
-              << line_chart(type_name_zh(type) + " 人口覆盖率", "新增站点数 sites (按年份)", series, std::nullopt)
+              << line_chart(out.type_name(type) + " 人口覆盖率", "新增站点数 sites (按年份)", series, std::nullopt)
               << "</div>\n";
         }
         h << "</div>\n";
@@ -720,7 +720,7 @@ void urban_rural_section(std::ostream& h, const Output& out) {
     h << "<h2 id=\"equalisation\">九、城乡均等化 Urban (社区) vs rural (村)</h2>\n"
       << "<p class=\"note\">POLICY 003 (牡丹区): 推动科普公共服务均等化 — 社区 (城镇) 与村 (农村) 的覆盖并列。</p>\n";
     for (const auto& type : out.types) {
-        h << "<h3>" << xml_escape(type_name_zh(type)) << "</h3>\n<table class=\"urban-rural\" data-type=\""
+        h << "<h3>" << xml_escape(out.type_name(type)) << "</h3>\n<table class=\"urban-rural\" data-type=\""
           << xml_escape(type)
           << "\"><tr><th class=\"l\">代码<small>code</small></th><th class=\"l\">名称<small>name</small></th>"
           << "<th class=\"l\">社区 urban<small>share_urban_" << xml_escape(type)

@@ -235,14 +235,6 @@ void to_lonlat(Output& out, const std::string& source) {
 
 }  // namespace
 
-std::string type_name_zh(const std::string& type) {
-    if (type == "science_museum") return "科技馆";
-    if (type == "science_base") return "科普教育基地";
-    if (type == "e_station") return "科普e站";
-    if (type == "science_room") return "村(社区)科普室";
-    return type;
-}
-
 std::string Output::type_name(const std::string& type) const {
     const rules::FacilityType* t = rules.find(type);
     return t != nullptr && !t->name_zh.empty() ? t->name_zh : type;
