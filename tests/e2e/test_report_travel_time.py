@@ -14,22 +14,10 @@ import tiny_world  # noqa: E402
 from e2e import check, finish, rows, run  # noqa: E402
 from report_html import Report  # noqa: E402
 
-RULES = """
-[types.science_base]
-coverage = "travel_time"
-minutes = 30
-mode = "drive"
-[speeds]
-off_road_kmh = 6
-[speeds.drive]
-primary = 60
-tertiary = 60
-residential = 30
-"""
-BASE = [("b1", "science_base", "甲县科普教育基地", 2_000, 5_000)]
-# Minutes by hand (test_travel_time_tiny.py): V1 3, V2 13, V3 104.4, V4 41 (990101); V5 53 (990102).
-BY_HAND = {"990101": [3.0, 13.0, math.hypot(3_000, 10_000) / 100.0, 41.0], "990102": [53.0]}
-
+RULES = tiny_world.TRAVEL_RULES
+BASE = tiny_world.TRAVEL_BASE
+# Minutes by hand (tiny_world.TRAVEL_MINUTES): V1 3, V2 13, V3 104.4, V4 41 (990101); V5 53 (990102).
+BY_HAND = {"990101": tiny_world.TRAVEL_MINUTES[:4], "990102": tiny_world.TRAVEL_MINUTES[4:]}
 
 def stats(minutes):
     """Median (middle, or mean of the two) and 90th percentile by nearest rank."""

@@ -17,30 +17,10 @@ def close(a, b):
     return a is not None and abs(a - b) <= 0.02
 
 
-RULES = """
-[types.science_base]
-coverage = "travel_time"
-minutes = 30
-mode = "drive"
-[speeds]
-off_road_kmh = 6
-[speeds.drive]
-primary = 60
-tertiary = 60
-residential = 30
-"""
-
-# The base at (2000, 5000) on R1a, metres; 1 km/min on primary and tertiary, 0.5 on residential,
-# 0.1 off road. GK metres here are ground metres to 1e-5.
-BASE = [("b1", "science_base", "甲县科普教育基地", 2_000, 5_000)]
+RULES = tiny_world.TRAVEL_RULES
+BASE = tiny_world.TRAVEL_BASE
 V = ["990101001001", "990101001002", "990101002001", "990101002002", "990102001001"]
-EXPECTED = {
-    V[0]: 3.0,                                  # 3 km on R1a
-    V[1]: 13.0,                                 # 13 km on R1a
-    V[2]: math.hypot(3_000, 10_000) / 100.0,    # R3 crosses R1a on a bridge: straight across, 104.4
-    V[3]: 10.0 + 18.0 + 13.0,                   # 1 km on foot, 9 km at 30 km/h, then as V2
-    V[4]: 40.0 + 13.0,                          # R1b is one way east: round by R6
-}
+EXPECTED = dict(zip(V, tiny_world.TRAVEL_MINUTES))
 
 with tempfile.TemporaryDirectory() as tmp:
     world = os.path.join(tmp, "tiny.gpkg")

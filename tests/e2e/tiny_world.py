@@ -19,6 +19,7 @@ ROADS (optional, `write(..., roads=ROADS)`), the unit tests' hand-computed netwo
 (8000, 15000) and south to (8000, 0), crossing R1a on a bridge (no shared point); R6 residential
 round from (25000, 5000) by (25000, 0) and (15000, 0) back to (15000, 5000).
 """
+import math
 import os
 from osgeo import ogr, osr
 
@@ -54,6 +55,30 @@ ROADS = [
     ("residential", 0, "B", [(15_000, 5_000), (15_000, 14_000)]),
     ("tertiary", 0, "B", [(5_000, 15_000), (8_000, 15_000), (8_000, 0)]),
     ("residential", 0, "", [(25_000, 5_000), (25_000, 0), (15_000, 0), (15_000, 5_000)]),
+]
+
+# A travel-time rule on ROADS and one science base on R1a at (2000, 5000): 1 km a minute on
+# primary and tertiary, 0.5 on residential, 0.1 off road (GK metres are ground metres to 1e-5).
+TRAVEL_RULES = """
+[types.science_base]
+coverage = "travel_time"
+minutes = 30
+mode = "drive"
+[speeds]
+off_road_kmh = 6
+[speeds.drive]
+primary = 60
+tertiary = 60
+residential = 30
+"""
+TRAVEL_BASE = [("b1", "science_base", "甲县科普教育基地", 2_000, 5_000)]
+# Minutes to that base by hand, per village (VILLAGES' order, codes 990101001001 …):
+TRAVEL_MINUTES = [
+    3.0,                                 # 3 km on R1a
+    13.0,                                # 13 km on R1a
+    math.hypot(3_000, 10_000) / 100.0,   # R3 crosses R1a on a bridge: straight across, 104.4
+    10.0 + 18.0 + 13.0,                  # 1 km on foot, 9 km at 30 km/h, then as V2
+    40.0 + 13.0,                         # R1b is one way east: round by R6
 ]
 
 
