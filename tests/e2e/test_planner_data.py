@@ -141,6 +141,23 @@ def main():
         check("经度/纬度" in r.stderr and "WGS84" in r.stderr, "the XLSX note says its points are taken as WGS84")
         check("no CRS" not in r.stderr, "no 'no CRS' message for tables of points")
 
+    # The same plan: every proposed site (type, village, host, year, rank) as from the canonical sample.
+    ref_plan, plan = os.path.join(tmp, "ref_plan.gpkg"), os.path.join(tmp, "planner_plan.gpkg")
+    r0 = scicov("plan", SAMPLE, *COUNTY_ARGS, "-o", ref_plan)
+    r = scicov("plan", *layers, "--field", "villages.population=人口数2020", "--datum", "facilities=gcj02",
+               *COUNTY_ARGS, "-o", plan)
+    check(r0.returncode == 0 and r.returncode == 0, f"plans of both: {r0.stderr[-400:]} {r.stderr[-800:]}")
+    if r0.returncode == 0 and r.returncode == 0:
+        def sites(path):
+            return sorted((s["type"], s["village_code"], s["candidate_id"], s["host_kind"], s["year"], s["rank"])
+                          for s in rows(path, "proposed_sites"))
+        a, b = sites(ref_plan), sites(plan)
+        check(len(a) > 10 and a == b, f"the same plan ({len(a)} vs {len(b)} sites; first differing: "
+              f"{next((x for x in zip(a, b) if x[0] != x[1]), None)})")
+        horizon = {(h["county_code"], h["type"]): h["sentence_zh"] for h in rows(ref_plan, "plan_horizon")}
+        check(horizon == {(h["county_code"], h["type"]): h["sentence_zh"] for h in rows(plan, "plan_horizon")},
+              "the same plan terms (plan_horizon sentences)")
+
     # GCJ-02 noticed: without --datum, a warning with the numbers and the flag; none when the
     # points are WGS84 (the canonical run above, and the same XLSX unshifted).
     r = scicov("analyze", *layers, "--field", "villages.population=人口数2020", *COUNTY_ARGS, "-o",
