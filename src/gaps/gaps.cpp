@@ -41,7 +41,7 @@ geos::GeomPtr without_slivers(const geos::GeosContext& ctx, const GEOSGeometry& 
     const auto narrow = [&](const GEOSGeometry* ring) {
         const auto area = ctx.own(GEOSGeom_createPolygon_r(h, ring_copy(ring).release(), nullptr, 0), "hole");
         const auto radius =
-            ctx.own(GEOSMaximumInscribedCircle_r(h, area.get(), 0.01 * k_sliver_diameter_m), "inscribed circle");
+            ctx.own(GEOSMaximumInscribedCircle_r(h, area.get(), 0.1 * k_sliver_diameter_m), "inscribed circle");
         return 2 * ctx.length(*radius) < k_sliver_diameter_m;
     };
     std::vector<geos::GeomPtr> polygons;
