@@ -14,8 +14,6 @@ import tiny_world  # noqa: E402
 from e2e import check, finish, rows, run  # noqa: E402
 from report_html import Report  # noqa: E402
 
-RULES = tiny_world.TRAVEL_RULES
-BASE = tiny_world.TRAVEL_BASE
 # Minutes by hand (tiny_world.TRAVEL_MINUTES): V1 3, V2 13, V3 104.4, V4 41 (990101); V5 53 (990102).
 BY_HAND = {"990101": tiny_world.TRAVEL_MINUTES[:4], "990102": tiny_world.TRAVEL_MINUTES[4:]}
 
@@ -28,11 +26,7 @@ def stats(minutes):
 
 
 with tempfile.TemporaryDirectory() as tmp:
-    world = os.path.join(tmp, "tiny.gpkg")
-    tiny_world.write(world, facilities=BASE, roads=tiny_world.ROADS)
-    rules = os.path.join(tmp, "travel.toml")
-    with open(rules, "w") as f:
-        f.write(RULES)
+    world, rules = tiny_world.write_travel(tmp)
     out = os.path.join(tmp, "plan.gpkg")
     r = run("plan", world, "--rules", rules, "-o", out)
     check(r.returncode == 0, f"plan exit 0 ({r.stderr})")

@@ -17,17 +17,12 @@ def close(a, b):
     return a is not None and abs(a - b) <= 0.02
 
 
-RULES = tiny_world.TRAVEL_RULES
 BASE = tiny_world.TRAVEL_BASE
 V = ["990101001001", "990101001002", "990101002001", "990101002002", "990102001001"]
 EXPECTED = dict(zip(V, tiny_world.TRAVEL_MINUTES))
 
 with tempfile.TemporaryDirectory() as tmp:
-    world = os.path.join(tmp, "tiny.gpkg")
-    tiny_world.write(world, facilities=BASE, roads=tiny_world.ROADS)
-    rules = os.path.join(tmp, "travel.toml")
-    with open(rules, "w") as f:
-        f.write(RULES)
+    world, rules = tiny_world.write_travel(tmp)
     out = os.path.join(tmp, "out.gpkg")
     r = run("analyze", world, "--rules", rules, "-o", out)
     check(r.returncode == 0, f"analyze exit 0 (got {r.returncode}: {r.stderr})")

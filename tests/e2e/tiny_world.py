@@ -210,3 +210,13 @@ def write_grid(path, seed, cols=6, rows=6, cell=2_000.0, bases=4, stations=6):
     finally:
         VILLAGES, SIZE = saved
     return villages, roads, facilities
+
+
+def write_travel(folder):
+    """The hand-computed travel-time world in `folder`: ROADS with TRAVEL_BASE (tiny.gpkg) and
+    TRAVEL_RULES (travel.toml). Returns (world, rules) paths."""
+    world, rules = os.path.join(folder, "tiny.gpkg"), os.path.join(folder, "travel.toml")
+    write(world, facilities=TRAVEL_BASE, roads=ROADS)
+    with open(rules, "w") as f:
+        f.write(TRAVEL_RULES)
+    return world, rules
