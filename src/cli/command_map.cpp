@@ -34,25 +34,30 @@ public:
         sub->add_option("--width", m_options.width_px, "Width in pixels (PDF: points × 4/3)")
             ->capture_default_str()
             ->check(CLI::Range(300, 12000));
-        sub->add_option("--paper", m_options.paper,
-                        "Print on paper: A4 or A3 (the page is the paper exactly; PNG at --dpi). Default: a screen map "
-                        "--width pixels wide")
-            ->transform(CLI::CheckedTransformer(
-                std::map<std::string, report::Paper>{{"A4", report::Paper::a4}, {"A3", report::Paper::a3}},
-                CLI::ignore_case));
+        CLI::Option* paper =
+            sub->add_option(
+                   "--paper", m_options.paper,
+                   "Print on paper: A4 or A3 (the page is the paper exactly; PNG at --dpi). Default: a screen map "
+                   "--width pixels wide")
+                ->transform(CLI::CheckedTransformer(
+                    std::map<std::string, report::Paper>{{"A4", report::Paper::a4}, {"A3", report::Paper::a3}},
+                    CLI::ignore_case));
         sub->add_option("--orientation", m_options.orientation, "landscape or portrait (with --paper)")
             ->transform(CLI::CheckedTransformer(
                 std::map<std::string, report::Orientation>{{"landscape", report::Orientation::landscape},
                                                            {"portrait", report::Orientation::portrait}},
                 CLI::ignore_case))
-            ->default_str("landscape");
+            ->default_str("landscape")
+            ->needs(paper);
         sub->add_option("--scale", m_options.scale,
                         "Ratio scale 1:N on paper, e.g. --scale 250000 (with --paper). Default: the round scale (1, "
                         "1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k) that fits the county in the frame")
-            ->check(CLI::Range(1000.0, 1e8));
+            ->check(CLI::Range(1000.0, 1e8))
+            ->needs(paper);
         sub->add_option("--dpi", m_options.dpi, "PNG resolution on paper, pixels per inch")
             ->capture_default_str()
-            ->check(CLI::Range(72, 1200));
+            ->check(CLI::Range(72, 1200))
+            ->needs(paper);
         sub->add_option("--org", m_options.org,
                         "制图单位 (mapping unit) in the footer; default: a blank line to fill in by hand");
         sub->add_option("--title", m_options.title, "Title (default: place and type)");

@@ -486,6 +486,11 @@ void read_villages(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) 
     const int i_county = r.field(*found, fm.village_county_code, false);
     if (!crs_ok || i_code < 0 || i_name < 0 || (own_pop && i_pop < 0)) return;
     if (own_pop) r.check_stored_numbers(*found, {fm.village_population});
+    if (!own_pop && r.field(*found, fm.village_population, false) >= 0) {
+        r.diag().warning(Context{found->dataset->name(), found->name, {}, fm.village_population},
+                         "the villages' own population column is not used: --layer population gives the people "
+                         "(村人口取自 --layer population，不用村界图层的人口字段)");
+    }
 
     std::unordered_map<std::string, std::int64_t> seen;
     r.each(*found, "reading villages", [&](OGRFeature& feat) {

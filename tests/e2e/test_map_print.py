@@ -60,7 +60,8 @@ with tempfile.TemporaryDirectory() as tmp:
     mantissa = n / 10 ** (len(str(n)) - 1) if n else 0
     check(mantissa in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8), f"the default scale is round (1:{n})")
 
-    for args, what in ((("--scale", "250000"), "--scale without --paper"), (("--paper", "A5"), "unknown paper"),
+    for args, what in ((("--scale", "250000"), "--scale without --paper"), (("--dpi", "300"), "--dpi without --paper"),
+                       (("--orientation", "portrait"), "--orientation without --paper"), (("--paper", "A5"), "unknown paper"),
                        (("--paper", "A4", "--dpi", "10"), "--dpi below 72"),
                        (("--paper", "A4", "--scale", "10"), "--scale below 1000"),
                        (("--paper", "A4", "--orientation", "sideways"), "unknown orientation")):

@@ -192,6 +192,8 @@ if check(r.returncode == 0, f"--layer population=TABLE.csv exits 0 ({r.stderr.st
     got = people_out(out)
     check(all(got[c] == table[c] for c in codes), "CSV: each village gets its row's population")
     check("1 rows of the population table match no village" in r.stderr, f"CSV: the row of no village of the county is a warning (not the other county's) ({r.stderr.strip()[-200:]})")
+    check("the villages' own population column is not used" in r.stderr,
+          f"the sample's own population column, replaced by the table, is a warning ({r.stderr.strip()[-300:]})")
 
 pop_xlsx = os.path.join(work, "人口.xlsx")
 xl = ogr.GetDriverByName("XLSX").CreateDataSource(pop_xlsx)
