@@ -727,7 +727,7 @@ void read_roads(Reader& r, model::Inputs& out) {
         if (osm) {
             const std::string tags = r.text(*found, feat, i_tags);
             if (const auto m = detail::osm_tag(tags, "maxspeed")) speed = detail::osm_maxspeed_kmh(*m);
-            if (const auto o = detail::osm_tag(tags, "oneway")) oneway = detail::osm_oneway(*o);
+            oneway = detail::osm_direction(tags);
         }
         const std::string problem = detail::road_attributes(speed, oneway, road);
         if (!problem.empty()) {

@@ -117,4 +117,10 @@ std::string osm_oneway(std::string_view text) {
     return {};
 }
 
+std::string osm_direction(std::string_view other_tags) {
+    if (const auto o = osm_tag(other_tags, "oneway")) return osm_oneway(*o);
+    const auto junction = osm_tag(other_tags, "junction");
+    return junction && (*junction == "roundabout" || *junction == "circular") ? "yes" : "";
+}
+
 }  // namespace scicov::io::detail

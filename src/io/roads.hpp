@@ -48,4 +48,9 @@ std::optional<double> osm_maxspeed_kmh(std::string_view text);
 /// (no, reversible, alternating, nothing) → "" (both ways).
 std::string osm_oneway(std::string_view text);
 
+/// A way's direction from its other_tags in the reader's words: its `oneway` (osm_oneway), else
+/// "yes" on a roundabout (`junction=roundabout` or `circular`: one way along the way, as OSM
+/// defines them), else "" (both ways).
+std::string osm_direction(std::string_view other_tags);
+
 }  // namespace scicov::io::detail

@@ -655,6 +655,14 @@ TEST_CASE("OpenStreetMap tags from GDAL's other_tags: maxspeed in km/h or mph, o
     CHECK(osm_oneway("-1") == "-1");
     CHECK(osm_oneway("reversible").empty());
     CHECK(osm_oneway("no").empty());
+    // Roundabouts are one way along the way unless the way says otherwise.
+    CHECK(osm_direction(R"("junction"=>"roundabout")") == "yes");
+    CHECK(osm_direction(R"("junction"=>"circular","name"=>"x")") == "yes");
+    CHECK(osm_direction(R"("junction"=>"roundabout","oneway"=>"no")").empty());
+    CHECK(osm_direction(R"("junction"=>"roundabout","oneway"=>"-1")") == "-1");
+    CHECK(osm_direction(R"("junction"=>"jughandle")").empty());
+    CHECK(osm_direction(tags) == "-1");
+    CHECK(osm_direction("").empty());
 }
 
 TEST_CASE("io: the embedded division table names codes of every level") {
