@@ -50,6 +50,27 @@ private:
     Clock::time_point m_end;
 };
 
+/// CPU seconds of the calling thread (CBC runs in the caller's thread: one thread a model).
+double thread_cpu_seconds();
+
+/// Wall and thread-CPU seconds since construction: what a stage cost, and how much of a core it got.
+class StageTime {
+public:
+    StageTime() : m_start(Clock::now()), m_cpu(thread_cpu_seconds()) {}
+    double wall() const { return std::chrono::duration<double>(Clock::now() - m_start).count(); }
+    double cpu() const { return thread_cpu_seconds() - m_cpu; }
+
+private:
+    Clock::time_point m_start;
+    double m_cpu;
+};
+
+/// Wall seconds for the weight tie-break (a second CBC solve) after a stage 1 that took `wall`
+/// seconds and `cpu` CPU seconds: max(2, 2 × stage 1) in CPU seconds, turned into wall seconds by
+/// stage 1's own wall / CPU ratio (on a loaded machine the solve gets that share of a core, so
+/// a wall cap would cut it short), never more than `remaining`.
+double tie_break_seconds(double wall, double cpu, double remaining);
+
 /// Transpose of a CSR incidence: for each row, the columns that list it (sorted).
 struct Csr {
     std::vector<std::int32_t> offsets;
@@ -211,6 +232,10 @@ bool has_packing(const Reduced& r);
 
 // ---- The second key of a fewest-sites set cover (lexicographic.cpp) ----
 
+/// Whether the LP relaxation of `m` (minimised, Clp) proves that no solution is below `incumbent`:
+/// its optimum, rounded up when the objective is `integral`, is ≥ `incumbent` (within 1e-9
+/// relative). Then an exact stage on `m` needs no CBC at all.
+bool proven_by_lp_bound(const Milp& m, double incumbent, bool integral, double seconds);
 /// Whether the second key can tell selections apart: fewest sites, and candidates' costs differ.
 bool prices_differ(const Reduced& r);
 /// Total cost (Reduced::price) of a selection; 0 when there is no second key.

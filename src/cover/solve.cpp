@@ -346,10 +346,10 @@ void solve_primary_by_cbc(const Reduced& r, std::optional<double> unit, const So
 
 // The tie-breaks: with fewest sites first, the least cost among the fewest sites; then most
 // weight with total cost ≤ the optimum (and every other row), when weight can differ (`weight`).
-void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadline, double stage1_seconds, bool weight,
+void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadline, const StageTime& stage1, bool weight,
                 Outcome& out) {
     const double cap = sum_cost(r, out.chosen);
-    double seconds = std::min(deadline.remaining(), std::max(2.0, 2.0 * stage1_seconds));
+    double seconds = tie_break_seconds(stage1.wall(), stage1.cpu(), deadline.remaining());
     Milp m2 = build_set_cover(r, 1.0, true, true, cap);
     if (prices_differ(r)) {
         // the cost is the plan's second key, not a nicety: up to half the time left (with real
@@ -360,6 +360,14 @@ void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadlin
         out.tie_break_optimal = cheapest.optimal;
         if (!weight || !cheapest.optimal || deadline.expired()) return;
         seconds = std::max(seconds, deadline.remaining() * 0.5);  // the cost row makes it harder, too
+    }
+    // m2 maximises the weight of the demands that are not must-cover (must-cover ones are always covered)
+    double must_w = 0;
+    for (std::int32_t i = 0; i < r.n_dem(); ++i)
+        if (r.must[static_cast<std::size_t>(i)]) must_w += r.weight[static_cast<std::size_t>(i)];
+    if (proven_by_lp_bound(m2, -(covered_weight(r, out.chosen) - must_w), false, deadline.remaining())) {
+        out.tie_break_optimal = true;  // the LP's most weight is the incumbent's: no CBC
+        return;
     }
     const auto res2 = solve_milp(m2, std::nullopt, std::min(seconds, deadline.remaining()), 0.0, 1e-9, o.seed);
     if (res2.has_solution) {
@@ -389,7 +397,7 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
     if (h.feasible && !sc_feasible(r, h.chosen)) h.feasible = false;
     if (!run_exact) return set_cover_by_heuristic(r, unit, ties, h, deadline);
     if (h.feasible && unit && full_cover_only(r)) {
-        const Deadline stage1(deadline.remaining());
+        const StageTime stage1;
         Outcome full;
         if (full_cover_path(r) == FullCoverPath::lagrangian_first) {
             full = full_cover_reduced(r, *unit, o, deadline, h.chosen);
@@ -400,14 +408,14 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
         // every cover has the same weight: only the cost can still tell the fewest-sites covers apart
         if (full.optimal && cost_ties) {
             full.tie_break_optimal = false;
-            if (!deadline.expired()) break_ties(r, o, deadline, stage1.elapsed(), false, full);
+            if (!deadline.expired()) break_ties(r, o, deadline, stage1, false, full);
         }
         return full;
     }
 
     // Stage 1: the primary objective alone, proven by the LP bound or else solved by CBC.
     out.method = Method::exact;
-    const Deadline stage1(deadline.remaining());
+    const StageTime stage1;
     if (!proven_by_lp(r, unit, h, deadline, out)) {
         solve_primary_by_cbc(r, unit, o, h, deadline, out);
         if (out.infeasible) return out;
@@ -423,8 +431,7 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
     }
     // Stage 2: the tie-break among optimal selections.
     out.tie_break_optimal = out.optimal && !ties && !cost_ties;
-    if (out.optimal && (ties || cost_ties) && !deadline.expired())
-        break_ties(r, o, deadline, stage1.elapsed(), ties, out);
+    if (out.optimal && (ties || cost_ties) && !deadline.expired()) break_ties(r, o, deadline, stage1, ties, out);
     const double obj = sum_cost(r, out.chosen);
     if (out.optimal) out.bound = obj;
     out.bound = std::min(out.bound, obj);

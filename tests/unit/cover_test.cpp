@@ -744,3 +744,61 @@ TEST_CASE("full cover dispatch: CBC first on small models, the Lagrangian path o
     }
     CHECK(solved >= 3);
 }
+
+TEST_CASE("LP proofs of the tie-break stages: an integral LP proves, a fractional one only when rounded", "[plan]") {
+    // a triangle of demands, each pair covered by one candidate: LP optimum 1.5 (x = ½ each), integer 2
+    detail::Milp m;
+    for (int j = 0; j < 3; ++j) m.add_col(1.0, 0, 1, true);
+    m.add_row({0, 2}, {1, 1}, 1, detail::k_inf);
+    m.add_row({0, 1}, {1, 1}, 1, detail::k_inf);
+    m.add_row({1, 2}, {1, 1}, 1, detail::k_inf);
+    CHECK(detail::proven_by_lp_bound(m, 2, true, 10));         // ⌈1.5⌉ = 2: two sites are the fewest
+    CHECK_FALSE(detail::proven_by_lp_bound(m, 2, false, 10));  // 1.5 < 2 proves nothing without integrality
+    CHECK(detail::proven_by_lp_bound(m, 1.5, false, 10));
+    CHECK_FALSE(detail::proven_by_lp_bound(m, 3, true, 10));  // 3 is not the fewest
+}
+
+TEST_CASE("fewest sites, then the cheapest, then the most weight: enumeration agrees on every key", "[plan]") {
+    // the stages may be proven by their LP relaxations (no CBC) or by CBC: either way the keys must
+    // be the enumeration's, with unit and real costs, full and partial targets
+    int proven_stage2 = 0;
+    for (std::uint32_t seed = 101; seed <= 124; ++seed) {
+        const auto p = random_instance(seed, 40, 12, 0.2 + 0.01 * (seed % 7), false, false, seed % 2 == 0);
+        double open = 0;
+        for (std::size_t i = 0; i < p.measure.size(); ++i)
+            if (!p.covered[i]) open += p.measure[i];
+        double base = 0;
+        for (std::size_t i = 0; i < p.measure.size(); ++i)
+            if (p.covered[i]) base += p.measure[i];
+        const double target = base + open * (seed % 3 == 0 ? 1.0 : 0.5 + 0.04 * (seed % 5));
+        const auto brute = brute_set_cover(p, target, Objective::sites);
+        if (!brute.feasible) continue;
+        const auto s = solve_set_cover(p, target, exact_options());
+        INFO("seed " << seed << " target " << target);
+        REQUIRE(s.status == Status::optimal);
+        CHECK(s.objective == Approx(brute.cost));
+        CHECK(s.cost == Approx(brute.price));
+        CHECK(s.new_weight == Approx(brute.weight));
+        CHECK(s.tie_break_optimal);
+        proven_stage2 += s.tie_break_optimal ? 1 : 0;
+    }
+    CHECK(proven_stage2 >= 12);
+}
+
+TEST_CASE("the weight tie-break's time is capped in CPU seconds, not cut short by a loaded machine", "[plan]") {
+    // idle: stage 1 took as much wall as CPU; the tie-break gets max(2, 2 × stage 1)
+    CHECK(detail::tie_break_seconds(0.5, 0.5, 100) == Approx(2.0));
+    CHECK(detail::tie_break_seconds(3.0, 3.0, 100) == Approx(6.0));
+    // a machine loaded 10×: stage 1 got a tenth of a core, and so will the tie-break: ten times the wall
+    CHECK(detail::tie_break_seconds(5.0, 0.5, 100) == Approx(20.0));
+    CHECK(detail::tie_break_seconds(30.0, 3.0, 100) == Approx(60.0));
+    // never past the call's own limit
+    CHECK(detail::tie_break_seconds(30.0, 3.0, 7) == Approx(7.0));
+    CHECK(detail::tie_break_seconds(1.0, 1.0, 0) == Approx(0.0));
+    // the thread's CPU clock runs while this thread works
+    const detail::StageTime t;
+    volatile double sink = 0;
+    for (int k = 0; k < 20000000 && t.cpu() < 0.02; ++k) sink = sink + std::sqrt(static_cast<double>(k));
+    CHECK(t.cpu() > 0.0);
+    CHECK(t.wall() >= t.cpu() * 0.5);
+}
