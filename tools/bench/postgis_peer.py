@@ -6,7 +6,8 @@ same GeoPackage, with the results compared (issue #16).
 
 A throwaway PostgreSQL + PostGIS cluster on a Unix socket in a temporary folder (no TCP; the
 same recipe as tests/e2e/test_postgis.py), the input loaded with ogr2ogr (timed: `load`), then
-per stage, each timed (wall in this process; CPU of the PostgreSQL backend from /proc):
+per stage, each timed (wall in this process; CPU of the PostgreSQL backend and of its parallel
+workers from /proc):
 - `index`: representative points (ST_PointOnSurface), geography GIST indexes per facility type
   (partial indexes), the Gauss-Krueger zone of each county (CGCS2000 3-degree, EPSG:4534-4554,
   nearest the middle of the county's box) with the county as geography (cast once), and the
@@ -151,9 +152,15 @@ PEER_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off", 
 
 
 def backend_cpu(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of the backend and of the cluster's processes that ended meanwhile: parallel
+    query workers (PostgreSQL's default allows two per gather) exit into the postmaster, which
+    reaps them, so its children's time counts them."""
+    def stat(p):
+        with open(f"/proc/{p}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    own = stat(pid)
+    postmaster = stat(int(own[1]))
+    return (int(own[11]) + int(own[12]) + int(postmaster[13]) + int(postmaster[14])) / os.sysconf("SC_CLK_TCK")
 
 
 def children_cpu():
