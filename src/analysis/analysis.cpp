@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/timing.hpp"
+#include "io/divisions.hpp"
 
 namespace scicov::analysis {
 
@@ -16,8 +17,11 @@ void require_no_errors(const Diagnostics& diagnostics) {
     throw Error(ErrorKind::input, first.message + more + "; nothing written", first.where);
 }
 
-model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& rules, Diagnostics& diagnostics,
-                           const Reporter& reporter) {
+namespace {
+
+/// read_checked, naming units from `table`.
+model::Inputs read_checked_with(const io::ReadOptions& options, const rules::Rules& rules,
+                                const io::DivisionTable& table, Diagnostics& diagnostics, const Reporter& reporter) {
     io::ReadOptions read = options;
     read.fields = rules.fields;
     read.type_keys.clear();
@@ -26,7 +30,7 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
         if (t.rule.kind == rules::CoverageKind::travel_time) read.roads = true;
     }
     read.type_names = rules::TypeNames(rules.types);
-    model::Inputs inputs = io::read_inputs(read, diagnostics, reporter);
+    model::Inputs inputs = io::detail::read_inputs(read, table, diagnostics, reporter);
     if (!diagnostics.has_errors()) io::check_population(inputs, rules, diagnostics);
     if (!diagnostics.has_errors()) io::check_web_datum(inputs, read, diagnostics);
     if (inputs.villages.empty() && !diagnostics.has_errors()) {
@@ -39,6 +43,13 @@ model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& r
     }
     io::check_consistency(inputs, diagnostics);
     return inputs;
+}
+
+}  // namespace
+
+model::Inputs read_checked(const io::ReadOptions& options, const rules::Rules& rules, Diagnostics& diagnostics,
+                           const Reporter& reporter) {
+    return read_checked_with(options, rules, io::DivisionTable(), diagnostics, reporter);
 }
 
 std::vector<std::vector<std::uint8_t>> verdicts(const coverage::Coverage& coverage) {
@@ -70,10 +81,11 @@ Analysis::Analysis(model::Inputs in, const rules::Rules& rules, const Options& o
 Analysis run(const Options& options, const rules::Rules& rules, const Reporter& reporter) {
     core::StageClock clock;
     Diagnostics diagnostics;
-    model::Inputs inputs = read_checked(options.read, rules, diagnostics, reporter);
+    const io::DivisionTable table;  // inflated and parsed once: names units, then weighs ethnic areas
+    model::Inputs inputs = read_checked_with(options.read, rules, table, diagnostics, reporter);
     for (const auto& issue : diagnostics.grouped()) reporter.warning(issue.text());  // errors too, then stop
     require_no_errors(diagnostics);
-    io::assign_priority(inputs, rules.priority);
+    io::assign_priority(inputs, rules.priority, table);
     std::vector<StageTiming> timings{clock.lap("read")};
     return Analysis(std::move(inputs), rules, options, reporter, std::move(diagnostics), std::move(timings));
 }

@@ -18,6 +18,7 @@
 
 #include "core/gdal.hpp"
 #include "core/geos.hpp"
+#include "io/divisions.hpp"
 #include "io/input.hpp"
 #include "io/population.hpp"
 #include "io/roads.hpp"
@@ -766,6 +767,11 @@ void check_nesting(const model::Inputs& in, Diagnostics& diag) {
 }  // namespace
 
 model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, const Reporter& reporter) {
+    return detail::read_inputs(options, DivisionTable(), diagnostics, reporter);
+}
+
+model::Inputs detail::read_inputs(const ReadOptions& options, const DivisionTable& divisions, Diagnostics& diagnostics,
+                                  const Reporter& reporter) {
     if (options.inputs.empty() && options.layers.empty()) {
         throw Error(ErrorKind::usage, "no input datasets given");
     }
@@ -810,7 +816,7 @@ model::Inputs read_inputs(const ReadOptions& options, Diagnostics& diagnostics, 
     read_exclusions(reader, ctx, in);
     if (options.roads) read_roads(reader, in);
     check_nesting(in, diagnostics);
-    name_units(in, DivisionTable(), diagnostics);
+    name_units(in, divisions, diagnostics);
     if (!options.counties.empty()) {
         std::set<std::string> present;
         for (const auto& v : in.villages) present.insert(v.county_code);

@@ -5,13 +5,15 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
-#include <ogr_geometry.h>
-
-#include "core/gdal.hpp"
+#include "core/geos.hpp"
 #include "scicov/crs.hpp"
 #include "scicov/io.hpp"
 
@@ -35,13 +37,34 @@ std::string stem(const std::string& name) {
     return name;
 }
 
-/// The villages whose name (stem) is the longest one the facility's name contains.
-const std::vector<std::size_t>* named_villages(const std::string& name,
-                                               const std::unordered_map<std::string, std::vector<std::size_t>>& stems) {
+/// Village stems by their text, and the byte lengths that occur among them (longest first).
+struct Stems {
+    std::unordered_map<std::string_view, std::vector<std::size_t>> villages;  // views into `text`
+    std::vector<std::string> text;
+    std::vector<std::size_t> lengths;  // descending
+};
+
+Stems village_stems(const model::Inputs& inputs) {
     constexpr std::size_t k_min_bytes = 6;  // two Chinese characters
-    for (std::size_t len = name.size(); len >= k_min_bytes; --len) {
+    Stems s;
+    s.text.reserve(inputs.villages.size());
+    for (const auto& v : inputs.villages) s.text.push_back(stem(v.name));
+    std::set<std::size_t, std::greater<>> lengths;
+    for (std::size_t i = 0; i < s.text.size(); ++i) {
+        if (s.text[i].size() < k_min_bytes) continue;
+        s.villages[s.text[i]].push_back(i);
+        lengths.insert(s.text[i].size());
+    }
+    s.lengths.assign(lengths.begin(), lengths.end());
+    return s;
+}
+
+/// The villages whose name (stem) is the longest one the facility's name contains (the leftmost
+/// of that length). Only lengths some stem has are tried, without copying the name's pieces.
+const std::vector<std::size_t>* named_villages(std::string_view name, const Stems& stems) {
+    for (const std::size_t len : stems.lengths) {
         for (std::size_t at = 0; at + len <= name.size(); ++at) {
-            if (auto it = stems.find(name.substr(at, len)); it != stems.end()) return &it->second;
+            if (auto it = stems.villages.find(name.substr(at, len)); it != stems.villages.end()) return &it->second;
         }
     }
     return nullptr;
@@ -51,23 +74,36 @@ const std::vector<std::size_t>* named_villages(const std::string& name,
 
 void check_web_datum(const model::Inputs& inputs, const ReadOptions& options, Diagnostics& diagnostics) {
     if (!options.datum.empty() || inputs.facilities.empty()) return;
-    std::unordered_map<std::string, std::vector<std::size_t>> stems;
-    for (std::size_t i = 0; i < inputs.villages.size(); ++i) {
-        const std::string s = stem(inputs.villages[i].name);
-        if (s.size() >= 6) stems[s].push_back(i);
-    }
-    std::map<std::size_t, gdal::GeometryPtr> polygons;  // parsed when first needed
-    auto inside = [&](std::size_t v, crs::LonLat p) {
-        auto& g = polygons[v];
-        if (!g) {
-            OGRGeometry* parsed = nullptr;  // (a village whose WKB fails here was checked at read)
+    const Stems stems = village_stems(inputs);
+    // Village polygons in GEOS, prepared, when first needed: the point test is GEOS's contains
+    // (what OGRGeometry::Contains asks of GEOS for a multipolygon), without converting the
+    // polygon again for every point.
+    const geos::GeosContext ctx;
+    struct Polygon {
+        geos::GeomPtr geometry;
+        geos::PreparedPtr prepared;
+        std::array<double, 4> box{};
+    };
+    std::map<std::size_t, Polygon> polygons;
+    auto polygon = [&](std::size_t v) -> const Polygon* {
+        auto [it, fresh] = polygons.try_emplace(v);
+        if (fresh) {
             const auto& wkb = inputs.villages[v].geometry;
-            if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &parsed, wkb.size()) != OGRERR_NONE)
-                return false;
-            g.reset(parsed);
+            auto g = ctx.own_nullable(GEOSGeomFromWKB_buf_r(ctx.handle(), wkb.data(), wkb.size()));
+            if (g &&
+                GEOSisEmpty_r(ctx.handle(), g.get()) == 0) {  // (a village whose WKB fails here was checked at read)
+                it->second.box = ctx.bounds(*g);
+                it->second.prepared = ctx.prepare(*g);
+                it->second.geometry = std::move(g);
+            }
         }
-        const OGRPoint point(p.lon, p.lat);
-        return g->Contains(&point) != FALSE;
+        return it->second.prepared ? &it->second : nullptr;
+    };
+    auto inside = [&](std::size_t v, crs::LonLat p) {
+        const Polygon* g = polygon(v);
+        if (g == nullptr) return false;
+        const auto point = ctx.point(p.lon, p.lat);
+        return GEOSPreparedContains_r(ctx.handle(), g->prepared.get(), point.get()) == 1;
     };
     std::size_t named = 0;
     std::array<std::size_t, 3> fits{};  // as given, from GCJ-02, from BD-09
@@ -76,12 +112,11 @@ void check_web_datum(const model::Inputs& inputs, const ReadOptions& options, Di
     // village far away (another county's 新村) is no evidence either way.
     constexpr double k_near_deg = 0.02;
     auto near = [&](std::size_t v, crs::LonLat p) {
-        (void)inside(v, p);  // parses the polygon
-        if (!polygons[v]) return false;
-        OGREnvelope env;
-        polygons[v]->getEnvelope(&env);
-        return p.lon >= env.MinX - k_near_deg && p.lon <= env.MaxX + k_near_deg && p.lat >= env.MinY - k_near_deg &&
-               p.lat <= env.MaxY + k_near_deg;
+        const Polygon* g = polygon(v);
+        if (g == nullptr) return false;
+        const auto& b = g->box;
+        return p.lon >= b[0] - k_near_deg && p.lon <= b[2] + k_near_deg && p.lat >= b[1] - k_near_deg &&
+               p.lat <= b[3] + k_near_deg;
     };
     for (const auto& f : inputs.facilities) {
         const auto* villages = named_villages(f.name, stems);

@@ -771,3 +771,71 @@ TEST_CASE("io: ethnic priority at every level, from layer names or the table") {
     CHECK(layered.villages[0].priority == 1.0);
     CHECK(layered.villages[1].priority == 1.5);
 }
+
+namespace {
+
+/// A multipolygon square of `side` degrees with its south-west corner at (lon, lat), as WKB.
+model::Wkb square_wkb(double lon, double lat, double side) {
+    OGRPolygon poly;
+    OGRLinearRing ring;
+    ring.addPoint(lon, lat);
+    ring.addPoint(lon + side, lat);
+    ring.addPoint(lon + side, lat + side);
+    ring.addPoint(lon, lat + side);
+    ring.addPoint(lon, lat);
+    poly.addRing(&ring);
+    OGRMultiPolygon multi;
+    multi.addGeometry(&poly);
+    model::Wkb wkb(static_cast<std::size_t>(multi.WkbSize()));
+    multi.exportToWkb(wkbNDR, wkb.data());
+    return wkb;
+}
+
+/// 24 villages in a row (0.004° squares, 0.004° apart) named 甲乙村1…, plus 红格村 and 新红格村
+/// side by side; one facility named after each, at the middle of its village as a GCJ-02 web map
+/// would give it (`shifted`) or as it is. 新红格村科普室 names both stems: the longer one counts.
+model::Inputs web_map_world(bool shifted) {
+    model::Inputs in;
+    const double side = 0.004;
+    auto add = [&](const std::string& stem, double lon, double lat) {
+        model::Village v = lone_village("990101001" + std::to_string(100 + in.villages.size()));
+        v.name = stem + "村民委员会";
+        v.geometry = square_wkb(lon, lat, side);
+        in.villages.push_back(v);
+        model::Facility f;
+        f.id = "f" + std::to_string(in.facilities.size());
+        f.type = "science_room";
+        f.name = stem + "科普室";
+        const crs::LonLat middle{lon + side / 2, lat + side / 2};
+        f.location = shifted ? crs::wgs84_to_gcj02(middle) : middle;
+        in.facilities.push_back(f);
+    };
+    const char* k_names[] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸", "子", "丑"};
+    for (int i = 0; i < 24; ++i) add(std::string(k_names[i % 12]) + k_names[i / 12] + "村", 102.0 + 0.008 * i, 26.5);
+    add("红格村", 102.0, 26.6);
+    add("新红格村", 102.008, 26.6);
+    return in;
+}
+
+}  // namespace
+
+TEST_CASE("io: facilities named after a village that fit it only read as GCJ-02 are flagged, with the counts") {
+    const io::ReadOptions options;
+    Diagnostics shifted;
+    io::check_web_datum(web_map_world(true), options, shifted);
+    REQUIRE(shifted.issues().size() == 1);
+    // 26 named (新红格村科普室 is 新红格村's, not 红格村's: if it were, it would not fit)
+    CHECK(shifted.issues()[0].message.find("of 26 named after a village, 0 (0.0%) lie in it as given, 26 (100.0%) "
+                                           "when read as GCJ-02") != std::string::npos);
+    CHECK(shifted.issues()[0].message.find("--datum facilities=gcj02") != std::string::npos);
+
+    Diagnostics as_given;
+    io::check_web_datum(web_map_world(false), options, as_given);
+    CHECK(as_given.issues().empty());
+
+    Diagnostics declared;  // a declared datum: no guessing
+    io::ReadOptions with_datum;
+    with_datum.datum = {{"facilities", "gcj02"}};
+    io::check_web_datum(web_map_world(true), with_datum, declared);
+    CHECK(declared.issues().empty());
+}

@@ -6,17 +6,21 @@ same GeoPackage, with the results compared (issue #16).
 
 A throwaway PostgreSQL + PostGIS cluster on a Unix socket in a temporary folder (no TCP; the
 same recipe as tests/e2e/test_postgis.py), the input loaded with ogr2ogr (timed: `load`), then
-per stage, each timed (wall in this process; CPU of the PostgreSQL backend from /proc):
+per stage, each timed (wall in this process; CPU of the PostgreSQL backend and of its parallel
+workers from /proc):
 - `index`: representative points (ST_PointOnSurface), geography GIST indexes per facility type
   (partial indexes), the Gauss-Krueger zone of each county (CGCS2000 3-degree, EPSG:4534-4554,
-  nearest the middle of the county's box);
+  nearest the middle of the county's box) with the county as geography (cast once), and the
+  villages holding an e-station (covers_own_village: the village a site stands in, the first
+  by code on a border, found through the villages' GIST index);
 - `verdict`: per village and type: radius types by geography ST_DWithin (spheroid) from the
   representative point, `contains` by ST_Intersects with the village, `admin` by the county
   holding one;
 - `discs`: facilities within radius of each county (geography ST_DWithin), discs by
-  ST_Buffer(quad_segs=32) in the county's zone, unioned per county and type, cut by
-  ST_Subdivide(..., 256) and indexed;
-- `village_gaps`: area - sum(area(village ∩ piece)) in the county's zone;
+  ST_Buffer(quad_segs=32) in the county's zone, unioned per county and type (with the villages
+  that hold an e-station: served whole), cut by ST_Subdivide(..., 256) and indexed;
+- `village_gaps`: area - sum(area(village ∩ piece)) in the county's zone (a piece that covers
+  the village counts its area without an intersection);
 - `township_gaps`: area(township - union of the pieces clipped to its box).
 The default rules' types are hard-coded (science_museum admin/county, science_base radius 20 km,
 e_station radius 2 km, science_room contains): run scicov with its default rules.
@@ -47,16 +51,15 @@ OWN_VILLAGE = {"e_station"}
 
 
 def holds(t, village):
-    """SQL: `village` (a villages row) holds a facility of type `t`."""
-    return f"EXISTS (SELECT 1 FROM fac h WHERE h.type = '{t}' AND ST_Intersects({village}.geom, h.geom))"
+    """SQL: `village` (a villages row) holds a facility of type `t` (the `own` table of the index stage)."""
+    return f"EXISTS (SELECT 1 FROM own o WHERE o.type = '{t}' AND o.fid = {village}.fid)"
 
 
 def served(t, r):
     """SQL: per county, the pieces of geometry that serve type `t`: the discs of every facility
     within `r` of the county and, for a village-level type, the villages that hold one."""
-    discs = (f"SELECT c.code AS county, z.srid, ST_Buffer(ST_Transform(f.geom, z.srid), {r}, 'quad_segs=32') AS g"
-             f" FROM counties c JOIN zone z ON z.code = c.code JOIN fac f"
-             f" ON f.type = '{t}' AND ST_DWithin(f.g, geography(c.geom), {r})")
+    discs = (f"SELECT z.code AS county, z.srid, ST_Buffer(ST_Transform(f.geom, z.srid), {r}, 'quad_segs=32') AS g"
+             f" FROM zone z JOIN fac f ON f.type = '{t}' AND ST_DWithin(f.g, z.g, {r})")
     if t in OWN_VILLAGE:
         discs += (f" UNION ALL SELECT w.county_code, z.srid, ST_Transform(w.geom, z.srid) FROM villages w"
                   f" JOIN zone z ON z.code = w.county_code WHERE {holds(t, 'w')}")
@@ -83,13 +86,19 @@ SAFE = [
 STAGES = {
     "index": [
         "CREATE TABLE zone AS SELECT code, 4534 + LEAST(20, GREATEST(0, round((ST_XMin(geom) + ST_XMax(geom)) / 2"
-        " / 3 - 25)::int)) AS srid FROM counties",
+        " / 3 - 25)::int)) AS srid, geography(geom) AS g FROM counties",
         "CREATE UNIQUE INDEX ON zone (code)",
         "CREATE TABLE vpt AS SELECT fid, code, county_code, ST_PointOnSurface(geom) AS pt FROM villages",
         "CREATE INDEX ON vpt USING gist (geography(pt))",
         "CREATE TABLE fac AS SELECT fid, type, geom, geography(geom) AS g FROM facilities",
         *[f"CREATE INDEX ON fac USING gist (g) WHERE type = '{t}'" for t in RADIUS],
         *[f"CREATE INDEX ON fac USING gist (geom) WHERE type = '{t}'" for t in CONTAINS + ADMIN],
+        # villages holding a site of a covers_own_village type, found once through the villages' index; a
+        # site on the border of two villages stands in one, the first by code (as scicov locates it)
+        "CREATE TABLE own AS SELECT DISTINCT type, village AS fid FROM (SELECT DISTINCT ON (f.fid) f.type, w.fid AS village"
+        " FROM fac f JOIN villages w ON ST_Intersects(w.geom, f.geom) WHERE f.type IN ("
+        + ", ".join(f"'{t}'" for t in sorted(OWN_VILLAGE)) + ") ORDER BY f.fid, w.code) x",
+        "CREATE UNIQUE INDEX ON own (type, fid)",
         "ANALYZE",
     ],
     "verdict": [
@@ -117,7 +126,8 @@ STAGES = {
         " FROM villages v JOIN zone z ON z.code = v.county_code",
         "CREATE INDEX ON vz USING gist (geom)",
         "CREATE TABLE village_gap AS SELECT t.type, v.code, ST_Area(v.geom) - COALESCE((SELECT"
-        " sum(ST_Area(safe_intersection(v.geom, p.geom))) FROM pieces p WHERE p.county = v.county_code"
+        " sum(CASE WHEN ST_CoveredBy(v.geom, p.geom) THEN ST_Area(v.geom)"
+        " ELSE ST_Area(safe_intersection(v.geom, p.geom)) END) FROM pieces p WHERE p.county = v.county_code"
         " AND p.type = t.type AND p.geom && v.geom), 0) AS gap_m2, ST_Area(v.geom) AS area_m2"
         " FROM vz v CROSS JOIN (VALUES " + ", ".join(f"('{t}')" for t in RADIUS) + ") AS t(type)",
     ],
@@ -142,9 +152,15 @@ PEER_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off", 
 
 
 def backend_cpu(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of the backend and of the cluster's processes that ended meanwhile: parallel
+    query workers (PostgreSQL's default allows two per gather) exit into the postmaster, which
+    reaps them, so its children's time counts them."""
+    def stat(p):
+        with open(f"/proc/{p}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    own = stat(pid)
+    postmaster = stat(int(own[1]))
+    return (int(own[11]) + int(own[12]) + int(postmaster[13]) + int(postmaster[14])) / os.sysconf("SC_CLK_TCK")
 
 
 def children_cpu():
@@ -226,9 +242,14 @@ def compare(mine, theirs):
     for t in RADIUS:
         a = sum(v for (c, ty), v in g1.items() if ty == t)
         b = sum(v for (c, ty), v in g2.items() if ty == t)
-        worst = max((abs(g1[k] - g2.get(k, 0.0)) for k in g1 if k[1] == t), default=0.0)
+        diffs = sorted(((abs(g1[k] - g2.get(k, 0.0)), k[0]) for k in g1 if k[1] == t), reverse=True)
+        worst = diffs[0][0] if diffs else 0.0
         lines.append(f"| village gap area {t}, m² | {a:.6g} | {b:.6g} | rel. diff {abs(a - b) / max(b, 1e-9):.2e},"
                      f" worst village {worst:.3g} m² |")
+        for d, code in diffs[:3]:
+            if d >= 1.0:  # villages that differ by a square metre or more, to trace
+                lines.append(f"| &nbsp; village {code} ({t}) gap, m² | {g1[(code, t)]:.1f} | {g2.get((code, t), 0.0):.1f}"
+                             f" | {d:.1f} |")
         a = sum(v for (c, ty), v in t1.items() if ty == t)
         b = sum(v for (c, ty), v in t2.items() if ty == t)
         lines.append(f"| township gap area {t}, m² | {a:.6g} | {b:.6g} | rel. diff {abs(a - b) / max(b, 1e-9):.2e} |")
@@ -241,7 +262,10 @@ def main():
     ap.add_argument("input")
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
-    print(f"# scicov analyze vs PostGIS on {a.input}\n\nload average at start "
+    commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    print(f"# scicov analyze vs PostGIS on {a.input}\n\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())},"
+          f" tree at {commit or '?'}, {os.cpu_count()} cores; load average at start "
           + " / ".join(f"{v:.2f}" for v in os.getloadavg()) + f", {a.runs} run(s) a side, sides alternating\n")
     mine_t, theirs_t = [], []
     if pg_bin() is None:
@@ -274,6 +298,7 @@ def main():
         for line in compare(scicov_results(out), postgis_results(conn)):
             print(line)
         conn.close()
+    print("\nload average at the end " + " / ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 
 if __name__ == "__main__":
