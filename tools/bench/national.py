@@ -11,7 +11,11 @@ GeoPackage copy of scicov's own output, less the time to read that output), and 
 scicov's total over that floor. Prints markdown for docs/benchmarks.md.
 
 Usage:
-    tools/bench/national.py BUILD_DIR [--work DIR] [--sizes 1,10,100,all] [--repeat N]
+    tools/bench/national.py BUILD_DIR [--work DIR] [--sizes 1,10,100,all] [--repeat N] [--travel-time]
+
+--travel-time runs with the rules `scicov rules --travel-time` prints (science bases 30 minutes'
+drive, e-stations 15 minutes' walk over each data set's `roads` layer; issue #15) instead of the
+default rules, and leaves the GDAL floor out.
 
 BUILD_DIR holds scicov and scicov-geodata (a Release build). The data sets are built once into
 --work (default out/bench-national, never committed) and reused; sources are fetched by
@@ -107,29 +111,43 @@ def main():
     ap.add_argument("--sizes", default="1,10,100,all")
     ap.add_argument("--repeat", type=int, default=3, help="runs per size (median by wall time)")
     ap.add_argument("--floor-repeat", type=int, default=1)
+    ap.add_argument("--travel-time", action="store_true",
+                    help="rules from `scicov rules --travel-time` (bases 30 min drive, e-stations 15 min walk)")
     a = ap.parse_args()
     scicov = os.path.join(a.build, "scicov")
     geodata_bin = os.path.join(a.build, "scicov-geodata")
+    if not os.path.exists(geodata_bin):  # where CMake puts the builder (tools/geodata/)
+        geodata_bin = os.path.join(a.build, "tools", "geodata", "scicov-geodata")
     os.makedirs(a.work, exist_ok=True)
     sources = os.path.join(ROOT, ".cache", "geodata-sources")
     sh([os.path.join(ROOT, "tools", "fetch-geodata-sources")])
     all_cities = cities(geodata_bin, sources, a.work)
     sizes = a.sizes.split(",")
+    rules, tag, rules_text = [], "", "default rules"
+    if a.travel_time:
+        path = os.path.join(a.work, "travel-time.toml")
+        with open(path, "w") as f:
+            f.write(sh([scicov, "rules", "--travel-time"]).stdout)
+        rules, tag = ["--rules", path], "tt-"
+        rules_text = "rules `scicov rules --travel-time` (science bases 30 min drive, e-stations 15 min walk)"
 
     commit = sh(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).stdout.strip()
     cpu_model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"Commit {commit}, {platform.node()}: {os.cpu_count()} × {cpu_model}, "
           f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
-          f"load average before: {os.getloadavg()[0]:.2f}. `scicov plan DATA -o OUT --timings`, "
-          f"default rules, {a.repeat} runs per size, the median run shown.\n")
+          f"load average before: {os.getloadavg()[0]:.2f}. `scicov plan DATA {' '.join(rules[:1] + ['RULES'] if rules else [])}"
+          f"{' ' if rules else ''}-o OUT --timings`, {rules_text}, {a.repeat} runs per size, the median run shown "
+          f"(the load average before each run beside it).\n")
     print("| data set | counties | villages | facilities | candidates | wall s (runs) | CPU s | max RSS MiB "
-          "| read | coverage | gaps | plan | write+commit | output MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| read | coverage | gaps | plan | write+commit | output MB | load |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     results = {}
     for size in sizes:
         data = dataset(geodata_bin, sources, a.work, size, all_cities)
-        out = os.path.join(a.work, f"plan-{size}.gpkg")
-        (wall, cpu, rss, err), walls = median_run([scicov, "-q", "plan", data, "-o", out, "--timings"], a.repeat)
+        out = os.path.join(a.work, f"plan-{tag}{size}.gpkg")
+        load = os.getloadavg()[0]
+        (wall, cpu, rss, err), walls = median_run([scicov, "-q", "plan", data, *rules, "-o", out, "--timings"],
+                                                  a.repeat)
         st = stages(err)
         results[size] = (data, out, wall, cpu, rss, st)
         def stage(name):
@@ -140,8 +158,10 @@ def main():
         print(f"| {label} | {count(data, 'counties'):,} | {count(data, 'villages'):,} | {count(data, 'facilities'):,} "
               f"| {count(data, 'candidates'):,} | **{wall:.1f}** ({', '.join(f'{w:.1f}' for w in walls)}) "
               f"| {cpu:.1f} | {rss:.0f} | {stage('read')} | {stage('coverage')} | {stage('gaps')} | {stage('plan')} "
-              f"| {write[0]:.1f} / {write[1]:.1f} | {os.path.getsize(out) / 1e6:.0f} |", flush=True)
+              f"| {write[0]:.1f} / {write[1]:.1f} | {os.path.getsize(out) / 1e6:.0f} | {load:.1f} |", flush=True)
     print("\nStage cells: wall / CPU seconds (CPU over wall shows how well the two cores are used).")
+    if a.travel_time:
+        return
 
     # The floor on the largest set run (the national one when it was).
     size = "all" if "all" in results else sizes[-1]
