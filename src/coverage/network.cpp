@@ -336,49 +336,94 @@ std::vector<double> RoadNetwork::nearest_s(std::span<const crs::LonLat> sites) c
     return out;
 }
 
+namespace {
+
+/// A piece along one segment, by its parameters: from ta with ra seconds to spare to tb with rb,
+/// linear between (a point when ta == tb).
+struct Span {
+    double ta, ra, tb, rb;
+    double spare_at(double t) const { return ta == tb ? ra : ra + (t - ta) / (tb - ta) * (rb - ra); }
+    bool holds(double t) const { return std::min(ta, tb) <= t && t <= std::max(ta, tb); }
+    /// Whether `o` lies within this one with no more time to spare anywhere: its area (the union
+    /// of discs along it, of the same shape) is then inside this one's.
+    bool dominates(const Span& o) const {
+        return holds(o.ta) && holds(o.tb) && o.ra <= spare_at(o.ta) && o.rb <= spare_at(o.tb);
+    }
+};
+
+}  // namespace
+
 template <class SecondsOf>
-void RoadNetwork::pieces_of(std::int32_t segment, const Access& site, double limit_s, SecondsOf seconds_of,
-                            std::vector<Piece>& out) const {
+void RoadNetwork::pieces_of(std::int32_t segment, std::span<const Access> on_segment, double limit_s,
+                            SecondsOf seconds_of, std::vector<Piece>& out, std::vector<Vertex>& widened) const {
     const auto s = static_cast<std::size_t>(segment);
     const auto& seg = m_segments[s];
     const auto at = [&](double t) {
         return crs::LonLat{seg.pa.lon + t * (seg.pb.lon - seg.pa.lon), seg.pa.lat + t * (seg.pb.lat - seg.pa.lat)};
     };
+    std::vector<Span> spans;
     // From a point at t0 with `spare` seconds, along the segment towards t_end at `per_t` seconds
     // per unit of t (the time runs the other way: from the far point towards t0): cut where the
     // spare time is spent, never past t_end. Only stretches of some length; points are the vertices'.
     const auto stretch = [&](double t0, double spare, double t_end, double per_t) {
-        if (!(spare > 0) || t_end == t0 || !std::isfinite(per_t)) return;
+        if (!(spare > 0) || t_end == t0 || !std::isfinite(per_t)) return false;
         const double reach_t = per_t > 0 ? spare / per_t : k_inf;
         const double t1 = t_end > t0 ? std::min(t_end, t0 + reach_t) : std::max(t_end, t0 - reach_t);
-        out.push_back(Piece{at(t0), at(t1), spare, spare - std::abs(t1 - t0) * per_t});
+        spans.push_back(Span{t0, spare, t1, spare - std::abs(t1 - t0) * per_t});
+        return true;
     };
     const auto* first = m_stops.data() + m_stop_offsets[s];
     const auto* last = m_stops.data() + m_stop_offsets[s + 1];
     for (const auto* k = first; k + 1 < last; ++k) {
         const auto [t0, v0] = k[0];
         const auto [t1, v1] = k[1];
+        spans.clear();
         // Towards stop k (backwards along the segment) from points after it, and towards stop k + 1.
-        stretch(t0, limit_s - seconds_of(v0), t1, seg.backward_s);
-        stretch(t1, limit_s - seconds_of(v1), t0, seg.forward_s);
-        // The site itself, when it joins this stretch: points before it drive forwards to it.
-        if (segment == site.segment && t0 <= site.t && site.t <= t1 && (site.t < t1 || k + 2 == last)) {
+        // A stop a stretch starts from needs no disc of its own: the stretch starts with it.
+        if (stretch(t0, limit_s - seconds_of(v0), t1, seg.backward_s)) widened.push_back(v0);
+        if (stretch(t1, limit_s - seconds_of(v1), t0, seg.forward_s)) widened.push_back(v1);
+        // A site itself, when it joins this stretch: points before it drive forwards to it.
+        for (const auto& site : on_segment) {
+            if (!(t0 <= site.t && site.t <= t1 && (site.t < t1 || k + 2 == last))) continue;
             const double spare = limit_s - site.off_road_s;
-            if (spare >= 0) out.push_back(Piece{at(site.t), at(site.t), spare, spare});
+            if (spare >= 0) spans.push_back(Span{site.t, spare, site.t, spare});
             stretch(site.t, spare, t0, seg.forward_s);
             stretch(site.t, spare, t1, seg.backward_s);
+        }
+        // Only the pieces no other piece here holds (a stretch reached through the other end of
+        // the segment usually lies within the one that came that way): the same union, less work.
+        for (std::size_t i = 0; i < spans.size(); ++i) {
+            bool held = false;
+            for (std::size_t j = 0; j < spans.size() && !held; ++j) {
+                held = j != i && !std::isnan(spans[j].ta) && spans[j].dominates(spans[i]);
+            }
+            if (held) {
+                spans[i].ta = std::numeric_limits<double>::quiet_NaN();  // dropped: holds nothing
+                continue;
+            }
+            out.push_back(Piece{at(spans[i].ta), at(spans[i].tb), spans[i].ra, spans[i].rb});
         }
     }
 }
 
-void RoadNetwork::reachable_roads(crs::LonLat site, double limit_s, std::vector<Piece>& out) const {
+void RoadNetwork::reachable_roads(std::span<const crs::LonLat> sites, double limit_s, std::vector<Piece>& out) const {
     out.clear();
-    out.push_back(Piece{site, site, limit_s, limit_s});  // straight across at the off-road speed
-    const Access a = access(site);
-    if (a.segment < 0) return;
-    std::vector<std::pair<Vertex, double>> settled;  // road vertices within the limit
-    std::vector<std::int32_t> segments{a.segment};
-    search(sources(a), limit_s, [&](Vertex v, double seconds) {
+    std::vector<Access> joined;  // the sites on the roads, by segment (then as given)
+    std::vector<std::pair<Vertex, double>> starts;
+    for (const auto& site : sites) {
+        out.push_back(Piece{site, site, limit_s, limit_s});  // straight across at the off-road speed
+        const Access a = access(site);
+        if (a.segment < 0) continue;
+        joined.push_back(a);
+        const auto s = sources(a);
+        starts.insert(starts.end(), s.begin(), s.end());
+    }
+    std::stable_sort(joined.begin(), joined.end(),
+                     [](const Access& a, const Access& b) { return a.segment < b.segment; });
+    std::vector<std::pair<Vertex, double>> settled;  // road vertices within the limit of the nearest site
+    std::vector<std::int32_t> segments;
+    for (const auto& a : joined) segments.push_back(a.segment);
+    search(starts, limit_s, [&](Vertex v, double seconds) {
         if (v >= m_first_village) return;
         settled.emplace_back(v, seconds);
         const auto on = static_cast<std::size_t>(v);
@@ -391,10 +436,17 @@ void RoadNetwork::reachable_roads(crs::LonLat site, double limit_s, std::vector<
         const auto it = std::lower_bound(settled.begin(), settled.end(), std::pair(v, -k_inf));
         return it != settled.end() && it->first == v ? it->second : k_inf;
     };
-    for (auto s : segments) pieces_of(s, a, limit_s, seconds_of, out);
+    std::vector<Vertex> widened;  // stops some stretch starts from
+    for (auto s : segments) {
+        const auto [lo, hi] = std::equal_range(joined.begin(), joined.end(), Access{s, 0, 0},
+                                               [](const Access& a, const Access& b) { return a.segment < b.segment; });
+        pieces_of(s, std::span<const Access>(lo, hi), limit_s, seconds_of, out, widened);
+    }
+    std::sort(widened.begin(), widened.end());
     // Every vertex reached, widened by its spare time (one-way ends and dead ends have no stretch).
     for (const auto& [vertex, seconds] : settled) {
         const Vertex v = vertex;
+        if (std::binary_search(widened.begin(), widened.end(), v)) continue;
         const auto s =
             static_cast<std::size_t>(m_on[static_cast<std::size_t>(m_on_offsets[static_cast<std::size_t>(v)])]);
         const auto& seg = m_segments[s];

@@ -68,11 +68,13 @@ public:
     /// Seconds from every village to the nearest of `sites` (infinity when none is reachable), by
     /// one search from all of them.
     std::vector<double> nearest_s(std::span<const crs::LonLat> sites) const;
-    /// The roads from which `site` is reachable within limit_s, as reach() measures time: every
-    /// stretch cut where the time runs out, each road vertex reached (a point piece: its seconds to
-    /// spare widen it), and the site itself with all of limit_s to spare (straight across). In
-    /// segment order, then by vertex: the same site gives the same pieces.
-    void reachable_roads(crs::LonLat site, double limit_s, std::vector<Piece>& out) const;
+    /// The roads from which one of `sites` is reachable within limit_s, as reach() measures time,
+    /// by one search from all of them: every stretch cut where the time runs out, with the seconds
+    /// to spare for the nearest site (the most of any site's: a stretch enters once however many
+    /// sites reach it), each road vertex reached (a point piece: its seconds to spare widen it),
+    /// and each site itself with all of limit_s to spare (straight across). The sites first, then in
+    /// segment order, then by vertex: the same sites give the same pieces.
+    void reachable_roads(std::span<const crs::LonLat> sites, double limit_s, std::vector<Piece>& out) const;
 
 private:
     struct EdgeTime {
@@ -96,9 +98,10 @@ private:
     std::vector<std::pair<Vertex, double>> sources(crs::LonLat site) const;
     std::vector<std::pair<Vertex, double>> sources(const Access& a) const;
     /// The pieces of one segment reached within limit_s, from the seconds of its stops.
+    /// `on_segment`: the sites that join this segment; `widened` gets the stops a stretch starts from.
     template <class SecondsOf>
-    void pieces_of(std::int32_t segment, const Access& site, double limit_s, SecondsOf seconds_of,
-                   std::vector<Piece>& out) const;
+    void pieces_of(std::int32_t segment, std::span<const Access> on_segment, double limit_s, SecondsOf seconds_of,
+                   std::vector<Piece>& out, std::vector<Vertex>& widened) const;
     /// Dijkstra from the sources over the reversed roads (so times are towards the site), stopping
     /// past limit_s; calls settled(vertex, seconds) for each vertex within the limit.
     template <class Settled>

@@ -82,28 +82,29 @@ detail::DiscUnion isochrones(detail::ZoneGeometry& geo, const detail::CountyGeom
     const auto box = ctx.bounds(*cg.county);
     std::vector<coverage::RoadNetwork::Piece> pieces;
     std::vector<geos::GeomPtr> parts;
+    std::vector<crs::LonLat> from;
+    for (const auto& hit : hits) from.push_back(sites[hit.second]);
+    // One search from every site: a stretch enters the union once, widened by the time to spare
+    // for its nearest site, which holds every other site's disc there (a search per site gave
+    // GEOS each stretch once per site that reaches it, the same area many times over).
+    net.reachable_roads(from, limit_s, pieces);
     std::vector<double> x, y;
-    for (const auto& hit : hits) {
-        net.reachable_roads(sites[hit.second], limit_s, pieces);
-        x.clear();
-        y.clear();
-        for (const auto& p : pieces) {
-            x.insert(x.end(), {p.a.lon, p.b.lon});
-            y.insert(y.end(), {p.a.lat, p.b.lat});
+    for (const auto& p : pieces) {
+        x.insert(x.end(), {p.a.lon, p.b.lon});
+        y.insert(y.end(), {p.a.lat, p.b.lat});
+    }
+    cg.zone->forward(x, y);
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        const double ra = pieces[i].a_spare_s * net.off_road_mps(), rb = pieces[i].b_spare_s * net.off_road_mps();
+        if (!(ra > 0) && !(rb > 0)) continue;  // no width: no area
+        const crs::XY a{x[2 * i], y[2 * i]}, b{x[2 * i + 1], y[2 * i + 1]};
+        // A piece that cannot meet the county changes nothing in it.
+        const double r = std::max(ra, rb);
+        if (std::max(a.x, b.x) + r < box[0] || std::min(a.x, b.x) - r > box[2] || std::max(a.y, b.y) + r < box[1] ||
+            std::min(a.y, b.y) - r > box[3]) {
+            continue;
         }
-        cg.zone->forward(x, y);
-        for (std::size_t i = 0; i < pieces.size(); ++i) {
-            const double ra = pieces[i].a_spare_s * net.off_road_mps(), rb = pieces[i].b_spare_s * net.off_road_mps();
-            if (!(ra > 0) && !(rb > 0)) continue;  // no width: no area
-            const crs::XY a{x[2 * i], y[2 * i]}, b{x[2 * i + 1], y[2 * i + 1]};
-            // A piece that cannot meet the county changes nothing in it.
-            const double r = std::max(ra, rb);
-            if (std::max(a.x, b.x) + r < box[0] || std::min(a.x, b.x) - r > box[2] || std::max(a.y, b.y) + r < box[1] ||
-                std::min(a.y, b.y) - r > box[3]) {
-                continue;
-            }
-            if (auto part = widened(ctx, discs, a, ra, b, rb)) parts.push_back(std::move(part));
-        }
+        if (auto part = widened(ctx, discs, a, ra, b, rb)) parts.push_back(std::move(part));
     }
     if (parts.empty()) return {};
     detail::DiscUnion du;  // no centres: not discs, so no box is settled by arithmetic

@@ -216,6 +216,33 @@ TEST_CASE("gaps: travel-time service areas are isochrones, exact along the road"
         CHECK(gaps.at("990101002").area_m2 == Approx(2e8).epsilon(1e-9));
         CHECK(gaps.at("990102001").area_m2 == Approx(1e8).epsilon(1e-9));
     }
+    SECTION("two bases: one search from both gives the union of each base's isochrone") {
+        // The second base 300 m off the road at x = 9 km: the two isochrones overlap along the
+        // road, so most stretches are reached from both and only the larger spare time counts.
+        auto both = isochrone_world(model::RoadDirection::both);
+        both.facilities.push_back(test::tiny_facility("b2", "base", 9'000, 5'300));
+        auto first = isochrone_world(model::RoadDirection::both);
+        auto second = isochrone_world(model::RoadDirection::both);
+        second.facilities = {both.facilities.back()};
+        const geos::GeosContext ctx;
+        const auto service = [&](model::Inputs in) {
+            const analysis::Analysis a(std::move(in), isochrone_rules(), analysis::Options{}, Reporter{});
+            for (const auto& s : a.gaps.service_areas) {
+                if (s.county_code == "990101") return ctx.from_wkb(s.geometry);
+            }
+            FAIL("no service area in 990101");
+            return geos::GeomPtr{};
+        };
+        const auto together = service(both);
+        std::vector<geos::GeomPtr> parts;
+        parts.push_back(service(first));
+        parts.push_back(service(second));
+        const auto apart = ctx.unary_union(*ctx.collection(GEOS_MULTIPOLYGON, std::move(parts)));
+        const double area = ctx.area(*apart);
+        CHECK(ctx.area(*together) == Approx(area).epsilon(1e-9));
+        CHECK(ctx.area(*ctx.difference(*apart, *together)) < 1e-6 * area);  // GEOS noding slivers only
+        CHECK(ctx.area(*ctx.difference(*together, *apart)) < 1e-6 * area);
+    }
     SECTION("one way: nothing on the far side of the base but the walk straight across") {
         // East only: people west of the base drive to it, V1 (east of it, 30 min on foot) is not covered.
         const analysis::Analysis east(isochrone_world(model::RoadDirection::forward), isochrone_rules(),
