@@ -4,6 +4,7 @@
 #include "coverage/network.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -43,9 +44,17 @@ std::optional<double> class_speed(const std::map<std::string, double>& table, st
     }
 }
 
+/// Coordinates as keys: their bits, each mixed by splitmix64's finaliser (libstdc++'s hash of a
+/// double is its bits unmixed, and neighbouring vertices share most of theirs: long buckets).
 struct PointHash {
+    static std::uint64_t mix(double d) noexcept {
+        auto z = std::bit_cast<std::uint64_t>(d);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
     std::size_t operator()(const std::pair<double, double>& p) const noexcept {
-        return std::hash<double>()(p.first) * 1'000'003u ^ std::hash<double>()(p.second);
+        return static_cast<std::size_t>(mix(p.first) ^ (mix(p.second) * 0x9e3779b97f4a7c15ULL));
     }
 };
 
@@ -99,6 +108,9 @@ void RoadNetwork::add_segments(const model::Inputs& in, const rules::Speeds& spe
     const auto& table = speeds.of(m_mode);
     std::unordered_map<std::pair<double, double>, std::int32_t, PointHash> node_of;
     std::vector<std::int32_t> last_road;  // per node: the last road using it, to count junctions
+    std::size_t points = 0;
+    for (const auto& road : in.roads) points += road.points.size();
+    node_of.reserve(points);
     const auto node = [&](crs::LonLat p, std::int32_t road) {
         const auto [it, fresh] = node_of.try_emplace({p.lon, p.lat}, static_cast<std::int32_t>(node_of.size()));
         if (fresh) {
