@@ -168,8 +168,8 @@ def children_cpu():
     return r.ru_utime + r.ru_stime
 
 
-def postgis_run(cluster, gpkg, db):
-    """One full PostGIS run in a fresh database: {stage: (wall, cpu)} and the connection."""
+def fresh_database(cluster, db, extensions=("postgis",)):
+    """A new database `db` in the cluster with the extensions, and an autocommit connection to it."""
     admin = psycopg2.connect(cluster.dsn("postgres"))
     admin.autocommit = True
     admin.cursor().execute(f"CREATE DATABASE {db}")
@@ -177,7 +177,15 @@ def postgis_run(cluster, gpkg, db):
     conn = psycopg2.connect(cluster.dsn(db))
     conn.autocommit = True
     cur = conn.cursor()
-    cur.execute("CREATE EXTENSION postgis")
+    for extension in extensions:
+        cur.execute(f"CREATE EXTENSION {extension}")
+    return conn
+
+
+def postgis_run(cluster, gpkg, db):
+    """One full PostGIS run in a fresh database: {stage: (wall, cpu)} and the connection."""
+    conn = fresh_database(cluster, db)
+    cur = conn.cursor()
     for sql in SAFE:
         cur.execute(sql)
     times = {}

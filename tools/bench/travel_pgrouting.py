@@ -4,7 +4,7 @@ expert pgRouting doing the same work, timed side by side in one run, the verdict
 (issue #15, "Truth and speed").
 
     tools/bench/travel_pgrouting.py BUILD_DIR [--province 53 | --data FILE.gpkg] [--runs 3]
-                                    [--work /work/out/ttbench]
+                                    [--work out/bench-travel]
 
 BUILD_DIR holds scicov and scicov-geodata (Release). Without --data the province's cities are
 built once with the geodata builder (`scicov-geodata --city 5301 --city 5303 …`, the cities of
@@ -54,13 +54,12 @@ import tempfile
 import time
 import tomllib
 
-import psycopg2
 from osgeo import ogr
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from postgis_peer import PEER_SETTINGS, backend_cpu, children_cpu  # noqa: E402
+from postgis_peer import PEER_SETTINGS, backend_cpu, children_cpu, fresh_database  # noqa: E402
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 from pg_cluster import Cluster, pg_bin  # noqa: E402
 
@@ -192,15 +191,8 @@ def search_sql(t, mode, minutes, own, off_mps):
 
 
 def pg_run(cluster, data, db, types, speeds):
-    admin = psycopg2.connect(cluster.dsn("postgres"))
-    admin.autocommit = True
-    admin.cursor().execute(f"CREATE DATABASE {db}")
-    admin.close()
-    conn = psycopg2.connect(cluster.dsn(db))
-    conn.autocommit = True
+    conn = fresh_database(cluster, db, ("postgis", "pgrouting"))
     cur = conn.cursor()
-    cur.execute("CREATE EXTENSION postgis")
-    cur.execute("CREATE EXTENSION pgrouting")
     times = {}
     c0, t0 = children_cpu(), time.perf_counter()
     subprocess.run(["ogr2ogr", "-f", "PostgreSQL", f"PG:{cluster.dsn(db)}", data, "roads", "villages", "facilities",
@@ -310,7 +302,7 @@ def main():
     ap.add_argument("build", help="build directory with scicov and scicov-geodata")
     ap.add_argument("--province", default="53", help="2-digit province code (default 53 云南)")
     ap.add_argument("--data", help="a GeoPackage to use instead of building the province")
-    ap.add_argument("--work", default="/work/out/ttbench")
+    ap.add_argument("--work", default=os.path.join(ROOT, "out", "bench-travel"))
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
     if pg_bin() is None:
