@@ -1,5 +1,6 @@
 #include "core/timing.hpp"
 
+#include <ctime>
 #include <utility>
 
 #include <sys/resource.h>
@@ -28,6 +29,12 @@ StageTiming StageClock::lap(std::string stage) {
     m_wall = now;
     m_cpu = cpu;
     return t;
+}
+
+double thread_cpu_seconds() {
+    timespec t{};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 }  // namespace scicov::core

@@ -19,4 +19,8 @@ private:
     double m_cpu;
 };
 
+/// CPU seconds of the calling thread so far (user + system): what one solver thread cost, whatever
+/// share of a core a loaded machine gave it.
+double thread_cpu_seconds();
+
 }  // namespace scicov::core

@@ -10,11 +10,13 @@
 #include <optional>
 #include <vector>
 
+#include "core/timing.hpp"
 #include "scicov/cover.hpp"
 
 namespace scicov::cover::detail {
 
-/// Owner of a Clp model (the LP relaxations of milp.cpp and the masters of colgen.cpp).
+/// Owner of a Clp model through its C interface (the masters of colgen.cpp; milp.cpp's LP bounds use
+/// ClpSimplex itself, for its wall-clock limit).
 struct ClpDeleter {
     void operator()(Clp_Simplex* m) const noexcept { Clp_deleteModel(m); }
 };
@@ -50,15 +52,12 @@ private:
     Clock::time_point m_end;
 };
 
-/// CPU seconds of the calling thread (CBC runs in the caller's thread: one thread a model).
-double thread_cpu_seconds();
-
 /// Wall and thread-CPU seconds since construction: what a stage cost, and how much of a core it got.
 class StageTime {
 public:
-    StageTime() : m_start(Clock::now()), m_cpu(thread_cpu_seconds()) {}
+    StageTime() : m_start(Clock::now()), m_cpu(core::thread_cpu_seconds()) {}
     double wall() const { return std::chrono::duration<double>(Clock::now() - m_start).count(); }
-    double cpu() const { return thread_cpu_seconds() - m_cpu; }
+    double cpu() const { return core::thread_cpu_seconds() - m_cpu; }  // CBC runs in this thread
 
 private:
     Clock::time_point m_start;

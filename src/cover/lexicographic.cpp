@@ -11,17 +11,10 @@
 // solves keep every objective small and integral.
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 
 #include "cover/detail.hpp"
 
 namespace scicov::cover::detail {
-
-double thread_cpu_seconds() {
-    timespec t{};
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
 
 double tie_break_seconds(double wall, double cpu, double remaining) {
     // wall seconds per CPU second of stage 1 (CPU below 10 ms is too coarse to tell more than "≥ 1")

@@ -1,7 +1,6 @@
 // The MILP back ends: CBC through its C API for integer solves, Clp for LP relaxations.
 // One RAII owner per C handle; one thread, fixed seeds, no output.
 #include <coin/Cbc_C_Interface.h>
-#include <coin/Clp_C_Interface.h>
 #include <coin/ClpSimplex.hpp>
 
 #include <algorithm>

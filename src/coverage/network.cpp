@@ -354,6 +354,7 @@ namespace {
 /// linear between (a point when ta == tb).
 struct Span {
     double ta, ra, tb, rb;
+    bool dropped = false;  ///< held by another piece of the stretch
     double spare_at(double t) const { return ta == tb ? ra : ra + (t - ta) / (tb - ta) * (rb - ra); }
     bool holds(double t) const { return std::min(ta, tb) <= t && t <= std::max(ta, tb); }
     /// Whether `o` lies within this one with no more time to spare anywhere: its area (the union
@@ -381,7 +382,7 @@ void RoadNetwork::pieces_of(std::int32_t segment, std::span<const Access> on_seg
         if (!(spare > 0) || t_end == t0 || !std::isfinite(per_t)) return false;
         const double reach_t = per_t > 0 ? spare / per_t : k_inf;
         const double t1 = t_end > t0 ? std::min(t_end, t0 + reach_t) : std::max(t_end, t0 - reach_t);
-        spans.push_back(Span{t0, spare, t1, spare - std::abs(t1 - t0) * per_t});
+        spans.push_back(Span{t0, spare, t1, spare - std::abs(t1 - t0) * per_t, false});
         return true;
     };
     const auto* first = m_stops.data() + m_stop_offsets[s];
@@ -398,22 +399,17 @@ void RoadNetwork::pieces_of(std::int32_t segment, std::span<const Access> on_seg
         for (const auto& site : on_segment) {
             if (!(t0 <= site.t && site.t <= t1 && (site.t < t1 || k + 2 == last))) continue;
             const double spare = limit_s - site.off_road_s;
-            if (spare >= 0) spans.push_back(Span{site.t, spare, site.t, spare});
+            if (spare >= 0) spans.push_back(Span{site.t, spare, site.t, spare, false});
             stretch(site.t, spare, t0, seg.forward_s);
             stretch(site.t, spare, t1, seg.backward_s);
         }
         // Only the pieces no other piece here holds (a stretch reached through the other end of
         // the segment usually lies within the one that came that way): the same union, less work.
-        for (std::size_t i = 0; i < spans.size(); ++i) {
-            bool held = false;
-            for (std::size_t j = 0; j < spans.size() && !held; ++j) {
-                held = j != i && !std::isnan(spans[j].ta) && spans[j].dominates(spans[i]);
-            }
-            if (held) {
-                spans[i].ta = std::numeric_limits<double>::quiet_NaN();  // dropped: holds nothing
-                continue;
-            }
-            out.push_back(Piece{at(spans[i].ta), at(spans[i].tb), spans[i].ra, spans[i].rb});
+        for (auto& piece : spans) {
+            piece.dropped = std::any_of(spans.begin(), spans.end(), [&](const Span& other) {
+                return &other != &piece && !other.dropped && other.dominates(piece);
+            });
+            if (!piece.dropped) out.push_back(Piece{at(piece.ta), at(piece.tb), piece.ra, piece.rb});
         }
     }
 }
