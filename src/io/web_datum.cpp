@@ -8,7 +8,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -37,37 +36,52 @@ std::string stem(const std::string& name) {
     return name;
 }
 
-/// Village stems by their text, and the byte lengths that occur among them (longest first).
+constexpr std::size_t k_min_stem_bytes = 6;  // two Chinese characters
+
+/// Village stems by their text, and by their first k_min_stem_bytes bytes the byte lengths of
+/// the stems that start so (longest first): a facility's name is tried only where a stem
+/// starts, and only at the lengths of those stems.
 struct Stems {
     std::unordered_map<std::string_view, std::vector<std::size_t>> villages;  // views into `text`
+    std::unordered_map<std::string_view, std::vector<std::size_t>> lengths;   // views into `text`
     std::vector<std::string> text;
-    std::vector<std::size_t> lengths;  // descending
 };
 
 Stems village_stems(const model::Inputs& inputs) {
-    constexpr std::size_t k_min_bytes = 6;  // two Chinese characters
     Stems s;
     s.text.reserve(inputs.villages.size());
     for (const auto& v : inputs.villages) s.text.push_back(stem(v.name));
-    std::set<std::size_t, std::greater<>> lengths;
     for (std::size_t i = 0; i < s.text.size(); ++i) {
-        if (s.text[i].size() < k_min_bytes) continue;
+        if (s.text[i].size() < k_min_stem_bytes) continue;
         s.villages[s.text[i]].push_back(i);
-        lengths.insert(s.text[i].size());
+        s.lengths[std::string_view(s.text[i]).substr(0, k_min_stem_bytes)].push_back(s.text[i].size());
     }
-    s.lengths.assign(lengths.begin(), lengths.end());
+    for (auto& [start, lengths] : s.lengths) {
+        std::sort(lengths.begin(), lengths.end(), std::greater<>());
+        lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
+    }
     return s;
 }
 
 /// The villages whose name (stem) is the longest one the facility's name contains (the leftmost
-/// of that length). Only lengths some stem has are tried, without copying the name's pieces.
+/// of that length), without copying the name's pieces.
 const std::vector<std::size_t>* named_villages(std::string_view name, const Stems& stems) {
-    for (const std::size_t len : stems.lengths) {
-        for (std::size_t at = 0; at + len <= name.size(); ++at) {
-            if (auto it = stems.villages.find(name.substr(at, len)); it != stems.villages.end()) return &it->second;
+    const std::vector<std::size_t>* best = nullptr;
+    std::size_t best_length = 0;
+    for (std::size_t at = 0; at + k_min_stem_bytes <= name.size(); ++at) {
+        const auto starting = stems.lengths.find(name.substr(at, k_min_stem_bytes));
+        if (starting == stems.lengths.end()) continue;
+        for (const std::size_t len : starting->second) {
+            if (len <= best_length) break;  // a match here would be no longer than the one found
+            if (at + len > name.size()) continue;
+            if (auto it = stems.villages.find(name.substr(at, len)); it != stems.villages.end()) {
+                best = &it->second;
+                best_length = len;
+                break;
+            }
         }
     }
-    return nullptr;
+    return best;
 }
 
 }  // namespace
