@@ -137,8 +137,9 @@ public:
     /// The verdict per village for existing sites and their reach (see above).
     std::vector<std::uint8_t> covered(std::span<const Site> sites, const Incidence& reach, unsigned threads = 0) const;
     /// Travel-time rules: minutes from every village to the nearest of `sites` (infinity when
-    /// none is reachable), measured as reach() measures them.
-    std::vector<double> nearest_minutes(std::span<const Site> sites) const;
+    /// none is reachable), measured as reach() measures them. `straight_m`, when given, is every
+    /// village's distance to the nearest site (nearest_distance_m), not measured again.
+    std::vector<double> nearest_minutes(std::span<const Site> sites, std::span<const double> straight_m = {}) const;
 
 private:
     std::string m_type;

@@ -2,9 +2,14 @@
 // verdict per village (Rule) and the nearest facility of each type.
 #include "scicov/coverage.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <utility>
+#include <vector>
+
+#include "core/parallel.hpp"
+#include "coverage/network.hpp"
 
 namespace scicov::coverage {
 
@@ -31,17 +36,22 @@ Coverage compute(const VillageIndex& index, const rules::Rules& rules, const Opt
     reporter.step("locating facilities", 0.0);
     cov.facility_village = locate_facilities(index, diagnostics, options.threads);
     reporter.step("locating facilities", 1.0);
-    std::map<rules::TravelMode, std::shared_ptr<const RoadNetwork>> networks;  // built once per mode
+    // A network per travel mode the rules use, the modes built side by side.
+    std::vector<rules::TravelMode> modes;
+    for (const auto& type : rules.types) {
+        if (type.rule.kind == rules::CoverageKind::travel_time &&
+            std::find(modes.begin(), modes.end(), type.rule.mode) == modes.end()) {
+            modes.push_back(type.rule.mode);
+        }
+    }
+    const auto networks = build_networks(index, rules.speeds, modes, options.threads, diagnostics);
+    std::vector<std::vector<Site>> sites_of(rules.types.size());
     for (std::size_t t = 0; t < rules.types.size(); ++t) {
         const auto& type = rules.types[t];
         std::shared_ptr<const RoadNetwork> network;
-        if (type.rule.kind == rules::CoverageKind::travel_time) {
-            auto& n = networks[type.rule.mode];
-            if (!n) n = build_network(index, rules.speeds, type.rule.mode, diagnostics);
-            network = n;
-        }
+        if (type.rule.kind == rules::CoverageKind::travel_time) network = networks.at(type.rule.mode);
         TypeCoverage tc{Rule(type, index, options, std::move(network)), {}, {}, {}, {}, {}};
-        std::vector<Site> sites;
+        auto& sites = sites_of[t];
         std::vector<crs::LonLat> locations;
         for (std::size_t i = 0; i < inputs.facilities.size(); ++i) {
             const auto& f = inputs.facilities[i];
@@ -53,10 +63,22 @@ Coverage compute(const VillageIndex& index, const rules::Rules& rules, const Opt
         tc.incidence = tc.rule.reach(sites, options.threads);
         tc.covered = tc.rule.covered(sites, tc.incidence, options.threads);
         tc.nearest_m = nearest_distance_m(inputs, locations, options.threads);
-        if (tc.rule.travel_time()) tc.nearest_min = tc.rule.nearest_minutes(sites);
         cov.types.push_back(std::move(tc));
         reporter.step("coverage", static_cast<double>(t + 1) / static_cast<double>(rules.types.size()));
     }
+    // Minutes to the nearest facility: one search over a whole network per travel-time type,
+    // the types side by side.
+    std::vector<std::size_t> timed;
+    for (std::size_t t = 0; t < cov.types.size(); ++t)
+        if (cov.types[t].rule.travel_time()) timed.push_back(t);
+    core::parallel_for_ranges(timed.size(), 1, options.threads, [&] {
+        return [&](std::size_t a, std::size_t b) {
+            for (std::size_t k = a; k < b; ++k) {
+                auto& tc = cov.types[timed[k]];
+                tc.nearest_min = tc.rule.nearest_minutes(sites_of[timed[k]], tc.nearest_m);
+            }
+        };
+    });
     return cov;
 }
 

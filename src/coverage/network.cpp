@@ -3,6 +3,8 @@
 // site (people travel to the facility), so searches from a site go over the roads reversed.
 #include "coverage/network.hpp"
 
+#include "core/parallel.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -81,10 +83,41 @@ struct RoadNetwork::Workspace {
     }
 };
 
-RoadNetwork::RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds, rules::TravelMode mode)
+RoadGeometry road_geometry(const model::Inputs& in, unsigned threads) {
+    RoadGeometry out;
+    out.metres.resize(in.roads.size());
+    core::parallel_for_ranges(in.roads.size(), 1024, threads, [&] {
+        return [&, geod = crs::Geodesic()](std::size_t a, std::size_t b) {
+            for (std::size_t r = a; r < b; ++r) {
+                const auto& points = in.roads[r].points;
+                auto& m = out.metres[r];
+                m.reserve(points.empty() ? 0 : points.size() - 1);
+                for (std::size_t i = 0; i + 1 < points.size(); ++i)
+                    m.push_back(geod.distance_m(points[i], points[i + 1]));
+            }
+        };
+    });
+    std::unordered_map<std::pair<double, double>, std::int32_t, PointHash> number;
+    std::size_t points = 0;
+    for (const auto& road : in.roads) points += road.points.size();
+    number.reserve(points);
+    out.points.resize(in.roads.size());
+    for (std::size_t r = 0; r < in.roads.size(); ++r) {
+        auto& ids = out.points[r];
+        ids.reserve(in.roads[r].points.size());
+        for (const auto& p : in.roads[r].points)
+            ids.push_back(number.try_emplace({p.lon, p.lat}, static_cast<std::int32_t>(number.size())).first->second);
+    }
+    out.point_count = number.size();
+    return out;
+}
+
+RoadNetwork::RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds, rules::TravelMode mode,
+                         const RoadGeometry& roads)
     : m_index(index), m_mode(mode), m_off_road_mps(speeds.off_road_kmh / 3.6), m_fastest_mps(m_off_road_mps) {
     const auto& in = index.inputs();
-    add_segments(in, speeds);
+    if (roads.metres.size() != in.roads.size()) throw Error(ErrorKind::internal, "road geometry of other roads");
+    add_segments(in, speeds, roads);
     std::vector<Entry> entries;
     entries.reserve(m_segments.size());
     for (std::size_t s = 0; s < m_segments.size(); ++s) {
@@ -104,22 +137,22 @@ RoadNetwork::RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds,
 
 RoadNetwork::~RoadNetwork() = default;
 
-void RoadNetwork::add_segments(const model::Inputs& in, const rules::Speeds& speeds) {
+void RoadNetwork::add_segments(const model::Inputs& in, const rules::Speeds& speeds, const RoadGeometry& roads) {
     const auto& table = speeds.of(m_mode);
-    std::unordered_map<std::pair<double, double>, std::int32_t, PointHash> node_of;
+    // The mode's vertices are numbered in the order its roads first use them.
+    std::vector<std::int32_t> node_of(roads.point_count, -1);
+    std::int32_t nodes = 0;
     std::vector<std::int32_t> last_road;  // per node: the last road using it, to count junctions
-    std::size_t points = 0;
-    for (const auto& road : in.roads) points += road.points.size();
-    node_of.reserve(points);
-    const auto node = [&](crs::LonLat p, std::int32_t road) {
-        const auto [it, fresh] = node_of.try_emplace({p.lon, p.lat}, static_cast<std::int32_t>(node_of.size()));
-        if (fresh) {
+    const auto node = [&](std::int32_t point, std::int32_t road) {
+        auto& id = node_of[static_cast<std::size_t>(point)];
+        if (id < 0) {
+            id = nodes++;
             last_road.push_back(road);
-        } else if (last_road[static_cast<std::size_t>(it->second)] != road) {
-            if (last_road[static_cast<std::size_t>(it->second)] >= 0) ++m_junctions;
-            last_road[static_cast<std::size_t>(it->second)] = -1;  // counted once
+        } else if (last_road[static_cast<std::size_t>(id)] != road) {
+            if (last_road[static_cast<std::size_t>(id)] >= 0) ++m_junctions;
+            last_road[static_cast<std::size_t>(id)] = -1;  // counted once
         }
-        return it->second;
+        return id;
     };
     for (std::size_t r = 0; r < in.roads.size(); ++r) {
         const auto& road = in.roads[r];
@@ -137,12 +170,12 @@ void RoadNetwork::add_segments(const model::Inputs& in, const rules::Speeds& spe
         const bool one_way = m_mode == rules::TravelMode::drive;
         const bool forward = !one_way || road.direction != model::RoadDirection::backward;
         const bool backward = !one_way || road.direction != model::RoadDirection::forward;
+        const auto& ids = roads.points[r];
         for (std::size_t i = 0; i + 1 < road.points.size(); ++i) {
-            const auto pa = road.points[i], pb = road.points[i + 1];
-            const double seconds = m_geod.distance_m(pa, pb) / mps;
+            const double seconds = roads.metres[r][i] / mps;
             const auto id = static_cast<std::int32_t>(r);
-            m_segments.push_back(
-                Segment{node(pa, id), node(pb, id), pa, pb, forward ? seconds : k_inf, backward ? seconds : k_inf});
+            m_segments.push_back(Segment{node(ids[i], id), node(ids[i + 1], id), road.points[i], road.points[i + 1],
+                                         forward ? seconds : k_inf, backward ? seconds : k_inf});
         }
     }
 }
@@ -332,7 +365,8 @@ void RoadNetwork::reach(crs::LonLat site, const Geocentric& at, double limit_s, 
         out.end());
 }
 
-std::vector<double> RoadNetwork::nearest_s(std::span<const crs::LonLat> sites) const {
+std::vector<double> RoadNetwork::nearest_s(std::span<const crs::LonLat> sites,
+                                           std::span<const double> straight_m) const {
     const auto& in = m_index.inputs();
     std::vector<double> out(in.villages.size(), k_inf);
     std::vector<std::pair<Vertex, double>> starts;
@@ -343,8 +377,14 @@ std::vector<double> RoadNetwork::nearest_s(std::span<const crs::LonLat> sites) c
     search(starts, k_inf, [&](Vertex v, double seconds) {
         if (v >= m_first_village) out[v - m_first_village] = seconds;
     });
-    const auto straight = nearest_distance_m(in, sites, 1);
-    for (std::size_t v = 0; v < out.size(); ++v) out[v] = std::min(out[v], straight[v] / m_off_road_mps);
+    std::vector<double> measured;
+    if (straight_m.empty()) {
+        measured = nearest_distance_m(in, sites, 1);
+        straight_m = measured;
+    } else if (straight_m.size() != out.size()) {
+        throw Error(ErrorKind::internal, "nearest_s: straight-line distances for another set of villages");
+    }
+    for (std::size_t v = 0; v < out.size(); ++v) out[v] = std::min(out[v], straight_m[v] / m_off_road_mps);
     return out;
 }
 
@@ -467,28 +507,58 @@ void RoadNetwork::reachable_roads(std::span<const crs::LonLat> sites, double lim
     }
 }
 
-std::shared_ptr<const RoadNetwork> build_network(const VillageIndex& index, const rules::Speeds& speeds,
-                                                 rules::TravelMode mode, Diagnostics& diagnostics) {
-    const auto& in = index.inputs();
+namespace {
+
+void need_roads(const model::Inputs& in) {
     if (in.roads.empty()) {
         throw Error(
             ErrorKind::input,
             "travel-time rules need roads: a 'roads' line layer in the inputs, or --layer roads=DATASET[:LAYER]");
     }
-    auto network = std::make_shared<const RoadNetwork>(index, speeds, mode);
-    if (!network->unknown_classes().empty()) {
-        std::string list;
-        std::size_t lines = 0;
-        for (const auto& [cls, n] : network->unknown_classes()) {
-            if (list.size() < 200) list += (list.empty() ? "\"" : ", \"") + cls + "\" (" + std::to_string(n) + ")";
-            lines += n;
-        }
-        const auto& first = in.roads.front().source;
-        diagnostics.warning(Context{first.file, first.layer, {}, {}},
-                            std::to_string(lines) + " roads of classes without a " + rules::to_string(mode) +
-                                " speed in the rules' [speeds." + rules::to_string(mode) + "] are not used: " + list);
+}
+
+void warn_unknown_classes(const RoadNetwork& network, const model::Inputs& in, Diagnostics& diagnostics) {
+    if (network.unknown_classes().empty()) return;
+    std::string list;
+    std::size_t lines = 0;
+    for (const auto& [cls, n] : network.unknown_classes()) {
+        if (list.size() < 200) list += (list.empty() ? "\"" : ", \"") + cls + "\" (" + std::to_string(n) + ")";
+        lines += n;
     }
-    return network;
+    const auto& first = in.roads.front().source;
+    const auto mode = rules::to_string(network.mode());
+    diagnostics.warning(Context{first.file, first.layer, {}, {}},
+                        std::to_string(lines) + " roads of classes without a " + mode +
+                            " speed in the rules' [speeds." + mode + "] are not used: " + list);
+}
+
+}  // namespace
+
+std::shared_ptr<const RoadNetwork> build_network(const VillageIndex& index, const rules::Speeds& speeds,
+                                                 rules::TravelMode mode, Diagnostics& diagnostics) {
+    return build_networks(index, speeds, {mode}, 1, diagnostics).at(mode);
+}
+
+std::map<rules::TravelMode, std::shared_ptr<const RoadNetwork>> build_networks(
+    const VillageIndex& index, const rules::Speeds& speeds, const std::vector<rules::TravelMode>& modes,
+    unsigned threads, Diagnostics& diagnostics) {
+    std::map<rules::TravelMode, std::shared_ptr<const RoadNetwork>> out;
+    if (modes.empty()) return out;
+    const auto& in = index.inputs();
+    need_roads(in);
+    const RoadGeometry roads = road_geometry(in, threads);
+    std::vector<std::shared_ptr<const RoadNetwork>> built(modes.size());
+    core::parallel_for_ranges(modes.size(), 1, threads, [&] {
+        return [&](std::size_t a, std::size_t b) {
+            for (std::size_t m = a; m < b; ++m)
+                built[m] = std::make_shared<const RoadNetwork>(index, speeds, modes[m], roads);
+        };
+    });
+    for (std::size_t m = 0; m < modes.size(); ++m) {
+        warn_unknown_classes(*built[m], in, diagnostics);
+        out.emplace(modes[m], std::move(built[m]));
+    }
+    return out;
 }
 
 }  // namespace scicov::coverage

@@ -23,6 +23,16 @@
 
 namespace scicov::coverage {
 
+/// What every mode's network needs of the roads, measured once for all of them: per road, the
+/// geodesic metres of each segment (one per pair of consecutive points) and the point of each
+/// vertex, numbered once for all roads (one number for points with equal coordinates).
+struct RoadGeometry {
+    std::vector<std::vector<double>> metres;
+    std::vector<std::vector<std::int32_t>> points;
+    std::size_t point_count = 0;
+};
+RoadGeometry road_geometry(const model::Inputs& in, unsigned threads);
+
 class RoadNetwork {
 public:
     /// Where a point joins the network: the nearest point of the nearest segment the mode may use
@@ -44,7 +54,9 @@ public:
         double a_spare_s, b_spare_s;
     };
 
-    RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds, rules::TravelMode mode);
+    /// `roads`: road_geometry(index.inputs(), …).
+    RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds, rules::TravelMode mode,
+                const RoadGeometry& roads);
     RoadNetwork(const RoadNetwork&) = delete;
     RoadNetwork& operator=(const RoadNetwork&) = delete;
     ~RoadNetwork();
@@ -66,8 +78,8 @@ public:
     /// by village.
     void reach(crs::LonLat site, const Geocentric& at, double limit_s, std::vector<Reached>& out) const;
     /// Seconds from every village to the nearest of `sites` (infinity when none is reachable), by
-    /// one search from all of them.
-    std::vector<double> nearest_s(std::span<const crs::LonLat> sites) const;
+    /// one search from all of them; `straight_m` as Rule::nearest_minutes takes it.
+    std::vector<double> nearest_s(std::span<const crs::LonLat> sites, std::span<const double> straight_m = {}) const;
     /// The roads from which one of `sites` is reachable within limit_s, as reach() measures time,
     /// by one search from all of them: every stretch cut where the time runs out, with the seconds
     /// to spare for the nearest site (the most of any site's: a stretch enters once however many
@@ -92,7 +104,7 @@ private:
     struct Workspace;
     using Entry = std::pair<core::Box2, std::int32_t>;
 
-    void add_segments(const model::Inputs& in, const rules::Speeds& speeds);
+    void add_segments(const model::Inputs& in, const rules::Speeds& speeds, const RoadGeometry& roads);
     void build_graph(std::size_t nodes);
     /// The graph vertices where a search from `site` starts, with their initial seconds.
     std::vector<std::pair<Vertex, double>> sources(crs::LonLat site) const;
@@ -131,5 +143,11 @@ private:
     mutable std::mutex m_pool_mutex;
     mutable std::vector<std::unique_ptr<Workspace>> m_pool;
 };
+
+/// The networks of several modes (build_network for each), built side by side on up to `threads`
+/// threads from one measurement of the roads; warnings in the order of `modes`.
+std::map<rules::TravelMode, std::shared_ptr<const RoadNetwork>> build_networks(
+    const VillageIndex& index, const rules::Speeds& speeds, const std::vector<rules::TravelMode>& modes,
+    unsigned threads, Diagnostics& diagnostics);
 
 }  // namespace scicov::coverage

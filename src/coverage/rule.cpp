@@ -96,11 +96,11 @@ Rule::Rule(const rules::FacilityType& type, const VillageIndex& index, const Opt
     }
 }
 
-std::vector<double> Rule::nearest_minutes(std::span<const Site> sites) const {
+std::vector<double> Rule::nearest_minutes(std::span<const Site> sites, std::span<const double> straight_m) const {
     if (!travel_time()) throw Error(ErrorKind::internal, "nearest_minutes: type '" + m_type + "' is not travel time");
     std::vector<crs::LonLat> locations;
     for (const auto& s : sites) locations.push_back(s.location);
-    auto out = m_network->nearest_s(locations);
+    auto out = m_network->nearest_s(locations, straight_m);
     for (auto& t : out) t /= 60.0;
     return out;
 }
