@@ -62,6 +62,7 @@ struct VillageIndex::Impl {
     std::vector<crs::LonLat> reps;
     Tree3 rep_tree;
     Tree2 bbox_tree;
+    std::vector<Box2> village_boxes;  // lon/lat
     std::map<std::string, std::vector<std::int32_t>, std::less<>> by_county, by_township;
     std::map<std::string, std::array<double, 4>, std::less<>> county_extent;  // lon/lat
     crs::Geodesic geod;
@@ -80,6 +81,7 @@ struct VillageIndex::Impl {
             auto g = geos.from_wkb(v.geometry);
             auto b = geos.bounds(*g);
             boxes.emplace_back(Box2(Point2(b[0], b[1]), Point2(b[2], b[3])), static_cast<std::int32_t>(i));
+            village_boxes.push_back(boxes.back().first);
             auto [e, fresh] = county_extent.try_emplace(v.county_code, b);
             if (!fresh) {
                 e->second = {std::min(e->second[0], b[0]), std::min(e->second[1], b[1]), std::max(e->second[2], b[2]),
@@ -118,11 +120,45 @@ std::int32_t VillageIndex::village_at(crs::LonLat p) const {
 
 std::vector<std::int32_t> VillageIndex::villages_at(std::span<const crs::LonLat> points, unsigned threads) const {
     std::vector<std::int32_t> out(points.size(), -1);
-    parallel_for_ranges(points.size(), 4096, threads, [&] {
+    if (points.empty()) return out;
+    // Village by village: each polygon leaves its WKB once (prepared when several points lie in its
+    // box) and meets the points in its box, rather than every point meeting, parsed anew, each
+    // village whose box holds it. A point in several villages (on a shared border) goes to the
+    // first by index, as village_at gives.
+    using PointEntry = std::pair<Point2, std::int32_t>;
+    std::vector<PointEntry> entries;
+    entries.reserve(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i)
+        entries.emplace_back(Point2(points[i].lon, points[i].lat), static_cast<std::int32_t>(i));
+    const RTree<PointEntry> tree(entries.begin(), entries.end());
+    const auto& villages = m_impl->inputs.villages;
+    constexpr std::size_t chunk = 1024;
+    std::vector<std::vector<std::pair<std::int32_t, std::int32_t>>> found((villages.size() + chunk - 1) / chunk);
+    parallel_for_ranges(villages.size(), chunk, threads, [&] {
         return [&, ctx = std::make_shared<geos::GeosContext>()](std::size_t begin, std::size_t end) {
-            for (std::size_t i = begin; i < end; ++i) out[i] = m_impl->village_at(points[i], *ctx);
+            auto& mine = found[begin / chunk];
+            std::vector<PointEntry> hits;
+            for (std::size_t v = begin; v < end; ++v) {
+                hits.clear();
+                tree.query(bgi::intersects(m_impl->village_boxes[v]), std::back_inserter(hits));
+                if (hits.empty()) continue;
+                const auto polygon = ctx->from_wkb(villages[v].geometry);
+                const auto prepared = hits.size() > 2 ? ctx->prepare(*polygon) : nullptr;
+                for (const auto& [pt, i] : hits) {
+                    const auto point = ctx->point(pt.get<0>(), pt.get<1>());
+                    const int meets = prepared ? GEOSPreparedIntersects_r(ctx->handle(), prepared.get(), point.get())
+                                               : GEOSIntersects_r(ctx->handle(), polygon.get(), point.get());
+                    if (meets == 1) mine.emplace_back(i, static_cast<std::int32_t>(v));
+                }
+            }
         };
     });
+    for (const auto& part : found) {
+        for (const auto& [i, v] : part) {
+            auto& home = out[static_cast<std::size_t>(i)];
+            if (home < 0 || v < home) home = v;
+        }
+    }
     return out;
 }
 
