@@ -21,7 +21,7 @@
 // with D + d_j < w* + g cannot be in a better selection. CBC then solves the max cover restricted
 // to the surviving columns (demands merged by pattern again); its optimum, or w* when that is
 // not better, is the optimum of the whole problem.
-#include <coin/Clp_C_Interface.h>
+#include <coin/ClpSimplex.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -138,19 +138,21 @@ Master solve_master(const Reduced& r, const std::vector<std::int32_t>& cols, con
     }
     std::vector<double> row_lo(static_cast<std::size_t>(n_rows), -k_inf), row_hi(static_cast<std::size_t>(n_rows), 0.0);
     row_hi[static_cast<std::size_t>(ny)] = budget;
-    ClpPtr model(Clp_newModel());
-    if (!model) throw Error(ErrorKind::solver, "Clp could not create a model");
-    Clp_loadProblem(model.get(), n_cols, n_rows, start.data(), index.data(), value.data(), lo.data(), hi.data(),
-                    obj.data(), row_lo.data(), row_hi.data());
-    Clp_setLogLevel(model.get(), 0);
-    Clp_setMaximumSeconds(model.get(), std::max(0.01, seconds));
-    Clp_initialPrimalSolve(model.get());
-    if (Clp_isProvenOptimal(model.get()) == 0) return m;
+    // ClpSimplex itself, as solve_lp (milp.cpp): its C interface sets only maximumSeconds, which
+    // counts process CPU time and let a master run for minutes of wall clock on a loaded machine.
+    ClpSimplex model;
+    model.loadProblem(n_cols, n_rows, start.data(), index.data(), value.data(), lo.data(), hi.data(), obj.data(),
+                      row_lo.data(), row_hi.data());
+    model.setLogLevel(0);
+    model.setMaximumSeconds(std::max(0.01, seconds));
+    model.setMaximumWallSeconds(std::max(0.01, seconds));
+    model.initialPrimalSolve();
+    if (!model.isProvenOptimal()) return m;
     m.ok = true;
-    m.objective = -Clp_objectiveValue(model.get());
-    const double* xs = Clp_primalColumnSolution(model.get());
+    m.objective = -model.objectiveValue();
+    const double* xs = model.primalColumnSolution();
     m.x.assign(xs, xs + nx);
-    const double* duals = Clp_dualRowSolution(model.get());
+    const double* duals = model.dualRowSolution();
     m.class_dual.resize(static_cast<std::size_t>(ny));
     for (std::int32_t c = 0; c < ny; ++c) m.class_dual[static_cast<std::size_t>(c)] = std::max(0.0, -duals[c]);
     m.budget_dual = std::max(0.0, -duals[ny]);

@@ -1,8 +1,6 @@
 // Internals of scicov::cover shared by its translation units.
 #pragma once
 
-#include <coin/Clp_C_Interface.h>
-
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -14,13 +12,6 @@
 #include "scicov/cover.hpp"
 
 namespace scicov::cover::detail {
-
-/// Owner of a Clp model through its C interface (the masters of colgen.cpp; milp.cpp's LP bounds use
-/// ClpSimplex itself, for its wall-clock limit).
-struct ClpDeleter {
-    void operator()(Clp_Simplex* m) const noexcept { Clp_deleteModel(m); }
-};
-using ClpPtr = std::unique_ptr<Clp_Simplex, ClpDeleter>;
 
 /// FNV-1a over a list of indices: for maps keyed by covering patterns (presolve, colgen).
 struct HashIndexList {

@@ -67,17 +67,23 @@ struct LimitReached {};
 }  // namespace
 
 /// One search's scratch space, reset after use to what it was: every distance infinite, every
-/// vertex white.
+/// vertex white and out of the heap. It holds the heap's index map as well: the overload of
+/// dijkstra_shortest_paths_no_init that takes none allocates and fills one of every vertex for
+/// each search, O(vertices) however few the search reaches (on the national network, ~30 M
+/// vertices, that was the whole cost of a bounded search).
 struct RoadNetwork::Workspace {
+    static constexpr std::size_t k_out_of_heap = static_cast<std::size_t>(-1);
     std::vector<double> dist;
     std::vector<boost::default_color_type> color;
+    std::vector<std::size_t> in_heap;
     std::vector<Vertex> touched;
 
-    explicit Workspace(std::size_t n) : dist(n, k_inf), color(n, boost::white_color) {}
+    explicit Workspace(std::size_t n) : dist(n, k_inf), color(n, boost::white_color), in_heap(n, k_out_of_heap) {}
     void reset() {
         for (auto v : touched) {
             dist[v] = k_inf;
             color[v] = boost::white_color;
+            in_heap[v] = k_out_of_heap;
         }
         touched.clear();
     }
@@ -325,12 +331,20 @@ void RoadNetwork::search(std::span<const std::pair<Vertex, double>> starts, doub
     visitor.ws = w.get();
     visitor.limit = limit_s;
     const auto index = boost::get(boost::vertex_index, m_graph);
+    const auto dist = boost::make_iterator_property_map(w->dist.begin(), index);
     try {
-        boost::dijkstra_shortest_paths_no_init(m_graph, from.begin(), from.end(), boost::dummy_property_map(),
-                                               boost::make_iterator_property_map(w->dist.begin(), index),
-                                               boost::get(&EdgeTime::seconds, m_graph), index, std::less<double>(),
-                                               std::plus<double>(), 0.0, visitor,
-                                               boost::make_iterator_property_map(w->color.begin(), index));
+        // What dijkstra_shortest_paths_no_init(…, color) does (Boost 1.74), with the heap's index
+        // map from the workspace instead of a new one filled for every vertex.
+        using InHeap = decltype(boost::make_iterator_property_map(w->in_heap.begin(), index));
+        using Queue = boost::d_ary_heap_indirect<Vertex, 4, InHeap, decltype(dist), std::less<double>>;
+        Queue queue(dist, boost::make_iterator_property_map(w->in_heap.begin(), index), std::less<double>());
+        const auto weight = boost::get(&EdgeTime::seconds, m_graph);
+        boost::detail::dijkstra_bfs_visitor<Visitor, Queue, decltype(weight), boost::dummy_property_map, decltype(dist),
+                                            std::plus<double>, std::less<double>>
+            bfs(visitor, queue, weight, boost::dummy_property_map(), dist, std::plus<double>(), std::less<double>(),
+                0.0);
+        boost::breadth_first_visit(m_graph, from.begin(), from.end(), queue, bfs,
+                                   boost::make_iterator_property_map(w->color.begin(), index));
     } catch (const LimitReached&) {
         // every vertex within the limit is settled
     } catch (...) {

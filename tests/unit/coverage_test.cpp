@@ -180,6 +180,37 @@ TEST_CASE("facilities are located once, with a warning for those outside every v
     CHECK(&index.inputs() == &in);
 }
 
+TEST_CASE("points are located in the first village (by index) that holds them, borders included", "[coverage]") {
+    // A 3 x 3 grid of squares 0.01 degrees wide: village k = 3 * row + column.
+    geos::GeosContext ctx;
+    model::Inputs in;
+    constexpr double lon0 = 100, lat0 = 30, d = 0.01;
+    for (int k = 0; k < 9; ++k) {
+        const double x = lon0 + (k % 3) * d, y = lat0 + (k / 3) * d;
+        model::Village v;
+        v.code = std::to_string(510403001001 + k);
+        v.county_code = v.code.substr(0, 6);
+        v.township_code = v.code.substr(0, 9);
+        v.rep = {x + d / 2, y + d / 2};
+        v.geometry = ctx.to_wkb(*ctx.polygon({x, y, x + d, y, x + d, y + d, x, y + d, x, y}));
+        in.villages.push_back(std::move(v));
+    }
+    const coverage::VillageIndex index(in);
+    const auto at = [&](double cx, double cy) { return crs::LonLat{lon0 + cx * d, lat0 + cy * d}; };
+    const std::vector<crs::LonLat> points{
+        at(1.5, 1.5),   // inside 4
+        at(1.0, 1.5),   // on the edge of 3 and 4
+        at(1.0, 1.0),   // on the corner of 0, 1, 3 and 4
+        at(-0.5, 0.5),  // outside every village
+        at(2.5, 2.5),   // inside 8
+        at(1.2, 1.2),   // inside 4 (village 4's box now holds more than two points: prepared)
+        at(1.8, 1.8),   // inside 4
+    };
+    const std::vector<std::int32_t> expected{4, 3, 0, -1, 8, 4, 4};
+    for (const unsigned threads : {1U, 2U}) CHECK(index.villages_at(points, threads) == expected);
+    for (std::size_t i = 0; i < points.size(); ++i) CHECK(index.village_at(points[i]) == expected[i]);
+}
+
 TEST_CASE("a village-level site covers the village it stands in, whatever the distance", "[coverage]") {
     auto in = test::tiny_world();
     // An e-station in V1's corner, 5.7 km from V1's centre; V2's centre is 9.1 km away.
