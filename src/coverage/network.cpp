@@ -3,8 +3,6 @@
 // site (people travel to the facility), so searches from a site go over the roads reversed.
 #include "coverage/network.hpp"
 
-#include "core/parallel.hpp"
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -15,6 +13,8 @@
 
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/property_map/property_map.hpp>
+
+#include "core/parallel.hpp"
 
 namespace scicov::coverage {
 
@@ -335,9 +335,9 @@ void RoadNetwork::search(std::span<const std::pair<Vertex, double>> starts, doub
     try {
         // What dijkstra_shortest_paths_no_init(…, color) does (Boost 1.74), with the heap's index
         // map from the workspace instead of a new one filled for every vertex.
-        using InHeap = decltype(boost::make_iterator_property_map(w->in_heap.begin(), index));
-        using Queue = boost::d_ary_heap_indirect<Vertex, 4, InHeap, decltype(dist), std::less<double>>;
-        Queue queue(dist, boost::make_iterator_property_map(w->in_heap.begin(), index), std::less<double>());
+        const auto in_heap = boost::make_iterator_property_map(w->in_heap.begin(), index);
+        using Queue = boost::d_ary_heap_indirect<Vertex, 4, decltype(in_heap), decltype(dist), std::less<double>>;
+        Queue queue(dist, in_heap, std::less<double>());
         const auto weight = boost::get(&EdgeTime::seconds, m_graph);
         boost::detail::dijkstra_bfs_visitor<Visitor, Queue, decltype(weight), boost::dummy_property_map, decltype(dist),
                                             std::plus<double>, std::less<double>>
