@@ -211,8 +211,12 @@ std::vector<std::uint8_t> Rule::covered(std::span<const Site> sites, const Incid
                 const auto cg = geo->county(in, counties[order[i]].villages);
                 const auto du = geo->discs(cg, tree, locations, shape);
                 std::vector<double> inside(cg.villages.size(), 0.0);
+                std::vector<std::uint8_t> own_here(cg.villages.size());
+                for (std::size_t k = 0; k < cg.villages.size(); ++k)
+                    own_here[k] = own[static_cast<std::size_t>(cg.villages[k])];
                 bool touched = false;
-                for (std::size_t t = 0; t < cg.towns.size(); ++t) geo->inside_of_town(cg, du, t, inside, touched);
+                for (std::size_t t = 0; t < cg.towns.size(); ++t)
+                    geo->inside_of_town(cg, du, t, inside, touched, own_here);
                 for (std::size_t k = 0; k < cg.villages.size(); ++k) {
                     const auto v = static_cast<std::size_t>(cg.villages[k]);
                     out[v] = own[v] || enough(inside[k], cg.area_m2[k], *m_rule.min_area_fraction) ? 1 : 0;

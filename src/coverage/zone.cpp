@@ -195,7 +195,8 @@ DiscUnion ZoneGeometry::service_union(DiscUnion du, const CountyGeometry& cg) co
 }
 
 geos::GeomPtr ZoneGeometry::inside_of_town(const CountyGeometry& cg, const DiscUnion& du, std::size_t town,
-                                           std::vector<double>& inside_m2, bool& touched) {
+                                           std::vector<double>& inside_m2, bool& touched,
+                                           std::span<const std::uint8_t> whole) {
     // The union's part around the township is cut out once, and its villages are cut from that
     // part (not from the county's whole).
     const auto [a, b] = cg.towns[town];
@@ -209,6 +210,10 @@ geos::GeomPtr ZoneGeometry::inside_of_town(const CountyGeometry& cg, const DiscU
     for (std::size_t k = a; k < b; ++k) {
         const GEOSGeometry& p = *cg.polys[k];
         const double area = cg.area_m2[k];
+        if (!whole.empty() && whole[k]) {
+            inside_m2[k] = area;
+            continue;
+        }
         const BoxSide side = touched ? box_side(du, m_ctx.bounds(p)) : BoxSide::outside;
         if (side == BoxSide::inside) {
             inside_m2[k] = area;  // within one disc: what the overlay below gives, without it

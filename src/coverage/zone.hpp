@@ -98,10 +98,13 @@ public:
     /// tests against it need. Without disc centres, every box test is left to GEOS.
     DiscUnion service_union(DiscUnion du, const CountyGeometry& cg) const;
     /// The area of each village of township `town` inside the discs (into inside_m2, by the
-    /// county's village order). Returns the part of the union around the township it measured
-    /// against (null: the whole union, or nothing touched when `touched` comes back false).
+    /// county's village order); a village that `whole` marks (by the same order; none when
+    /// empty) counts whole without being measured. Returns the part of the union around the
+    /// township it measured against (null: the whole union, or nothing touched when `touched`
+    /// comes back false).
     geos::GeomPtr inside_of_town(const CountyGeometry& cg, const DiscUnion& du, std::size_t town,
-                                 std::vector<double>& inside_m2, bool& touched);
+                                 std::vector<double>& inside_m2, bool& touched,
+                                 std::span<const std::uint8_t> whole = {});
     /// The area of `village` (projected) inside one disc around `centre` (projected).
     double inside_disc(const GEOSGeometry& village, double area_m2, crs::XY centre, const DiscShape& shape);
 

@@ -140,12 +140,11 @@ private:
         for (std::size_t i = 0; i < cg.towns.size(); ++i) {
             const auto [a, b] = cg.towns[i];
             bool touched = false;
-            const auto near_town = m_geo.inside_of_town(cg, du, i, inside, touched);
+            const auto near_town = m_geo.inside_of_town(cg, du, i, inside, touched, own);
             const bool any_own =
                 std::any_of(own.begin() + static_cast<std::ptrdiff_t>(a), own.begin() + static_cast<std::ptrdiff_t>(b),
                             [](auto o) { return o != 0; });
             for (std::size_t k = a; k < b; ++k) {
-                if (own[k]) inside[k] = cg.area_m2[k];
                 const double area = cg.area_m2[k];
                 gap_area[k] = area - inside[k];
                 fraction[static_cast<std::size_t>(cg.villages[k])] = area > 0 ? std::min(1.0, inside[k] / area) : 0.0;
