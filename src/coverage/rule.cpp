@@ -209,11 +209,11 @@ std::vector<std::uint8_t> Rule::covered(std::span<const Site> sites, const Incid
         [&] {
             return [&, geo = std::make_shared<detail::ZoneGeometry>()](std::size_t i) {
                 const auto cg = geo->county(in, counties[order[i]].villages);
-                const auto du = geo->discs(cg, tree, locations, shape);
-                std::vector<double> inside(cg.villages.size(), 0.0);
                 std::vector<std::uint8_t> own_here(cg.villages.size());
                 for (std::size_t k = 0; k < cg.villages.size(); ++k)
                     own_here[k] = own[static_cast<std::size_t>(cg.villages[k])];
+                const auto du = geo->discs(cg, tree, locations, shape, geo->served(cg, own_here));
+                std::vector<double> inside(cg.villages.size(), 0.0);
                 bool touched = false;
                 for (std::size_t t = 0; t < cg.towns.size(); ++t)
                     geo->inside_of_town(cg, du, t, inside, touched, own_here);

@@ -15,6 +15,12 @@ namespace {
 /// apothem: the regular polygon holds its inscribed circle), or unknown (GEOS decides).
 enum class BoxSide { outside, inside, unknown };
 
+/// How much larger than a box the rectangles are that clip() cuts with (metres): a township's
+/// part of the service area is cut wider than a village's part of that part, so that the second
+/// cut never runs along the first (a village's box lies within its township's).
+constexpr double k_town_clip_margin_m = 2.0;
+constexpr double k_village_clip_margin_m = 1.0;
+
 BoxSide box_side(const DiscUnion& du, const std::array<double, 4>& b) {
     // relative margins far above rounding: a doubtful box goes to GEOS, never the wrong way
     if (du.centres.empty()) return BoxSide::unknown;  // not discs (isochrones): GEOS decides
@@ -30,7 +36,10 @@ BoxSide box_side(const DiscUnion& du, const std::array<double, 4>& b) {
         const double fy = std::max(std::abs(b[1] - c.y), std::abs(b[3] - c.y));
         if (fx * fx + fy * fy <= inner2) return BoxSide::inside;
     }
-    return near ? BoxSide::unknown : BoxSide::outside;
+    if (near) return BoxSide::unknown;
+    for (const auto& s : du.served_boxes)  // a village served whole is in the union too
+        if (s[0] <= b[2] && b[0] <= s[2] && s[1] <= b[3] && b[1] <= s[3]) return BoxSide::unknown;
+    return BoxSide::outside;
 }
 
 }  // namespace
@@ -136,8 +145,23 @@ CountyGeometry ZoneGeometry::county(const model::Inputs& in, std::vector<std::in
     return cg;
 }
 
+Served ZoneGeometry::served(const CountyGeometry& cg, std::span<const std::uint8_t> whole) const {
+    Served out;
+    const auto is_whole = [&](std::size_t k) { return whole[k] != 0; };
+    for (const auto& [a, b] : cg.towns) {
+        if (std::none_of(whole.begin() + static_cast<std::ptrdiff_t>(a), whole.begin() + static_cast<std::ptrdiff_t>(b),
+                         [](auto w) { return w != 0; })) {
+            continue;
+        }
+        out.parts.push_back(union_of(cg.polys, a, b, is_whole));
+        for (std::size_t k = a; k < b; ++k)
+            if (whole[k]) out.boxes.push_back(m_ctx.bounds(*cg.polys[k]));
+    }
+    return out;
+}
+
 DiscUnion ZoneGeometry::discs(const CountyGeometry& cg, const SiteTree& tree, std::span<const crs::LonLat> sites,
-                              const DiscShape& shape) {
+                              const DiscShape& shape, Served served) {
     DiscUnion du;
     const double radius_m = shape.radius_m();
     // Sites within the radius of the county's extent (a generous lon/lat box).
@@ -149,14 +173,13 @@ DiscUnion ZoneGeometry::discs(const CountyGeometry& cg, const SiteTree& tree, st
     std::vector<SiteEntry> hits;
     tree.query(bgi::intersects(Box2(Point2(minx - dlon, miny - dlat), Point2(maxx + dlon, maxy + dlat))),
                std::back_inserter(hits));
-    if (hits.empty()) return du;
     std::sort(hits.begin(), hits.end(), [](const SiteEntry& a, const SiteEntry& b) { return a.second < b.second; });
     std::vector<double> x, y;
     for (const auto& [pt, i] : hits) {
         x.push_back(sites[i].lon);
         y.push_back(sites[i].lat);
     }
-    cg.zone->forward(x, y);
+    if (!x.empty()) cg.zone->forward(x, y);
     const auto box = m_ctx.bounds(*cg.county);
     std::vector<geos::GeomPtr> discs;
     for (std::size_t i = 0; i < x.size(); ++i) {
@@ -175,14 +198,19 @@ DiscUnion ZoneGeometry::discs(const CountyGeometry& cg, const SiteTree& tree, st
         discs.push_back(std::move(disc));
         du.centres.push_back(crs::XY{x[i], y[i]});
     }
-    if (discs.empty()) return du;
     du.outer_m = radius_m;
     du.inner_m = shape.inner_m();
-    du.merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(discs)));
-    return service_union(std::move(du), cg);
+    return service_union(std::move(du), std::move(discs), std::move(served), cg);
 }
 
-DiscUnion ZoneGeometry::service_union(DiscUnion du, const CountyGeometry& cg) const {
+DiscUnion ZoneGeometry::service_union(DiscUnion du, std::vector<geos::GeomPtr> parts, Served served,
+                                      const CountyGeometry& cg) const {
+    if (parts.empty() && served.parts.empty()) return {};
+    for (const auto& p : served.parts)  // their polygons: the collection below is a multipolygon's
+        for (int i = 0, n = GEOSGetNumGeometries_r(m_ctx.handle(), p.get()); i < n; ++i)
+            parts.push_back(m_ctx.clone(*GEOSGetGeometryN_r(m_ctx.handle(), p.get(), i)));
+    du.served_boxes = std::move(served.boxes);
+    du.merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(parts)));
     du.service = m_ctx.polygonal(*m_ctx.intersection(*du.merged, *cg.county));
     if (m_ctx.is_empty(*du.service)) {
         du.service.reset();
@@ -205,7 +233,7 @@ geos::GeomPtr ZoneGeometry::inside_of_town(const CountyGeometry& cg, const DiscU
     const auto town_box = m_ctx.bounds(*cg.town_polys[town]);
     touched = du.service && box_side(du, town_box) != BoxSide::outside &&
               GEOSPreparedIntersects_r(h, du.in_discs.get(), cg.town_polys[town].get()) == 1;
-    geos::GeomPtr near_town = touched ? clip(*du.merged, town_box) : nullptr;
+    geos::GeomPtr near_town = touched ? clip(*du.merged, town_box, k_town_clip_margin_m) : nullptr;
     const GEOSGeometry* local = near_town ? near_town.get() : du.merged.get();
     for (std::size_t k = a; k < b; ++k) {
         const GEOSGeometry& p = *cg.polys[k];
@@ -240,14 +268,19 @@ geos::GeomPtr ZoneGeometry::merge(const std::vector<geos::GeomPtr>& parts) const
     return m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(copies))));
 }
 
-geos::GeomPtr ZoneGeometry::clip(const GEOSGeometry& service, const std::array<double, 4>& b) const {
-    auto part = m_ctx.own_nullable(GEOSClipByRect_r(m_ctx.handle(), &service, b[0], b[1], b[2], b[3]));
+geos::GeomPtr ZoneGeometry::clip(const GEOSGeometry& service, const std::array<double, 4>& b, double m) const {
+    // The rectangle a little larger than the box: GEOS 3.11's rectangle clipping can lose most of
+    // a polygon (and still return a valid geometry) when its edges run along the rectangle's
+    // sides, as they do when the service area holds a whole village and the box is that
+    // village's or its township's. The part is only used against what lies within the box.
+    auto part =
+        m_ctx.own_nullable(GEOSClipByRect_r(m_ctx.handle(), &service, b[0] - m, b[1] - m, b[2] + m, b[3] + m));
     if (part && GEOSisValid_r(m_ctx.handle(), part.get()) != 1) part.reset();
     return part;
 }
 
 geos::GeomPtr ZoneGeometry::outside(const GEOSGeometry& a, const GEOSGeometry& service) const {
-    const auto part = clip(service, m_ctx.bounds(a));
+    const auto part = clip(service, m_ctx.bounds(a), k_village_clip_margin_m);
     return m_ctx.polygonal(*m_ctx.difference(a, part ? static_cast<const GEOSGeometry&>(*part) : service));
 }
 

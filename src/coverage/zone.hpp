@@ -59,8 +59,18 @@ struct DiscUnion {
     geos::GeomPtr edge;
     geos::PreparedPtr on_edge;
     std::vector<crs::XY> centres;  ///< of the discs in merged, projected
+    std::vector<std::array<double, 4>> served_boxes;  ///< of the villages served whole in merged
     double outer_m = 0;            ///< the discs' circumradius: no disc reaches farther from its centre
     double inner_m = 0;            ///< their apothem: every disc holds the circle of this radius
+};
+
+/// A county's villages served whole whatever the discs (they hold a site whose rule covers its
+/// own village): they are part of the service area, so they join its union, and every other
+/// village's share is measured against the same set that is drawn (a village overlapping one
+/// served whole is served there).
+struct Served {
+    std::vector<geos::GeomPtr> parts;               ///< unions of whole villages, a township's at a time
+    std::vector<std::array<double, 4>> boxes;       ///< of each village served whole
 };
 
 /// A service disc: a regular polygon of 4 × segments vertices on the circle of radius_m (what
@@ -91,12 +101,17 @@ public:
 
     /// The county's villages projected, its townships and its outline.
     CountyGeometry county(const model::Inputs& in, std::vector<std::int32_t> villages);
-    /// The union of the discs of radius_m (4 × segments vertices) around the sites that meet the county.
+    /// The villages of the county that `whole` marks (by the county's village order).
+    Served served(const CountyGeometry& cg, std::span<const std::uint8_t> whole) const;
+    /// The union of the discs of radius_m (4 × segments vertices) around the sites that meet the
+    /// county, and of the villages served whole.
     DiscUnion discs(const CountyGeometry& cg, const SiteTree& tree, std::span<const crs::LonLat> sites,
-                    const DiscShape& shape);
-    /// Completes `du` (its `merged` set: discs, isochrones) with its part in the county and what
-    /// tests against it need. Without disc centres, every box test is left to GEOS.
-    DiscUnion service_union(DiscUnion du, const CountyGeometry& cg) const;
+                    const DiscShape& shape, Served served);
+    /// `du` (its disc centres, if discs) with `merged` the union of `parts` (discs, isochrones)
+    /// and of the villages served whole, its part in the county and what tests against it need.
+    /// Without disc centres, every box test is left to GEOS.
+    DiscUnion service_union(DiscUnion du, std::vector<geos::GeomPtr> parts, Served served,
+                            const CountyGeometry& cg) const;
     /// The area of each village of township `town` inside the discs (into inside_m2, by the
     /// county's village order); a village that `whole` marks (by the same order; none when
     /// empty) counts whole without being measured. Returns the part of the union around the
@@ -122,10 +137,10 @@ public:
             if (keep(i)) parts.push_back(m_ctx.clone(*polys[i]));
         return m_ctx.union_of_tiles(std::move(parts));
     }
-    /// The part of a service area in a box, when GEOS's rectangle clipping gives a valid geometry
+    /// The part of a service area in a box widened by margin_m on every side, when GEOS's rectangle clipping gives a valid geometry
     /// (a difference with the whole service area would clip all of its rings again for every
     /// village); null otherwise.
-    geos::GeomPtr clip(const GEOSGeometry& service, const std::array<double, 4>& box) const;
+    geos::GeomPtr clip(const GEOSGeometry& service, const std::array<double, 4>& box, double margin_m) const;
     /// a less the service area, through the service area's part around a.
     geos::GeomPtr outside(const GEOSGeometry& a, const GEOSGeometry& service) const;
 

@@ -125,32 +125,27 @@ private:
         }
     }
 
-    /// Area shares and gaps of a type whose service areas are discs (or isochrones); returns its service area.
+    /// Area shares and gaps of a type whose service areas are discs (or isochrones), with the
+    /// villages served whole; returns its service area.
     geos::GeomPtr disc_gaps(const std::string& code, const CountyGeometry& cg, std::size_t t, CountyResult& out) {
         const auto& ctx = m_geo.ctx();
         const auto& rule = m_sh.cov.types[t].rule;
         const detail::DiscShape shape(rule.rule().radius_m, rule.circle_segments());
-        auto du = rule.travel_time() ? isochrones(m_geo, cg, rule, m_sh.trees[t], m_sh.sites[t])
-                                     : m_geo.discs(cg, m_sh.trees[t], m_sh.sites[t], shape);
+        const std::vector<std::uint8_t> own = own_villages(cg, t);
+        auto served = m_geo.served(cg, own);
+        auto du = rule.travel_time() ? isochrones(m_geo, cg, rule, m_sh.trees[t], m_sh.sites[t], std::move(served))
+                                     : m_geo.discs(cg, m_sh.trees[t], m_sh.sites[t], shape, std::move(served));
         auto& fraction = m_result.covered_fraction[t];
         std::vector<double> inside(cg.villages.size(), 0.0), gap_area(cg.villages.size());
-        const std::vector<std::uint8_t> own = own_villages(cg, t);
-        const auto is_own = [&](std::size_t k) { return own[k] != 0; };
-        std::vector<geos::GeomPtr> own_parts;  // villages served whole, beside the discs
         for (std::size_t i = 0; i < cg.towns.size(); ++i) {
             const auto [a, b] = cg.towns[i];
             bool touched = false;
             const auto near_town = m_geo.inside_of_town(cg, du, i, inside, touched, own);
-            const bool any_own =
-                std::any_of(own.begin() + static_cast<std::ptrdiff_t>(a), own.begin() + static_cast<std::ptrdiff_t>(b),
-                            [](auto o) { return o != 0; });
             for (std::size_t k = a; k < b; ++k) {
                 const double area = cg.area_m2[k];
                 gap_area[k] = area - inside[k];
                 fraction[static_cast<std::size_t>(cg.villages[k])] = area > 0 ? std::min(1.0, inside[k] / area) : 0.0;
             }
-            geos::GeomPtr served = any_own ? m_geo.union_of(cg.polys, a, b, is_own) : nullptr;
-            if (served) own_parts.push_back(ctx.clone(*served));
             if (std::all_of(gap_area.begin() + static_cast<std::ptrdiff_t>(a),
                             gap_area.begin() + static_cast<std::ptrdiff_t>(b), [](double g) { return g <= 0; })) {
                 continue;
@@ -159,12 +154,9 @@ private:
             const GEOSGeometry* local = near_town ? near_town.get() : du.merged.get();
             auto gap =
                 touched ? ctx.polygonal(*ctx.difference(*cg.town_polys[i], *local)) : ctx.clone(*cg.town_polys[i]);
-            if (served) gap = ctx.polygonal(*ctx.difference(*gap, *served));
             add_gap(code, cg, rule.type(), a, b, gap_area, std::move(gap), out);
         }
-        if (own_parts.empty()) return std::move(du.service);
-        if (du.service) own_parts.push_back(std::move(du.service));
-        return m_geo.merge(own_parts);
+        return std::move(du.service);
     }
 
     /// Per village of the county (its order): 1 where it holds an existing facility of type t

@@ -60,7 +60,8 @@ geos::GeomPtr widened(const geos::GeosContext& ctx, const Discs& discs, crs::XY 
 }  // namespace
 
 detail::DiscUnion isochrones(detail::ZoneGeometry& geo, const detail::CountyGeometry& cg, const coverage::Rule& rule,
-                             const detail::SiteTree& tree, std::span<const crs::LonLat> sites) {
+                             const detail::SiteTree& tree, std::span<const crs::LonLat> sites,
+                             detail::Served served) {
     const auto& net = *rule.network();
     const double limit_s = rule.rule().minutes * 60.0;
     // Sites that may reach the county: within the limit at the fastest speed of its extent.
@@ -106,10 +107,8 @@ detail::DiscUnion isochrones(detail::ZoneGeometry& geo, const detail::CountyGeom
         }
         if (auto part = widened(ctx, discs, a, ra, b, rb)) parts.push_back(std::move(part));
     }
-    if (parts.empty()) return {};
-    detail::DiscUnion du;  // no centres: not discs, so no box is settled by arithmetic
-    du.merged = ctx.unary_union(*ctx.collection(GEOS_MULTIPOLYGON, std::move(parts)));
-    return geo.service_union(std::move(du), cg);
+    // no centres: not discs, so no box is settled by arithmetic
+    return geo.service_union(detail::DiscUnion{}, std::move(parts), std::move(served), cg);
 }
 
 }  // namespace scicov::gaps

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/geos.hpp"
+#include "coverage/zone.hpp"
 #include "crs/geodesic.hpp"
 #include "scicov/coverage.hpp"
 #include "scicov/crs.hpp"
@@ -409,4 +410,33 @@ TEST_CASE("travel time: searches on several threads at once give what one thread
     CHECK(one.offsets == two.offsets);
     CHECK(one.villages == two.villages);
     CHECK(one.villages.size() > 1'000);
+}
+
+TEST_CASE("the service area's part around a village is clipped whole even where its edges run along the box",
+          "[coverage]") {
+    // Found on the 10-city set (village 620802104215): the service area around the village's box
+    // is the box less a notch at its south-west corner whose edges lie on the box's sides. GEOS
+    // 3.11's rectangle clipping returned the notch instead (29,064 m² of 10.7 km²), valid, so the
+    // village's share came out as its complement. ZoneGeometry clips with a margin.
+    const coverage::detail::ZoneGeometry geo;
+    const auto& ctx = geo.ctx();
+    const auto read = [&](const char* wkt) {
+        return ctx.own(GEOSGeomFromWKT_r(ctx.handle(), wkt), "WKT");
+    };
+    const auto service = read(
+        "POLYGON ((373671.8397278717020527 3924335.9943861234933138, 373790.9038873021490872 3924402.2436973908916116,"
+        " 373733.7012389785377309 3924456.7051459960639477, 373682.7451941457693465 3924510.2259535980410874,"
+        " 373530.1243692155694589 3924257.1502313422970474, 373530.1243692155694589 3926928.8513726713135839,"
+        " 377543.7737080043880269 3926928.8513726713135839, 377543.7737080043880269 3924257.1502313422970474,"
+        " 373714.7971517033874989 3924257.1502313422970474, 373671.8397278717020527 3924335.9943861234933138))");
+    const auto village = read(
+        "MULTIPOLYGON (((373740.4017013048869558 3924605.8319247933104634, 374205.3869839417166077 3925004.3987985881976783,"
+        " 376477.5060097053647041 3926928.8513726713135839, 376941.7723289986606687 3926892.0734916734509170,"
+        " 377543.7737080043880269 3926491.5586316576227546, 373530.1243692155694589 3924257.1502313422970474,"
+        " 373740.4017013048869558 3924605.8319247933104634)))");
+    const double exact = ctx.area(*ctx.difference(*village, *service));
+    CHECK(ctx.area(*geo.outside(*village, *service)) == Approx(exact).margin(1e-6));
+    const auto part = geo.clip(*service, ctx.bounds(*village), 1.0);
+    REQUIRE(part);
+    CHECK(ctx.area(*part) == Approx(ctx.area(*service)).epsilon(1e-12));
 }
