@@ -52,7 +52,8 @@ struct ReadOptions {
     /// Facility types by the names the data may use (rules::TypeNames of the rules); empty: the
     /// type keys only.
     rules::TypeNames type_names;
-    bool roads = false;  ///< read the roads layer (travel-time rules need it); never filtered by county
+    bool roads = false;    ///< read the roads layer (travel-time rules need it); never filtered by county
+    unsigned threads = 0;  ///< checks run side by side on up to this many threads (0: one per core)
 };
 
 /// Reads every role it finds. Problems in the data go to `diagnostics` (all of them, each naming

@@ -1,8 +1,10 @@
 #include "scicov/analysis.hpp"
 
 #include <algorithm>
+#include <future>
 #include <utility>
 
+#include "core/parallel.hpp"
 #include "core/timing.hpp"
 #include "io/divisions.hpp"
 
@@ -31,6 +33,12 @@ model::Inputs read_checked_with(const io::ReadOptions& options, const rules::Rul
     }
     read.type_names = rules::TypeNames(rules.types);
     model::Inputs inputs = io::detail::read_inputs(read, table, diagnostics, reporter);
+    // The checks across layers (GEOS and R-trees over every village) beside the others; their
+    // issues follow the others', as when they ran after them.
+    Diagnostics across;
+    const auto check_across = [&] { io::check_consistency(inputs, across); };
+    std::future<void> checking;
+    if (core::thread_count(read.threads, 2) > 1) checking = std::async(std::launch::async, check_across);
     if (!diagnostics.has_errors()) io::check_population(inputs, rules, diagnostics);
     if (!diagnostics.has_errors()) io::check_web_datum(inputs, read, diagnostics);
     if (inputs.villages.empty() && !diagnostics.has_errors()) {
@@ -41,7 +49,12 @@ model::Inputs read_checked_with(const io::ReadOptions& options, const rules::Rul
                           "travel-time rules need roads: a 'roads' line layer in the inputs, or --layer "
                           "roads=DATASET[:LAYER]");
     }
-    io::check_consistency(inputs, diagnostics);
+    if (checking.valid()) {
+        checking.get();
+    } else {
+        check_across();
+    }
+    diagnostics.merge(across);
     return inputs;
 }
 

@@ -30,6 +30,7 @@ public:
         analysis::Options options;
         options.read = m_inputs.read_options();
         options.gaps = m_output.gaps();
+        options.read.threads = options.gaps.threads;
         const analysis::Analysis a = analysis::run(options, rules, reporter);
         write_analysis_output(m_output, m_inputs, rules, a, std::nullopt, "analyze");
         print_summary(std::cout, a, rules);

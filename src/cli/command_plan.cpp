@@ -72,6 +72,7 @@ public:
         analysis::Options options;
         options.read = m_inputs.read_options();
         options.gaps = m_output.gaps();
+        options.read.threads = options.gaps.threads;
         const analysis::Analysis a = analysis::run(options, rules, reporter);
         core::StageClock clock;
         const planning::Result plan = planning::run(a, rules, plan_options, reporter);

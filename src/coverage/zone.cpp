@@ -273,8 +273,7 @@ geos::GeomPtr ZoneGeometry::clip(const GEOSGeometry& service, const std::array<d
     // a polygon (and still return a valid geometry) when its edges run along the rectangle's
     // sides, as they do when the service area holds a whole village and the box is that
     // village's or its township's. The part is only used against what lies within the box.
-    auto part =
-        m_ctx.own_nullable(GEOSClipByRect_r(m_ctx.handle(), &service, b[0] - m, b[1] - m, b[2] + m, b[3] + m));
+    auto part = m_ctx.own_nullable(GEOSClipByRect_r(m_ctx.handle(), &service, b[0] - m, b[1] - m, b[2] + m, b[3] + m));
     if (part && GEOSisValid_r(m_ctx.handle(), part.get()) != 1) part.reset();
     return part;
 }

@@ -58,10 +58,10 @@ struct DiscUnion {
     geos::PreparedPtr in_discs;
     geos::GeomPtr edge;
     geos::PreparedPtr on_edge;
-    std::vector<crs::XY> centres;  ///< of the discs in merged, projected
+    std::vector<crs::XY> centres;                     ///< of the discs in merged, projected
     std::vector<std::array<double, 4>> served_boxes;  ///< of the villages served whole in merged
-    double outer_m = 0;            ///< the discs' circumradius: no disc reaches farther from its centre
-    double inner_m = 0;            ///< their apothem: every disc holds the circle of this radius
+    double outer_m = 0;  ///< the discs' circumradius: no disc reaches farther from its centre
+    double inner_m = 0;  ///< their apothem: every disc holds the circle of this radius
 };
 
 /// A county's villages served whole whatever the discs (they hold a site whose rule covers its
@@ -69,8 +69,8 @@ struct DiscUnion {
 /// village's share is measured against the same set that is drawn (a village overlapping one
 /// served whole is served there).
 struct Served {
-    std::vector<geos::GeomPtr> parts;               ///< unions of whole villages, a township's at a time
-    std::vector<std::array<double, 4>> boxes;       ///< of each village served whole
+    std::vector<geos::GeomPtr> parts;          ///< unions of whole villages, a township's at a time
+    std::vector<std::array<double, 4>> boxes;  ///< of each village served whole
 };
 
 /// A service disc: a regular polygon of 4 × segments vertices on the circle of radius_m (what
@@ -137,9 +137,9 @@ public:
             if (keep(i)) parts.push_back(m_ctx.clone(*polys[i]));
         return m_ctx.union_of_tiles(std::move(parts));
     }
-    /// The part of a service area in a box widened by margin_m on every side, when GEOS's rectangle clipping gives a valid geometry
-    /// (a difference with the whole service area would clip all of its rings again for every
-    /// village); null otherwise.
+    /// The part of a service area in a box widened by margin_m on every side, when GEOS's rectangle clipping gives a
+    /// valid geometry (a difference with the whole service area would clip all of its rings again for every village);
+    /// null otherwise.
     geos::GeomPtr clip(const GEOSGeometry& service, const std::array<double, 4>& box, double margin_m) const;
     /// a less the service area, through the service area's part around a.
     geos::GeomPtr outside(const GEOSGeometry& a, const GEOSGeometry& service) const;

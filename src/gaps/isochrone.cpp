@@ -60,8 +60,7 @@ geos::GeomPtr widened(const geos::GeosContext& ctx, const Discs& discs, crs::XY 
 }  // namespace
 
 detail::DiscUnion isochrones(detail::ZoneGeometry& geo, const detail::CountyGeometry& cg, const coverage::Rule& rule,
-                             const detail::SiteTree& tree, std::span<const crs::LonLat> sites,
-                             detail::Served served) {
+                             const detail::SiteTree& tree, std::span<const crs::LonLat> sites, detail::Served served) {
     const auto& net = *rule.network();
     const double limit_s = rule.rule().minutes * 60.0;
     // Sites that may reach the county: within the limit at the fastest speed of its extent.

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -18,6 +19,7 @@
 
 #include "core/gdal.hpp"
 #include "core/geos.hpp"
+#include "core/parallel.hpp"
 #include "io/divisions.hpp"
 #include "io/input.hpp"
 #include "io/population.hpp"
@@ -470,7 +472,59 @@ bool polygon_to_model(const geos::GeosContext& ctx, const OGRGeometry& g, const 
     return true;
 }
 
-void read_villages(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) {
+/// Polygons checked and repaired (polygon_to_model) a batch at a time, spread over the reader's
+/// threads: GEOS's validity test is most of a polygon layer's reading. Each item whose polygon
+/// keeps an area goes to `keep`, and every issue to the diagnostics, in reading order.
+template <class Item>
+class PolygonChecks {
+public:
+    using Keep = std::function<void(Item&&)>;
+    PolygonChecks(unsigned threads, Diagnostics& diag, Keep keep)
+        : m_threads(threads), m_diag(diag), m_keep(std::move(keep)) {}
+    PolygonChecks(const PolygonChecks&) = delete;
+    PolygonChecks& operator=(const PolygonChecks&) = delete;
+
+    void add(Item item, gdal::GeometryPtr geom, Context where) {
+        m_pending.push_back(Pending{std::move(item), std::move(geom), std::move(where)});
+        if (m_pending.size() == k_batch) flush();
+    }
+
+    void flush() {
+        const std::size_t n = m_pending.size();
+        std::vector<Diagnostics> issues(n);
+        std::vector<std::uint8_t> kept(n, 0);
+        core::parallel_for_ranges(n, 64, m_threads, [&] {
+            return [&, ctx = std::make_shared<geos::GeosContext>()](std::size_t a, std::size_t b) {
+                for (std::size_t i = a; i < b; ++i) {
+                    auto& p = m_pending[i];
+                    kept[i] = polygon_to_model(*ctx, *p.geom, p.where, issues[i], p.item.geometry, rep(p.item)) ? 1 : 0;
+                }
+            };
+        });
+        for (std::size_t i = 0; i < n; ++i) {
+            m_diag.merge(issues[i]);
+            if (kept[i]) m_keep(std::move(m_pending[i].item));
+        }
+        m_pending.clear();
+    }
+
+private:
+    static constexpr std::size_t k_batch = 4096;  // features held at once (their OGR geometries)
+    struct Pending {
+        Item item;
+        gdal::GeometryPtr geom;
+        Context where;
+    };
+    static crs::LonLat* rep(model::Village& v) { return &v.rep; }
+    static crs::LonLat* rep(model::AdminUnit&) { return nullptr; }
+
+    unsigned m_threads;
+    Diagnostics& m_diag;
+    Keep m_keep;
+    std::vector<Pending> m_pending;
+};
+
+void read_villages(Reader& r, model::Inputs& out) {
     auto found = r.find(k_role_villages);
     if (!found) {
         r.diag().error(Context{}, "no villages layer in the inputs (a layer named 'villages', or --layer villages=…)");
@@ -494,6 +548,8 @@ void read_villages(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) 
     }
 
     std::unordered_map<std::string, std::int64_t> seen;
+    PolygonChecks<model::Village> checks(r.options().threads, r.diag(),
+                                         [&](model::Village&& v) { out.villages.push_back(std::move(v)); });
     r.each(*found, "reading villages", [&](OGRFeature& feat) {
         const auto fid = feat.GetFID();
         model::Village v;
@@ -536,15 +592,14 @@ void read_villages(Reader& r, const geos::GeosContext& ctx, model::Inputs& out) 
         v.population = *pop;
         auto geom = r.geometry(*found, feat, Shape::polygon, ct.get());
         if (!geom) return;
-        if (!polygon_to_model(ctx, *geom, found->context(fid), r.diag(), v.geometry, &v.rep)) return;
-        out.villages.push_back(std::move(v));
+        checks.add(std::move(v), std::move(geom), found->context(fid));
     });
+    checks.flush();
     std::sort(out.villages.begin(), out.villages.end(),
               [](const model::Village& a, const model::Village& b) { return a.code < b.code; });
 }
 
-void read_units(Reader& r, const geos::GeosContext& ctx, const char* role, std::size_t digits,
-                std::vector<model::AdminUnit>& out) {
+void read_units(Reader& r, const char* role, std::size_t digits, std::vector<model::AdminUnit>& out) {
     auto found = r.find(role);
     if (!found) return;
     const auto& fm = r.options().fields;
@@ -554,6 +609,8 @@ void read_units(Reader& r, const geos::GeosContext& ctx, const char* role, std::
     const int i_name = r.field(*found, fm.unit_name, true);
     if (!crs_ok || i_code < 0 || i_name < 0) return;
     std::unordered_map<std::string, std::int64_t> seen;
+    PolygonChecks<model::AdminUnit> checks(r.options().threads, r.diag(),
+                                           [&](model::AdminUnit&& u) { out.push_back(std::move(u)); });
     r.each(*found, std::string("reading ").append(role).c_str(), [&](OGRFeature& feat) {
         const auto fid = feat.GetFID();
         model::AdminUnit u;
@@ -575,9 +632,9 @@ void read_units(Reader& r, const geos::GeosContext& ctx, const char* role, std::
         if (digits == model::k_township_digits) u.parent_code = county;
         auto geom = r.geometry(*found, feat, Shape::polygon, ct.get());
         if (!geom) return;
-        if (!polygon_to_model(ctx, *geom, found->context(fid), r.diag(), u.geometry, nullptr)) return;
-        out.push_back(std::move(u));
+        checks.add(std::move(u), std::move(geom), found->context(fid));
     });
+    checks.flush();
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
 }
 
@@ -805,12 +862,12 @@ model::Inputs detail::read_inputs(const ReadOptions& options, const DivisionTabl
     Reader reader(options, diagnostics, reporter);
     geos::GeosContext ctx;
     model::Inputs in;
-    read_villages(reader, ctx, in);
+    read_villages(reader, in);
     if (detail::population_layer_given(options) && !in.villages.empty()) {
         detail::read_population(options, in.villages, diagnostics, reporter);
     }
-    read_units(reader, ctx, k_role_townships, model::k_township_digits, in.townships);
-    read_units(reader, ctx, k_role_counties, model::k_county_digits, in.counties);
+    read_units(reader, k_role_townships, model::k_township_digits, in.townships);
+    read_units(reader, k_role_counties, model::k_county_digits, in.counties);
     read_facilities(reader, in);
     read_candidates(reader, in);
     read_exclusions(reader, ctx, in);

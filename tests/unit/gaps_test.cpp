@@ -134,16 +134,15 @@ TEST_CASE("gaps: a village within one disc is whole, by arithmetic or by the ove
     CHECK(run(2'000.0)[1] == 0.0);
 }
 
-TEST_CASE("gaps: a village served whole is part of the service area its neighbours are measured against",
-          "[gaps]") {
+TEST_CASE("gaps: a village served whole is part of the service area its neighbours are measured against", "[gaps]") {
     // V3 (township 002) drawn 2 km too far south: it overlaps V1 (township 001) in the strip
     // [0, 10 km] x [8 km, 10 km], 2e7 m². An e-station in V1, 1 km from nothing but V1, serves V1
     // whole; the part of V3 inside V1 is served too, as the drawn service area says.
     auto in = test::tiny_world();
     const geos::GeosContext ctx;
     std::vector<double> ring;
-    for (auto [x, y] : {std::pair{0.0, 8'000.0}, {10'000.0, 8'000.0}, {10'000.0, 18'000.0}, {0.0, 18'000.0},
-                        {0.0, 8'000.0}}) {
+    for (auto [x, y] :
+         {std::pair{0.0, 8'000.0}, {10'000.0, 8'000.0}, {10'000.0, 18'000.0}, {0.0, 18'000.0}, {0.0, 8'000.0}}) {
         const auto p = test::at_m(x, y);
         ring.insert(ring.end(), {p.lon, p.lat});
     }
@@ -155,12 +154,12 @@ TEST_CASE("gaps: a village served whole is part of the service area its neighbou
     in.facilities = {test::tiny_facility("e1", "e", 5'000, 3'000)};
     const analysis::Analysis a(std::move(in), rules, analysis::Options{}, Reporter{});
     const auto& g = a.gaps;
-    CHECK(g.covered_fraction[0][0] == 1.0);                                   // V1, served whole
-    CHECK(g.covered_fraction[0][2] == Approx(0.2).epsilon(1e-6));             // V3: the strip in V1
-    CHECK(g.covered_fraction[0][1] == 0.0);                                   // V2: only touches V1
+    CHECK(g.covered_fraction[0][0] == 1.0);                        // V1, served whole
+    CHECK(g.covered_fraction[0][2] == Approx(0.2).epsilon(1e-6));  // V3: the strip in V1
+    CHECK(g.covered_fraction[0][1] == 0.0);                        // V2: only touches V1
     const auto gaps = gaps_of(g, "e");
-    CHECK(gaps.at("990101001").area_m2 == Approx(1e8).epsilon(1e-6));         // V2 alone
-    CHECK(gaps.at("990101002").area_m2 == Approx(1.8e8).epsilon(1e-6));       // V3 less the strip, V4
+    CHECK(gaps.at("990101001").area_m2 == Approx(1e8).epsilon(1e-6));    // V2 alone
+    CHECK(gaps.at("990101002").area_m2 == Approx(1.8e8).epsilon(1e-6));  // V3 less the strip, V4
     CHECK(gaps.at("990101002").population == Approx(1'500 * 0.8 + 600).epsilon(1e-6));
 }
 
