@@ -181,6 +181,23 @@ DiscUnion ZoneGeometry::discs(const CountyGeometry& cg, const SiteTree& tree, st
     }
     if (!x.empty()) cg.zone->forward(x, y);
     const auto box = m_ctx.bounds(*cg.county);
+    // A disc inside the villages served whole adds nothing to the union: it is left out (its
+    // centre stays, for the box tests: within it is within the union).
+    std::vector<geos::PreparedPtr> in_served;
+    std::vector<std::array<double, 4>> served_box;
+    for (const auto& part : served.parts) {
+        in_served.push_back(m_ctx.prepare(*part));
+        served_box.push_back(m_ctx.bounds(*part));
+    }
+    const auto within_served = [&](const GEOSGeometry& disc, double cx, double cy) {
+        const double r = shape.radius_m();
+        for (std::size_t k = 0; k < in_served.size(); ++k) {
+            const auto& b = served_box[k];
+            if (cx - r < b[0] || cx + r > b[2] || cy - r < b[1] || cy + r > b[3]) continue;
+            if (GEOSPreparedContains_r(m_ctx.handle(), in_served[k].get(), &disc) == 1) return true;
+        }
+        return false;
+    };
     std::vector<geos::GeomPtr> discs;
     for (std::size_t i = 0; i < x.size(); ++i) {
         // A disc that does not meet the county changes nothing in it. Farther than the radius
@@ -195,8 +212,8 @@ DiscUnion ZoneGeometry::discs(const CountyGeometry& cg, const SiteTree& tree, st
             GEOSPreparedIntersects_r(m_ctx.handle(), county, disc.get()) != 1) {
             continue;
         }
-        discs.push_back(std::move(disc));
         du.centres.push_back(crs::XY{x[i], y[i]});
+        if (!within_served(*disc, x[i], y[i])) discs.push_back(std::move(disc));
     }
     du.outer_m = radius_m;
     du.inner_m = shape.inner_m();
