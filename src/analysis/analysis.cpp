@@ -36,7 +36,7 @@ model::Inputs read_checked_with(const io::ReadOptions& options, const rules::Rul
     // The checks across layers (GEOS and R-trees over every village) beside the others; their
     // issues follow the others', as when they ran after them.
     Diagnostics across;
-    const auto check_across = [&] { io::check_consistency(inputs, across); };
+    const auto check_across = [&] { io::check_consistency(inputs, across, read.threads); };
     std::future<void> checking;
     if (core::thread_count(read.threads, 2) > 1) checking = std::async(std::launch::async, check_across);
     if (!diagnostics.has_errors()) io::check_population(inputs, rules, diagnostics);

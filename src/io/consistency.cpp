@@ -16,11 +16,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <future>
 #include <limits>
 #include <map>
 #include <set>
 
 #include "core/geos.hpp"
+#include "core/parallel.hpp"
 // Boost.Geometry's rescale policy trips GCC's -Wmaybe-uninitialized when inlined (a false
 // positive in the library's header, which the pragma covers).
 #pragma GCC diagnostic push
@@ -349,14 +351,29 @@ void check_empty_units(const model::Inputs& in, const std::vector<model::AdminUn
 
 }  // namespace
 
-void check_consistency(const model::Inputs& inputs, Diagnostics& diagnostics) {
+void check_consistency(const model::Inputs& inputs, Diagnostics& diagnostics, unsigned threads) {
     if (inputs.villages.empty()) return;
     const geos::GeosContext ctx;
     const Shapes shapes = shapes_of(ctx, inputs.villages);
-    check_overlaps(ctx, inputs, shapes, diagnostics);
     const bool shaped = std::all_of(inputs.counties.begin(), inputs.counties.end(),
                                     [](const model::AdminUnit& u) { return !u.geometry.empty(); });
-    if (!inputs.counties.empty() && shaped) check_counties(ctx, inputs, shapes, diagnostics);
+    // Villages against each other and against the counties, side by side (each with its own
+    // GEOS context; the shapes are only read); the counties' issues follow the others'.
+    Diagnostics county_issues;
+    const auto counties = [&] {
+        const geos::GeosContext own;
+        check_counties(own, inputs, shapes, county_issues);
+    };
+    std::future<void> checking;
+    const bool check = !inputs.counties.empty() && shaped;
+    if (check && core::thread_count(threads, 2) > 1) checking = std::async(std::launch::async, counties);
+    check_overlaps(ctx, inputs, shapes, diagnostics);
+    if (checking.valid()) {
+        checking.get();
+    } else if (check) {
+        counties();
+    }
+    diagnostics.merge(county_issues);
     check_empty_units(inputs, inputs.counties, model::k_county_digits, "counties", diagnostics);
     check_empty_units(inputs, inputs.townships, model::k_township_digits, "townships", diagnostics);
 }
