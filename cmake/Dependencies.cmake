@@ -17,6 +17,18 @@ set_package_properties(CLI11 PROPERTIES PURPOSE "command line")
 pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc)
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 find_package(Threads REQUIRED)
+# The program's allocator: gperftools' tcmalloc (Debian libgoogle-perftools-dev). GEOS's overlays
+# make and free millions of small objects; glibc's malloc was 8 % of a run (docs/benchmarks.md).
+# Linked into the scicov executable only: an allocator belongs to the program, not to the library
+# or the Python module, and never with the sanitizers, which bring their own.
+option(SCICOV_TCMALLOC "Link the scicov executable with tcmalloc_minimal when it is installed" ON)
+if(SCICOV_TCMALLOC AND NOT SCICOV_SANITIZE AND NOT SCICOV_FUZZ)
+  pkg_check_modules(TCMALLOC IMPORTED_TARGET libtcmalloc_minimal)
+  if(NOT TCMALLOC_FOUND)
+    message(STATUS "tcmalloc_minimal not found: the scicov executable uses glibc's malloc "
+                   "(tools/install-deps installs libgoogle-perftools-dev)")
+  endif()
+endif()
 if(SCICOV_BUILD_TESTS)
   find_package(Catch2 2 CONFIG REQUIRED)
   set_package_properties(Catch2 PROPERTIES PURPOSE "unit tests")

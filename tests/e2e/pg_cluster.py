@@ -36,10 +36,12 @@ class Cluster:
     `pg.gdal` is its "PG:" connection string, `pg.sql(...)` runs SQL through psql. Stopped and
     removed on exit."""
 
-    def __init__(self, database="scicov", settings=()):
+    def __init__(self, database="scicov", settings=(), server_env=None):
         """`settings`: server settings ("name=value") on top of the defaults (the benchmark's peer
-        turns durability off, as one would for a throw-away analysis database)."""
+        turns durability off, as one would for a throw-away analysis database). `server_env`:
+        environment variables for the server (the benchmark's peer can preload an allocator)."""
         self.bin = pg_bin()
+        self.server_env = [f"{k}={v}" for k, v in (server_env or {}).items()]
         self.settings = "".join(f" -c {s}" for s in settings)
         self.database = database
         self.tmp = tempfile.mkdtemp(prefix="scicov-pg-")
@@ -72,7 +74,8 @@ class Cluster:
                              "-E", "UTF8", "--locale=C.UTF-8"])
             if r.returncode != 0:
                 raise RuntimeError(f"initdb: {r.stderr[-500:]}")
-            r = as_postgres([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-w", "-l",
+            env = ["env", *self.server_env] if self.server_env else []
+            r = as_postgres(env + [os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-w", "-l",
                              os.path.join(self.tmp, "log"), "-o",
                              f"-k {self.sock} -p {self.port} -c listen_addresses=''{self.settings}", "start"])
             self.started = r.returncode == 0

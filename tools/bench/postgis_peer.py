@@ -269,6 +269,9 @@ def main():
     ap.add_argument("scicov")
     ap.add_argument("input")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--peer-preload", metavar="LIB",
+                    help="start PostgreSQL with LIB preloaded (LD_PRELOAD), e.g. the tcmalloc the scicov executable "
+                         "links, for an allocator-for-allocator comparison")
     a = ap.parse_args()
     commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
@@ -278,7 +281,10 @@ def main():
     mine_t, theirs_t = [], []
     if pg_bin() is None:
         raise SystemExit("postgis_peer: PostgreSQL is not installed (tools/install-deps)")
-    with Cluster(settings=PEER_SETTINGS) as cluster, tempfile.TemporaryDirectory() as tmp:
+    if a.peer_preload:
+        print(f"PostgreSQL started with LD_PRELOAD={a.peer_preload}\n")
+    server_env = {"LD_PRELOAD": a.peer_preload} if a.peer_preload else None
+    with Cluster(settings=PEER_SETTINGS, server_env=server_env) as cluster, tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "scicov.gpkg")
         conn = None
         for k in range(a.runs):
