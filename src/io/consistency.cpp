@@ -191,8 +191,8 @@ struct Shapes {
     std::vector<core::Box2> boxes;
     std::vector<MultiPolygon> boost;
     std::vector<std::vector<core::Point2>> probes;
-    std::vector<geos::GeomPtr> geoms;
-    std::vector<double> areas;  ///< square degrees: only compared with each other, nearby
+    std::vector<geos::GeomPtr> geoms;  ///< read by check_overlaps only (its thread)
+    std::vector<double> areas;         ///< square degrees: only compared with each other, nearby
 };
 
 Shapes shapes_of(const geos::GeosContext& ctx, const std::vector<model::Village>& villages) {
@@ -290,7 +290,6 @@ void check_counties(const geos::GeosContext& ctx, const model::Inputs& in, const
         const auto own = by_code.find(village.county_code);
         if (own == by_code.end()) continue;  // reported by the reader (a county the layer lacks)
         const std::size_t c = own->second;
-        const GEOSGeometry& g = *s.geoms[v];
         // Far from its county's boundary (no boundary segment's box meets the village's box),
         // the village lies wholly inside or wholly outside: its representative point tells.
         const auto own_edge = [c](const Entry& e) { return e.second == c; };
@@ -309,10 +308,14 @@ void check_counties(const geos::GeosContext& ctx, const model::Inputs& in, const
                        distance > k_margin_deg;
             });
         if (!leaves) continue;
+        // The village's own copy: this check may run beside check_overlaps, and GEOS geometries
+        // are not shared between threads (they fill caches, such as envelopes, when first read).
+        const auto own_geom = ctx.from_wkb(village.geometry);
+        const GEOSGeometry& g = *own_geom;
         const double inside = s.areas[v] > 0 ? overlap_area(ctx, *county[c], g) / s.areas[v] : 1.0;
         if (1.0 - inside < k_straddle_share) continue;
         hits.clear();
-        tree.query(core::bgi::intersects(box_of(ctx, g)), std::back_inserter(hits));
+        tree.query(core::bgi::intersects(s.boxes[v]), std::back_inserter(hits));
         std::sort(hits.begin(), hits.end(), [](const Entry& a, const Entry& b) { return a.second < b.second; });
         std::string elsewhere;
         for (const auto& [box, d] : hits) {
