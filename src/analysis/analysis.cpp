@@ -1,7 +1,6 @@
 #include "scicov/analysis.hpp"
 
 #include <algorithm>
-#include <future>
 #include <utility>
 
 #include "core/parallel.hpp"
@@ -36,24 +35,21 @@ model::Inputs read_checked_with(const io::ReadOptions& options, const rules::Rul
     // The checks across layers (GEOS and R-trees over every village) beside the others; their
     // issues follow the others', as when they ran after them.
     Diagnostics across;
-    const auto check_across = [&] { io::check_consistency(inputs, across, read.threads); };
-    std::future<void> checking;
-    if (core::thread_count(read.threads, 2) > 1) checking = std::async(std::launch::async, check_across);
-    if (!diagnostics.has_errors()) io::check_population(inputs, rules, diagnostics);
-    if (!diagnostics.has_errors()) io::check_web_datum(inputs, read, diagnostics);
-    if (inputs.villages.empty() && !diagnostics.has_errors()) {
-        diagnostics.error(Context{}, "no villages to analyse");
-    }
-    if (read.roads && inputs.roads.empty() && !diagnostics.has_errors()) {
-        diagnostics.error(Context{},
-                          "travel-time rules need roads: a 'roads' line layer in the inputs, or --layer "
-                          "roads=DATASET[:LAYER]");
-    }
-    if (checking.valid()) {
-        checking.get();
-    } else {
-        check_across();
-    }
+    core::beside(
+        read.threads,
+        [&] {
+            if (!diagnostics.has_errors()) io::check_population(inputs, rules, diagnostics);
+            if (!diagnostics.has_errors()) io::check_web_datum(inputs, read, diagnostics);
+            if (inputs.villages.empty() && !diagnostics.has_errors()) {
+                diagnostics.error(Context{}, "no villages to analyse");
+            }
+            if (read.roads && inputs.roads.empty() && !diagnostics.has_errors()) {
+                diagnostics.error(Context{},
+                                  "travel-time rules need roads: a 'roads' line layer in the inputs, or --layer "
+                                  "roads=DATASET[:LAYER]");
+            }
+        },
+        [&] { io::check_consistency(inputs, across, read.threads); });
     diagnostics.merge(across);
     return inputs;
 }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -71,6 +72,22 @@ void parallel_for_ranges(std::size_t n, std::size_t chunk, unsigned threads, Mak
                      };
                  },
                  [](std::size_t) {});
+}
+
+/// Runs `here` on the calling thread and `side` beside it on a thread of its own when `threads`
+/// allows two (0: one per core), else `here` then `side`; returns when both are done. Results
+/// go where each writes them (their own slots), so they do not depend on which way it ran. An
+/// exception from `here` waits for `side` before it leaves.
+template <class Here, class Side>
+void beside(unsigned threads, Here here, Side side) {
+    if (thread_count(threads, 2) < 2) {
+        here();
+        side();
+        return;
+    }
+    std::future<void> other = std::async(std::launch::async, side);
+    here();  // on an exception, `other`'s destructor waits for side
+    other.get();
 }
 
 }  // namespace scicov::core

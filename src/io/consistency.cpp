@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <future>
 #include <limits>
 #include <map>
 #include <set>
@@ -363,18 +362,14 @@ void check_consistency(const model::Inputs& inputs, Diagnostics& diagnostics, un
     // Villages against each other and against the counties, side by side (each with its own
     // GEOS context; the shapes are only read); the counties' issues follow the others'.
     Diagnostics county_issues;
-    const auto counties = [&] {
-        const geos::GeosContext own;
-        check_counties(own, inputs, shapes, county_issues);
-    };
-    std::future<void> checking;
-    const bool check = !inputs.counties.empty() && shaped;
-    if (check && core::thread_count(threads, 2) > 1) checking = std::async(std::launch::async, counties);
-    check_overlaps(ctx, inputs, shapes, diagnostics);
-    if (checking.valid()) {
-        checking.get();
-    } else if (check) {
-        counties();
+    const auto overlaps = [&] { check_overlaps(ctx, inputs, shapes, diagnostics); };
+    if (!inputs.counties.empty() && shaped) {
+        core::beside(threads, overlaps, [&] {
+            const geos::GeosContext own;
+            check_counties(own, inputs, shapes, county_issues);
+        });
+    } else {
+        overlaps();
     }
     diagnostics.merge(county_issues);
     check_empty_units(inputs, inputs.counties, model::k_county_digits, "counties", diagnostics);
