@@ -144,12 +144,20 @@ struct MilpResult {
     double bound = -std::numeric_limits<double>::infinity();
 };
 
+/// Models with at most this many columns are solved by CbcModel's plain branch and bound, which
+/// is reentrant, larger ones by CbcMain, one at a time (milp.cpp). The county tie-break models of
+/// the national run have ≤ 775 columns; the solver benchmark's instances ≥ 2,000.
+inline constexpr std::int32_t k_branch_and_bound_columns = 1000;
+
+/// Which CBC entry point solve_milp uses: by size (automatic), or one of them (tests, experiments).
+enum class MilpEngine { automatic, branch_and_bound, cbc_main };
+
 /// CBC: one thread, seeded, quiet. `cutoff`: only solutions with objective < cutoff are
 /// searched (an incumbent's value minus what counts as an improvement); `infeasible` then means
 /// no such solution exists. Stops when (incumbent − bound) ≤ absolute_gap or ≤ relative_gap·|incumbent|.
 /// `max_nodes` > 0: CBC stops after that many nodes (a deterministic limit, unlike seconds).
 MilpResult solve_milp(const Milp& milp, std::optional<double> cutoff, double seconds, double relative_gap,
-                      double absolute_gap, int seed, int max_nodes = 0);
+                      double absolute_gap, int seed, int max_nodes = 0, MilpEngine engine = MilpEngine::automatic);
 
 /// Clp: the LP relaxation's optimum (a valid bound) or nullopt when not proven within the time.
 std::optional<double> solve_lp(const Milp& milp, double seconds);

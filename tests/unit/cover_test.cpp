@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <thread>
 
 #include "cover/detail.hpp"
 #include "scicov/core.hpp"
@@ -743,6 +744,79 @@ TEST_CASE("full cover dispatch: CBC first on small models, the Lagrangian path o
         CHECK(a.sites == b.sites);
     }
     CHECK(solved >= 3);
+}
+
+namespace {
+
+/// A random weighted set cover as a Milp (rows: every demand covered at least once) and its
+/// optimum by enumerating every subset of the candidates.
+struct SmallMilp {
+    detail::Milp milp;
+    double optimum = 0;
+};
+
+SmallMilp random_set_cover_milp(std::mt19937& rng, std::int32_t n, std::int32_t demands) {
+    SmallMilp out;
+    std::uniform_int_distribution<int> cost(1, 9);
+    std::bernoulli_distribution covers(0.3);
+    std::vector<std::uint32_t> mask(static_cast<std::size_t>(n), 0);
+    for (std::int32_t j = 0; j < n; ++j) out.milp.add_col(cost(rng), 0, 1, true);
+    for (std::int32_t i = 0; i < demands; ++i) {
+        std::vector<std::int32_t> idx;
+        for (std::int32_t j = 0; j < n; ++j)
+            if (covers(rng) || j == i % n) {
+                idx.push_back(j);
+                mask[static_cast<std::size_t>(j)] |= 1U << i;
+            }
+        out.milp.add_row(idx, std::vector<double>(idx.size(), 1.0), 1.0, detail::k_inf);
+    }
+    out.optimum = std::numeric_limits<double>::infinity();
+    const std::uint32_t all = (1U << demands) - 1;
+    for (std::uint32_t sel = 0; sel < (1U << n); ++sel) {
+        std::uint32_t hit = 0;
+        double c = 0;
+        for (std::int32_t j = 0; j < n; ++j)
+            if (sel & (1U << j)) {
+                hit |= mask[static_cast<std::size_t>(j)];
+                c += out.milp.obj[static_cast<std::size_t>(j)];
+            }
+        if (hit == all) out.optimum = std::min(out.optimum, c);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("MILP engines: branch and bound and CbcMain agree with enumeration, and solve side by side", "[plan]") {
+    std::mt19937 rng(20261203);
+    std::vector<SmallMilp> cases;
+    for (int k = 0; k < 24; ++k) cases.push_back(random_set_cover_milp(rng, 12, 10));
+    for (const auto& c : cases) {
+        for (auto engine : {detail::MilpEngine::branch_and_bound, detail::MilpEngine::cbc_main}) {
+            const auto res = detail::solve_milp(c.milp, std::nullopt, 60, 0, 1e-9, 1, 0, engine);
+            REQUIRE(res.optimal);
+            CHECK(res.objective == Approx(c.optimum));
+            CHECK(res.bound == Approx(c.optimum));
+        }
+    }
+    // Branch and bound takes no lock: four threads solve all cases at once, each getting the
+    // optimum (CbcModel and Clp keep no state between instances).
+    std::vector<std::vector<double>> found(4);
+    {
+        std::vector<std::thread> threads;
+        for (std::size_t t = 0; t < found.size(); ++t)
+            threads.emplace_back([&, t] {
+                for (const auto& c : cases)
+                    found[t].push_back(detail::solve_milp(c.milp, std::nullopt, 60, 0, 1e-9, 1, 0,
+                                                          detail::MilpEngine::branch_and_bound)
+                                           .objective);
+            });
+        for (auto& th : threads) th.join();
+    }
+    for (const auto& f : found) {
+        REQUIRE(f.size() == cases.size());
+        for (std::size_t k = 0; k < cases.size(); ++k) CHECK(f[k] == Approx(cases[k].optimum));
+    }
 }
 
 TEST_CASE("LP proofs of the tie-break stages: an integral LP proves, a fractional one only when rounded", "[plan]") {
