@@ -366,7 +366,7 @@ Milp kept_columns_milp(const Reduced& r, const std::vector<std::int32_t>& keep, 
 void ColumnGeneration::solve_kept(const std::vector<std::int32_t>& keep, int seed, const Deadline& deadline) {
     const double need = m_best_w + step(m_best_w);
     const auto res = solve_milp(kept_columns_milp(m_r, keep, m_budget), std::nullopt, deadline.remaining(),
-                                m_relative_gap, 1e-9, seed);
+                                m_relative_gap, 1e-9, seed, 0, MilpEngine::cbc_main);
     if (res.has_solution) {
         std::vector<std::int32_t> selection;
         for (std::size_t p = 0; p < keep.size(); ++p)

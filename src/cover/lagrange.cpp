@@ -347,7 +347,7 @@ private:
     bool recover_cheaper(double freed_cost, const Deadline& deadline, std::vector<std::int32_t>& replacement) {
         const auto res =
             solve_milp(sub_milp(), freed_cost / m_unit - 0.5, std::max(0.01, std::min(deadline.remaining(), 10.0)), 0.0,
-                       1e-9, m_seed, k_lns_nodes);
+                       1e-9, m_seed, k_lns_nodes, MilpEngine::cbc_main);
         if (!res.has_solution) return false;
         std::vector<std::int32_t> c;
         double cc = 0;

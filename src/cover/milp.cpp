@@ -161,8 +161,8 @@ std::mutex& cbc_solve_lock() {
     return lock;
 }
 
-/// Large models: CbcMain with its preprocessing, cuts and heuristics (they pay on the solver
-/// benchmark's 2,000 × 500 and 5,000 × 1,000 instances), one solve at a time.
+/// Large models and the full-cover machinery: CbcMain with its preprocessing, cuts and heuristics
+/// (they pay on the solver benchmark's 5,000 × 1,000 instances), one solve at a time.
 MilpResult cbc_main(const Milp& m, std::optional<double> cutoff, double seconds, double relative_gap,
                     double absolute_gap, int seed, int max_nodes) {
     CbcPtr model(Cbc_newModel());

@@ -238,7 +238,8 @@ Outcome full_cover_reduced(const Reduced& r, double unit, const SolveOptions& o,
     }
     if (deadline.expired()) return finish(false);
     // only covers of ≤ UB − g (objective in units: integral) are searched
-    const auto res = solve_milp(m, ub / unit - 0.5, deadline.remaining(), o.relative_gap, 1e-9, o.seed);
+    const auto res =
+        solve_milp(m, ub / unit - 0.5, deadline.remaining(), o.relative_gap, 1e-9, o.seed, 0, MilpEngine::cbc_main);
     if (res.infeasible) return finish(true);
     if (res.has_solution) {
         std::vector<std::int32_t> c;
@@ -265,7 +266,7 @@ Outcome full_cover_by_cbc(const Reduced& r, double unit, const SolveOptions& o, 
     out.chosen = start;
     const double ub = sum_cost(r, start);
     const auto res = solve_milp(build_set_cover(r, unit, false, false, 0), ub / unit - 0.5, deadline.remaining() * 0.5,
-                                o.relative_gap, 1e-9, o.seed, k_cbc_first_nodes);
+                                o.relative_gap, 1e-9, o.seed, k_cbc_first_nodes, MilpEngine::cbc_main);
     bool optimal = res.infeasible;  // finished without a cheaper cover: the heuristic's is optimal
     if (res.has_solution) {
         auto c = chosen_of(res.x, r.n_cand());
