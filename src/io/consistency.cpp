@@ -124,21 +124,27 @@ MultiPolygon boost_of(const geos::GeosContext& ctx, const GEOSGeometry& g) {
     return out;
 }
 
-/// Where a village is probed for lying inside another polygon: its representative point (well
-/// inside it), its vertices and the midpoints of its edges.
-std::vector<core::Point2> probes_of(const MultiPolygon& g, const crs::LonLat& rep) {
-    std::vector<core::Point2> out{core::Point2(rep.lon, rep.lat)};
-    const auto add_ring = [&out](const Ring& r) {
+/// Whether `pred` holds for a point where a village is probed for lying inside another polygon:
+/// its representative point (well inside it), its vertices and the midpoints of its edges.
+/// Generated from the polygon on each call: stored, they were the check's largest array.
+template <typename Pred>
+bool any_probe(const MultiPolygon& g, const crs::LonLat& rep, Pred&& pred) {
+    if (pred(core::Point2(rep.lon, rep.lat))) return true;
+    const auto ring = [&pred](const Ring& r) {
         for (std::size_t k = 0; k + 1 < r.size(); ++k) {
-            out.push_back(r[k]);
-            out.emplace_back((r[k].get<0>() + r[k + 1].get<0>()) / 2, (r[k].get<1>() + r[k + 1].get<1>()) / 2);
+            if (pred(r[k])) return true;
+            if (pred(core::Point2((r[k].get<0>() + r[k + 1].get<0>()) / 2, (r[k].get<1>() + r[k + 1].get<1>()) / 2)))
+                return true;
         }
+        return false;
     };
     for (const auto& poly : g) {
-        add_ring(poly.outer());
-        for (const auto& inner : poly.inners()) add_ring(inner);
+        if (ring(poly.outer())) return true;
+        for (const auto& inner : poly.inners()) {
+            if (ring(inner)) return true;
+        }
     }
-    return out;
+    return false;
 }
 
 /// True when p lies inside g by more than the margin: the interiors meet for certain, where a
@@ -180,29 +186,30 @@ bool deep_inside(const core::Point2& p, const MultiPolygon& g) {
     return true;
 }
 
-/// True when a probe lies deep inside g (whose box is `box`).
-bool probes_inside(const std::vector<core::Point2>& probes, const MultiPolygon& g, const core::Box2& box) {
-    return std::any_of(probes.begin(), probes.end(),
-                       [&](const core::Point2& p) { return core::bg::within(p, box) && deep_inside(p, g); });
+/// True when a probe of `probed` (whose representative point is `rep`) lies deep inside g (whose box is `box`).
+bool probes_inside(const MultiPolygon& probed, const crs::LonLat& rep, const MultiPolygon& g, const core::Box2& box) {
+    return any_probe(probed, rep, [&](const core::Point2& p) { return core::bg::within(p, box) && deep_inside(p, g); });
 }
 
+/// What both checks read of every village, shared between their threads. GEOS geometries are
+/// not kept: the checks parse a village's WKB again for the few exact overlays they compute
+/// (each its own copy: GEOS fills caches, such as envelopes, when a geometry is first read).
 struct Shapes {
     std::vector<core::Box2> boxes;
     std::vector<MultiPolygon> boost;
-    std::vector<std::vector<core::Point2>> probes;
-    std::vector<geos::GeomPtr> geoms;  ///< read by check_overlaps only (its thread)
-    std::vector<double> areas;         ///< square degrees: only compared with each other, nearby
+    std::vector<double> areas;  ///< square degrees: only compared with each other, nearby
 };
 
 Shapes shapes_of(const geos::GeosContext& ctx, const std::vector<model::Village>& villages) {
     Shapes s;
-    s.geoms.reserve(villages.size());
+    s.boxes.reserve(villages.size());
+    s.boost.reserve(villages.size());
+    s.areas.reserve(villages.size());
     for (const auto& v : villages) {
-        s.geoms.push_back(ctx.from_wkb(v.geometry));
-        s.areas.push_back(ctx.area(*s.geoms.back()));
-        s.boxes.push_back(box_of(ctx, *s.geoms.back()));
-        s.boost.push_back(boost_of(ctx, *s.geoms.back()));
-        s.probes.push_back(probes_of(s.boost.back(), v.rep));
+        const auto g = ctx.from_wkb(v.geometry);
+        s.areas.push_back(ctx.area(*g));
+        s.boxes.push_back(box_of(ctx, *g));
+        s.boost.push_back(boost_of(ctx, *g));
     }
     return s;
 }
@@ -217,13 +224,14 @@ double overlap_area(const geos::GeosContext& ctx, const GEOSGeometry& a, const G
 /// Pairs of villages whose boxes meet, found through an R-tree, compared by their common area.
 void check_overlaps(const geos::GeosContext& ctx, const model::Inputs& in, const Shapes& s, Diagnostics& diag) {
     std::vector<Entry> entries;
-    entries.reserve(s.geoms.size());
-    for (std::size_t i = 0; i < s.geoms.size(); ++i) entries.emplace_back(s.boxes[i], i);
+    entries.reserve(s.boxes.size());
+    for (std::size_t i = 0; i < s.boxes.size(); ++i) entries.emplace_back(s.boxes[i], i);
     const core::RTree<Entry> tree(entries.begin(), entries.end());
     Finding identical("villages have the same polygon as another village (one of each pair is wrong)");
     Finding overlapping("villages overlap another village");
     std::vector<Entry> hits;
-    for (std::size_t i = 0; i < s.geoms.size(); ++i) {
+    for (std::size_t i = 0; i < s.boxes.size(); ++i) {
+        geos::GeomPtr gi;  // parsed when a pair needs the exact common area
         hits.clear();
         tree.query(core::bgi::intersects(entries[i].first), std::back_inserter(hits));
         std::sort(hits.begin(), hits.end(), [](const Entry& a, const Entry& b) { return a.second < b.second; });
@@ -233,14 +241,15 @@ void check_overlaps(const geos::GeosContext& ctx, const model::Inputs& in, const
             // only where a probe point of one lies inside the other. Two thin villages crossing
             // without either's vertices, edge midpoints or representative point inside the
             // other would pass: a shape no division boundary has.
-            if (!probes_inside(s.probes[j], s.boost[i], entries[i].first) &&
-                !probes_inside(s.probes[i], s.boost[j], entries[j].first)) {
-                continue;
-            }
-            const double common = overlap_area(ctx, *s.geoms[i], *s.geoms[j]);
-            const double smaller = std::min(s.areas[i], s.areas[j]);
             const auto& a = in.villages[i];
             const auto& b = in.villages[j];
+            if (!probes_inside(s.boost[j], b.rep, s.boost[i], entries[i].first) &&
+                !probes_inside(s.boost[i], a.rep, s.boost[j], entries[j].first)) {
+                continue;
+            }
+            if (!gi) gi = ctx.from_wkb(a.geometry);
+            const double common = overlap_area(ctx, *gi, *ctx.from_wkb(b.geometry));
+            const double smaller = std::min(s.areas[i], s.areas[j]);
             if (common >= k_identical_share * std::max(s.areas[i], s.areas[j])) {
                 identical.add(named(a) + " = " + named(b));
             } else if (common > k_overlap_share * smaller) {
@@ -298,17 +307,14 @@ void check_counties(const geos::GeosContext& ctx, const model::Inputs& in, const
         if (!near_edge && GEOSPreparedIntersects_r(ctx.handle(), prepared[c].get(), rep.get()) == 1) continue;
         // On the county's edge (a village clipped to its county): only a probe point outside by
         // more than the margin makes the exact shares worth computing.
-        const bool leaves =
-            !near_edge || std::any_of(s.probes[v].begin(), s.probes[v].end(), [&](const core::Point2& p) {
-                const auto point = ctx.point(p.get<0>(), p.get<1>());
-                if (GEOSPreparedIntersects_r(ctx.handle(), prepared[c].get(), point.get()) == 1) return false;
-                double distance = 0;
-                return GEOSPreparedDistance_r(ctx.handle(), prepared[c].get(), point.get(), &distance) == 1 &&
-                       distance > k_margin_deg;
-            });
+        const bool leaves = !near_edge || any_probe(s.boost[v], village.rep, [&](const core::Point2& p) {
+            const auto point = ctx.point(p.get<0>(), p.get<1>());
+            if (GEOSPreparedIntersects_r(ctx.handle(), prepared[c].get(), point.get()) == 1) return false;
+            double distance = 0;
+            return GEOSPreparedDistance_r(ctx.handle(), prepared[c].get(), point.get(), &distance) == 1 &&
+                   distance > k_margin_deg;
+        });
         if (!leaves) continue;
-        // The village's own copy: this check may run beside check_overlaps, and GEOS geometries
-        // are not shared between threads (they fill caches, such as envelopes, when first read).
         const auto own_geom = ctx.from_wkb(village.geometry);
         const GEOSGeometry& g = *own_geom;
         const double inside = s.areas[v] > 0 ? overlap_area(ctx, *county[c], g) / s.areas[v] : 1.0;
