@@ -764,13 +764,15 @@ void read_roads(Reader& r, model::Inputs& out) {
     const auto& fm = r.options().fields;
     CtPtr ct;
     const bool crs_ok = r.prepare_crs(*found, ct);
-    // OpenStreetMap through GDAL's OSM driver: highway, and maxspeed and oneway in other_tags.
+    // OpenStreetMap through GDAL's OSM driver (open_osm's fields): highway, maxspeed, oneway, junction.
     const bool osm =
         detail::is_osm(found->dataset->get()) && found->layer->GetLayerDefn()->GetFieldIndex(fm.road_class.c_str()) < 0;
     const int i_class = r.field(*found, osm ? detail::k_osm_class_field : fm.road_class, true);
     const int i_speed = osm ? -1 : r.field(*found, fm.road_maxspeed, false);
     const int i_oneway = osm ? -1 : r.field(*found, fm.road_oneway, false);
-    const int i_tags = osm ? r.field(*found, detail::k_osm_tags_field, false) : -1;
+    const int i_osm_speed = osm ? r.field(*found, detail::k_osm_maxspeed_field, false) : -1;
+    const int i_osm_oneway = osm ? r.field(*found, detail::k_osm_oneway_field, false) : -1;
+    const int i_osm_junction = osm ? r.field(*found, detail::k_osm_junction_field, false) : -1;
     if (!crs_ok || i_class < 0) return;
     if (i_speed >= 0) r.check_stored_numbers(*found, {fm.road_maxspeed});
     const crs::Datum datum = r.datum(*found);
@@ -783,9 +785,9 @@ void read_roads(Reader& r, model::Inputs& out) {
         auto speed = r.number(*found, feat, i_speed, false);
         std::string oneway = r.text(*found, feat, i_oneway);
         if (osm) {
-            const std::string tags = r.text(*found, feat, i_tags);
-            if (const auto m = detail::osm_tag(tags, "maxspeed")) speed = detail::osm_maxspeed_kmh(*m);
-            oneway = detail::osm_direction(tags);
+            if (const std::string m = r.text(*found, feat, i_osm_speed); !m.empty())
+                speed = detail::osm_maxspeed_kmh(m);
+            oneway = detail::osm_direction(r.text(*found, feat, i_osm_oneway), r.text(*found, feat, i_osm_junction));
         }
         const std::string problem = detail::road_attributes(speed, oneway, road);
         if (!problem.empty()) {

@@ -74,29 +74,15 @@ bool is_osm(GDALDataset& dataset) {
     return driver != nullptr && std::string_view(driver->GetDescription()) == "OSM";
 }
 
-std::optional<std::string> osm_tag(std::string_view tags, std::string_view key) {
-    // "k"=>"v","k2"=>"v2": read quoted strings in turn, keys at even positions.
-    std::size_t i = 0;
-    bool is_key = true;
-    std::string current_key;
-    while (i < tags.size()) {
-        const auto open = tags.find('"', i);
-        if (open == std::string_view::npos) break;
-        std::string text;
-        std::size_t j = open + 1;
-        for (; j < tags.size() && tags[j] != '"'; ++j) {
-            if (tags[j] == '\\' && j + 1 < tags.size()) ++j;
-            text += tags[j];
-        }
-        if (is_key) {
-            current_key = std::move(text);
-        } else if (current_key == key) {
-            return text;
-        }
-        is_key = !is_key;
-        i = j + 1;
-    }
-    return std::nullopt;
+gdal::Dataset open_osm(const std::string& path, TempFiles& temps) {
+    // GDAL's osmconf.ini keeps maxspeed, oneway and junction in other_tags; ours asks for them as
+    // fields. Ways with none of the listed tags (a plain way without highway) stay out as before.
+    static constexpr const char* k_config =
+        "closed_ways_are_polygons=aeroway,amenity,boundary,building,craft,geological,historic,landuse,leisure,"
+        "military,natural,office,place,shop,sport,tourism,highway=platform,public_transport=platform\n"
+        "[lines]\nosm_id=yes\nattributes=name,highway,maxspeed,oneway,junction\n";
+    const std::string config = temps.make("osmconf.ini", k_config);
+    return gdal::Dataset::open_as(path, path, {"CONFIG_FILE=" + config}, {"OSM"});
 }
 
 std::optional<double> osm_maxspeed_kmh(std::string_view text) {
@@ -117,10 +103,9 @@ std::string osm_oneway(std::string_view text) {
     return {};
 }
 
-std::string osm_direction(std::string_view other_tags) {
-    if (const auto o = osm_tag(other_tags, "oneway")) return osm_oneway(*o);
-    const auto junction = osm_tag(other_tags, "junction");
-    return junction && (*junction == "roundabout" || *junction == "circular") ? "yes" : "";
+std::string osm_direction(std::string_view oneway, std::string_view junction) {
+    if (!oneway.empty()) return osm_oneway(oneway);
+    return junction == "roundabout" || junction == "circular" ? "yes" : "";
 }
 
 }  // namespace scicov::io::detail

@@ -11,6 +11,7 @@
 #include <ogr_geometry.h>
 #include <ogrsf_frmts.h>
 
+#include "io/input.hpp"
 #include "scicov/crs.hpp"
 #include "scicov/model.hpp"
 
@@ -27,18 +28,21 @@ std::string road_attributes(std::optional<double> maxspeed_kmh, const std::strin
 void add_road_parts(const OGRGeometry& geometry, model::Road road, crs::Datum datum, std::vector<model::Road>& out);
 
 /// OpenStreetMap files (.osm, .osm.pbf) are read through GDAL's OSM driver: its `lines` layer
-/// holds the ways, the class is the `highway` tag (Geofabrik's fclass values are these), and
-/// maxspeed and oneway sit in `other_tags` (docs/rules.md, "OpenStreetMap").
+/// holds the ways, the class is the `highway` tag (Geofabrik's fclass values are these).
+/// open_osm gives the driver a configuration that maps the tags a road needs (highway,
+/// maxspeed, oneway, junction) to fields of their own (docs/rules.md, "OpenStreetMap").
 inline constexpr const char* k_osm_lines_layer = "lines";
 inline constexpr const char* k_osm_class_field = "highway";
-inline constexpr const char* k_osm_tags_field = "other_tags";
+inline constexpr const char* k_osm_maxspeed_field = "maxspeed";
+inline constexpr const char* k_osm_oneway_field = "oneway";
+inline constexpr const char* k_osm_junction_field = "junction";
+
+/// Opens an OpenStreetMap file with GDAL's OSM driver and the configuration above (an in-memory
+/// file of `temps`, which must outlive the opening).
+gdal::Dataset open_osm(const std::string& path, TempFiles& temps);
 
 /// True when GDAL's OSM driver opened the dataset.
 bool is_osm(GDALDataset& dataset);
-
-/// The value of `key` in the OSM driver's other_tags text (`"k"=>"v","k2"=>"v2"`, backslash
-/// escapes), or nullopt.
-std::optional<std::string> osm_tag(std::string_view other_tags, std::string_view key);
 
 /// An OSM maxspeed as km/h: "60", "60 km/h", "40 mph"; nullopt for none, signals, walk, CN:urban
 /// and other words (the class speed applies).
@@ -48,9 +52,9 @@ std::optional<double> osm_maxspeed_kmh(std::string_view text);
 /// (no, reversible, alternating, nothing) → "" (both ways).
 std::string osm_oneway(std::string_view text);
 
-/// A way's direction from its other_tags in the reader's words: its `oneway` (osm_oneway), else
-/// "yes" on a roundabout (`junction=roundabout` or `circular`: one way along the way, as OSM
-/// defines them), else "" (both ways).
-std::string osm_direction(std::string_view other_tags);
+/// A way's direction in the reader's words from its `oneway` and `junction` tags ("" when the
+/// way has none): its oneway (osm_oneway), else "yes" on a roundabout (`junction=roundabout` or
+/// `circular`: one way along the way, as OSM defines them), else "" (both ways).
+std::string osm_direction(std::string_view oneway, std::string_view junction);
 
 }  // namespace scicov::io::detail

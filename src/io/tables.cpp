@@ -10,6 +10,7 @@
 #include <gdal_priv.h>
 
 #include "io/input.hpp"
+#include "io/roads.hpp"
 #include "scicov/rules.hpp"
 
 namespace scicov::io::detail {
@@ -199,6 +200,7 @@ gdal::Dataset open_input(const std::string& name, const std::string& role, const
         std::error_code ec;
         if (!std::filesystem::exists(name, ec)) return gdal::Dataset::open(name);  // its own message
         if (ext == ".csv") return open_csv(name, role, options, diag, temps);
+        if (ext == ".pbf" || ext == ".osm") return open_osm(name, temps);
         if (ext == ".xlsx" || ext == ".ods" || ext == ".xls") return open_sheets(name, role, options, diag);
         if (ext == ".shp" || ext == ".dbf") {
             const auto open_options = shapefile_options(name, encoding_for(options, role), role, diag);

@@ -636,17 +636,53 @@ TEST_CASE("io: a roads layer, read when travel-time rules ask for it: parts, max
     CHECK(issue_with(diagnostics, "expected a line, got Point").where.feature == 5);
 }
 
-TEST_CASE("OpenStreetMap tags from GDAL's other_tags: maxspeed in km/h or mph, oneway in the reader's words", "[io]") {
+TEST_CASE("io: OpenStreetMap roads: the OSM driver maps highway, maxspeed, oneway and junction to fields") {
+    test::TempDir dir;
+    const std::string path = (dir / "in.gpkg").string();
+    {
+        auto ds = gdal::Dataset::create(path, "GPKG");
+        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
+        ds.close();
+    }
+    const std::string osm = (dir / "roads.osm").string();
+    {
+        std::ofstream out(osm);
+        out << R"(<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="scicov-test">
+ <node id="1" version="1" lat="26.5" lon="102.0"/>
+ <node id="2" version="1" lat="26.5" lon="102.1"/>
+ <node id="3" version="1" lat="26.6" lon="102.1"/>
+ <way id="10" version="1"><nd ref="1"/><nd ref="2"/>
+  <tag k="highway" v="primary"/><tag k="maxspeed" v="40 mph"/><tag k="oneway" v="-1"/><tag k="name" v="G108"/></way>
+ <way id="11" version="1"><nd ref="2"/><nd ref="3"/><tag k="highway" v="residential"/><tag k="junction" v="roundabout"/></way>
+ <way id="12" version="1"><nd ref="1"/><nd ref="3"/><tag k="waterway" v="river"/></way>
+ <way id="13" version="1"><nd ref="3"/><nd ref="1"/><tag k="highway" v="track"/><tag k="maxspeed" v="none"/></way>
+</osm>
+)";
+    }
+    auto options = options_for({path});
+    options.roads = true;
+    options.layers["roads"] = io::LayerSpec{osm, ""};
+    Diagnostics diagnostics;
+    const auto in = read(options, diagnostics);
+    CHECK(!diagnostics.has_errors());
+    REQUIRE(in.roads.size() == 3);  // the river is not a road
+    CHECK(in.roads[0].road_class == "primary");
+    CHECK(in.roads[0].maxspeed_kmh == Approx(64.37376));
+    CHECK(in.roads[0].direction == model::RoadDirection::backward);
+    CHECK(in.roads[1].road_class == "residential");
+    CHECK(in.roads[1].direction == model::RoadDirection::forward);  // a roundabout
+    CHECK(in.roads[2].road_class == "track");
+    CHECK(in.roads[2].maxspeed_kmh == 0);  // "none": the class speed applies
+    CHECK(in.roads[2].direction == model::RoadDirection::both);
+}
+
+TEST_CASE("OpenStreetMap tags as the OSM driver gives them: maxspeed in km/h or mph, oneway in the reader's words",
+          "[io]") {
     using namespace scicov::io::detail;
-    const std::string tags = R"("maxspeed"=>"40 mph","name"=>"say \"hi\"","oneway"=>"-1","ref"=>"G108")";
-    CHECK(osm_tag(tags, "oneway") == std::optional<std::string>("-1"));
-    CHECK(osm_tag(tags, "name") == std::optional<std::string>("say \"hi\""));
-    CHECK(osm_tag(tags, "ref") == std::optional<std::string>("G108"));
-    CHECK_FALSE(osm_tag(tags, "G108"));  // a value is not a key
-    CHECK_FALSE(osm_tag("", "oneway"));
     CHECK(osm_maxspeed_kmh("60") == Approx(60.0));
     CHECK(osm_maxspeed_kmh("60 km/h") == Approx(60.0));
-    CHECK(*osm_maxspeed_kmh(*osm_tag(tags, "maxspeed")) == Approx(64.37376));
+    CHECK(*osm_maxspeed_kmh("40 mph") == Approx(64.37376));
     CHECK_FALSE(osm_maxspeed_kmh("none"));
     CHECK_FALSE(osm_maxspeed_kmh("CN:urban"));
     CHECK_FALSE(osm_maxspeed_kmh("50;30"));
@@ -656,13 +692,13 @@ TEST_CASE("OpenStreetMap tags from GDAL's other_tags: maxspeed in km/h or mph, o
     CHECK(osm_oneway("reversible").empty());
     CHECK(osm_oneway("no").empty());
     // Roundabouts are one way along the way unless the way says otherwise.
-    CHECK(osm_direction(R"("junction"=>"roundabout")") == "yes");
-    CHECK(osm_direction(R"("junction"=>"circular","name"=>"x")") == "yes");
-    CHECK(osm_direction(R"("junction"=>"roundabout","oneway"=>"no")").empty());
-    CHECK(osm_direction(R"("junction"=>"roundabout","oneway"=>"-1")") == "-1");
-    CHECK(osm_direction(R"("junction"=>"jughandle")").empty());
-    CHECK(osm_direction(tags) == "-1");
-    CHECK(osm_direction("").empty());
+    CHECK(osm_direction("", "roundabout") == "yes");
+    CHECK(osm_direction("", "circular") == "yes");
+    CHECK(osm_direction("no", "roundabout").empty());
+    CHECK(osm_direction("-1", "roundabout") == "-1");
+    CHECK(osm_direction("", "jughandle").empty());
+    CHECK(osm_direction("-1", "") == "-1");
+    CHECK(osm_direction("", "").empty());
 }
 
 TEST_CASE("io: the embedded division table names codes of every level") {
