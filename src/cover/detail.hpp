@@ -55,10 +55,11 @@ private:
     double m_cpu;
 };
 
-/// Wall seconds for the weight tie-break (a second CBC solve) after a stage 1 that took `wall`
-/// seconds and `cpu` CPU seconds: max(2, 2 × stage 1) in CPU seconds, turned into wall seconds by
-/// stage 1's own wall / CPU ratio (on a loaded machine the solve gets that share of a core, so
-/// a wall cap would cut it short), never more than `remaining`.
+/// The least wall seconds a tie-break stage (a further CBC solve) gets after a stage 1 that took
+/// `wall` seconds and `cpu` CPU seconds: max(2, 2 × stage 1) in CPU seconds, turned into wall
+/// seconds by stage 1's own wall / CPU ratio (on a loaded machine the solve gets that share of a
+/// core, so a wall figure would cut it short), never more than `remaining`. break_ties gives a
+/// stage the larger of this and half the time left.
 double tie_break_seconds(double wall, double cpu, double remaining);
 
 /// Transpose of a CSR incidence: for each row, the columns that list it (sorted).

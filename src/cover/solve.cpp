@@ -350,13 +350,15 @@ void solve_primary_by_cbc(const Reduced& r, std::optional<double> unit, const So
 void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadline, const StageTime& stage1, bool weight,
                 Outcome& out) {
     const double cap = sum_cost(r, out.chosen);
-    double seconds = tie_break_seconds(stage1.wall(), stage1.cpu(), deadline.remaining());
+    // Each tie-break stage may take up to half the time left (at least tie_break_seconds): the
+    // people a plan covers among its equal-cost alternatives are a key of the plan too, and with
+    // only 2 × stage 1's CPU the weight stage stopped short on 2,000 × 500 partial covers where the
+    // plain PuLP model, given the whole limit per stage, found more weight (docs/benchmarks.md).
+    double seconds =
+        std::max(tie_break_seconds(stage1.wall(), stage1.cpu(), deadline.remaining()), deadline.remaining() * 0.5);
     Milp m2 = build_set_cover(r, 1.0, true, true, cap);
     if (prices_differ(r)) {
-        // the cost is the plan's second key, not a nicety: up to half the time left (with real
-        // costs CBC may need more than the weight stage's share to prove it, seen on 120 candidates)
-        const double cost_seconds = std::max(seconds, deadline.remaining() * 0.5);
-        auto cheapest = cheapest_among_fewest(r, m2, out.chosen, cost_seconds, o.seed);
+        auto cheapest = cheapest_among_fewest(r, m2, out.chosen, seconds, o.seed);
         out.chosen = std::move(cheapest.chosen);
         out.tie_break_optimal = cheapest.optimal;
         if (!weight || !cheapest.optimal || deadline.expired()) return;
