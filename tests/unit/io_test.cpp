@@ -75,6 +75,14 @@ std::vector<Row> three_villages() {
             {{{"code", "990101002001"}, {"name", "北山村民委员会"}, {"population", "600"}}, square(102.00, 26.55)}};
 }
 
+/// A GeoPackage at `path` holding only three_villages() as its villages layer; returns the path.
+std::string three_villages_gpkg(const fs::path& path) {
+    auto ds = gdal::Dataset::create(path.string(), "GPKG");
+    add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
+    ds.close();
+    return path.string();
+}
+
 io::ReadOptions options_for(std::vector<std::string> inputs) {
     io::ReadOptions o;
     o.inputs = std::move(inputs);
@@ -200,13 +208,8 @@ TEST_CASE("io: each role's layer is found by name across the inputs; facilities 
 
 TEST_CASE("io: a role found in two inputs is an error that names both and the way out") {
     test::TempDir dir;
-    const std::string a = (dir / "a.gpkg").string();
-    const std::string b = (dir / "b.gpkg").string();
-    for (const auto& path : {a, b}) {
-        auto ds = gdal::Dataset::create(path, "GPKG");
-        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
-        ds.close();
-    }
+    const std::string a = three_villages_gpkg(dir / "a.gpkg");
+    const std::string b = three_villages_gpkg(dir / "b.gpkg");
     Diagnostics diagnostics;
     const auto in = read(options_for({a, b}), diagnostics);
     const Issue& issue = issue_with(diagnostics, "also in " + a);
@@ -349,12 +352,7 @@ TEST_CASE("io: a GBK Shapefile is read through its .cpg, --encoding, or detected
 
 TEST_CASE("io: facilities from a CSV with lon/lat columns") {
     test::TempDir dir;
-    const std::string villages = (dir / "villages.gpkg").string();
-    {
-        auto ds = gdal::Dataset::create(villages, "GPKG");
-        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
-        ds.close();
-    }
+    const std::string villages = three_villages_gpkg(dir / "villages.gpkg");
     const fs::path csv = dir / "stations.csv";
     io::ReadOptions o = options_for({villages});
     o.layers["facilities"] = io::LayerSpec{csv.string(), ""};
@@ -499,12 +497,7 @@ TEST_CASE("io: a village whose township the townships layer lacks is reported at
 
 TEST_CASE("io: tables of points under Chinese column names, types and statuses as planners write them") {
     test::TempDir dir;
-    const std::string villages = (dir / "villages.gpkg").string();
-    {
-        auto ds = gdal::Dataset::create(villages, "GPKG");
-        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
-        ds.close();
-    }
+    const std::string villages = three_villages_gpkg(dir / "villages.gpkg");
     io::ReadOptions o = options_for({villages});
     o.type_names = rules::TypeNames(rules::default_rules().types);
     const std::string header = "编号,名称,类型,状态,东经,北纬\n";
@@ -638,12 +631,7 @@ TEST_CASE("io: a roads layer, read when travel-time rules ask for it: parts, max
 
 TEST_CASE("io: OpenStreetMap roads: the OSM driver maps highway, maxspeed, oneway and junction to fields") {
     test::TempDir dir;
-    const std::string path = (dir / "in.gpkg").string();
-    {
-        auto ds = gdal::Dataset::create(path, "GPKG");
-        add_layer(ds, "villages", wkbPolygon, k_village_fields, three_villages());
-        ds.close();
-    }
+    const std::string path = three_villages_gpkg(dir / "in.gpkg");
     const std::string osm = (dir / "roads.osm").string();
     {
         std::ofstream out(osm);
