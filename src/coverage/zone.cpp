@@ -226,8 +226,15 @@ DiscUnion ZoneGeometry::service_union(DiscUnion du, std::vector<geos::GeomPtr> p
     for (const auto& p : served.parts)  // their polygons: the collection below is a multipolygon's
         for (int i = 0, n = GEOSGetNumGeometries_r(m_ctx.handle(), p.get()); i < n; ++i)
             parts.push_back(m_ctx.clone(*GEOSGetGeometryN_r(m_ctx.handle(), p.get(), i)));
-    du.served_boxes = std::move(served.boxes);
-    du.merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(parts)));
+    auto merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(parts)));
+    return with_union(std::move(du), std::move(merged), std::move(served.boxes), cg);
+}
+
+DiscUnion ZoneGeometry::with_union(DiscUnion du, geos::GeomPtr merged, std::vector<std::array<double, 4>> served_boxes,
+                                   const CountyGeometry& cg) const {
+    if (!merged) return {};
+    du.served_boxes = std::move(served_boxes);
+    du.merged = std::move(merged);
     du.service = m_ctx.polygonal(*m_ctx.intersection(*du.merged, *cg.county));
     if (m_ctx.is_empty(*du.service)) {
         du.service.reset();

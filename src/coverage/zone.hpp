@@ -112,6 +112,10 @@ public:
     /// Without disc centres, every box test is left to GEOS.
     DiscUnion service_union(DiscUnion du, std::vector<geos::GeomPtr> parts, Served served,
                             const CountyGeometry& cg) const;
+    /// `du` with `merged` (a union already made: of isochrones and the villages served whole,
+    /// whose boxes are `served_boxes`) and what service_union adds to it. Null `merged`: none.
+    DiscUnion with_union(DiscUnion du, geos::GeomPtr merged, std::vector<std::array<double, 4>> served_boxes,
+                         const CountyGeometry& cg) const;
     /// The area of each village of township `town` inside the discs (into inside_m2, by the
     /// county's village order); a village that `whole` marks (by the same order; none when
     /// empty) counts whole without being measured. Returns the part of the union around the

@@ -2,12 +2,29 @@
 // from the network's searches (coverage::RoadNetwork::reachable_roads).
 #pragma once
 
+#include <algorithm>
 #include <span>
+#include <vector>
 
 #include "coverage/zone.hpp"
 #include "scicov/coverage.hpp"
 
 namespace scicov::gaps {
+
+/// A stretch of road in a county's zone, widened by ra metres at a and rb at b (linearly
+/// between them: the hull of the two discs); a == b is one disc of the larger radius.
+struct Stretch {
+    crs::XY a, b;
+    double ra = 0, rb = 0;
+    double reach() const { return std::max(ra, rb); }
+};
+
+/// The union of the stretches widened (discs of 4 × segments vertices) and of `served`
+/// (polygonal), exact wherever it may meet `near` (prepared; null: everywhere): the stretches
+/// whose widened box misses `near`, and those inside the union of the widest stretches and
+/// `served`, do not reach GEOS's union. Null when there is nothing.
+geos::GeomPtr widened_union(const geos::GeosContext& ctx, std::vector<Stretch> stretches, int segments,
+                            std::vector<geos::GeomPtr> served, const GEOSPreparedGeometry* near);
 
 /// The union of the isochrones of the `sites` of a travel-time rule that may reach the county
 /// (searched from every site within the limit's reach at the network's fastest speed of the
