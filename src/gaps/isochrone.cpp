@@ -1,7 +1,7 @@
 // Isochrone geometry: a stretch of road whose time to spare falls linearly from one end to the
 // other is widened to the union of discs of linearly falling radius along it, which is the convex
 // hull of its two end discs; a point with time to spare is one disc. The county's union of them
-// all is its service area for the type (see docs/travel-time.md).
+// all is its service area for the type (see docs/rules.md, "Isochrones").
 #include "gaps/isochrone.hpp"
 
 #include <algorithm>
