@@ -128,8 +128,9 @@ RoadNetwork::RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds,
     entries.reserve(m_segments.size());
     for (std::size_t s = 0; s < m_segments.size(); ++s) {
         const auto& g = m_segments[s];
-        entries.emplace_back(core::Box2({std::min(g.pa.lon, g.pb.lon), std::min(g.pa.lat, g.pb.lat)},
-                                        {std::max(g.pa.lon, g.pb.lon), std::max(g.pa.lat, g.pb.lat)}),
+        const auto &ga = pa(g), &gb = pb(g);
+        entries.emplace_back(core::Box2({std::min(ga.lon, gb.lon), std::min(ga.lat, gb.lat)},
+                                        {std::max(ga.lon, gb.lon), std::max(ga.lat, gb.lat)}),
                              static_cast<std::int32_t>(s));
     }
     m_tree = core::RTree<Entry>(entries.begin(), entries.end());
@@ -142,6 +143,14 @@ RoadNetwork::RoadNetwork(const VillageIndex& index, const rules::Speeds& speeds,
 }
 
 RoadNetwork::~RoadNetwork() = default;
+
+const crs::LonLat& RoadNetwork::pa(const Segment& s) const {
+    return m_index.inputs().roads[static_cast<std::size_t>(s.road)].points[static_cast<std::size_t>(s.at)];
+}
+
+const crs::LonLat& RoadNetwork::pb(const Segment& s) const {
+    return m_index.inputs().roads[static_cast<std::size_t>(s.road)].points[static_cast<std::size_t>(s.at) + 1];
+}
 
 void RoadNetwork::add_segments(const model::Inputs& in, const rules::Speeds& speeds, const RoadGeometry& roads) {
     const auto& table = speeds.of(m_mode);
@@ -180,7 +189,7 @@ void RoadNetwork::add_segments(const model::Inputs& in, const rules::Speeds& spe
         for (std::size_t i = 0; i + 1 < road.points.size(); ++i) {
             const double seconds = roads.metres[r][i] / mps;
             const auto id = static_cast<std::int32_t>(r);
-            m_segments.push_back(Segment{node(ids[i], id), node(ids[i + 1], id), road.points[i], road.points[i + 1],
+            m_segments.push_back(Segment{node(ids[i], id), node(ids[i + 1], id), id, static_cast<std::int32_t>(i),
                                          forward ? seconds : k_inf, backward ? seconds : k_inf});
         }
     }
@@ -197,8 +206,9 @@ RoadNetwork::Access RoadNetwork::access(crs::LonLat p) const {
         if (core::bg::distance(at, it->first) * k_low > best_m) break;
         const auto& s = m_segments[static_cast<std::size_t>(it->second)];
         // The nearest point of the segment in a local plane around p (metres).
-        const double ax = (s.pa.lon - p.lon) * kx, ay = (s.pa.lat - p.lat) * ky;
-        const double dx = (s.pb.lon - s.pa.lon) * kx, dy = (s.pb.lat - s.pa.lat) * ky;
+        const auto &sa = pa(s), &sb = pb(s);
+        const double ax = (sa.lon - p.lon) * kx, ay = (sa.lat - p.lat) * ky;
+        const double dx = (sb.lon - sa.lon) * kx, dy = (sb.lat - sa.lat) * ky;
         const double len2 = dx * dx + dy * dy;
         const double t = len2 > 0 ? std::clamp(-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
         const double m = std::hypot(ax + t * dx, ay + t * dy);
@@ -209,7 +219,8 @@ RoadNetwork::Access RoadNetwork::access(crs::LonLat p) const {
     }
     if (best.segment >= 0) {
         const auto& s = m_segments[static_cast<std::size_t>(best.segment)];
-        const crs::LonLat q{s.pa.lon + best.t * (s.pb.lon - s.pa.lon), s.pa.lat + best.t * (s.pb.lat - s.pa.lat)};
+        const auto &sa = pa(s), &sb = pb(s);
+        const crs::LonLat q{sa.lon + best.t * (sb.lon - sa.lon), sa.lat + best.t * (sb.lat - sa.lat)};
         best.off_road_s = m_geod.distance_m(p, q) / m_off_road_mps;
     }
     return best;
@@ -269,6 +280,10 @@ void RoadNetwork::build_graph(std::size_t nodes) {
         if (a.segment >= 0) travel(m_first_village + v, village_stop[v], a.off_road_s);
     }
     const auto n = static_cast<std::size_t>(m_first_village) + m_village_access.size();
+    if (n > std::numeric_limits<Vertex>::max() || edges.size() > std::numeric_limits<Vertex>::max()) {
+        throw Error(ErrorKind::input, "roads: " + std::to_string(n) + " vertices and " + std::to_string(edges.size()) +
+                                          " edges are more than the network's 32-bit indices hold");
+    }
     m_graph = Graph(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), times.begin(), n);
 }
 
@@ -426,7 +441,8 @@ void RoadNetwork::pieces_of(std::int32_t segment, std::span<const Access> on_seg
     const auto s = static_cast<std::size_t>(segment);
     const auto& seg = m_segments[s];
     const auto at = [&](double t) {
-        return crs::LonLat{seg.pa.lon + t * (seg.pb.lon - seg.pa.lon), seg.pa.lat + t * (seg.pb.lat - seg.pa.lat)};
+        const auto &sa = pa(seg), &sb = pb(seg);
+        return crs::LonLat{sa.lon + t * (sb.lon - sa.lon), sa.lat + t * (sb.lat - sa.lat)};
     };
     std::vector<Span> spans;
     // From a point at t0 with `spare` seconds, along the segment towards t_end at `per_t` seconds
@@ -516,7 +532,8 @@ void RoadNetwork::reachable_roads(std::span<const crs::LonLat> sites, double lim
         const auto* last = m_stops.data() + m_stop_offsets[s + 1];
         const auto* stop = std::find_if(first, last, [v](const auto& st) { return st.second == v; });
         const double t = stop != last ? stop->first : 0.0;
-        const crs::LonLat p{seg.pa.lon + t * (seg.pb.lon - seg.pa.lon), seg.pa.lat + t * (seg.pb.lat - seg.pa.lat)};
+        const auto &sa = pa(seg), &sb = pb(seg);
+        const crs::LonLat p{sa.lon + t * (sb.lon - sa.lon), sa.lat + t * (sb.lat - sa.lat)};
         out.push_back(Piece{p, p, limit_s - seconds, limit_s - seconds});
     }
 }
