@@ -152,6 +152,11 @@ const crs::LonLat& RoadNetwork::pb(const Segment& s) const {
     return m_index.inputs().roads[static_cast<std::size_t>(s.road)].points[static_cast<std::size_t>(s.at) + 1];
 }
 
+crs::LonLat RoadNetwork::point_at(const Segment& s, double t) const {
+    const auto &a = pa(s), &b = pb(s);
+    return crs::LonLat{a.lon + t * (b.lon - a.lon), a.lat + t * (b.lat - a.lat)};
+}
+
 void RoadNetwork::add_segments(const model::Inputs& in, const rules::Speeds& speeds, const RoadGeometry& roads) {
     const auto& table = speeds.of(m_mode);
     // The mode's vertices are numbered in the order its roads first use them.
@@ -219,9 +224,7 @@ RoadNetwork::Access RoadNetwork::access(crs::LonLat p) const {
     }
     if (best.segment >= 0) {
         const auto& s = m_segments[static_cast<std::size_t>(best.segment)];
-        const auto &sa = pa(s), &sb = pb(s);
-        const crs::LonLat q{sa.lon + best.t * (sb.lon - sa.lon), sa.lat + best.t * (sb.lat - sa.lat)};
-        best.off_road_s = m_geod.distance_m(p, q) / m_off_road_mps;
+        best.off_road_s = m_geod.distance_m(p, point_at(s, best.t)) / m_off_road_mps;
     }
     return best;
 }
@@ -440,10 +443,7 @@ void RoadNetwork::pieces_of(std::int32_t segment, std::span<const Access> on_seg
                             SecondsOf seconds_of, std::vector<Piece>& out, std::vector<Vertex>& widened) const {
     const auto s = static_cast<std::size_t>(segment);
     const auto& seg = m_segments[s];
-    const auto at = [&](double t) {
-        const auto &sa = pa(seg), &sb = pb(seg);
-        return crs::LonLat{sa.lon + t * (sb.lon - sa.lon), sa.lat + t * (sb.lat - sa.lat)};
-    };
+    const auto at = [&](double t) { return point_at(seg, t); };
     std::vector<Span> spans;
     // From a point at t0 with `spare` seconds, along the segment towards t_end at `per_t` seconds
     // per unit of t (the time runs the other way: from the far point towards t0): cut where the
@@ -532,8 +532,7 @@ void RoadNetwork::reachable_roads(std::span<const crs::LonLat> sites, double lim
         const auto* last = m_stops.data() + m_stop_offsets[s + 1];
         const auto* stop = std::find_if(first, last, [v](const auto& st) { return st.second == v; });
         const double t = stop != last ? stop->first : 0.0;
-        const auto &sa = pa(seg), &sb = pb(seg);
-        const crs::LonLat p{sa.lon + t * (sb.lon - sa.lon), sa.lat + t * (sb.lat - sa.lat)};
+        const crs::LonLat p = point_at(seg, t);
         out.push_back(Piece{p, p, limit_s - seconds, limit_s - seconds});
     }
 }

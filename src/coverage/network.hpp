@@ -105,6 +105,8 @@ private:
     };
     const crs::LonLat& pa(const Segment& s) const;
     const crs::LonLat& pb(const Segment& s) const;
+    /// The point a share t of the way from pa to pb (straight in lon/lat).
+    crs::LonLat point_at(const Segment& s, double t) const;
     struct Workspace;
     using Entry = std::pair<core::Box2, std::int32_t>;
 
