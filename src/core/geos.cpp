@@ -176,6 +176,20 @@ GeomPtr GeosContext::unary_union(const GEOSGeometry& g) const {
     return own(GEOSUnaryUnion_r(m_handle, &g), "union");
 }
 
+GeomPtr GeosContext::union_of_parts(std::vector<GeomPtr> parts) const {
+    std::vector<GeomPtr> polygons;
+    polygons.reserve(parts.size());
+    for (auto& p : parts) {
+        if (GEOSGeomTypeId_r(m_handle, p.get()) == GEOS_POLYGON) {
+            polygons.push_back(std::move(p));
+            continue;
+        }
+        for (int i = 0, n = GEOSGetNumGeometries_r(m_handle, p.get()); i < n; ++i)
+            polygons.push_back(clone(*GEOSGetGeometryN_r(m_handle, p.get(), i)));
+    }
+    return unary_union(*collection(GEOS_MULTIPOLYGON, std::move(polygons)));
+}
+
 GeomPtr GeosContext::union_of_tiles(std::vector<GeomPtr> parts) const {
     if (parts.empty()) return collection(GEOS_MULTIPOLYGON, {});
     double sum = 0;

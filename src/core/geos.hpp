@@ -79,6 +79,9 @@ public:
     GeomPtr intersection(const GEOSGeometry& a, const GEOSGeometry& b) const;
     GeomPtr difference(const GEOSGeometry& a, const GEOSGeometry& b) const;
     GeomPtr unary_union(const GEOSGeometry& g) const;
+    /// GEOS's unary union of polygonal parts (polygons or multipolygons, consumed): their
+    /// polygons in one MultiPolygon collection, which may not nest a multipolygon.
+    GeomPtr union_of_parts(std::vector<GeomPtr> parts) const;
     /// The union of polygons that tile without overlapping (villages of a township, pieces of a
     /// partition), as a MultiPolygon; the parts are consumed. GEOS's coverage union (linear in
     /// the edges: it drops the shared ones) is tried first and kept only when its result is

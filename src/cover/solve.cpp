@@ -354,7 +354,9 @@ void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadlin
     // people a plan covers among its equal-cost alternatives are a key of the plan too, and with
     // only 2 × stage 1's CPU the weight stage stopped short on 2,000 × 500 partial covers where the
     // plain PuLP model, given the whole limit per stage, found more weight (docs/benchmarks.md).
-    double seconds =
+    // Both stages get the allowance of the time left here (the weight stage no more than what
+    // the cost stage leaves).
+    const double seconds =
         std::max(tie_break_seconds(stage1.wall(), stage1.cpu(), deadline.remaining()), deadline.remaining() * 0.5);
     Milp m2 = build_set_cover(r, 1.0, true, true, cap);
     if (prices_differ(r)) {
@@ -362,7 +364,6 @@ void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadlin
         out.chosen = std::move(cheapest.chosen);
         out.tie_break_optimal = cheapest.optimal;
         if (!weight || !cheapest.optimal || deadline.expired()) return;
-        seconds = std::max(seconds, deadline.remaining() * 0.5);  // the cost row makes it harder, too
     }
     // m2 maximises the weight of the demands that are not must-cover (must-cover ones are always covered)
     double must_w = 0;

@@ -223,10 +223,8 @@ DiscUnion ZoneGeometry::discs(const CountyGeometry& cg, const SiteTree& tree, st
 DiscUnion ZoneGeometry::service_union(DiscUnion du, std::vector<geos::GeomPtr> parts, Served served,
                                       const CountyGeometry& cg) const {
     if (parts.empty() && served.parts.empty()) return {};
-    for (const auto& p : served.parts)  // their polygons: the collection below is a multipolygon's
-        for (int i = 0, n = GEOSGetNumGeometries_r(m_ctx.handle(), p.get()); i < n; ++i)
-            parts.push_back(m_ctx.clone(*GEOSGetGeometryN_r(m_ctx.handle(), p.get(), i)));
-    auto merged = m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(parts)));
+    for (auto& p : served.parts) parts.push_back(std::move(p));
+    auto merged = m_ctx.union_of_parts(std::move(parts));
     return with_union(std::move(du), std::move(merged), std::move(served.boxes), cg);
 }
 
@@ -289,7 +287,7 @@ double ZoneGeometry::inside_disc(const GEOSGeometry& village, double area_m2, cr
 geos::GeomPtr ZoneGeometry::merge(const std::vector<geos::GeomPtr>& parts) const {
     std::vector<geos::GeomPtr> copies;
     for (const auto& p : parts) copies.push_back(m_ctx.clone(*p));
-    return m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(copies))));
+    return m_ctx.polygonal(*m_ctx.union_of_parts(std::move(copies)));
 }
 
 geos::GeomPtr ZoneGeometry::clip(const GEOSGeometry& service, const std::array<double, 4>& b, double m) const {

@@ -73,19 +73,9 @@ public:
     void grow(std::vector<geos::GeomPtr> parts) {
         if (parts.empty()) return;
         if (m_union) parts.push_back(std::move(m_union));
-        const auto h = m_ctx.handle();
-        std::vector<geos::GeomPtr> polygons;  // the collection below is a multipolygon's
-        for (auto& p : parts) {
-            if (GEOSGeomTypeId_r(h, p.get()) == GEOS_POLYGON) {
-                polygons.push_back(std::move(p));
-                continue;
-            }
-            for (int i = 0, n = GEOSGetNumGeometries_r(h, p.get()); i < n; ++i)
-                polygons.push_back(m_ctx.clone(*GEOSGetGeometryN_r(h, p.get(), i)));
-        }
-        m_union = m_ctx.polygonal(*m_ctx.unary_union(*m_ctx.collection(GEOS_MULTIPOLYGON, std::move(polygons))));
+        m_union = m_ctx.polygonal(*m_ctx.union_of_parts(std::move(parts)));
         m_inside = m_ctx.prepare(*m_union);
-        m_edge = m_ctx.own(GEOSBoundary_r(h, m_union.get()), "isochrone edge");
+        m_edge = m_ctx.own(GEOSBoundary_r(m_ctx.handle(), m_union.get()), "isochrone edge");
         m_near_edge = m_ctx.prepare(*m_edge);
         m_box = m_ctx.bounds(*m_union);
     }
@@ -100,10 +90,8 @@ public:
     bool holds(const Stretch& s) const {
         if (!m_union) return false;
         const double r = s.reach();
-        if (std::min(s.a.x, s.b.x) - r < m_box[0] || std::min(s.a.y, s.b.y) - r < m_box[1] ||
-            std::max(s.a.x, s.b.x) + r > m_box[2] || std::max(s.a.y, s.b.y) + r > m_box[3]) {
-            return false;
-        }
+        const auto b = s.box();
+        if (b[0] < m_box[0] || b[1] < m_box[1] || b[2] > m_box[2] || b[3] > m_box[3]) return false;
         const auto h = m_ctx.handle();
         const auto a = m_ctx.point(s.a.x, s.a.y);
         if (GEOSPreparedContains_r(h, m_inside.get(), a.get()) != 1) return false;
@@ -149,11 +137,8 @@ geos::GeomPtr widened_union(const geos::GeosContext& ctx, std::vector<Stretch> s
     // A stretch whose box (its ends' box widened by its reach) misses `near` cannot meet it.
     if (near != nullptr) {
         std::erase_if(stretches, [&](const Stretch& s) {
-            const double r = s.reach();
-            const auto box =
-                ctx.own(GEOSGeom_createRectangle_r(h, std::min(s.a.x, s.b.x) - r, std::min(s.a.y, s.b.y) - r,
-                                                   std::max(s.a.x, s.b.x) + r, std::max(s.a.y, s.b.y) + r),
-                        "isochrone box");
+            const auto b = s.box();
+            const auto box = ctx.own(GEOSGeom_createRectangle_r(h, b[0], b[1], b[2], b[3]), "isochrone box");
             return GEOSPreparedIntersects_r(h, near, box.get()) != 1;
         });
     }

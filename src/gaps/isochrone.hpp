@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <span>
 #include <vector>
 
@@ -17,6 +18,11 @@ struct Stretch {
     crs::XY a, b;
     double ra = 0, rb = 0;
     double reach() const { return std::max(ra, rb); }
+    /// min x, min y, max x, max y of its ends widened by its reach: the widening lies inside.
+    std::array<double, 4> box() const {
+        const double r = reach();
+        return {std::min(a.x, b.x) - r, std::min(a.y, b.y) - r, std::max(a.x, b.x) + r, std::max(a.y, b.y) + r};
+    }
 };
 
 /// The union of the stretches widened (discs of 4 × segments vertices) and of `served`
