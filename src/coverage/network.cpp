@@ -157,6 +157,10 @@ crs::LonLat RoadNetwork::point_at(const Segment& s, double t) const {
     return crs::LonLat{a.lon + t * (b.lon - a.lon), a.lat + t * (b.lat - a.lat)};
 }
 
+crs::LonLat RoadNetwork::stop_point(const Segment& s, double t) const {
+    return t == 0.0 ? pa(s) : t == 1.0 ? pb(s) : point_at(s, t);
+}
+
 void RoadNetwork::add_segments(const model::Inputs& in, const rules::Speeds& speeds, const RoadGeometry& roads) {
     const auto& table = speeds.of(m_mode);
     // The mode's vertices are numbered in the order its roads first use them.
@@ -443,7 +447,7 @@ void RoadNetwork::pieces_of(std::int32_t segment, std::span<const Access> on_seg
                             SecondsOf seconds_of, std::vector<Piece>& out, std::vector<Vertex>& widened) const {
     const auto s = static_cast<std::size_t>(segment);
     const auto& seg = m_segments[s];
-    const auto at = [&](double t) { return point_at(seg, t); };
+    const auto at = [&](double t) { return stop_point(seg, t); };
     std::vector<Span> spans;
     // From a point at t0 with `spare` seconds, along the segment towards t_end at `per_t` seconds
     // per unit of t (the time runs the other way: from the far point towards t0): cut where the
@@ -532,7 +536,7 @@ void RoadNetwork::reachable_roads(std::span<const crs::LonLat> sites, double lim
         const auto* last = m_stops.data() + m_stop_offsets[s + 1];
         const auto* stop = std::find_if(first, last, [v](const auto& st) { return st.second == v; });
         const double t = stop != last ? stop->first : 0.0;
-        const crs::LonLat p = point_at(seg, t);
+        const crs::LonLat p = stop_point(seg, t);
         out.push_back(Piece{p, p, limit_s - seconds, limit_s - seconds});
     }
 }

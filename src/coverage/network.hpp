@@ -107,6 +107,9 @@ private:
     const crs::LonLat& pb(const Segment& s) const;
     /// The point a share t of the way from pa to pb (straight in lon/lat).
     crs::LonLat point_at(const Segment& s, double t) const;
+    /// point_at, but a segment's ends exactly (t = 0, 1): the isochrone's pieces meet at road
+    /// vertices at bit-equal points (gaps::widened_union joins them there).
+    crs::LonLat stop_point(const Segment& s, double t) const;
     struct Workspace;
     using Entry = std::pair<core::Box2, std::int32_t>;
 

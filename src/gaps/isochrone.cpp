@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <tuple>
 
 #include "core/rtree.hpp"
 #include "coverage/network.hpp"
@@ -28,6 +29,9 @@ public:
             m_unit.push_back(std::sin(angle));
         }
     }
+    std::size_t vertices() const noexcept { return m_unit.size() / 2 - 1; }
+    /// Vertex k of the disc of radius r around c.
+    crs::XY vertex(crs::XY c, double r, std::size_t k) const { return {c.x + r * m_unit[2 * k], c.y + r * m_unit[2 * k + 1]}; }
     /// The closed ring of the disc of radius r around (x, y), appended to xy.
     void ring(double x, double y, double r, std::vector<double>& xy) const {
         for (std::size_t k = 0; k < m_unit.size(); k += 2) {
@@ -35,31 +39,49 @@ public:
             xy.push_back(y + r * m_unit[k + 1]);
         }
     }
+    /// k when p is vertex k of the disc of radius r around c, bit for bit; else none (-1).
+    std::ptrdiff_t index_of(crs::XY c, double r, const core::Point2& p) const {
+        const double step = 2.0 * M_PI / static_cast<double>(vertices());
+        auto k = std::lround(std::atan2(p.get<1>() - c.y, p.get<0>() - c.x) / step);
+        const auto n = static_cast<long>(vertices());
+        k = ((k % n) + n) % n;
+        const auto v = vertex(c, r, static_cast<std::size_t>(k));
+        return v.x == p.get<0>() && v.y == p.get<1>() ? k : -1;
+    }
 
 private:
     std::vector<double> m_unit;
 };
 
-/// The hull of a stretch's two discs (one disc when its ends coincide); null when it has no
-/// width. Boost.Geometry's convex hull of both rings' points: GEOS's spends most of its time
-/// removing duplicate points first (55 against 23 µs a stretch on the sample's ten cities).
-geos::GeomPtr widened(const geos::GeosContext& ctx, const Discs& discs, const Stretch& s) {
-    std::vector<double> xy;
-    if (s.a.x == s.b.x && s.a.y == s.b.y) {
-        if (!(s.reach() > 0)) return nullptr;
-        discs.ring(s.a.x, s.a.y, s.reach(), xy);
-        return ctx.polygon(xy);
-    }
-    discs.ring(s.a.x, s.a.y, s.ra, xy);
-    discs.ring(s.b.x, s.b.y, s.rb, xy);
+using Ring = core::bg::model::ring<core::Point2>;
+
+/// The convex hull of a stretch's two discs (Boost.Geometry's: GEOS's spends most of its time
+/// removing duplicate points first, 55 against 23 µs a stretch on the sample's ten cities), with
+/// which of its vertices are vertices of the disc at a (the rest are the disc's at b).
+struct Hull {
+    Ring ring;  ///< closed
+    std::vector<std::uint8_t> of_a;  ///< per vertex of the ring but the closing one
+};
+Hull hull(const Discs& discs, const Stretch& s) {
     core::bg::model::multi_point<core::Point2> points;
-    points.reserve(xy.size() / 2);
-    for (std::size_t k = 0; k < xy.size(); k += 2) points.emplace_back(xy[k], xy[k + 1]);
-    core::bg::model::ring<core::Point2> hull;
-    core::bg::convex_hull(points, hull);
-    if (hull.size() < 4) return nullptr;  // a line or a point
-    xy.clear();
-    for (const auto& p : hull) xy.insert(xy.end(), {p.get<0>(), p.get<1>()});
+    const auto n = discs.vertices();
+    points.reserve(2 * n);
+    for (const auto& [c, r] : {std::pair(s.a, s.ra), std::pair(s.b, s.rb)})
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto v = discs.vertex(c, r, k);
+            points.emplace_back(v.x, v.y);
+        }
+    Hull h;
+    core::bg::convex_hull(points, h.ring);
+    for (std::size_t i = 0; i + 1 < h.ring.size(); ++i) h.of_a.push_back(discs.index_of(s.a, s.ra, h.ring[i]) >= 0);
+    return h;
+}
+
+geos::GeomPtr polygon(const geos::GeosContext& ctx, const Ring& ring) {
+    if (ring.size() < 4) return nullptr;  // a line or a point
+    std::vector<double> xy;
+    xy.reserve(2 * ring.size());
+    for (const auto& p : ring) xy.insert(xy.end(), {p.get<0>(), p.get<1>()});
     return ctx.polygon(xy);
 }
 
@@ -129,6 +151,48 @@ private:
     std::array<double, 4> m_box{};
 };
 
+/// The discs the stretches start from (and the point pieces'), by centre and radius: every
+/// stretch from one road vertex starts with the same disc there, and the stretches that end at
+/// it end with a disc no larger.
+class Centres {
+public:
+    explicit Centres(std::span<const Stretch> stretches) {
+        for (std::size_t i = 0; i < stretches.size(); ++i)
+            m_keys.push_back(Key{stretches[i].a.x, stretches[i].a.y, stretches[i].ra, static_cast<std::int32_t>(i)});
+        std::sort(m_keys.begin(), m_keys.end());
+        m_of.resize(stretches.size());
+        for (std::size_t k = 0; k < m_keys.size(); ++k) {
+            if (k == 0 || !same(m_keys[k - 1], m_keys[k])) m_first.push_back(k);
+            m_of[static_cast<std::size_t>(m_keys[k].stretch)] = m_first.size() - 1;
+        }
+    }
+    std::size_t size() const noexcept { return m_first.size(); }
+    /// The disc stretch i starts with.
+    std::size_t of(std::size_t stretch) const { return m_of[stretch]; }
+    crs::XY centre(std::size_t d) const { return {m_keys[m_first[d]].x, m_keys[m_first[d]].y}; }
+    double radius(std::size_t d) const { return m_keys[m_first[d]].r; }
+    /// The discs centred at p (bit for bit), any radius.
+    template <class F>
+    void at(crs::XY p, F f) const {
+        auto k = std::lower_bound(m_keys.begin(), m_keys.end(), Key{p.x, p.y, -1.0, -1});
+        for (; k != m_keys.end() && k->x == p.x && k->y == p.y; ++k) {
+            const auto d = m_of[static_cast<std::size_t>(k->stretch)];
+            if (m_first[d] == static_cast<std::size_t>(k - m_keys.begin())) f(d);
+        }
+    }
+
+private:
+    struct Key {
+        double x, y, r;
+        std::int32_t stretch;
+        bool operator<(const Key& o) const { return std::tie(x, y, r, stretch) < std::tie(o.x, o.y, o.r, o.stretch); }
+    };
+    static bool same(const Key& p, const Key& q) { return p.x == q.x && p.y == q.y && p.r == q.r; }
+    std::vector<Key> m_keys;
+    std::vector<std::size_t> m_first;
+    std::vector<std::size_t> m_of;
+};
+
 }  // namespace
 
 geos::GeomPtr widened_union(const geos::GeosContext& ctx, std::vector<Stretch> stretches, int segments,
@@ -142,6 +206,12 @@ geos::GeomPtr widened_union(const geos::GeosContext& ctx, std::vector<Stretch> s
             return GEOSPreparedIntersects_r(h, near, box.get()) != 1;
         });
     }
+    for (auto& s : stretches) {  // the wider end first
+        if (s.rb > s.ra) {
+            std::swap(s.a, s.b);
+            std::swap(s.ra, s.rb);
+        }
+    }
     // Two rounds. First the widest (the discs walked straight across from the sites) with the
     // villages served whole; then every other stretch that does not lie inside their union. Most
     // of an isochrone's stretches lie deep inside it; GEOS's union would spend as much on each of
@@ -153,14 +223,59 @@ geos::GeomPtr widened_union(const geos::GeosContext& ctx, std::vector<Stretch> s
     Core core(ctx);
     std::vector<geos::GeomPtr> parts = std::move(served);
     const double widest = stretches.empty() ? 0.0 : stretches.front().reach();
+    std::vector<std::uint8_t> held(stretches.size(), 0);
     std::size_t next = 0;
-    for (; next < stretches.size() && stretches[next].reach() >= widest; ++next)
-        if (auto part = widened(ctx, discs, stretches[next])) parts.push_back(std::move(part));
+    for (; next < stretches.size() && stretches[next].reach() >= widest; ++next) {
+        held[next] = 1;
+        if (auto part = polygon(ctx, hull(discs, stretches[next]).ring)) parts.push_back(std::move(part));
+    }
     core.grow(std::move(parts));
     parts.clear();
-    for (; next < stretches.size(); ++next) {
-        if (core.holds(stretches[next])) continue;
-        if (auto part = widened(ctx, discs, stretches[next])) parts.push_back(std::move(part));
+    for (auto i = next; i < stretches.size(); ++i) held[i] = core.holds(stretches[i]) ? 1 : 0;
+
+    // The rest, each stretch's hull without its disc at a where a stretch ending at a holds
+    // that disc. The chord between the hull's first and last vertex of the disc at a is a
+    // diagonal of the hull: it cuts the hull into the disc's cap (inside the disc) and the rest,
+    // and only the rest enters. A stretch from a wider disc that ends at a with a disc no
+    // smaller holds it (along a road: where the search came from); that stretch's own disc is
+    // held likewise or enters with it, and each step of the chain widens, so the chain ends.
+    // Along a road every stretch but the first enters as about half its hull. "No smaller" is
+    // taken within 1e-12 of the radius and 1 nm: the two ends of one road vertex are the same
+    // time summed in another order, so the disc at b may stand out of the hull by that much.
+    const Centres centres(stretches);
+    std::vector<std::uint8_t> provided(centres.size(), 0);
+    for (const auto& s : stretches) {
+        if (s.a.x == s.b.x && s.a.y == s.b.y) continue;
+        centres.at(s.b, [&](std::size_t d) {
+            const double r = centres.radius(d);
+            if (s.ra > r && s.rb >= r * (1 - 1e-12) - 1e-9) provided[d] = 1;
+        });
+    }
+    for (std::size_t i = next; i < stretches.size(); ++i) {
+        const auto& s = stretches[i];
+        if (held[i] != 0) continue;
+        const bool start_held = provided[centres.of(i)] != 0;
+        if (s.a.x == s.b.x && s.a.y == s.b.y) {
+            if (start_held || !(s.ra > 0)) continue;
+            std::vector<double> xy;
+            discs.ring(s.a.x, s.a.y, s.ra, xy);
+            parts.push_back(ctx.polygon(xy));
+            continue;
+        }
+        auto hl = hull(discs, s);
+        if (!start_held) {
+            if (auto part = polygon(ctx, hl.ring)) parts.push_back(std::move(part));
+            continue;
+        }
+        const auto m = hl.of_a.size();
+        Ring piece;
+        for (std::size_t k = 0; k < m; ++k) {
+            const bool of_a = hl.of_a[k] != 0;
+            if (!of_a || hl.of_a[(k + m - 1) % m] == 0 || hl.of_a[(k + 1) % m] == 0) piece.push_back(hl.ring[k]);
+        }
+        if (piece.size() < 3) continue;  // the disc at a holds it all
+        piece.push_back(piece.front());
+        if (auto part = polygon(ctx, piece)) parts.push_back(std::move(part));
     }
     core.grow(std::move(parts));
     return core.take();

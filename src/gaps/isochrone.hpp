@@ -28,7 +28,8 @@ struct Stretch {
 /// The union of the stretches widened (discs of 4 × segments vertices) and of `served`
 /// (polygonal), exact wherever it may meet `near` (prepared; null: everywhere): the stretches
 /// whose widened box misses `near`, and those inside the union of the widest stretches and
-/// `served`, do not reach GEOS's union. Null when there is nothing.
+/// `served`, do not reach GEOS's union, and a stretch starting at a point where another ends
+/// with a disc at least as wide enters without its own disc there. Null when there is nothing.
 geos::GeomPtr widened_union(const geos::GeosContext& ctx, std::vector<Stretch> stretches, int segments,
                             std::vector<geos::GeomPtr> served, const GEOSPreparedGeometry* near);
 

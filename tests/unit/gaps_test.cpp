@@ -370,4 +370,18 @@ TEST_CASE("gaps: the union of widened stretches leaves out only what lies inside
             CHECK(ctx.area(*with) == Approx(area + 1e6).epsilon(1e-9));
         }
     }
+    // Where a stretch ends with a narrower disc than the one the next starts with (the vertex was
+    // reached sooner another way), the next keeps its own disc: here its back half sticks out of
+    // the first stretch's hull by a 20 m crescent. And where the ends match, the union is the same.
+    for (const double rb : {380.0, 400.0}) {
+        CAPTURE(rb);
+        const std::vector<gaps::Stretch> bend{gaps::Stretch{{1'000, -1'000}, {1'000, 0}, 500, rb},
+                                              gaps::Stretch{{1'000, 0}, {2'000, 0}, 400, 100},
+                                              gaps::Stretch{{2'000, 0}, {2'000, 800}, 100, 0}};
+        const auto plain = plain_union(ctx, bend);
+        const auto fast = gaps::widened_union(ctx, bend, 32, {}, nullptr);
+        REQUIRE(fast);
+        CHECK(ctx.area(*fast) == Approx(ctx.area(*plain)).epsilon(1e-9));
+        CHECK(ctx.area(*ctx.difference(*plain, *fast)) < 1e-3);
+    }
 }
