@@ -31,7 +31,9 @@ public:
     }
     std::size_t vertices() const noexcept { return m_unit.size() / 2 - 1; }
     /// Vertex k of the disc of radius r around c.
-    crs::XY vertex(crs::XY c, double r, std::size_t k) const { return {c.x + r * m_unit[2 * k], c.y + r * m_unit[2 * k + 1]}; }
+    crs::XY vertex(crs::XY c, double r, std::size_t k) const {
+        return {c.x + r * m_unit[2 * k], c.y + r * m_unit[2 * k + 1]};
+    }
     /// The closed ring of the disc of radius r around (x, y), appended to xy.
     void ring(double x, double y, double r, std::vector<double>& xy) const {
         for (std::size_t k = 0; k < m_unit.size(); k += 2) {
@@ -59,7 +61,7 @@ using Ring = core::bg::model::ring<core::Point2>;
 /// removing duplicate points first, 55 against 23 µs a stretch on the sample's ten cities), with
 /// which of its vertices are vertices of the disc at a (the rest are the disc's at b).
 struct Hull {
-    Ring ring;  ///< closed
+    Ring ring;                       ///< closed
     std::vector<std::uint8_t> of_a;  ///< per vertex of the ring but the closing one
 };
 Hull hull(const Discs& discs, const Stretch& s) {
