@@ -115,9 +115,11 @@ struct Options {
 class Rule {
 public:
     Rule(const rules::FacilityType& type, const VillageIndex& index, const Options& options);
-    /// A travel-time rule over `network` (built for the rule's mode; required for such a rule).
+    /// A travel-time rule: over `network`, built for the rule's mode; or, when the mode's roads
+    /// cannot beat walking straight across (roads_can_beat_straight, network null), straight
+    /// across at `speeds`' off-road speed, which is then the same time.
     Rule(const rules::FacilityType& type, const VillageIndex& index, const Options& options,
-         std::shared_ptr<const RoadNetwork> network);
+         const rules::Speeds& speeds, std::shared_ptr<const RoadNetwork> network);
 
     const std::string& type() const noexcept { return m_type; }
     const rules::CoverageRule& rule() const noexcept { return m_rule; }
@@ -126,8 +128,13 @@ public:
     bool area_share() const noexcept { return has_discs() && m_rule.min_area_fraction.has_value(); }
     int circle_segments() const noexcept { return m_circle_segments; }
     bool travel_time() const noexcept { return m_rule.kind == rules::CoverageKind::travel_time; }
-    /// The road network of a travel-time rule (null for other kinds): gaps draws its isochrones.
+    /// The road network of a travel-time rule (null for other kinds, and where the roads cannot
+    /// beat walking straight across): gaps draws its isochrones.
     const RoadNetwork* network() const noexcept { return m_network.get(); }
+    /// A travel-time rule whose times are straight-line times at the off-road speed: its reach is
+    /// the geodesic circle of straight_radius_m() and its service areas are discs of that radius.
+    bool straight_across() const noexcept { return travel_time() && !m_network; }
+    double straight_radius_m() const noexcept { return m_rule.minutes * 60.0 * m_off_road_mps; }
 
     /// The villages each site covers on its own (see above), ascending per site. Safe to call from
     /// several threads at once; `threads` spreads one call's sites (0: one per core).
@@ -146,7 +153,8 @@ private:
     rules::CoverageRule m_rule;
     const VillageIndex* m_index;
     int m_circle_segments;
-    std::shared_ptr<const RoadNetwork> m_network;  ///< travel-time rules only
+    std::shared_ptr<const RoadNetwork> m_network;  ///< travel-time rules whose roads may beat walking straight
+    double m_off_road_mps = 0;                     ///< travel-time rules only
 };
 
 /// Nearest-site distances: for every village, the geodesic distance from its representative point

@@ -37,9 +37,13 @@ Coverage compute(const VillageIndex& index, const rules::Rules& rules, const Opt
     cov.facility_village = locate_facilities(index, diagnostics, options.threads);
     reporter.step("locating facilities", 1.0);
     // A network per travel mode the rules use, the modes built side by side.
+    // Not for a mode whose roads cannot beat walking straight across: its times are straight-line
+    // times (roads_can_beat_straight), and its network would be built for nothing.
     std::vector<rules::TravelMode> modes;
     for (const auto& type : rules.types) {
-        if (type.rule.kind == rules::CoverageKind::travel_time &&
+        if (type.rule.kind != rules::CoverageKind::travel_time) continue;
+        require_roads(inputs);
+        if (roads_can_beat_straight(rules.speeds, type.rule.mode) &&
             std::find(modes.begin(), modes.end(), type.rule.mode) == modes.end()) {
             modes.push_back(type.rule.mode);
         }
@@ -49,8 +53,11 @@ Coverage compute(const VillageIndex& index, const rules::Rules& rules, const Opt
     for (std::size_t t = 0; t < rules.types.size(); ++t) {
         const auto& type = rules.types[t];
         std::shared_ptr<const RoadNetwork> network;
-        if (type.rule.kind == rules::CoverageKind::travel_time) network = networks.at(type.rule.mode);
-        TypeCoverage tc{Rule(type, index, options, std::move(network)), {}, {}, {}, {}, {}};
+        if (const auto it = networks.find(type.rule.mode);
+            type.rule.kind == rules::CoverageKind::travel_time && it != networks.end()) {
+            network = it->second;
+        }
+        TypeCoverage tc{Rule(type, index, options, rules.speeds, std::move(network)), {}, {}, {}, {}, {}};
         auto& sites = sites_of[t];
         std::vector<crs::LonLat> locations;
         for (std::size_t i = 0; i < inputs.facilities.size(); ++i) {

@@ -385,14 +385,7 @@ void RoadNetwork::reach(crs::LonLat site, const Geocentric& at, double limit_s, 
     search(starts, limit_s, [&](Vertex v, double seconds) {
         if (v >= m_first_village) out.push_back(Reached{static_cast<std::int32_t>(v - m_first_village), seconds});
     });
-    // Straight across at the off-road speed.
-    std::vector<std::int32_t> near;
-    m_index.villages_within(site, at, limit_s * m_off_road_mps, near);
-    const auto& villages = m_index.inputs().villages;
-    for (auto v : near) {
-        const double seconds = m_geod.distance_m(villages[static_cast<std::size_t>(v)].rep, site) / m_off_road_mps;
-        if (seconds <= limit_s) out.push_back(Reached{v, seconds});
-    }
+    straight_reach(m_index, m_geod, site, at, limit_s, m_off_road_mps, out);
     std::sort(out.begin(), out.end(), [](const Reached& a, const Reached& b) {
         return std::pair(a.village, a.seconds) < std::pair(b.village, b.seconds);
     });
@@ -541,15 +534,32 @@ void RoadNetwork::reachable_roads(std::span<const crs::LonLat> sites, double lim
     }
 }
 
-namespace {
+void straight_reach(const VillageIndex& index, const crs::Geodesic& geod, crs::LonLat site, const Geocentric& at,
+                    double limit_s, double mps, std::vector<RoadNetwork::Reached>& out) {
+    std::vector<std::int32_t> near;
+    index.villages_within(site, at, limit_s * mps, near);
+    const auto& villages = index.inputs().villages;
+    for (auto v : near) {
+        const double seconds = geod.distance_m(villages[static_cast<std::size_t>(v)].rep, site) / mps;
+        if (seconds <= limit_s) out.push_back(RoadNetwork::Reached{v, seconds});
+    }
+}
 
-void need_roads(const model::Inputs& in) {
+bool roads_can_beat_straight(const rules::Speeds& speeds, rules::TravelMode mode) {
+    if (mode == rules::TravelMode::drive) return true;
+    const auto& table = speeds.of(mode);
+    return std::any_of(table.begin(), table.end(), [&](const auto& c) { return c.second > speeds.off_road_kmh; });
+}
+
+void require_roads(const model::Inputs& in) {
     if (in.roads.empty()) {
         throw Error(
             ErrorKind::input,
             "travel-time rules need roads: a 'roads' line layer in the inputs, or --layer roads=DATASET[:LAYER]");
     }
 }
+
+namespace {
 
 void warn_unknown_classes(const RoadNetwork& network, const model::Inputs& in, Diagnostics& diagnostics) {
     if (network.unknown_classes().empty()) return;
@@ -579,7 +589,7 @@ std::map<rules::TravelMode, std::shared_ptr<const RoadNetwork>> build_networks(
     std::map<rules::TravelMode, std::shared_ptr<const RoadNetwork>> out;
     if (modes.empty()) return out;
     const auto& in = index.inputs();
-    need_roads(in);
+    require_roads(in);
     const RoadGeometry roads = road_geometry(in, threads);
     std::vector<std::shared_ptr<const RoadNetwork>> built(modes.size());
     core::parallel_for_ranges(modes.size(), 1, threads, [&] {

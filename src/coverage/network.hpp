@@ -153,6 +153,21 @@ private:
     mutable std::vector<std::unique_ptr<Workspace>> m_pool;
 };
 
+/// Whether any road may be quicker than walking straight across for `mode`: when none is (every
+/// class of the mode's table at most the off-road speed; drive never, as a road's maxspeed may
+/// exceed its class's), no road path beats the straight line (its legs are geodesics, so their
+/// sum is no shorter), travel times are straight-line times at the off-road speed and a site's
+/// isochrone is its disc: coverage::Rule then needs no network.
+bool roads_can_beat_straight(const rules::Speeds& speeds, rules::TravelMode mode);
+
+/// Throws Error(input) naming the missing layer when there are no roads (travel-time rules).
+void require_roads(const model::Inputs& in);
+
+/// The villages whose time straight across to `site` (geocentric `at`) at `mps` is at most
+/// limit_s, appended to `out` with their seconds.
+void straight_reach(const VillageIndex& index, const crs::Geodesic& geod, crs::LonLat site, const Geocentric& at,
+                    double limit_s, double mps, std::vector<RoadNetwork::Reached>& out);
+
 /// The networks of several modes (build_network for each), built side by side on up to `threads`
 /// threads from one measurement of the roads; warnings in the order of `modes`.
 std::map<rules::TravelMode, std::shared_ptr<const RoadNetwork>> build_networks(

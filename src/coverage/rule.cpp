@@ -82,16 +82,22 @@ private:
 }  // namespace
 
 Rule::Rule(const rules::FacilityType& type, const VillageIndex& index, const Options& options)
-    : Rule(type, index, options, nullptr) {}
+    : Rule(type, index, options, rules::Speeds{}, nullptr) {
+    if (travel_time()) throw Error(ErrorKind::internal, "travel-time rule of type '" + m_type + "' without speeds");
+}
 
 Rule::Rule(const rules::FacilityType& type, const VillageIndex& index, const Options& options,
-           std::shared_ptr<const RoadNetwork> network)
+           const rules::Speeds& speeds, std::shared_ptr<const RoadNetwork> network)
     : m_type(type.key),
       m_rule(type.rule),
       m_index(&index),
       m_circle_segments(options.circle_segments),
-      m_network(std::move(network)) {
-    if (travel_time() && (!m_network || m_network->mode() != m_rule.mode)) {
+      m_network(std::move(network)),
+      m_off_road_mps(speeds.off_road_kmh / 3.6) {
+    if (!travel_time()) return;
+    const bool needs_network = roads_can_beat_straight(speeds, m_rule.mode);
+    if (needs_network != static_cast<bool>(m_network) || (m_network && m_network->mode() != m_rule.mode) ||
+        !(m_off_road_mps > 0)) {
         throw Error(ErrorKind::internal, "travel-time rule of type '" + m_type + "' without its road network");
     }
 }
@@ -100,7 +106,14 @@ std::vector<double> Rule::nearest_minutes(std::span<const Site> sites, std::span
     if (!travel_time()) throw Error(ErrorKind::internal, "nearest_minutes: type '" + m_type + "' is not travel time");
     std::vector<crs::LonLat> locations;
     for (const auto& s : sites) locations.push_back(s.location);
-    auto out = m_network->nearest_s(locations, straight_m);
+    std::vector<double> out;
+    if (m_network) {
+        out = m_network->nearest_s(locations, straight_m);
+    } else {
+        out = straight_m.empty() ? nearest_distance_m(m_index->inputs(), locations, 1)
+                                 : std::vector<double>(straight_m.begin(), straight_m.end());
+        for (auto& t : out) t /= m_off_road_mps;
+    }
     for (auto& t : out) t /= 60.0;
     return out;
 }
@@ -144,6 +157,7 @@ Incidence Rule::reach(std::span<const Site> sites, std::span<const Geocentric> s
         if (at == sorted.end() || *at != home) sorted.insert(at, home);
     };
     std::vector<RoadNetwork::Reached> reached;
+    const crs::Geodesic geod;
     std::unique_ptr<DiscReach> discs;
     if (area_share()) discs = std::make_unique<DiscReach>(*m_index, m_rule, m_circle_segments);
     for (std::size_t i = 0; i < sites.size(); ++i) {
@@ -171,7 +185,13 @@ Incidence Rule::reach(std::span<const Site> sites, std::span<const Geocentric> s
                 }
                 break;
             case rules::CoverageKind::travel_time:
-                m_network->reach(sites[i].location, sites_geocentric[i], m_rule.minutes * 60.0, reached);
+                if (m_network) {
+                    m_network->reach(sites[i].location, sites_geocentric[i], m_rule.minutes * 60.0, reached);
+                } else {  // ascending by village, as villages_within finds them
+                    reached.clear();
+                    straight_reach(*m_index, geod, sites[i].location, sites_geocentric[i], m_rule.minutes * 60.0,
+                                   m_off_road_mps, reached);
+                }
                 found.clear();
                 for (const auto& r : reached) found.push_back(r.village);  // sorted by village
                 add_own_village(found, home);

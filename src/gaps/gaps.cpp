@@ -130,11 +130,14 @@ private:
     geos::GeomPtr disc_gaps(const std::string& code, const CountyGeometry& cg, std::size_t t, CountyResult& out) {
         const auto& ctx = m_geo.ctx();
         const auto& rule = m_sh.cov.types[t].rule;
-        const detail::DiscShape shape(rule.rule().radius_m, rule.circle_segments());
+        // A travel-time rule whose roads cannot beat walking straight across serves discs.
+        const detail::DiscShape shape(rule.straight_across() ? rule.straight_radius_m() : rule.rule().radius_m,
+                                      rule.circle_segments());
         const std::vector<std::uint8_t> own = own_villages(cg, t);
         auto served = m_geo.served(cg, own);
-        auto du = rule.travel_time() ? isochrones(m_geo, cg, rule, m_sh.trees[t], m_sh.sites[t], std::move(served))
-                                     : m_geo.discs(cg, m_sh.trees[t], m_sh.sites[t], shape, std::move(served));
+        auto du = rule.network() != nullptr
+                      ? isochrones(m_geo, cg, rule, m_sh.trees[t], m_sh.sites[t], std::move(served))
+                      : m_geo.discs(cg, m_sh.trees[t], m_sh.sites[t], shape, std::move(served));
         auto& fraction = m_result.covered_fraction[t];
         std::vector<double> inside(cg.villages.size(), 0.0), gap_area(cg.villages.size());
         for (std::size_t i = 0; i < cg.towns.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/geos.hpp"
+#include "coverage/network.hpp"
 #include "coverage/zone.hpp"
 #include "crs/geodesic.hpp"
 #include "scicov/coverage.hpp"
@@ -313,7 +314,7 @@ TEST_CASE("travel time: exact minutes on a hand-computed network, bridges and on
     Diagnostics diag;
     const auto network = coverage::build_network(index, road_speeds(), rules::TravelMode::drive, diag);
     CHECK(diag.issues().empty());
-    const coverage::Rule rule(test::tiny_type("base", travel_rule(30)), index, options, network);
+    const coverage::Rule rule(test::tiny_type("base", travel_rule(30)), index, options, road_speeds(), network);
     const std::vector<coverage::Site> f{{in.facilities[0].location, 0}};
     const auto minutes = rule.nearest_minutes(f);
 
@@ -340,7 +341,7 @@ TEST_CASE("travel time: exact minutes on a hand-computed network, bridges and on
 
     SECTION("reach: villages within the limit, from facilities and candidates alike") {
         CHECK(list(rule.reach(f).of(0)) == std::vector<std::int32_t>{0, 1});
-        const coverage::Rule longer(test::tiny_type("base", travel_rule(45)), index, options, network);
+        const coverage::Rule longer(test::tiny_type("base", travel_rule(45)), index, options, road_speeds(), network);
         CHECK(list(longer.reach(f).of(0)) == std::vector<std::int32_t>{0, 1, 3});
         // A site at V5: V1 and V2 drive east on R1b to it (20 and 10 min); V4 takes 10 + 18 + 10.
         const std::vector<coverage::Site> at_v5{{at_m(25'000, 5'000), 4}};
@@ -363,11 +364,52 @@ TEST_CASE("travel time: exact minutes on a hand-computed network, bridges and on
     SECTION("walking ignores one-way roads") {
         const auto walk = coverage::build_network(index, road_speeds(), rules::TravelMode::walk, diag);
         const coverage::Rule on_foot(test::tiny_type("base", travel_rule(30, rules::TravelMode::walk)), index, options,
-                                     walk);
+                                     road_speeds(), walk);
         const auto walked = on_foot.nearest_minutes(f);
         // V5 walks west on R1b: 23 km at 12 km/h (115 min; round by R6 265 min, straight 230 min).
         CHECK(walked[4] == Approx(minutes_along({{25'000, 5'000}, {15'000, 5'000}, {2'000, 5'000}}, 12)).epsilon(1e-9));
         CHECK(walked[0] == Approx(15).epsilon(1e-3));
+    }
+}
+
+TEST_CASE("travel time: where no road beats walking straight across, times are straight-line times", "[coverage]") {
+    const auto in = road_world();
+    const coverage::VillageIndex index(in);
+    const coverage::Options options{1, 32};
+    rules::Speeds slow = road_speeds();
+    slow.walk = {{"primary", 6.0}, {"tertiary", 6.0}, {"residential", 3.0}};  // none quicker than 6 km/h off road
+    CHECK_FALSE(coverage::roads_can_beat_straight(slow, rules::TravelMode::walk));
+    CHECK(coverage::roads_can_beat_straight(road_speeds(), rules::TravelMode::walk));
+    CHECK(coverage::roads_can_beat_straight(slow, rules::TravelMode::drive));  // a maxspeed may beat it
+    const auto type = test::tiny_type("e_station", travel_rule(40, rules::TravelMode::walk));
+    const coverage::Rule straight(type, index, options, slow, nullptr);
+    CHECK(straight.straight_across());
+    CHECK(straight.straight_radius_m() == Approx(4'000).epsilon(1e-12));
+    CHECK_THROWS(coverage::Rule(type, index, options, road_speeds(), nullptr));  // there roads may be quicker
+    // The network walked anyway gives the same villages and minutes from sites all over the world.
+    Diagnostics diag;
+    const auto walk = coverage::build_network(index, slow, rules::TravelMode::walk, diag);
+    std::vector<coverage::Site> sites;
+    for (int i = 0; i < 300; ++i) sites.push_back({at_m((i * 137) % 30'000, (i * 211) % 20'000), -1});
+    const auto reach = straight.reach(sites, 1);
+    std::vector<crs::LonLat> locations;
+    for (const auto& s : sites) locations.push_back(s.location);
+    const auto at = index.geocentric(locations);
+    std::vector<coverage::RoadNetwork::Reached> walked;
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        walk->reach(sites[i].location, at[i], 40 * 60.0, walked);
+        std::vector<std::int32_t> villages;
+        for (const auto& r : walked) villages.push_back(r.village);
+        CHECK(list(reach.of(i)) == villages);
+        found += villages.size();
+    }
+    CHECK(found > 50);
+    for (std::size_t k = 0; k < sites.size(); k += 60) {
+        const std::vector<coverage::Site> one{sites[k]};
+        const auto minutes = straight.nearest_minutes(one);
+        const auto seconds = walk->nearest_s(std::vector<crs::LonLat>{sites[k].location});
+        for (std::size_t v = 0; v < minutes.size(); ++v) CHECK(minutes[v] == Approx(seconds[v] / 60).epsilon(1e-12));
     }
 }
 
@@ -400,7 +442,7 @@ TEST_CASE("travel time: searches on several threads at once give what one thread
     const coverage::Options options{2, 32};
     Diagnostics diag;
     const auto network = coverage::build_network(index, road_speeds(), rules::TravelMode::drive, diag);
-    const coverage::Rule rule(test::tiny_type("base", travel_rule(25)), index, options, network);
+    const coverage::Rule rule(test::tiny_type("base", travel_rule(25)), index, options, road_speeds(), network);
     // 5000 sites over the world (more than one chunk of Rule::reach), searched sharing the
     // network's pool of workspaces.
     std::vector<coverage::Site> sites;
