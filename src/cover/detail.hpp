@@ -164,6 +164,14 @@ enum class MilpEngine { automatic, branch_and_bound, cbc_main };
 MilpResult solve_milp(const Milp& milp, std::optional<double> cutoff, double seconds, double relative_gap,
                       double absolute_gap, int seed, int max_nodes = 0, MilpEngine engine = MilpEngine::automatic);
 
+/// solve_milp for a better solution than an incumbent of objective `incumbent` (no solution
+/// with objective ≥ incumbent − improvement is searched): on models plain branch and bound takes
+/// (≤ k_branch_and_bound_columns), the incumbent then prunes from the first node, and `infeasible`
+/// proves it optimal. Larger models (CbcMain) get no cutoff: there it slowed the 2,000 × 500
+/// benchmark's weight stage (docs/benchmarks.md).
+MilpResult solve_milp_below(const Milp& milp, double incumbent, double improvement, double seconds, double absolute_gap,
+                            int seed);
+
 /// Clp: the LP relaxation's optimum (a valid bound) or nullopt when not proven within the time.
 std::optional<double> solve_lp(const Milp& milp, double seconds);
 

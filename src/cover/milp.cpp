@@ -204,6 +204,13 @@ MilpResult cbc_main(const Milp& m, std::optional<double> cutoff, double seconds,
 
 }  // namespace
 
+MilpResult solve_milp_below(const Milp& m, double incumbent, double improvement, double seconds, double absolute_gap,
+                            int seed) {
+    const std::optional<double> cutoff =
+        m.n_cols <= k_branch_and_bound_columns ? std::optional<double>(incumbent - improvement) : std::nullopt;
+    return solve_milp(m, cutoff, seconds, 0.0, absolute_gap, seed);
+}
+
 MilpResult solve_milp(const Milp& m, std::optional<double> cutoff, double seconds, double relative_gap,
                       double absolute_gap, int seed, int max_nodes, MilpEngine engine) {
     const bool any_integer = std::any_of(m.integer.begin(), m.integer.end(), [](std::uint8_t v) { return v != 0; });

@@ -374,17 +374,9 @@ void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadlin
         out.tie_break_optimal = true;  // the LP's most weight is the incumbent's: no CBC
         return;
     }
-    // Small models (plain branch and bound: every county of a national plan): only covers with
-    // more weight than the incumbent's, by what sc_better counts as more, so the incumbent prunes
-    // from the first node (plain branch and bound has none until it finds one); none proves the
-    // incumbent's weight the most. Ten cities, travel-time rules: plan stage 20.5-23.9 -> 15.7-16.1
-    // CPU-s, every county's sites, people and villages the same (equal-weight alternatives may
-    // differ). Larger models go to CbcMain, where the cutoff made the 2,000 x 500 benchmark's weight
-    // stage slower (docs/benchmarks.md): none there.
-    const double more = have_w + 1e-9 * std::max(1.0, std::abs(have_w));
-    const std::optional<double> cutoff =
-        m2.n_cols <= k_branch_and_bound_columns ? std::optional<double>(-(more - must_w)) : std::nullopt;
-    const auto res2 = solve_milp(m2, cutoff, std::min(seconds, deadline.remaining()), 0.0, 1e-9, o.seed);
+    // Only covers with more weight than the incumbent's, by what sc_better counts as more.
+    const auto res2 = solve_milp_below(m2, -(have_w - must_w), 1e-9 * std::max(1.0, std::abs(have_w)),
+                                       std::min(seconds, deadline.remaining()), 1e-9, o.seed);
     if (res2.has_solution) {
         auto c2 = chosen_of(res2.x, r.n_cand());
         if (sc_feasible(r, c2) && sum_cost(r, c2) <= cap + 1e-9 * std::max(1.0, cap) && sc_better(r, c2, out.chosen))
