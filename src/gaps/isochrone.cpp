@@ -192,7 +192,6 @@ public:
     std::size_t size() const noexcept { return m_first.size(); }
     /// The disc stretch i starts with.
     std::size_t of(std::size_t stretch) const { return m_of[stretch]; }
-    crs::XY centre(std::size_t d) const { return {m_keys[m_first[d]].x, m_keys[m_first[d]].y}; }
     double radius(std::size_t d) const { return m_keys[m_first[d]].r; }
     /// The discs centred at p (bit for bit), any radius.
     template <class F>
