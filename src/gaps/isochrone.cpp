@@ -63,6 +63,16 @@ private:
 struct Hull {
     std::vector<crs::XY> ring;
     std::vector<std::uint8_t> of_a;
+
+    /// The hull less the cap of the disc at a: its vertices of that disc but the first and last
+    /// (the chord between them is a diagonal of the hull). Nothing when the hull is that disc.
+    std::vector<crs::XY> without_cap_at_a() const {
+        const auto m = of_a.size();
+        std::vector<crs::XY> out;
+        for (std::size_t k = 0; k < m; ++k)
+            if (of_a[k] == 0 || of_a[(k + m - 1) % m] == 0 || of_a[(k + 1) % m] == 0) out.push_back(ring[k]);
+        return out;
+    }
 };
 
 /// The two discs are the same polygon scaled and moved (their vertices and edges point the same
@@ -274,28 +284,10 @@ geos::GeomPtr widened_union(const geos::GeosContext& ctx, std::vector<Stretch> s
         });
     }
     for (std::size_t i = next; i < stretches.size(); ++i) {
-        const auto& s = stretches[i];
         if (held[i] != 0) continue;
-        const bool start_held = provided[centres.of(i)] != 0;
-        if (s.a.x == s.b.x && s.a.y == s.b.y) {
-            if (start_held || !(s.ra > 0)) continue;
-            std::vector<double> xy;
-            discs.ring(s.a.x, s.a.y, s.ra, xy);
-            parts.push_back(ctx.polygon(xy));
-            continue;
-        }
-        auto hl = hull(discs, s);
-        if (!start_held) {
-            if (auto part = polygon(ctx, hl.ring)) parts.push_back(std::move(part));
-            continue;
-        }
-        const auto m = hl.of_a.size();
-        std::vector<crs::XY> piece;
-        for (std::size_t k = 0; k < m; ++k) {
-            const bool of_a = hl.of_a[k] != 0;
-            if (!of_a || hl.of_a[(k + m - 1) % m] == 0 || hl.of_a[(k + 1) % m] == 0) piece.push_back(hl.ring[k]);
-        }
-        if (auto part = polygon(ctx, piece)) parts.push_back(std::move(part));  // none: the disc at a holds it all
+        const auto hl = hull(discs, stretches[i]);  // a point's is its disc
+        const auto piece = provided[centres.of(i)] != 0 ? hl.without_cap_at_a() : hl.ring;
+        if (auto part = polygon(ctx, piece)) parts.push_back(std::move(part));
     }
     core.grow(std::move(parts));
     return core.take();
