@@ -17,8 +17,10 @@
 //
 // LNS (lns_set_cover): around each chosen column, free the chosen columns within two overlap
 // hops and let CBC (200 nodes, cutoff = their cost − g) re-cover the rows only they covered with
-// any columns. Node limits, index order and CBC's fixed seed keep it deterministic unless the
-// time limit cuts it short.
+// any columns. When a whole pass improves nothing the neighbourhoods widen (three, then four
+// hops: variable neighbourhood search), and after an improvement at a wider one they narrow to
+// two hops again. Node limits, index order and CBC's fixed seed keep it deterministic unless the
+// time limit cuts it short (the four-hop passes often are, on 5,000 × 1,000 full covers).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -207,9 +209,12 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
     return out;
 }
 
-// Two hops free ~15–25 chosen columns around a; three hops made the node-limited sub-MIPs
-// too large to improve anything further on the benchmark (126 sites either way).
+// Two hops free ~15–25 chosen columns around a. Three hops as the only neighbourhood improved
+// nothing further on 10,000 × 2,000 (126 sites either way), but after two hops converge they
+// still find covers one or two sites smaller on 5,000 × 1,000 (9 of 20 seeds, 30 s:
+// docs/benchmarks.md), and four hops after three.
 constexpr int k_lns_hops = 2;
+constexpr int k_lns_max_hops = 4;  // the widest neighbourhood, once the narrower ones improve nothing
 constexpr int k_lns_nodes = 200;  // per sub-MIP: a deterministic limit
 
 namespace {
@@ -252,6 +257,8 @@ public:
         return improved;
     }
 
+    void set_hops(int hops) { m_hops = hops; }
+
     std::vector<std::int32_t> cover() const {
         std::vector<std::int32_t> out;
         for (std::int32_t j = 0; j < m_r.n_cand(); ++j)
@@ -280,7 +287,7 @@ private:
     void free_around(std::int32_t a) {
         m_freed.assign(1, a);
         chosen_near(a, m_freed);
-        for (int h = 1; h < k_lns_hops; ++h) {
+        for (int h = 1; h < m_hops; ++h) {
             const auto layer = m_freed;
             for (auto b : layer) chosen_near(b, m_freed);
             std::sort(m_freed.begin(), m_freed.end());
@@ -361,6 +368,7 @@ private:
     const Reduced& m_r;
     const double m_unit;
     const int m_seed;
+    int m_hops = k_lns_hops;
     std::vector<std::uint8_t> m_in;     // per column: chosen
     std::vector<std::int32_t> m_count;  // per row: chosen columns covering it
     std::vector<std::int32_t> m_pos;    // per column: position in the sub-MIP, -1 outside
@@ -373,13 +381,18 @@ private:
 std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32_t> cover, double unit, int seed,
                                         const Deadline& deadline) {
     CoverNeighbourhoods search(r, cover, unit, seed);
-    bool improved = true;
-    while (improved && !deadline.expired()) {
-        improved = false;
-        for (std::int32_t a = 0; a < r.n_cand() && !deadline.expired(); ++a) {
-            if (!search.chosen(a)) continue;
-            if (search.reoptimise_around(a, deadline)) improved = true;
+    int hops = k_lns_hops;
+    while (hops <= k_lns_max_hops && !deadline.expired()) {
+        search.set_hops(hops);
+        bool improved = true, any = false;
+        while (improved && !deadline.expired()) {
+            improved = false;
+            for (std::int32_t a = 0; a < r.n_cand() && !deadline.expired(); ++a) {
+                if (!search.chosen(a)) continue;
+                if (search.reoptimise_around(a, deadline)) improved = any = true;
+            }
         }
+        hops = any && hops > k_lns_hops ? k_lns_hops : hops + 1;
     }
     return search.cover();
 }
