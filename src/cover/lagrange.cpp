@@ -215,7 +215,7 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
 // docs/benchmarks.md), and four hops after three.
 constexpr int k_lns_hops = 2;
 constexpr int k_lns_max_hops = 4;  // the widest neighbourhood, once the narrower ones improve nothing
-constexpr int k_lns_nodes = 200;  // per sub-MIP: a deterministic limit
+constexpr int k_lns_nodes = 200;   // per sub-MIP: a deterministic limit
 
 namespace {
 
