@@ -225,11 +225,16 @@ struct SetCoverLagrange {
 SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t> start, std::int32_t iterations,
                                       const Deadline& deadline);
 
+/// The widest LNS neighbourhood, in overlap hops from the freed column.
+constexpr int k_lns_max_hops = 4;
+
 /// Full cover, large-neighbourhood search: for each chosen column a (index order), free a and the
 /// chosen columns within two overlap hops, and let CBC (node-limited) re-cover the rows only they
-/// cover with any columns, cheaper; repeat passes while something improves. Returns the cover.
+/// cover with any columns, cheaper; repeat passes while something improves. When a pass improves
+/// nothing the neighbourhoods widen by a hop (up to `max_hops`), and narrow to two hops again
+/// after an improvement. Returns the cover.
 std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32_t> cover, double unit, int seed,
-                                        const Deadline& deadline);
+                                        const Deadline& deadline, int max_hops = k_lns_max_hops);
 
 /// Newly covered weight / measure of a selection of reduced candidates.
 double covered_weight(const Reduced& r, const std::vector<std::int32_t>& chosen);

@@ -214,8 +214,7 @@ SetCoverLagrange lagrangian_set_cover(const Reduced& r, std::vector<std::int32_t
 // still find covers one or two sites smaller on 5,000 × 1,000 (9 of 20 seeds, 30 s:
 // docs/benchmarks.md), and four hops after three.
 constexpr int k_lns_hops = 2;
-constexpr int k_lns_max_hops = 4;  // the widest neighbourhood, once the narrower ones improve nothing
-constexpr int k_lns_nodes = 200;   // per sub-MIP: a deterministic limit
+constexpr int k_lns_nodes = 200;  // per sub-MIP: a deterministic limit
 
 namespace {
 
@@ -379,10 +378,10 @@ private:
 }  // namespace
 
 std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32_t> cover, double unit, int seed,
-                                        const Deadline& deadline) {
+                                        const Deadline& deadline, int max_hops) {
     CoverNeighbourhoods search(r, cover, unit, seed);
     int hops = k_lns_hops;
-    while (hops <= k_lns_max_hops && !deadline.expired()) {
+    while (hops <= std::max(k_lns_hops, max_hops) && !deadline.expired()) {
         search.set_hops(hops);
         bool improved = true, any = false;
         while (improved && !deadline.expired()) {
