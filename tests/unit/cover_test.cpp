@@ -879,7 +879,7 @@ TEST_CASE("the weight tie-break's time is capped in CPU seconds, not cut short b
 
 TEST_CASE("full cover LNS: wider neighbourhoods once two hops converge find a cheaper cover", "[plan]") {
     // Found by search over seeds 1–39 of this size: the only one where two-hop passes stop above
-    // what three and four hops reach (93 against 92, costs 1–3). Both runs start from the same
+    // what three and four hops reach (93 sites against 92). Both runs start from the same
     // Lagrangian cover; node limits keep them deterministic (the deadline is never reached).
     const auto p = random_instance(29, 1200, 300, 0.07, false, false);
     double open = 0;
