@@ -62,17 +62,18 @@ CheapestStage cheapest_among_fewest(const Reduced& r, Milp& m, std::vector<std::
     } else if (const auto res = solve_milp_below(c, before / g, unit ? 0.5 : 1e-9 * std::max(1.0, before) / g, seconds,
                                                  unit ? 0.5 : 1e-9, seed);
                res.has_solution || res.infeasible) {
-        std::vector<std::int32_t> x;
-        for (std::size_t j = 0; j < n && res.has_solution; ++j)
-            if (res.x[j] > 0.5) x.push_back(static_cast<std::int32_t>(j));
-        // CBC's selection satisfies the rows of `m` (checked again here, as the other stages do);
-        // keep it only when it is cheaper than the incumbent, which is feasible too.
-        const double sites = sum_cost(r, out.chosen);
-        const bool feasible = must_covered(r, x) && compatible(r, x) &&
-                              covered_measure(r, x) >= r.needed - 1e-9 * std::max(1.0, std::abs(r.needed)) &&
-                              sum_cost(r, x) <= sites + 1e-9 * std::max(1.0, sites);
-        if (res.has_solution && feasible && sum_price(r, x) < before - 1e-9 * std::max(1.0, before))
-            out.chosen = std::move(x);
+        if (res.has_solution) {
+            std::vector<std::int32_t> x;
+            for (std::size_t j = 0; j < n; ++j)
+                if (res.x[j] > 0.5) x.push_back(static_cast<std::int32_t>(j));
+            // CBC's selection satisfies the rows of `m` (checked again here, as the other stages
+            // do); keep it only when it is cheaper than the incumbent, which is feasible too.
+            const double sites = sum_cost(r, out.chosen);
+            const bool feasible = must_covered(r, x) && compatible(r, x) &&
+                                  covered_measure(r, x) >= r.needed - 1e-9 * std::max(1.0, std::abs(r.needed)) &&
+                                  sum_cost(r, x) <= sites + 1e-9 * std::max(1.0, sites);
+            if (feasible && sum_price(r, x) < before - 1e-9 * std::max(1.0, before)) out.chosen = std::move(x);
+        }
         out.optimal = res.optimal || res.infeasible;  // infeasible: nothing cheaper than the incumbent
     }
     std::vector<std::int32_t> all(n);

@@ -286,8 +286,8 @@ geos::GeomPtr widened_union(const geos::GeosContext& ctx, std::vector<Stretch> s
     for (std::size_t i = next; i < stretches.size(); ++i) {
         if (held[i] != 0) continue;
         const auto hl = hull(discs, stretches[i]);  // a point's is its disc
-        const auto piece = provided[centres.of(i)] != 0 ? hl.without_cap_at_a() : hl.ring;
-        if (auto part = polygon(ctx, piece)) parts.push_back(std::move(part));
+        auto part = provided[centres.of(i)] != 0 ? polygon(ctx, hl.without_cap_at_a()) : polygon(ctx, hl.ring);
+        if (part) parts.push_back(std::move(part));
     }
     core.grow(std::move(parts));
     return core.take();
