@@ -154,6 +154,11 @@ struct MilpResult {
 /// found 130 in the same 30 s.
 inline constexpr std::int32_t k_branch_and_bound_columns = 1000;
 
+/// solve_milp_below's node limit for plain branch and bound before CbcMain on large models. The
+/// 2,000 × 500 weight stages (~1,850 columns) that it proves take 2–225 nodes; the five it does
+/// not prove reach 470–720 nodes in half their time (docs/benchmarks.md).
+inline constexpr int k_below_nodes = 500;
+
 /// Which CBC entry point solve_milp uses: by size (automatic), or one of them.
 enum class MilpEngine { automatic, branch_and_bound, cbc_main };
 
@@ -165,12 +170,13 @@ MilpResult solve_milp(const Milp& milp, std::optional<double> cutoff, double sec
                       double absolute_gap, int seed, int max_nodes = 0, MilpEngine engine = MilpEngine::automatic);
 
 /// solve_milp for a better solution than an incumbent of objective `incumbent` (no solution
-/// with objective ≥ incumbent − improvement is searched): on models plain branch and bound takes
-/// (≤ k_branch_and_bound_columns), the incumbent then prunes from the first node, and `infeasible`
-/// proves it optimal. Larger models (CbcMain) get no cutoff: there it slowed the 2,000 × 500
-/// benchmark's weight stage (docs/benchmarks.md).
+/// with objective ≥ incumbent − improvement is searched) in `seconds`, never past `limit`:
+/// plain branch and bound with that cutoff, so the incumbent prunes from the first node and
+/// `infeasible` proves it optimal. On models larger than k_branch_and_bound_columns it gets
+/// k_below_nodes nodes and half of `seconds`; when it does not prove the answer, CbcMain
+/// (without a cutoff, which slowed it on the 2,000 × 500 weight stages) gets `seconds` again.
 MilpResult solve_milp_below(const Milp& milp, double incumbent, double improvement, double seconds, double absolute_gap,
-                            int seed);
+                            int seed, double limit);
 
 /// Clp: the LP relaxation's optimum (a valid bound) or nullopt when not proven within the time.
 std::optional<double> solve_lp(const Milp& milp, double seconds);
@@ -236,6 +242,11 @@ constexpr int k_lns_max_hops = 4;
 std::vector<std::int32_t> lns_set_cover(const Reduced& r, std::vector<std::int32_t> cover, double unit, int seed,
                                         const Deadline& deadline, int max_hops = k_lns_max_hops);
 
+/// Full cover with equal costs, no groups or conflicts: row-weighting local search (RWLS,
+/// weighting.cpp) from `cover` (a cover) for `steps` swaps. Returns the smallest cover seen.
+std::vector<std::int32_t> weighting_set_cover(const Reduced& r, std::vector<std::int32_t> cover, int seed,
+                                              std::int64_t steps, const Deadline& deadline);
+
 /// Newly covered weight / measure of a selection of reduced candidates.
 double covered_weight(const Reduced& r, const std::vector<std::int32_t>& chosen);
 double covered_measure(const Reduced& r, const std::vector<std::int32_t>& chosen);
@@ -266,7 +277,7 @@ struct CheapestStage {
 /// selection). Adds to `m` the row Σ price_j x_j ≤ that least cost, so that the weight stage
 /// solved on `m` next keeps it: sites, then cost, then weight, each optimum fixed before the next.
 CheapestStage cheapest_among_fewest(const Reduced& r, Milp& m, std::vector<std::int32_t> incumbent, double seconds,
-                                    int seed);
+                                    int seed, double limit);
 
 /// Which exact method a full cover (every demand must be covered, no packing rows) tries first
 /// (dispatch.cpp): CBC straight away on a small reduced model, where it proves the optimum in a

@@ -185,6 +185,20 @@ bool full_cover_only(const Reduced& r) {
 /// that the answer does not depend on the machine's speed).
 constexpr std::int32_t k_lagrange_iterations = 1500;
 
+/// Steps of the full cover's row-weighting search (weighting.cpp) per nonzero of the covering
+/// rows: a step count, not a time limit, so that the answer does not depend on the machine (the
+/// deadline only stops it early). On the 5,000 × 1,000 benchmark (~60,000 nonzeros) 1.2 M steps
+/// take ~1 s and found 125–127 sites where CBC on the plain model found 127 in 30 s; a tenth of
+/// the steps left one or two sites more, ten times as many found no fewer (docs/benchmarks.md).
+constexpr double k_weighting_steps_per_nonzero = 20;
+/// The largest share of the time left that the weighting search takes.
+constexpr double k_weighting_share = 0.25;
+
+/// Every candidate costs the same: the unicost set cover that the weighting search solves.
+bool equal_costs(const Reduced& r) {
+    return std::all_of(r.cost.begin(), r.cost.end(), [&](double c) { return c == r.cost.front(); });
+}
+
 /// Full cover: Lagrangian heuristic (upper and lower bound), local search and LNS from its best
 /// cover, reduced-cost fixing, then CBC on the surviving columns searching only covers cheaper
 /// than the incumbent (cutoff UB − g): when CBC proves there is none, the incumbent is optimal. Ties need no second
@@ -360,7 +374,7 @@ void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadlin
         std::max(tie_break_seconds(stage1.wall(), stage1.cpu(), deadline.remaining()), deadline.remaining() * 0.5);
     Milp m2 = build_set_cover(r, 1.0, true, true, cap);
     if (prices_differ(r)) {
-        auto cheapest = cheapest_among_fewest(r, m2, out.chosen, seconds, o.seed);
+        auto cheapest = cheapest_among_fewest(r, m2, out.chosen, seconds, o.seed, deadline.remaining());
         out.chosen = std::move(cheapest.chosen);
         out.tie_break_optimal = cheapest.optimal;
         if (!weight || !cheapest.optimal || deadline.expired()) return;
@@ -376,7 +390,7 @@ void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadlin
     }
     // Only covers with more weight than the incumbent's, by what sc_better counts as more.
     const auto res2 = solve_milp_below(m2, -(have_w - must_w), 1e-9 * std::max(1.0, std::abs(have_w)),
-                                       std::min(seconds, deadline.remaining()), 1e-9, o.seed);
+                                       std::min(seconds, deadline.remaining()), 1e-9, o.seed, deadline.remaining());
     if (res2.has_solution) {
         auto c2 = chosen_of(res2.x, r.n_cand());
         if (sc_feasible(r, c2) && sum_cost(r, c2) <= cap + 1e-9 * std::max(1.0, cap) && sc_better(r, c2, out.chosen))
@@ -402,6 +416,13 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
     const Deadline heur_deadline(run_exact ? std::min(deadline.remaining() * 0.1, 2.0) : deadline.remaining() * 0.7);
     Selection h = heuristic_set_cover(r, heur_deadline);
     if (h.feasible && !sc_feasible(r, h.chosen)) h.feasible = false;
+    if (h.feasible && full_cover_only(r) && equal_costs(r)) {
+        // fewest sites, every demand: the row-weighting search improves the incumbent of every path
+        const auto steps =
+            static_cast<std::int64_t>(k_weighting_steps_per_nonzero * static_cast<double>(r.covered_by.items.size()));
+        auto c = weighting_set_cover(r, h.chosen, o.seed, steps, Deadline(deadline.remaining() * k_weighting_share));
+        if (sc_feasible(r, c) && sc_better(r, c, h.chosen)) h.chosen = std::move(c);
+    }
     if (!run_exact) return set_cover_by_heuristic(r, unit, ties, h, deadline);
     if (h.feasible && unit && full_cover_only(r)) {
         const StageTime stage1;

@@ -901,3 +901,52 @@ TEST_CASE("full cover LNS: wider neighbourhoods once two hops converge find a ch
     CHECK(cost(wide) < cost(two) - 0.5 * g);
     CHECK(cost(wide) >= lg.lower - 1e-9);
 }
+
+TEST_CASE("full cover: the row-weighting search reaches the fewest sites found by brute force", "[plan]") {
+    // From the worst start, every candidate: the search alone must come down to the optimum.
+    for (std::uint32_t seed = 1; seed <= 30; ++seed) {
+        auto p = random_instance(seed, 70, 16, 0.17 + 0.01 * (seed % 4), false, false);
+        for (auto& m : p.measure) m = std::max(m, 1.0);  // every demand counts: the full cover is every demand
+        std::vector<std::uint8_t> coverable(p.measure.size(), 0);
+        for (auto i : p.demands) coverable[static_cast<std::size_t>(i)] = 1;
+        double target = 0;
+        for (std::size_t i = 0; i < p.measure.size(); ++i)
+            if (p.covered[i] || coverable[i]) target += p.measure[i];
+        const auto brute = brute_set_cover(p, target, Objective::sites);
+        REQUIRE(brute.feasible);
+        detail::Reduced r = detail::presolve(p, detail::Model::set_cover, target, Objective::sites, false).reduced;
+        std::fill(r.must.begin(), r.must.end(), std::uint8_t{1});
+        std::fill(r.cost.begin(), r.cost.end(), 1.0);
+        std::vector<std::int32_t> all(static_cast<std::size_t>(r.n_cand()));
+        std::iota(all.begin(), all.end(), 0);
+        const auto steps = 20 * static_cast<std::int64_t>(r.covered_by.items.size());
+        const auto c = detail::weighting_set_cover(r, all, 1, steps, detail::Deadline(60));
+        INFO("seed " << seed << ": " << r.n_cand() << " candidates, weighting " << c.size() << ", brute force "
+                     << brute.cost);
+        CHECK(detail::must_covered(r, c));
+        CHECK(static_cast<double>(c.size()) == Approx(brute.cost));
+        CHECK(c == detail::weighting_set_cover(r, all, 1, steps, detail::Deadline(60)));  // deterministic
+    }
+}
+
+TEST_CASE("full cover: the row-weighting search is no worse than LNS at its widest", "[plan]") {
+    // The LNS case above (93 sites at two hops, 92 at four): the weighting search from the
+    // Lagrangian cover, for 20 steps a nonzero, reaches at least as few.
+    const auto p = random_instance(29, 1200, 300, 0.07, false, false);
+    double open = 0;
+    for (std::size_t i = 0; i < p.measure.size(); ++i)
+        if (!p.covered[i]) open += p.measure[i];
+    detail::Reduced r = detail::presolve(p, detail::Model::set_cover, open + 1e9, Objective::sites, false).reduced;
+    std::fill(r.must.begin(), r.must.end(), std::uint8_t{1});
+    std::fill(r.cost.begin(), r.cost.end(), 1.0);
+    const auto lg = detail::lagrangian_set_cover(r, {}, 300, detail::Deadline(60));
+    const auto wide = detail::lns_set_cover(r, lg.best, 1.0, 1, detail::Deadline(60));
+    const auto c = detail::weighting_set_cover(r, lg.best, 1, 20 * static_cast<std::int64_t>(r.covered_by.items.size()),
+                                               detail::Deadline(60));
+    INFO("Lagrangian " << lg.best.size() << " (bound " << lg.lower << "), LNS " << wide.size() << ", weighting "
+                       << c.size());
+    CHECK(detail::must_covered(r, c));
+    CHECK(c.size() <= wide.size());
+    CHECK(c.size() < lg.best.size());
+    CHECK(static_cast<double>(c.size()) >= lg.lower - 1e-9);
+}
