@@ -43,7 +43,7 @@ double sum_price(const Reduced& r, const std::vector<std::int32_t>& chosen) {
 }
 
 CheapestStage cheapest_among_fewest(const Reduced& r, Milp& m, std::vector<std::int32_t> incumbent, double seconds,
-                                    int seed) {
+                                    int seed, double limit) {
     CheapestStage out;
     out.chosen = std::move(incumbent);
     // Costs in their common unit g (when they have one): the objective is integral, so CBC may
@@ -60,7 +60,7 @@ CheapestStage cheapest_among_fewest(const Reduced& r, Milp& m, std::vector<std::
     if (proven_by_lp_bound(c, before / g, unit.has_value(), seconds)) {
         out.optimal = true;
     } else if (const auto res = solve_milp_below(c, before / g, unit ? 0.5 : 1e-9 * std::max(1.0, before) / g, seconds,
-                                                 unit ? 0.5 : 1e-9, seed);
+                                                 unit ? 0.5 : 1e-9, seed, limit);
                res.has_solution || res.infeasible) {
         if (res.has_solution) {
             std::vector<std::int32_t> x;
