@@ -364,12 +364,12 @@ void solve_primary_by_cbc(const Reduced& r, std::optional<double> unit, const So
 void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadline, const StageTime& stage1, bool weight,
                 Outcome& out) {
     const double cap = sum_cost(r, out.chosen);
-    // Each tie-break stage may take up to half the time left (at least tie_break_seconds): the
-    // people a plan covers among its equal-cost alternatives are a key of the plan too, and with
-    // only 2 × stage 1's CPU the weight stage stopped short on 2,000 × 500 partial covers where the
-    // plain PuLP model, given the whole limit per stage, found more weight (docs/benchmarks.md).
-    // Both stages get the allowance of the time left here (the weight stage no more than what
-    // the cost stage leaves).
+    // The cost stage may take up to half the time left (at least tie_break_seconds), the weight
+    // stage, the last, all that is left: the people a plan covers among its equal-cost
+    // alternatives are a key of the plan too, and with only 2 × stage 1's CPU, then half the time
+    // left, the weight stage stopped short on 2,000 × 500 partial covers where the plain PuLP
+    // model, given the whole limit per stage, found more weight (docs/benchmarks.md). Stages that
+    // prove their optimum (every county of the national run) end long before either limit.
     const double seconds =
         std::max(tie_break_seconds(stage1.wall(), stage1.cpu(), deadline.remaining()), deadline.remaining() * 0.5);
     Milp m2 = build_set_cover(r, 1.0, true, true, cap);
@@ -390,7 +390,7 @@ void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadlin
     }
     // Only covers with more weight than the incumbent's, by what sc_better counts as more.
     const auto res2 = solve_milp_below(m2, -(have_w - must_w), 1e-9 * std::max(1.0, std::abs(have_w)),
-                                       std::min(seconds, deadline.remaining()), 1e-9, o.seed, deadline.remaining());
+                                       deadline.remaining(), 1e-9, o.seed, deadline.remaining());
     if (res2.has_solution) {
         auto c2 = chosen_of(res2.x, r.n_cand());
         if (sc_feasible(r, c2) && sum_cost(r, c2) <= cap + 1e-9 * std::max(1.0, cap) && sc_better(r, c2, out.chosen))
