@@ -369,7 +369,7 @@ void break_ties(const Reduced& r, const SolveOptions& o, const Deadline& deadlin
     // alternatives are a key of the plan too, and with only 2 × stage 1's CPU, then half the time
     // left, the weight stage stopped short on 2,000 × 500 partial covers where the plain PuLP
     // model, given the whole limit per stage, found more weight (docs/benchmarks.md). Stages that
-    // prove their optimum (every county of the national run) end long before either limit.
+    // prove their optimum end long before either limit.
     const double seconds =
         std::max(tie_break_seconds(stage1.wall(), stage1.cpu(), deadline.remaining()), deadline.remaining() * 0.5);
     Milp m2 = build_set_cover(r, 1.0, true, true, cap);

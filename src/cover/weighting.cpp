@@ -206,6 +206,7 @@ std::vector<std::int32_t> weighting_set_cover(const Reduced& r, std::vector<std:
         const auto& open = s.open_rows();
         const auto row = open[static_cast<std::size_t>(rng() % open.size())];
         const auto in = s.best_for(row);
+        if (in < 0) break;  // a row no column covers: not a cover problem this search can help
         s.add(in, step);
         tabu = in;
         s.raise_open_weights();
