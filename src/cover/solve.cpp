@@ -185,12 +185,6 @@ bool full_cover_only(const Reduced& r) {
 /// that the answer does not depend on the machine's speed).
 constexpr std::int32_t k_lagrange_iterations = 1500;
 
-/// Steps of the full cover's row-weighting search (weighting.cpp) per nonzero of the covering
-/// rows: a step count, not a time limit, so that the answer does not depend on the machine (the
-/// deadline only stops it early). On the 5,000 × 1,000 benchmark (~60,000 nonzeros) 1.2 M steps
-/// take ~1 s and found 125–127 sites where CBC on the plain model found 127 in 30 s; a tenth of
-/// the steps left one or two sites more, ten times as many found no fewer (docs/benchmarks.md).
-constexpr double k_weighting_steps_per_nonzero = 20;
 /// The largest share of the time left that the weighting search takes.
 constexpr double k_weighting_share = 0.25;
 
@@ -418,9 +412,8 @@ Outcome set_cover_reduced(const Reduced& r, const SolveOptions& o, const Deadlin
     if (h.feasible && !sc_feasible(r, h.chosen)) h.feasible = false;
     if (h.feasible && full_cover_only(r) && equal_costs(r)) {
         // fewest sites, every demand: the row-weighting search improves the incumbent of every path
-        const auto steps =
-            static_cast<std::int64_t>(k_weighting_steps_per_nonzero * static_cast<double>(r.covered_by.items.size()));
-        auto c = weighting_set_cover(r, h.chosen, o.seed, steps, Deadline(deadline.remaining() * k_weighting_share));
+        auto c = weighting_set_cover(r, h.chosen, o.seed, weighting_steps(r),
+                                     Deadline(deadline.remaining() * k_weighting_share));
         if (sc_feasible(r, c) && sc_better(r, c, h.chosen)) h.chosen = std::move(c);
     }
     if (!run_exact) return set_cover_by_heuristic(r, unit, ties, h, deadline);

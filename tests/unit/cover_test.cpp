@@ -877,16 +877,27 @@ TEST_CASE("the weight tie-break's time is capped in CPU seconds, not cut short b
     CHECK(t.wall() >= t.cpu() * 0.5);
 }
 
-TEST_CASE("full cover LNS: wider neighbourhoods once two hops converge find a cheaper cover", "[plan]") {
-    // Found by search over seeds 1–39 of this size: the only one where two-hop passes stop above
-    // what three and four hops reach (93 sites against 92). Both runs start from the same
-    // Lagrangian cover; node limits keep them deterministic (the deadline is never reached).
+namespace {
+
+/// The full cover of random_instance(29, 1,200 × 300): every open demand a must-cover row,
+/// the model as the textbook one (no reductions). The LNS and weighting-search cases share it.
+detail::Reduced seed_29_full_cover() {
     const auto p = random_instance(29, 1200, 300, 0.07, false, false);
     double open = 0;
     for (std::size_t i = 0; i < p.measure.size(); ++i)
         if (!p.covered[i]) open += p.measure[i];
     detail::Reduced r = detail::presolve(p, detail::Model::set_cover, open + 1e9, Objective::sites, false).reduced;
     std::fill(r.must.begin(), r.must.end(), std::uint8_t{1});
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("full cover LNS: wider neighbourhoods once two hops converge find a cheaper cover", "[plan]") {
+    // Found by search over seeds 1–39 of this size: the only one where two-hop passes stop above
+    // what three and four hops reach (93 sites against 92). Both runs start from the same
+    // Lagrangian cover; node limits keep them deterministic (the deadline is never reached).
+    detail::Reduced r = seed_29_full_cover();
     const auto lg = detail::lagrangian_set_cover(r, {}, 300, detail::Deadline(60));
     const double g = detail::cost_unit(r.cost).value_or(1.0);
     const auto cost = [&](const std::vector<std::int32_t>& c) {
@@ -919,7 +930,7 @@ TEST_CASE("full cover: the row-weighting search reaches the fewest sites found b
         std::fill(r.cost.begin(), r.cost.end(), 1.0);
         std::vector<std::int32_t> all(static_cast<std::size_t>(r.n_cand()));
         std::iota(all.begin(), all.end(), 0);
-        const auto steps = 20 * static_cast<std::int64_t>(r.covered_by.items.size());
+        const auto steps = detail::weighting_steps(r);
         const auto c = detail::weighting_set_cover(r, all, 1, steps, detail::Deadline(60));
         INFO("seed " << seed << ": " << r.n_cand() << " candidates, weighting " << c.size() << ", brute force "
                      << brute.cost);
@@ -931,18 +942,12 @@ TEST_CASE("full cover: the row-weighting search reaches the fewest sites found b
 
 TEST_CASE("full cover: the row-weighting search is no worse than LNS at its widest", "[plan]") {
     // The LNS case above (93 sites at two hops, 92 at four): the weighting search from the
-    // Lagrangian cover, for 20 steps a nonzero, reaches at least as few.
-    const auto p = random_instance(29, 1200, 300, 0.07, false, false);
-    double open = 0;
-    for (std::size_t i = 0; i < p.measure.size(); ++i)
-        if (!p.covered[i]) open += p.measure[i];
-    detail::Reduced r = detail::presolve(p, detail::Model::set_cover, open + 1e9, Objective::sites, false).reduced;
-    std::fill(r.must.begin(), r.must.end(), std::uint8_t{1});
+    // Lagrangian cover, for as many steps as the solver gives it, reaches at least as few.
+    detail::Reduced r = seed_29_full_cover();
     std::fill(r.cost.begin(), r.cost.end(), 1.0);
     const auto lg = detail::lagrangian_set_cover(r, {}, 300, detail::Deadline(60));
     const auto wide = detail::lns_set_cover(r, lg.best, 1.0, 1, detail::Deadline(60));
-    const auto c = detail::weighting_set_cover(r, lg.best, 1, 20 * static_cast<std::int64_t>(r.covered_by.items.size()),
-                                               detail::Deadline(60));
+    const auto c = detail::weighting_set_cover(r, lg.best, 1, detail::weighting_steps(r), detail::Deadline(60));
     INFO("Lagrangian " << lg.best.size() << " (bound " << lg.lower << "), LNS " << wide.size() << ", weighting "
                        << c.size());
     CHECK(detail::must_covered(r, c));
